@@ -1,0 +1,86 @@
+// pair_laws.hpp — the analytic pair potentials, each written once as a host/device "evaluator".
+//
+// An evaluator is a small struct with parameters and one method
+//     void eval(T r2, T mi, T mj, T& V, T& f_over_r) const
+// returning the pair energy V(r) and f_over_r = -V'(r)/r, so that the force on particle i from j is
+//     F_ij = f_over_r * (q_i - q_j),   F_ji = -F_ij  (Newton's third law holds by construction).
+// The CPU loop (host/forces) and the CUDA all-pairs kernel (kernels/) are templates over it.
+#pragma once
+#include <cmath>
+
+#include "noether/hostdev.hpp"
+
+namespace noether {
+
+namespace detail {
+template <typename T>
+NOETHER_HOSTDEV T sqrt_(T x) { return sqrt(x); }
+}  // namespace detail
+
+/// Linear spring  V(r) = ½ k (r − r0)²,   V'(r) = k (r − r0).
+/// Coincident particles (r = 0) have no defined direction: they contribute V = ½ k r0², zero force.
+template <typename T>
+struct LinearSpring {
+  T k, r0;
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    const T r = detail::sqrt_(r2);   // [1 sqrt]
+    const T x = r - r0;              // [1]
+    V = T(0.5) * k * x * x;          // [3]
+    f_over_r = r > T(0) ? -k * x / r : T(0);  // [2 + div]
+  }
+};
+
+/// Non-linear spring  V(r) = ½ k (r − r0)⁴,   V'(r) = 2 k (r − r0)³.
+template <typename T>
+struct NonlinearSpring {
+  T k, r0;
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    const T r = detail::sqrt_(r2);
+    const T x = r - r0;
+    const T x2 = x * x;
+    V = T(0.5) * k * x2 * x2;
+    f_over_r = r > T(0) ? T(-2) * k * x2 * x / r : T(0);
+  }
+};
+
+/// Gravity  V(r) = −G m_i m_j / sqrt(r² + ε²)  (Plummer softening ε, default 0 = exact Newton).
+///   V'(r) = G m_i m_j r / (r² + ε²)^{3/2}  ⇒  f_over_r = −G m_i m_j / (r² + ε²)^{3/2}.
+/// Counted as 20 FLOPs per interaction for throughput figures (GPU Gems 3, ch. 31).
+template <typename T>
+struct Gravity {
+  T G, eps2;
+  NOETHER_HOSTDEV void eval(T r2, T mi, T mj, T& V, T& f_over_r) const {
+    const T s2 = r2 + eps2;                  // [1]
+    const T inv_s = T(1) / detail::sqrt_(s2);  // [rsqrt]
+    const T gm = G * mi * mj;                // [2]
+    V = -gm * inv_s;                         // [1]
+    f_over_r = -gm * inv_s * inv_s * inv_s;  // [3]
+  }
+};
+
+/// Which analytic law, with every parameter any law can take; the runtime form of the evaluators.
+enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity };
+
+struct PairLawSpec {
+  PotentialKind kind = PotentialKind::LinearSpring;
+  double k = 1.0;          ///< spring stiffness
+  double r0 = 1.0;         ///< spring rest length
+  double G = 1.0;          ///< gravitational constant
+  double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
+};
+
+/// Call fn(evaluator) with the evaluator of spec in precision T: the one runtime→template switch.
+template <typename T, typename Fn>
+decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
+  switch (spec.kind) {
+    case PotentialKind::NonlinearSpring:
+      return fn(NonlinearSpring<T>{T(spec.k), T(spec.r0)});
+    case PotentialKind::Gravity:
+      return fn(Gravity<T>{T(spec.G), T(spec.softening * spec.softening)});
+    case PotentialKind::LinearSpring:
+    default:
+      return fn(LinearSpring<T>{T(spec.k), T(spec.r0)});
+  }
+}
+
+}  // namespace noether
