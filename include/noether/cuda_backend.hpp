@@ -1,0 +1,51 @@
+// cuda_backend.hpp — the host-facing driver functions of the CUDA backend (kernels/*.cu).
+// Plain pointers to HOST memory in and out; device memory, streams and kernels stay inside kernels/.
+// In a build without CUDA (or on a machine without a usable GPU) cuda_device_available() is false
+// and every other function throws noether::Error.
+#pragma once
+#include <string>
+
+#include "noether/observables.hpp"
+#include "noether/pair_laws.hpp"
+
+namespace noether {
+
+/// True when this build has the CUDA backend and a CUDA device can be used.
+bool cuda_device_available();
+
+/// "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs)" or a reason why no device is usable.
+std::string cuda_device_description();
+
+/// Peak FP32 FLOP/s of device 0: SMs × FP32 lanes per SM × 2 × boost clock (0 when unknown).
+double cuda_fp32_peak_flops();
+
+/// All-pairs accelerations on the device (the GPU twin of accelerations_cpu).
+/// pos (B, N, D), mass (B, N), acc (B, N, D) written; all host pointers.
+template <typename T>
+void cuda_accelerations(const PairLawSpec& law, const T* pos, const T* mass, T* acc, int B, int N, int D);
+
+/// Potential energy per trajectory on the device: U (B).
+template <typename T>
+void cuda_potential_energy(const PairLawSpec& law, const T* pos, const T* mass, T* U, int B, int N, int D);
+
+/// A velocity-Verlet rollout that stays on the device; only saved frames come back.
+/// pos0, vel0 (B, N, D), mass (B, N): initial state. Saves `frames` frames (the first is the initial
+/// state), `stride` steps apart, into pos_out, vel_out, acc_out (B, frames, N, D), and per-frame
+/// observables reduced on the device into obs[f] (f < frames). Throws with trajectory, step and time
+/// when a state becomes non-finite.
+template <typename T>
+void cuda_verlet_rollout(const PairLawSpec& law, const T* pos0, const T* vel0, const T* mass, int B, int N,
+                         int D, T dt, long stride, int frames, T* pos_out, T* vel_out, T* acc_out,
+                         std::vector<FrameObservables>& obs);
+
+/// Time `steps` Verlet steps of the whole batch on the device (no frames saved), for benchmarks;
+/// returns elapsed seconds measured with CUDA events after one warm-up step.
+template <typename T>
+double cuda_time_verlet_steps(const PairLawSpec& law, const T* pos0, const T* vel0, const T* mass, int B, int N,
+                              int D, T dt, long steps);
+
+/// Time `reps` evaluations of the all-pairs accelerations kernel (after one warm-up), seconds total.
+template <typename T>
+double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* mass, int B, int N, int D, int reps);
+
+}  // namespace noether
