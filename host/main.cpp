@@ -1,17 +1,23 @@
-// main.cpp — the `noether` command line: parses the subcommand, turns exceptions into exit codes.
+// main.cpp — the `noether` command line: registers the subcommands and turns exceptions into a
+// message on stderr and a non-zero exit code (the only place that does).
 #include <cstdio>
 #include <exception>
 
+#include "cli.hpp"
 #include "noether/error.hpp"
 
 int main(int argc, char** argv) {
+  CLI::App app{"noether: learned interacting-particle dynamics on CPUs and NVIDIA GPUs"};
+  app.require_subcommand(1);
+  noether::add_simulate_command(app);
+  noether::add_bench_command(app);
   try {
-    (void)argc;
-    (void)argv;
-    std::fprintf(stderr, "noether: no subcommand yet\n");
-    return 2;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "noether: error: %s\n", e.what());
     return 1;
   }
+  return 0;
 }

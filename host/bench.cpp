@@ -1,0 +1,107 @@
+// bench.cpp — the benchmark sweeps behind `noether bench` (CPU timings with steady_clock over a
+// minimum time window; GPU timings with CUDA events after warm-up, inside kernels/).
+#include "noether/bench.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "noether/cuda_backend.hpp"
+#include "noether/forces.hpp"
+#include "noether/verlet.hpp"
+
+namespace noether {
+namespace {
+
+const char* law_name(PotentialKind k) {
+  return k == PotentialKind::Gravity ? "gravity" : k == PotentialKind::LinearSpring ? "linear_spring" : "nonlinear_spring";
+}
+
+/// A random cloud of B·N particles in a box of side ~N^{1/3} (density ~1), unit masses.
+template <typename T>
+void make_cloud(int B, int N, std::vector<T>& pos, std::vector<T>& vel, std::vector<T>& mass) {
+  std::mt19937_64 rng(1234);
+  std::uniform_real_distribution<double> u(-1, 1);
+  const double side = std::cbrt(double(N));
+  pos.resize(std::size_t(B) * N * 3), vel.resize(pos.size()), mass.assign(std::size_t(B) * N, T(1));
+  for (auto& x : pos) x = T(side * u(rng));
+  for (auto& v : vel) v = T(0.01 * u(rng));
+}
+
+/// Seconds per call of fn, repeated until at least `window` seconds have passed (after one warm-up).
+template <typename Fn>
+double seconds_per_call(Fn&& fn, double window) {
+  fn();
+  long calls = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  double el = 0;
+  do {
+    fn();
+    ++calls;
+    el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (el < window);
+  return el / double(calls);
+}
+
+template <typename T>
+BenchPoint measure(bool gpu, const PairLawSpec& spec, int N, int B, const BenchOptions& opt, double peak) {
+  std::vector<T> pos, vel, mass, acc;
+  make_cloud(B, N, pos, vel, mass);
+  acc.resize(pos.size());
+  const double pairs = double(B) * N * (N - 1);
+  const double window = opt.quick ? 0.05 : 0.3;
+  const T dt = T(1e-4);
+  BenchPoint p;
+  p.device = gpu ? "cuda" : "cpu";
+  p.law = law_name(spec.kind);
+  p.precision = sizeof(T) == 4 ? "float32" : "float64";
+  p.N = N, p.B = B;
+  double t_force, t_step;
+  if (gpu) {
+    // Enough repetitions for ~window seconds, estimated from one timed call.
+    const double one = cuda_time_accelerations<T>(spec, pos.data(), mass.data(), B, N, 3, 1);
+    const int reps = int(std::min(1e5, std::max(3.0, window / std::max(one, 1e-7))));
+    t_force = cuda_time_accelerations<T>(spec, pos.data(), mass.data(), B, N, 3, reps) / reps;
+    const long steps = std::max(3L, long(window / std::max(t_force, 1e-7)));
+    t_step = cuda_time_verlet_steps<T>(spec, pos.data(), vel.data(), mass.data(), B, N, 3, dt, steps) / double(steps);
+  } else {
+    with_pair_law<T>(spec, [&](auto law) {
+      t_force = seconds_per_call([&] { accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, 3); }, window);
+      accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, 3);
+      t_step = seconds_per_call(
+          [&] { verlet_steps_cpu(law, pos.data(), vel.data(), acc.data(), mass.data(), B, N, 3, dt, 1); }, window);
+    });
+  }
+  p.interactions_per_s = pairs / t_force;
+  p.steps_per_s = 1.0 / t_step;
+  p.gflops = p.interactions_per_s * flops_per_interaction(spec.kind) * 1e-9;
+  if (gpu && peak > 0 && sizeof(T) == 4) p.fraction_of_fp32_peak = p.gflops * 1e9 / peak;
+  return p;
+}
+
+}  // namespace
+
+double flops_per_interaction(PotentialKind kind) { return kind == PotentialKind::Gravity ? 20.0 : 0.0; }
+
+std::vector<BenchPoint> run_benchmarks(const BenchOptions& opt, void (*on_point)(const BenchPoint&)) {
+  std::vector<BenchPoint> out;
+  const PairLawSpec laws[] = {{PotentialKind::Gravity, 1, 1, 1, 0.01}, {PotentialKind::LinearSpring, 1, 1, 1, 0}};
+  auto add = [&](const BenchPoint& p) {
+    out.push_back(p);
+    if (on_point) on_point(p);
+  };
+  auto sweep = [&](bool gpu, int n_min, int n_max, int n_fixed, std::vector<int> batches) {
+    const double peak = gpu ? cuda_fp32_peak_flops() : 0.0;
+    for (const auto& law : laws) {
+      for (int N = n_min; N <= n_max; N *= (opt.quick ? 4 : 2))
+        add(opt.float64 ? measure<double>(gpu, law, N, 1, opt, peak) : measure<float>(gpu, law, N, 1, opt, peak));
+      for (int B : batches)
+        add(opt.float64 ? measure<double>(gpu, law, n_fixed, B, opt, peak) : measure<float>(gpu, law, n_fixed, B, opt, peak));
+    }
+  };
+  if (opt.cpu) sweep(false, 16, opt.quick ? 256 : opt.cpu_max_n, 64, opt.quick ? std::vector<int>{1, 16} : std::vector<int>{1, 4, 16, 64, 256});
+  if (opt.cuda && cuda_device_available())
+    sweep(true, 64, opt.quick ? 4096 : opt.gpu_max_n, 256, opt.quick ? std::vector<int>{1, 64} : std::vector<int>{1, 16, 64, 256, 400, 1024});
+  return out;
+}
+
+}  // namespace noether

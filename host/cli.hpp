@@ -1,0 +1,8 @@
+// cli.hpp — registration of the `noether` subcommands (host-only; CLI11 never reaches nvcc).
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace noether {
+void add_simulate_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+}  // namespace noether

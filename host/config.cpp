@@ -1,0 +1,309 @@
+// config.cpp — parse and validate simulation configs (JSON) into SimulationConfig.
+// Every error names the file and the key path (e.g. "lin.json: integrator.dt") and what was expected;
+// unknown keys and values get a "did you mean" hint.
+#include "noether/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "noether/error.hpp"
+#include "noether/sampler.hpp"
+
+namespace noether {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(3, word.size() / 2) + 1;
+  for (const auto& c : candidates) {
+    // Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps.
+    std::vector<std::vector<std::size_t>> d(word.size() + 1, std::vector<std::size_t>(c.size() + 1));
+    for (std::size_t i = 0; i <= word.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= c.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i)
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && word[i - 1] == c[j - 2] && word[i - 2] == c[j - 1])
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    if (d[word.size()][c.size()] < best_d) best_d = d[word.size()][c.size()], best = c;
+  }
+  return best;
+}
+
+namespace {
+
+/// Context for error messages: file and key path.
+struct Ctx {
+  std::string file, path;
+  Ctx sub(const std::string& key) const { return {file, path.empty() ? key : path + "." + key}; }
+  std::string where() const { return file + ": " + (path.empty() ? "top level" : path); }
+};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+void check_keys(const json& obj, const Ctx& ctx, const std::vector<std::string>& allowed) {
+  NOETHER_REQUIRE(obj.is_object(), ctx.where() << ": expected a JSON object, got " << obj.type_name());
+  for (const auto& item : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+    const std::string hint = nearest_word(item.key(), allowed);
+    NOETHER_FAIL(ctx.sub(item.key()).where() << ": unknown key" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                                             << "; valid keys: " << join(allowed));
+  }
+}
+
+double get_number(const json& obj, const Ctx& ctx, const std::string& key, double def, bool positive = false) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_number(), ctx.sub(key).where() << ": expected a number, got " << v.dump());
+  const double x = v.get<double>();
+  NOETHER_REQUIRE(std::isfinite(x), ctx.sub(key).where() << ": expected a finite number, got " << v.dump());
+  if (positive) NOETHER_REQUIRE(x > 0, ctx.sub(key).where() << ": expected a value > 0, got " << v.dump());
+  return x;
+}
+
+long get_int(const json& obj, const Ctx& ctx, const std::string& key, long def, long min_value) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_number_integer(), ctx.sub(key).where() << ": expected an integer, got " << v.dump());
+  const long x = v.get<long>();
+  NOETHER_REQUIRE(x >= min_value, ctx.sub(key).where() << ": expected an integer >= " << min_value << ", got " << x);
+  return x;
+}
+
+bool get_bool(const json& obj, const Ctx& ctx, const std::string& key, bool def) {
+  if (!obj.contains(key)) return def;
+  NOETHER_REQUIRE(obj.at(key).is_boolean(), ctx.sub(key).where() << ": expected true or false, got " << obj.at(key).dump());
+  return obj.at(key).get<bool>();
+}
+
+std::string get_choice(const json& obj, const Ctx& ctx, const std::string& key, const std::string& def,
+                       const std::vector<std::string>& choices) {
+  if (!obj.contains(key)) {
+    NOETHER_REQUIRE(!def.empty(), ctx.sub(key).where() << ": missing; expected one of " << join(choices));
+    return def;
+  }
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_string(), ctx.sub(key).where() << ": expected a string (one of " << join(choices) << "), got " << v.dump());
+  const std::string s = v.get<std::string>();
+  if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
+    const std::string hint = nearest_word(s, choices);
+    NOETHER_FAIL(ctx.sub(key).where() << ": unknown value '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                                      << "; expected one of " << join(choices));
+  }
+  return s;
+}
+
+/// Flatten a nested numeric array, recording its shape; errors name the key.
+void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vector<std::size_t>& shape, std::vector<double>& out) {
+  if (v.is_number()) {
+    NOETHER_REQUIRE(depth == shape.size(), ctx.where() << ": ragged array (a number where a list was expected)");
+    out.push_back(v.get<double>());
+    return;
+  }
+  NOETHER_REQUIRE(v.is_array(), ctx.where() << ": expected a nested list of numbers, got " << v.dump());
+  if (depth == shape.size()) shape.push_back(v.size());
+  NOETHER_REQUIRE(depth < shape.size() && shape[depth] == v.size(), ctx.where() << ": ragged array (rows of different lengths)");
+  for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
+}
+
+InitialState state_from_arrays(const json& o, const Ctx& ctx) {
+  check_keys(o, ctx, {"positions", "velocities", "masses"});
+  for (const char* k : {"positions", "velocities"})
+    NOETHER_REQUIRE(o.contains(k), ctx.sub(k).where() << ": missing; expected a (N, D) or (B, N, D) list of numbers");
+  std::vector<std::size_t> ps, vs, ms;
+  InitialState s;
+  flatten(o.at("positions"), ctx.sub("positions"), 0, ps, s.pos);
+  flatten(o.at("velocities"), ctx.sub("velocities"), 0, vs, s.vel);
+  NOETHER_REQUIRE(ps.size() == 2 || ps.size() == 3, ctx.sub("positions").where() << ": expected shape (N, D) or (B, N, D)");
+  NOETHER_REQUIRE(vs == ps, ctx.sub("velocities").where() << ": expected the same shape as positions");
+  s.D = int(ps.back());
+  s.N = int(ps[ps.size() - 2]);
+  s.B = ps.size() == 3 ? int(ps[0]) : 1;
+  std::vector<double> m;
+  if (!o.contains("masses")) {
+    m.assign(std::size_t(s.B) * s.N, 1.0);
+  } else if (o.at("masses").is_number()) {
+    m.assign(std::size_t(s.B) * s.N, o.at("masses").get<double>());
+  } else {
+    flatten(o.at("masses"), ctx.sub("masses"), 0, ms, m);
+    if (ms.size() == 1 && ms[0] == std::size_t(s.N)) {
+      std::vector<double> rep;
+      for (int b = 0; b < s.B; ++b) rep.insert(rep.end(), m.begin(), m.end());
+      m = rep;
+    } else {
+      NOETHER_REQUIRE(ms.size() == 2 && ms[0] == std::size_t(s.B) && ms[1] == std::size_t(s.N),
+                      ctx.sub("masses").where() << ": expected a number, (N) = (" << s.N << ") or (B, N) = (" << s.B << ", " << s.N << ")");
+    }
+  }
+  s.mass = m;
+  validate_initial_state(s, ctx.where());
+  return s;
+}
+
+std::vector<double> masses_value(const json& o, const Ctx& ctx, int N) {
+  if (!o.contains("masses")) return {1.0};
+  const json& v = o.at("masses");
+  if (v.is_number()) return {v.get<double>()};
+  std::vector<std::size_t> shape;
+  std::vector<double> m;
+  flatten(v, ctx.sub("masses"), 0, shape, m);
+  NOETHER_REQUIRE(shape.size() == 1 && shape[0] == std::size_t(N), ctx.sub("masses").where() << ": expected a number or a list of " << N << " masses");
+  return m;
+}
+
+std::string resolve_path(const std::string& p, const std::string& config_file) {
+  const fs::path rel = fs::path(config_file).parent_path() / p;
+  if (fs::path(p).is_relative() && fs::exists(rel)) return rel.string();
+  return p;
+}
+
+InitialState parse_initial_state(const json& v, const Ctx& ctx) {
+  if (v.is_string()) return load_initial_state_npz(resolve_path(v.get<std::string>(), ctx.file));
+  NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected a .npz path, an object with positions/velocities/masses, "
+                                                "or an object with \"sampler\"; got " << v.dump());
+  if (!v.contains("sampler")) {
+    if (v.contains("file")) {
+      check_keys(v, ctx, {"file"});
+      NOETHER_REQUIRE(v.at("file").is_string(), ctx.sub("file").where() << ": expected a path string");
+      return load_initial_state_npz(resolve_path(v.at("file").get<std::string>(), ctx.file));
+    }
+    return state_from_arrays(v, ctx);
+  }
+  const std::string kind = get_choice(v, ctx, "sampler", "", {"uniform", "perturb"});
+  InitialState s;
+  if (kind == "uniform") {
+    check_keys(v, ctx, {"sampler", "trajectories", "particles", "dim", "seed", "box", "min_distance", "velocity",
+                        "velocity_scale", "planar", "zero_momentum", "masses"});
+    UniformSamplerSpec u;
+    u.trajectories = int(get_int(v, ctx, "trajectories", 1, 1));
+    u.particles = int(get_int(v, ctx, "particles", 3, 1));
+    u.dim = int(get_int(v, ctx, "dim", 3, 2));
+    NOETHER_REQUIRE(u.dim <= 3, ctx.sub("dim").where() << ": expected 2 or 3, got " << u.dim);
+    u.seed = std::uint64_t(get_int(v, ctx, "seed", 0, 0));
+    u.box = get_number(v, ctx, "box", 2.0, true);
+    u.min_distance = get_number(v, ctx, "min_distance", 0.0);
+    u.velocity = get_choice(v, ctx, "velocity", "uniform", {"uniform", "gaussian"}) == "gaussian"
+                     ? VelocityDistribution::Gaussian : VelocityDistribution::Uniform;
+    u.velocity_scale = get_number(v, ctx, "velocity_scale", 0.5);
+    u.planar = get_bool(v, ctx, "planar", false);
+    u.zero_momentum = get_bool(v, ctx, "zero_momentum", true);
+    u.masses = masses_value(v, ctx, u.particles);
+    s = sample_uniform(u);
+  } else {
+    check_keys(v, ctx, {"sampler", "trajectories", "seed", "base", "position_noise", "velocity_noise", "planar", "zero_momentum"});
+    PerturbSamplerSpec p;
+    p.trajectories = int(get_int(v, ctx, "trajectories", 1, 1));
+    p.seed = std::uint64_t(get_int(v, ctx, "seed", 0, 0));
+    NOETHER_REQUIRE(v.contains("base"), ctx.sub("base").where() << ": missing; expected {positions, velocities, masses} of one state");
+    p.base = state_from_arrays(v.at("base"), ctx.sub("base"));
+    NOETHER_REQUIRE(p.base.B == 1, ctx.sub("base").where() << ": expected one state (N, D), got " << p.base.B);
+    p.position_noise = get_number(v, ctx, "position_noise", 0.0);
+    p.velocity_noise = get_number(v, ctx, "velocity_noise", 0.0);
+    p.planar = get_bool(v, ctx, "planar", false);
+    p.zero_momentum = get_bool(v, ctx, "zero_momentum", false);
+    s = sample_perturbed(p);
+  }
+  validate_initial_state(s, ctx.where());
+  return s;
+}
+
+PairLawSpec parse_system(const json& v, const Ctx& ctx) {
+  NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object like {\"potential\": \"linear_spring\", \"k\": 1, \"r0\": 1}");
+  PairLawSpec law;
+  const std::string p = get_choice(v, ctx, "potential", "", {"linear_spring", "nonlinear_spring", "gravity"});
+  if (p == "gravity") {
+    check_keys(v, ctx, {"potential", "G", "softening"});
+    law.kind = PotentialKind::Gravity;
+    law.G = get_number(v, ctx, "G", 1.0, true);
+    law.softening = get_number(v, ctx, "softening", 0.0);
+    NOETHER_REQUIRE(law.softening >= 0, ctx.sub("softening").where() << ": expected a value >= 0");
+  } else {
+    check_keys(v, ctx, {"potential", "k", "r0"});
+    law.kind = p == "linear_spring" ? PotentialKind::LinearSpring : PotentialKind::NonlinearSpring;
+    law.k = get_number(v, ctx, "k", 1.0, true);
+    law.r0 = get_number(v, ctx, "r0", 1.0);
+    NOETHER_REQUIRE(law.r0 >= 0, ctx.sub("r0").where() << ": expected a value >= 0");
+  }
+  return law;
+}
+
+IntegratorSpec parse_integrator(const json& v, const Ctx& ctx) {
+  check_keys(v, ctx, {"method", "dt", "stride", "frames", "rtol", "atol"});
+  IntegratorSpec it;
+  const std::string m = get_choice(v, ctx, "method", "verlet", {"verlet", "rk4", "rk45"});
+  it.method = m == "rk4" ? IntegratorMethod::RK4 : m == "rk45" ? IntegratorMethod::RK45 : IntegratorMethod::Verlet;
+  NOETHER_REQUIRE(v.contains("dt"), ctx.sub("dt").where() << ": missing; expected the time step, a number > 0");
+  it.dt = get_number(v, ctx, "dt", 0.0, true);
+  it.stride = get_int(v, ctx, "stride", 1, 1);
+  NOETHER_REQUIRE(v.contains("frames"), ctx.sub("frames").where() << ": missing; expected the number of saved frames (>= 1, including the initial one)");
+  it.frames = int(get_int(v, ctx, "frames", 2, 1));
+  it.rtol = get_number(v, ctx, "rtol", 1e-9, true);
+  it.atol = get_number(v, ctx, "atol", 1e-9, true);
+  return it;
+}
+
+void check_no_coincident_particles(const InitialState& s, const std::string& where) {
+  for (int b = 0; b < s.B; ++b)
+    for (int i = 0; i < s.N; ++i)
+      for (int j = i + 1; j < s.N; ++j) {
+        double r2 = 0;
+        for (int c = 0; c < s.D; ++c) {
+          const double d = s.pos[(b * s.N + i) * s.D + c] - s.pos[(b * s.N + j) * s.D + c];
+          r2 += d * d;
+        }
+        NOETHER_REQUIRE(r2 > 0, where << ": particles " << i << " and " << j << " of trajectory " << b
+                                      << " are at the same position; gravity without softening is singular there "
+                                         "(move them apart or set system.softening > 0)");
+      }
+}
+
+}  // namespace
+
+DeviceChoice parse_device(const std::string& s, const std::string& where) {
+  if (s == "auto") return DeviceChoice::Auto;
+  if (s == "cpu") return DeviceChoice::Cpu;
+  if (s == "cuda") return DeviceChoice::Cuda;
+  const std::string hint = nearest_word(s, {"auto", "cpu", "cuda"});
+  NOETHER_FAIL(where << ": unknown device '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                     << "; expected auto, cpu or cuda");
+}
+
+SimulationConfig load_simulation_config(const std::string& path) {
+  std::ifstream in(path);
+  NOETHER_REQUIRE(in, path << ": cannot open config file");
+  json root;
+  try {
+    root = json::parse(in);
+  } catch (const json::parse_error& e) {
+    NOETHER_FAIL(path << ": malformed JSON: " << e.what());
+  }
+  const Ctx ctx{path, ""};
+  check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output"});
+  SimulationConfig cfg;
+  cfg.source = path;
+  for (const char* k : {"system", "initial_state", "integrator"})
+    NOETHER_REQUIRE(root.contains(k), ctx.sub(k).where() << ": missing required section");
+  cfg.law = parse_system(root.at("system"), ctx.sub("system"));
+  cfg.integrator = parse_integrator(root.at("integrator"), ctx.sub("integrator"));
+  cfg.init = parse_initial_state(root.at("initial_state"), ctx.sub("initial_state"));
+  cfg.float32 = get_choice(root, ctx, "precision", "float64", {"float64", "float32"}) == "float32";
+  cfg.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
+  if (root.contains("output")) {
+    NOETHER_REQUIRE(root.at("output").is_string(), ctx.sub("output").where() << ": expected a path string");
+    cfg.output = resolve_path(root.at("output").get<std::string>(), "");
+  }
+  if (cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0)
+    check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
+  return cfg;
+}
+
+}  // namespace noether
