@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
@@ -105,6 +106,7 @@ class InputFile {
  public:
   explicit InputFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
     NOETHER_REQUIRE(in_, path << ": cannot open for reading (expected an existing, readable .npz file)");
+    NOETHER_REQUIRE(!std::filesystem::is_directory(path), path << ": is a directory (expected a .npz file)");
     in_.seekg(0, std::ios::end);
     const std::streamoff end = in_.tellg();
     NOETHER_REQUIRE(end >= 0, path << ": cannot determine the file size");
@@ -116,9 +118,9 @@ class InputFile {
 
   /// Exactly n bytes starting at offset; throws if they lie (partly) past the end of the file.
   std::string read_at(std::uint64_t offset, std::uint64_t n, const char* what) {
-    NOETHER_REQUIRE(offset <= size_ && n <= size_ - offset,
-                    path_ << ": truncated or corrupt zip: " << what << " needs " << n << " bytes at offset "
-                          << offset << " but the file has only " << size_ << " bytes");
+    NOETHER_REQUIRE(offset <= size_ && n <= size_ - offset, path_ << ": truncated or corrupt zip: " << what << " needs "
+                                                                  << n << " bytes at offset " << offset
+                                                                  << " but the file has only " << size_ << " bytes");
     std::string buf(static_cast<std::size_t>(n), '\0');
     in_.clear();
     in_.seekg(static_cast<std::streamoff>(offset));
@@ -268,8 +270,8 @@ std::string inflate_raw(const std::string& path, const std::string& key, const s
   const std::uint64_t produced = zs.total_out;
   inflateEnd(&zs);
   NOETHER_REQUIRE(rc == Z_STREAM_END && produced == size,
-                  path << ": key '" << key << "': corrupt DEFLATE data (zlib status " << rc << ", produced "
-                       << produced << " bytes, expected " << size << ")");
+                  path << ": key '" << key << "': corrupt DEFLATE data (zlib status " << rc << ", produced " << produced
+                       << " bytes, expected " << size << ")");
   return out;
 }
 
@@ -325,8 +327,8 @@ class NpyHeaderParser {
       expect(':');
       if (key == "descr") {
         skip_space();
-        if (peek() != '\'' && peek() != '"')
-          fail("unsupported dtype (structured or non-string descr); expected little-endian f8, f4, i8, i4, u1 or b1");
+        NOETHER_REQUIRE(peek() == '\'' || peek() == '"',
+                        where_ << ": unsupported structured dtype (expected little-endian f8, f4, i8, i4, u1 or b1)");
         h.descr = parse_string();
       } else if (key == "fortran_order") {
         h.fortran_order = parse_bool();
@@ -450,10 +452,14 @@ double element_to_double(Kind kind, const std::string& b, std::size_t at) {
       std::memcpy(&v, &bits, sizeof v);
       return v;
     }
-    case Kind::I8: return static_cast<double>(static_cast<std::int64_t>(get_le(b, at, 8)));
-    case Kind::I4: return static_cast<double>(static_cast<std::int32_t>(static_cast<std::uint32_t>(get_le(b, at, 4))));
-    case Kind::U1: return static_cast<double>(static_cast<unsigned char>(b[at]));
-    case Kind::B1: return b[at] != 0 ? 1.0 : 0.0;
+    case Kind::I8:
+      return static_cast<double>(static_cast<std::int64_t>(get_le(b, at, 8)));
+    case Kind::I4:
+      return static_cast<double>(static_cast<std::int32_t>(static_cast<std::uint32_t>(get_le(b, at, 4))));
+    case Kind::U1:
+      return static_cast<double>(static_cast<unsigned char>(b[at]));
+    case Kind::B1:
+      return b[at] != 0 ? 1.0 : 0.0;
   }
   return 0.0;  // unreachable
 }
@@ -510,9 +516,9 @@ std::string member_key(const std::string& path, const std::string& name) {
 // Writer
 // ---------------------------------------------------------------------------------------------
 
-constexpr std::uint16_t kZipVersion = 20;                    ///< 2.0: plain STORED members
+constexpr std::uint16_t kZipVersion = 20;                       ///< 2.0: plain STORED members
 constexpr std::uint16_t kMadeByUnix = (3u << 8) | kZipVersion;  ///< host system 3 = Unix
-constexpr std::uint16_t kDosDate1980 = (1u << 5) | 1u;        ///< 1980-01-01, fixed for reproducible files
+constexpr std::uint16_t kDosDate1980 = (1u << 5) | 1u;          ///< 1980-01-01, fixed for reproducible files
 constexpr std::uint32_t kRegularFile0644 = 0100644u << 16;
 
 /// Python tuple literal for a shape: (), (5,), (2, 3).
@@ -562,7 +568,8 @@ void validate_entries(const std::string& path, const std::vector<NpzEntry>& entr
   std::set<std::string> names;
   for (const NpzEntry& e : entries) {
     NOETHER_REQUIRE(!e.name.empty(), path << ": entry with an empty name (expected a non-empty key)");
-    NOETHER_REQUIRE(names.insert(e.name).second, path << ": key '" << e.name << "' appears twice (expected unique keys)");
+    NOETHER_REQUIRE(names.insert(e.name).second,
+                    path << ": key '" << e.name << "' appears twice (expected unique keys)");
     std::size_t count = 0;
     NOETHER_REQUIRE(element_count(e.shape, count) && count == e.data.size(),
                     path << ": key '" << e.name << "': shape " << shape_literal(e.shape) << " does not match "
@@ -575,9 +582,9 @@ void validate_entries(const std::string& path, const std::vector<NpzEntry>& entr
 /// Streams STORED members to an output file and appends the central directory; plain zip32 only.
 class ZipWriter {
  public:
-  ZipWriter(const std::string& file, const std::string& path) : out_(file, std::ios::binary | std::ios::trunc), path_(path) {
-    NOETHER_REQUIRE(out_, path << ": cannot create temporary file '" << file
-                               << "' (expected a writable directory)");
+  ZipWriter(const std::string& file, const std::string& path)
+      : out_(file, std::ios::binary | std::ios::trunc), path_(path) {
+    NOETHER_REQUIRE(out_, path << ": cannot create temporary file '" << file << "' (expected a writable directory)");
   }
 
   /// Append one member named `name` holding `bytes`.

@@ -1,0 +1,112 @@
+// allpairs.cu — launcher of the tiled all-pairs kernel (allpairs.cuh) and the driver functions
+// cuda_accelerations, cuda_potential_energy and cuda_time_accelerations of cuda_backend.hpp.
+#include <cstddef>
+
+#include "allpairs.cuh"
+#include "cuda_check.cuh"
+#include "device_util.cuh"
+#include "noether/cuda_backend.hpp"
+#include "observables.cuh"
+
+namespace noether {
+namespace cuda {
+namespace {
+
+template <typename T, int D, class Law>
+void launch_allpairs_d(const Law& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N,
+                       cudaStream_t stream) {
+  const int threads = allpairs_threads(N);
+  const dim3 block{unsigned(threads)};
+  const dim3 grid{unsigned((N + threads - 1) / threads), unsigned(B < 65535 ? B : 65535)};
+  if (acc && pot)
+    allpairs_kernel<T, D, Law, true, true><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
+  else if (acc)
+    allpairs_kernel<T, D, Law, true, false><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
+  else
+    allpairs_kernel<T, D, Law, false, true><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
+  NOETHER_CUDA_CHECK_LAUNCH();
+}
+
+}  // namespace
+
+template <typename T>
+void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* acc, double* pot, int B, int N, int D,
+                     cudaStream_t stream) {
+  NOETHER_ASSERT(acc != nullptr || pot != nullptr);
+  NOETHER_ASSERT(B >= 1 && N >= 1);
+  NOETHER_ASSERT(D == 2 || D == 3);
+  with_pair_law<T>(spec, [&](auto law) {
+    if (D == 3)
+      launch_allpairs_d<T, 3>(law, pos, mass, acc, pot, B, N, stream);
+    else
+      launch_allpairs_d<T, 2>(law, pos, mass, acc, pot, B, N, stream);
+  });
+}
+
+template void launch_allpairs<float>(const PairLawSpec&, const float*, const float*, float*, double*, int, int, int,
+                                     cudaStream_t);
+template void launch_allpairs<double>(const PairLawSpec&, const double*, const double*, double*, double*, int, int,
+                                      int, cudaStream_t);
+
+}  // namespace cuda
+
+template <typename T>
+void cuda_accelerations(const PairLawSpec& law, const T* pos, const T* mass, T* acc, int B, int N, int D) {
+  cuda::check_shape("cuda_accelerations", B, N, D);
+  const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
+  cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
+  cuda::Stream stream;
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(acc, d_a.get(), d_a.bytes(), cudaMemcpyDeviceToHost, stream.get()));
+  stream.sync();
+}
+
+template <typename T>
+void cuda_potential_energy(const PairLawSpec& law, const T* pos, const T* mass, T* U, int B, int N, int D) {
+  cuda::check_shape("cuda_potential_energy", B, N, D);
+  const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
+  cuda::DeviceBuffer<T> d_q(n), d_m(nm);
+  cuda::DeviceBuffer<double> d_u(nm), d_U{std::size_t(B)};
+  std::vector<double> U64(static_cast<std::size_t>(B));
+  cuda::Stream stream;
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), nullptr, d_u.get(), B, N, D, stream.get());
+  cuda::launch_row_sums(d_u.get(), B, N, d_U.get(), stream.get());
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(U64.data(), d_U.get(), d_U.bytes(), cudaMemcpyDeviceToHost, stream.get()));
+  stream.sync();
+  for (int b = 0; b < B; ++b) U[b] = T(U64[std::size_t(b)]);
+}
+
+template <typename T>
+double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* mass, int B, int N, int D, int reps) {
+  cuda::check_shape("cuda_time_accelerations", B, N, D);
+  NOETHER_REQUIRE(reps >= 1, "cuda_time_accelerations: reps must be >= 1, got " << reps);
+  const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
+  cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
+  cuda::Event start, stop;
+  cuda::Stream stream;
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());  // warm-up
+  stream.sync();
+  start.record(stream.get());
+  for (int r = 0; r < reps; ++r)
+    cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());
+  stop.record(stream.get());
+  stop.sync();
+  return cuda::elapsed_seconds(start, stop);
+}
+
+template void cuda_accelerations<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);
+template void cuda_accelerations<double>(const PairLawSpec&, const double*, const double*, double*, int, int, int);
+template void cuda_potential_energy<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);
+template void cuda_potential_energy<double>(const PairLawSpec&, const double*, const double*, double*, int, int,
+                                            int);
+template double cuda_time_accelerations<float>(const PairLawSpec&, const float*, const float*, int, int, int, int);
+template double cuda_time_accelerations<double>(const PairLawSpec&, const double*, const double*, int, int, int,
+                                                int);
+
+}  // namespace noether

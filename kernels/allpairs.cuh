@@ -1,0 +1,120 @@
+// allpairs.cuh — the shared-memory tiled all-pairs kernel (GPU twin of accelerations_cpu and
+// potential_energy_cpu in forces.hpp), after GPU Gems 3, ch. 31 ("Fast N-Body Simulation with CUDA").
+//
+//   grid  = (ceil(N / T), min(B, 65535)),   block = T threads,  T = min(kMaxTile, N rounded up to 32)
+//   thread (x, y) owns particle i = x·T + threadIdx.x of trajectory b = y (+ k·gridDim.y) and sums
+//   ITS OWN force over j = 0, 1, …, N−1 in order, skipping j = i — the same order as the CPU loop;
+//   nothing is shared between threads' accumulators, so there are no atomics and every run is
+//   bitwise deterministic.
+//
+// Positions and masses of j are staged in shared memory one tile of T particles at a time; every
+// thread of the block (including those with i ≥ N, which own no particle) helps load the tile, and
+// no thread returns before the last __syncthreads.
+//
+// FLOPs per interaction, counted per line in the kernel as in GPU Gems 3 (an FMA is 2 FLOPs):
+//   d = qi − qj          D
+//   r2 = Σ d²            2D
+//   law.eval             see pair_laws.hpp; gravity is counted as 20 FLOPs for the whole interaction
+//   f += f_over_r · d    2D
+// plus, per particle i, D divides by m_i once all j are summed.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstddef>
+
+#include "noether/pair_laws.hpp"
+
+namespace noether {
+namespace cuda {
+
+/// Widest tile (= most threads per block) of the all-pairs kernel.
+constexpr int kMaxTile = 128;
+
+/// Threads per block (= tile width) for N particles: a multiple of 32, at most kMaxTile.
+inline int allpairs_threads(int N) {
+  const int t = ((N + 31) / 32) * 32;
+  return t < kMaxTile ? (t < 32 ? 32 : t) : kMaxTile;
+}
+
+/// acc (B, N, D) ← a_i = (1/m_i) Σ_{j≠i} f_over_r(r_ij)(q_i − q_j)   when kAcc;
+/// pot (B, N)    ← u_i = ½ Σ_{j≠i} V(r_ij), summed in float64        when kPot.
+/// Σ_i u_i is the potential energy Σ_{i<j} V(r_ij) of the trajectory.
+template <typename T, int D, class Law, bool kAcc, bool kPot>
+__global__ void __launch_bounds__(kMaxTile)
+    allpairs_kernel(const Law law, const T* __restrict__ pos, const T* __restrict__ mass, T* __restrict__ acc,
+                    double* __restrict__ pot, int B, int N) {
+  __shared__ T sh_q[kMaxTile * D];  // tile of positions of j
+  __shared__ T sh_m[kMaxTile];      // tile of masses of j
+  const int tile = blockDim.x;      // <= kMaxTile, set by the launcher
+  const int t = threadIdx.x;
+  const int i = blockIdx.x * tile + t;
+  const bool active = i < N;  // threads past N own nothing but still load tiles and sync
+
+  for (int b = blockIdx.y; b < B; b += gridDim.y) {  // uniform across the block
+    const T* q = pos + std::size_t(b) * N * D;
+    const T* m = mass + std::size_t(b) * N;
+
+    T qi[D];
+    T mi = T(1);
+#pragma unroll
+    for (int c = 0; c < D; ++c) qi[c] = active ? q[std::size_t(i) * D + c] : T(0);
+    if (active) mi = m[i];
+
+    T f[D];
+#pragma unroll
+    for (int c = 0; c < D; ++c) f[c] = T(0);
+    double u = 0.0;
+
+    for (int j0 = 0; j0 < N; j0 += tile) {
+      // Stage tile [j0, j0 + tile): guarded load, one particle per thread.
+      const int jl = j0 + t;
+      if (jl < N) {
+#pragma unroll
+        for (int c = 0; c < D; ++c) sh_q[t * D + c] = q[std::size_t(jl) * D + c];
+        sh_m[t] = m[jl];
+      }
+      __syncthreads();
+
+      const int len = (N - j0) < tile ? (N - j0) : tile;
+      if (active) {
+#pragma unroll 4
+        for (int k = 0; k < len; ++k) {
+          if (j0 + k == i) continue;  // no self-interaction (as the CPU loop)
+          T d[D];
+          T r2 = T(0);
+#pragma unroll
+          for (int c = 0; c < D; ++c) {
+            d[c] = qi[c] - sh_q[k * D + c];  // [1 FLOP]  per component
+            r2 += d[c] * d[c];               // [2 FLOPs] per component (FMA)
+          }
+          T V, f_over_r;
+          law.eval(r2, mi, sh_m[k], V, f_over_r);  // [law; gravity counted as 20 per interaction]
+          if constexpr (kAcc) {
+#pragma unroll
+            for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];  // [2 FLOPs] per component (FMA)
+          }
+          if constexpr (kPot) u += double(V);  // [1 FLOP, float64]
+        }
+      }
+      __syncthreads();  // the tile is overwritten next iteration
+    }
+
+    if (active) {
+      if constexpr (kAcc) {
+#pragma unroll
+        for (int c = 0; c < D; ++c) acc[(std::size_t(b) * N + i) * D + c] = f[c] / mi;  // [1 div] per comp.
+      }
+      if constexpr (kPot) pot[std::size_t(b) * N + i] = 0.5 * u;
+    }
+  }
+}
+
+/// Launch the all-pairs kernel for the law, dimension and outputs asked for, on `stream`.
+/// Device pointers: pos (B, N, D), mass (B, N); acc (B, N, D) written unless null; pot (B, N) written
+/// unless null (at least one of them non-null). Checks the launch.
+template <typename T>
+void launch_allpairs(const PairLawSpec& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N, int D,
+                     cudaStream_t stream);
+
+}  // namespace cuda
+}  // namespace noether
