@@ -30,7 +30,7 @@ struct ParamModel {
     f_over_r = -j.dV / r;
   }
   /// g += wV ∂V/∂θ + wdV ∂V′/∂θ
-  void add_param_grad(double r, double wV, double wdV, double* g) const {
+  void param_grad(double r, double wV, double wdV, double* g) const {
     const double k = theta[1], x = r - theta[2];
     g[0] += wV / r + wdV * (-1 / (r * r));
     g[1] += wV * 0.5 * x * x + wdV * x;

@@ -14,12 +14,12 @@
 //   J_Aᵀλ:   q̄_i −= H μ,  q̄_j += H μ,   H μ = V″ s û + (V′/r)(μ − s û)   (the pair Hessian applied to μ)
 //   θ̄:       θ̄ += −s · ∂V′(r)/∂θ
 // Positions and accelerations are stored per step (S+1 frames of N·D); per-pair activations never are:
-// the model recomputes them in jets() and add_param_grad().
+// the model recomputes them in jets() and param_grad().
 //
 // A pair model provides (PairMlp does; tests also use an analytic one):
 //   eval(r2, mi, mj, V, f_over_r)                 the pair-law interface of pair_laws.hpp
 //   PairJet<T> jets(T r)                          V, V′, V″
-//   void add_param_grad(T r, T wV, T wdV, T* g)   g += wV ∂V/∂θ + wdV ∂V′/∂θ
+//   void param_grad(T r, T wV, T wdV, T* g)   g += wV ∂V/∂θ + wdV ∂V′/∂θ
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -56,7 +56,7 @@ void accelerations_vjp_cpu(const Model& model, const T* q, const T* mass, const 
         g_pos[i * D + c] -= Hmu;
         g_pos[j * D + c] += Hmu;
       }
-      if (g_theta) model.add_param_grad(r, T(0), -s, g_theta);
+      if (g_theta) model.param_grad(r, T(0), -s, g_theta);
     }
 }
 
