@@ -18,15 +18,15 @@ Progress::~Progress() {
   if (drawn_) std::fputc('\n', stderr);
 }
 
-void Progress::update(long done, long total) {
+void Progress::update(long done, long total, const std::string& note) {
   if (!enabled_ || total <= 0) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double eta = done > 0 ? elapsed * double(total - done) / double(done) : 0.0;
-  std::fprintf(stderr, "\r%s: %ld/%ld (%3.0f%%)  elapsed %.1fs  ETA %.1fs   ", label_.c_str(), done, total,
-               100.0 * double(done) / double(total), elapsed, eta);
+  std::fprintf(stderr, "\r%s: %ld/%ld (%3.0f%%)  elapsed %.1fs  ETA %.1fs  %s   ", label_.c_str(), done, total,
+               100.0 * double(done) / double(total), elapsed, eta, note.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

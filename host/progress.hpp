@@ -10,8 +10,8 @@ class Progress {
  public:
   explicit Progress(std::string label);
   ~Progress();
-  /// Report `done` of `total` units of work.
-  void update(long done, long total);
+  /// Report `done` of `total` units of work; `note` (e.g. "loss 1.2e-6") is shown after the ETA.
+  void update(long done, long total, const std::string& note = "");
 
  private:
   std::string label_;
