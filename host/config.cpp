@@ -10,6 +10,7 @@
 
 #include "noether/error.hpp"
 #include "noether/sampler.hpp"
+#include "json_config.hpp"
 
 namespace noether {
 
@@ -36,84 +37,7 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
 }
 
 namespace {
-
-/// Context for error messages: file and key path.
-struct Ctx {
-  std::string file, path;
-  Ctx sub(const std::string& key) const { return {file, path.empty() ? key : path + "." + key}; }
-  std::string where() const { return file + ": " + (path.empty() ? "top level" : path); }
-};
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
-  return s;
-}
-
-void check_keys(const json& obj, const Ctx& ctx, const std::vector<std::string>& allowed) {
-  NOETHER_REQUIRE(obj.is_object(), ctx.where() << ": expected a JSON object, got " << obj.type_name());
-  for (const auto& item : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
-    const std::string hint = nearest_word(item.key(), allowed);
-    NOETHER_FAIL(ctx.sub(item.key()).where() << ": unknown key" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                                             << "; valid keys: " << join(allowed));
-  }
-}
-
-double get_number(const json& obj, const Ctx& ctx, const std::string& key, double def, bool positive = false) {
-  if (!obj.contains(key)) return def;
-  const json& v = obj.at(key);
-  NOETHER_REQUIRE(v.is_number(), ctx.sub(key).where() << ": expected a number, got " << v.dump());
-  const double x = v.get<double>();
-  NOETHER_REQUIRE(std::isfinite(x), ctx.sub(key).where() << ": expected a finite number, got " << v.dump());
-  if (positive) NOETHER_REQUIRE(x > 0, ctx.sub(key).where() << ": expected a value > 0, got " << v.dump());
-  return x;
-}
-
-long get_int(const json& obj, const Ctx& ctx, const std::string& key, long def, long min_value) {
-  if (!obj.contains(key)) return def;
-  const json& v = obj.at(key);
-  NOETHER_REQUIRE(v.is_number_integer(), ctx.sub(key).where() << ": expected an integer, got " << v.dump());
-  const long x = v.get<long>();
-  NOETHER_REQUIRE(x >= min_value, ctx.sub(key).where() << ": expected an integer >= " << min_value << ", got " << x);
-  return x;
-}
-
-bool get_bool(const json& obj, const Ctx& ctx, const std::string& key, bool def) {
-  if (!obj.contains(key)) return def;
-  NOETHER_REQUIRE(obj.at(key).is_boolean(), ctx.sub(key).where() << ": expected true or false, got " << obj.at(key).dump());
-  return obj.at(key).get<bool>();
-}
-
-std::string get_choice(const json& obj, const Ctx& ctx, const std::string& key, const std::string& def,
-                       const std::vector<std::string>& choices) {
-  if (!obj.contains(key)) {
-    NOETHER_REQUIRE(!def.empty(), ctx.sub(key).where() << ": missing; expected one of " << join(choices));
-    return def;
-  }
-  const json& v = obj.at(key);
-  NOETHER_REQUIRE(v.is_string(), ctx.sub(key).where() << ": expected a string (one of " << join(choices) << "), got " << v.dump());
-  const std::string s = v.get<std::string>();
-  if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
-    const std::string hint = nearest_word(s, choices);
-    NOETHER_FAIL(ctx.sub(key).where() << ": unknown value '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                                      << "; expected one of " << join(choices));
-  }
-  return s;
-}
-
-/// Flatten a nested numeric array, recording its shape; errors name the key.
-void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vector<std::size_t>& shape, std::vector<double>& out) {
-  if (v.is_number()) {
-    NOETHER_REQUIRE(depth == shape.size(), ctx.where() << ": ragged array (a number where a list was expected)");
-    out.push_back(v.get<double>());
-    return;
-  }
-  NOETHER_REQUIRE(v.is_array(), ctx.where() << ": expected a nested list of numbers, got " << v.dump());
-  if (depth == shape.size()) shape.push_back(v.size());
-  NOETHER_REQUIRE(depth < shape.size() && shape[depth] == v.size(), ctx.where() << ": ragged array (rows of different lengths)");
-  for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
-}
+using namespace cfg;
 
 InitialState state_from_arrays(const json& o, const Ctx& ctx) {
   check_keys(o, ctx, {"positions", "velocities", "masses"});

@@ -1,0 +1,98 @@
+// json_config.hpp — helpers for reading JSON configs with errors that name the file and the key path
+// ("run.json: train.lr: expected a number > 0") and "did you mean" hints for unknown keys and values.
+// Host-only (nlohmann/json never reaches nvcc); shared by every config parser in host/.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "noether/config.hpp"
+#include "noether/error.hpp"
+
+namespace noether {
+namespace cfg {
+
+using json = nlohmann::json;
+
+/// Context for error messages: file and key path.
+struct Ctx {
+  std::string file, path;
+  Ctx sub(const std::string& key) const { return {file, path.empty() ? key : path + "." + key}; }
+  std::string where() const { return file + ": " + (path.empty() ? "top level" : path); }
+};
+
+inline std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+inline void check_keys(const json& obj, const Ctx& ctx, const std::vector<std::string>& allowed) {
+  NOETHER_REQUIRE(obj.is_object(), ctx.where() << ": expected a JSON object, got " << obj.type_name());
+  for (const auto& item : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+    const std::string hint = nearest_word(item.key(), allowed);
+    NOETHER_FAIL(ctx.sub(item.key()).where() << ": unknown key" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                                             << "; valid keys: " << join(allowed));
+  }
+}
+
+inline double get_number(const json& obj, const Ctx& ctx, const std::string& key, double def, bool positive = false) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_number(), ctx.sub(key).where() << ": expected a number, got " << v.dump());
+  const double x = v.get<double>();
+  NOETHER_REQUIRE(std::isfinite(x), ctx.sub(key).where() << ": expected a finite number, got " << v.dump());
+  if (positive) NOETHER_REQUIRE(x > 0, ctx.sub(key).where() << ": expected a value > 0, got " << v.dump());
+  return x;
+}
+
+inline long get_int(const json& obj, const Ctx& ctx, const std::string& key, long def, long min_value) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_number_integer(), ctx.sub(key).where() << ": expected an integer, got " << v.dump());
+  const long x = v.get<long>();
+  NOETHER_REQUIRE(x >= min_value, ctx.sub(key).where() << ": expected an integer >= " << min_value << ", got " << x);
+  return x;
+}
+
+inline bool get_bool(const json& obj, const Ctx& ctx, const std::string& key, bool def) {
+  if (!obj.contains(key)) return def;
+  NOETHER_REQUIRE(obj.at(key).is_boolean(), ctx.sub(key).where() << ": expected true or false, got " << obj.at(key).dump());
+  return obj.at(key).get<bool>();
+}
+
+inline std::string get_choice(const json& obj, const Ctx& ctx, const std::string& key, const std::string& def,
+                       const std::vector<std::string>& choices) {
+  if (!obj.contains(key)) {
+    NOETHER_REQUIRE(!def.empty(), ctx.sub(key).where() << ": missing; expected one of " << join(choices));
+    return def;
+  }
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_string(), ctx.sub(key).where() << ": expected a string (one of " << join(choices) << "), got " << v.dump());
+  const std::string s = v.get<std::string>();
+  if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
+    const std::string hint = nearest_word(s, choices);
+    NOETHER_FAIL(ctx.sub(key).where() << ": unknown value '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+                                      << "; expected one of " << join(choices));
+  }
+  return s;
+}
+
+/// Flatten a nested numeric array, recording its shape; errors name the key.
+inline void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vector<std::size_t>& shape, std::vector<double>& out) {
+  if (v.is_number()) {
+    NOETHER_REQUIRE(depth == shape.size(), ctx.where() << ": ragged array (a number where a list was expected)");
+    out.push_back(v.get<double>());
+    return;
+  }
+  NOETHER_REQUIRE(v.is_array(), ctx.where() << ": expected a nested list of numbers, got " << v.dump());
+  if (depth == shape.size()) shape.push_back(v.size());
+  NOETHER_REQUIRE(depth < shape.size() && shape[depth] == v.size(), ctx.where() << ": ragged array (rows of different lengths)");
+  for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
+}
+
+}  // namespace cfg
+}  // namespace noether
