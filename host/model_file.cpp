@@ -143,8 +143,8 @@ struct PathTracker {
   }
   bool operator()(int, json::parse_event_t ev, json& parsed) {
     switch (ev) {
-      case json::parse_event_t::object_start: stack.push_back({false}); break;
-      case json::parse_event_t::array_start: stack.push_back({true}); break;
+      case json::parse_event_t::object_start: stack.push_back({false, 0, ""}); break;
+      case json::parse_event_t::array_start: stack.push_back({true, 0, ""}); break;
       case json::parse_event_t::key: stack.back().key = parsed.get<std::string>(); break;
       case json::parse_event_t::object_end:
       case json::parse_event_t::array_end: stack.pop_back(), completed(); break;
