@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   noether::add_simulate_command(app);
   noether::add_bench_command(app);
+  noether::add_potential_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
