@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   noether::add_simulate_command(app);
   noether::add_bench_command(app);
   noether::add_potential_command(app);
+  noether::add_train_command(app);
+  noether::add_rollout_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -107,6 +107,16 @@ void simulate_cpu(const Law& law, const SimulationConfig& cfg, Trajectory& out, 
 
 }  // namespace
 
+DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const PairLawSpec& law) {
+  const DeviceChoice d = resolve_device(choice, method);
+  if (d == DeviceChoice::Cuda && law.kind == PotentialKind::Learned && !cuda_learned_rollout_available()) {
+    NOETHER_REQUIRE(choice != DeviceChoice::Cuda,
+                    "--device cuda: this build has no GPU rollout of learned potentials; use --device cpu or auto");
+    return DeviceChoice::Cpu;
+  }
+  return d;
+}
+
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
   if (choice == DeviceChoice::Cpu) return DeviceChoice::Cpu;
   const bool gpu = cuda_device_available();

@@ -35,7 +35,7 @@ void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* ac
   NOETHER_ASSERT(acc != nullptr || pot != nullptr);
   NOETHER_ASSERT(B >= 1 && N >= 1);
   NOETHER_ASSERT(D == 2 || D == 3);
-  with_pair_law<T>(spec, [&](auto law) {
+  with_analytic_pair_law<T>(spec, [&](auto law) {
     if (D == 3)
       launch_allpairs_d<T, 3>(law, pos, mass, acc, pot, B, N, stream);
     else

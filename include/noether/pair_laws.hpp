@@ -7,8 +7,11 @@
 // The CPU loop (host/forces) and the CUDA all-pairs kernel (kernels/) are templates over it.
 #pragma once
 #include <cmath>
+#include <memory>
+#include <vector>
 
 #include "noether/hostdev.hpp"
+#include "noether/pair_mlp.hpp"
 
 namespace noether {
 
@@ -58,8 +61,19 @@ struct Gravity {
   }
 };
 
-/// Which analytic law, with every parameter any law can take; the runtime form of the evaluators.
-enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity };
+/// Which law, with every parameter any law can take; the runtime form of the evaluators.
+/// Learned = a trained pair MLP V_θ(r) (pair_mlp.hpp), e.g. from an mclnn model file.
+enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned };
+
+/// A learned pair potential: MLP shape, float64 parameters (mlp_layout.hpp order) and scaling.
+struct LearnedPotential {
+  MlpShape shape;
+  std::vector<double> params;
+  PairScaling scaling;
+};
+
+/// Widest hidden layer a learned potential may have in simulations (per-thread scratch on the GPU).
+constexpr int kLearnedMaxWidth = 64;
 
 struct PairLawSpec {
   PotentialKind kind = PotentialKind::LinearSpring;
@@ -67,11 +81,26 @@ struct PairLawSpec {
   double r0 = 1.0;         ///< spring rest length
   double G = 1.0;          ///< gravitational constant
   double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
+  std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
 };
 
-/// Call fn(evaluator) with the evaluator of spec in precision T: the one runtime→template switch.
+/// Call fn(PairMlp<T, W>) over `params` (host memory, precision T) with the smallest W in 16/32/64 that
+/// holds the widest layer; throws noether::Error above kLearnedMaxWidth.
 template <typename T, typename Fn>
-decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
+decltype(auto) with_pair_mlp(const LearnedPotential& L, const T* params, Fn&& fn) {
+  const int w = L.shape.max_width();
+  NOETHER_REQUIRE(w <= kLearnedMaxWidth, "learned pair potential: hidden widths up to " << kLearnedMaxWidth
+                                                                                      << " are supported, got " << w);
+  if (w <= 16) return fn(make_pair_mlp<T, 16>(L.shape, params, L.scaling));
+  if (w <= 32) return fn(make_pair_mlp<T, 32>(L.shape, params, L.scaling));
+  return fn(make_pair_mlp<T, 64>(L.shape, params, L.scaling));
+}
+
+/// Call fn(evaluator) with the evaluator of an ANALYTIC spec in precision T (usable in CUDA launchers:
+/// the evaluators hold no pointers). A learned spec is an error here.
+template <typename T, typename Fn>
+decltype(auto) with_analytic_pair_law(const PairLawSpec& spec, Fn&& fn) {
+  NOETHER_REQUIRE(spec.kind != PotentialKind::Learned, "a learned pair potential needs its parameters staged first");
   switch (spec.kind) {
     case PotentialKind::NonlinearSpring:
       return fn(NonlinearSpring<T>{T(spec.k), T(spec.r0)});
@@ -81,6 +110,18 @@ decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
     default:
       return fn(LinearSpring<T>{T(spec.k), T(spec.r0)});
   }
+}
+
+/// Call fn(evaluator) with the evaluator of spec in precision T: the one runtime→template switch of the
+/// CPU paths. A learned law's parameters are converted to T in a host buffer that lives for the call.
+template <typename T, typename Fn>
+decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
+  if (spec.kind == PotentialKind::Learned) {
+    NOETHER_REQUIRE(spec.learned != nullptr, "pair law 'learned' without a model");
+    const std::vector<T> p(spec.learned->params.begin(), spec.learned->params.end());
+    return with_pair_mlp<T>(*spec.learned, p.data(), fn);
+  }
+  return with_analytic_pair_law<T>(spec, fn);
 }
 
 }  // namespace noether

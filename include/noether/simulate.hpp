@@ -14,6 +14,8 @@ using ProgressFn = std::function<void(int, int)>;
 /// Which backend `choice` resolves to for this integrator: Auto = CUDA when a device is usable and
 /// the method is Verlet (the GPU path), else CPU. Throws when Cuda is asked for but not possible.
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method);
+/// As above, also for the law: a learned law goes to the GPU only where the backend can roll it out.
+DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const PairLawSpec& law);
 
 /// Simulate cfg.init with cfg.law and cfg.integrator on `device` (Cpu or Cuda, already resolved).
 /// Saved frame f is at time f · dt · stride. Throws noether::Error with the trajectory index, step
