@@ -47,6 +47,34 @@ double cuda_time_accelerations(const PairLawSpec&, const T*, const T*, int, int,
   not_built("cuda_time_accelerations");
 }
 
+template <typename T>
+void cuda_mlp_accelerations(const MlpShape&, const T*, const PairScaling&, const T*, const T*, T*, int, int, int) {
+  not_built("cuda_mlp_accelerations");
+}
+
+template <typename T>
+void cuda_mlp_potential_energy(const MlpShape&, const T*, const PairScaling&, const T*, const T*, T*, int, int, int) {
+  not_built("cuda_mlp_potential_energy");
+}
+
+template <typename T>
+double cuda_time_mlp_accelerations(const MlpShape&, const T*, const PairScaling&, const T*, const T*, int, int, int,
+                                   int) {
+  not_built("cuda_time_mlp_accelerations");
+}
+
+template void cuda_mlp_accelerations<float>(const MlpShape&, const float*, const PairScaling&, const float*,
+                                            const float*, float*, int, int, int);
+template void cuda_mlp_accelerations<double>(const MlpShape&, const double*, const PairScaling&, const double*,
+                                             const double*, double*, int, int, int);
+template void cuda_mlp_potential_energy<float>(const MlpShape&, const float*, const PairScaling&, const float*,
+                                               const float*, float*, int, int, int);
+template void cuda_mlp_potential_energy<double>(const MlpShape&, const double*, const PairScaling&, const double*,
+                                                const double*, double*, int, int, int);
+template double cuda_time_mlp_accelerations<float>(const MlpShape&, const float*, const PairScaling&, const float*,
+                                                   const float*, int, int, int, int);
+template double cuda_time_mlp_accelerations<double>(const MlpShape&, const double*, const PairScaling&,
+                                                    const double*, const double*, int, int, int, int);
 template void cuda_accelerations<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);
 template void cuda_accelerations<double>(const PairLawSpec&, const double*, const double*, double*, int, int, int);
 template void cuda_potential_energy<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);

@@ -15,16 +15,12 @@ namespace {
 template <typename T, int D, class Law>
 void launch_allpairs_d(const Law& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N,
                        cudaStream_t stream) {
-  const int threads = allpairs_threads(N);
-  const dim3 block{unsigned(threads)};
-  const dim3 grid{unsigned((N + threads - 1) / threads), unsigned(B < 65535 ? B : 65535)};
   if (acc && pot)
-    allpairs_kernel<T, D, Law, true, true><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
+    launch_allpairs_law<T, D, Law, true, true>(law, pos, mass, acc, pot, B, N, stream);
   else if (acc)
-    allpairs_kernel<T, D, Law, true, false><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
+    launch_allpairs_law<T, D, Law, true, false>(law, pos, mass, acc, pot, B, N, stream);
   else
-    allpairs_kernel<T, D, Law, false, true><<<grid, block, 0, stream>>>(law, pos, mass, acc, pot, B, N);
-  NOETHER_CUDA_CHECK_LAUNCH();
+    launch_allpairs_law<T, D, Law, false, true>(law, pos, mass, acc, pot, B, N, stream);
 }
 
 }  // namespace

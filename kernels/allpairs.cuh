@@ -9,7 +9,8 @@
 //
 // Positions and masses of j are staged in shared memory one tile of T particles at a time; every
 // thread of the block (including those with i ≥ N, which own no particle) helps load the tile, and
-// no thread returns before the last __syncthreads.
+// no thread returns before the last __syncthreads. A law with parameters too large to pass by value
+// (the pair MLP) first copies them into dynamic shared memory (law_staging.cuh).
 //
 // FLOPs per interaction, counted per line in the kernel as in GPU Gems 3 (an FMA is 2 FLOPs):
 //   d = qi − qj          D
@@ -22,6 +23,9 @@
 
 #include <cstddef>
 
+#include "cuda_check.cuh"
+#include "law_staging.cuh"
+#include "noether/error.hpp"
 #include "noether/pair_laws.hpp"
 
 namespace noether {
@@ -41,10 +45,12 @@ inline int allpairs_threads(int N) {
 /// Σ_i u_i is the potential energy Σ_{i<j} V(r_ij) of the trajectory.
 template <typename T, int D, class Law, bool kAcc, bool kPot>
 __global__ void __launch_bounds__(kMaxTile)
-    allpairs_kernel(const Law law, const T* __restrict__ pos, const T* __restrict__ mass, T* __restrict__ acc,
+    allpairs_kernel(const Law law_arg, const T* __restrict__ pos, const T* __restrict__ mass, T* __restrict__ acc,
                     double* __restrict__ pot, int B, int N) {
   __shared__ T sh_q[kMaxTile * D];  // tile of positions of j
   __shared__ T sh_m[kMaxTile];      // tile of masses of j
+  extern __shared__ __align__(16) unsigned char sh_law[];  // SharedStaging<Law>::bytes(law_arg) bytes
+  const Law law = SharedStaging<Law>::stage(law_arg, sh_law);  // every thread, before any divergence
   const int tile = blockDim.x;      // <= kMaxTile, set by the launcher
   const int t = threadIdx.x;
   const int i = blockIdx.x * tile + t;
@@ -107,6 +113,33 @@ __global__ void __launch_bounds__(kMaxTile)
       if constexpr (kPot) pot[std::size_t(b) * N + i] = 0.5 * u;
     }
   }
+}
+
+/// Launch allpairs_kernel<T, D, Law, kAcc, kPot> for any law on `stream` (device pointers as in
+/// allpairs_kernel), with the dynamic shared memory the law stages; checks the launch. Throws
+/// noether::Error when the law's parameters do not fit in the device's shared memory per block.
+template <typename T, int D, class Law, bool kAcc, bool kPot>
+void launch_allpairs_law(const Law& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N,
+                         cudaStream_t stream) {
+  const int threads = allpairs_threads(N);
+  const dim3 block{unsigned(threads)};
+  const dim3 grid{unsigned((N + threads - 1) / threads), unsigned(B < 65535 ? B : 65535)};
+  const std::size_t smem = SharedStaging<Law>::bytes(law);
+  constexpr std::size_t kDefaultDynamicSmem = 48 * 1024;  // more needs an explicit opt-in per kernel
+  if (smem > kDefaultDynamicSmem) {
+    int dev = 0, optin = 0;
+    NOETHER_CUDA_CHECK(cudaGetDevice(&dev));
+    NOETHER_CUDA_CHECK(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
+    const std::size_t static_smem = sizeof(T) * kMaxTile * (D + 1);
+    NOETHER_REQUIRE(smem + static_smem <= std::size_t(optin),
+                    "all-pairs kernel: the pair law's parameters need " << smem << " bytes of shared memory, "
+                        << "more than the " << (std::size_t(optin) - static_smem)
+                        << " bytes a block can have on this device; use a smaller model or float32");
+    NOETHER_CUDA_CHECK(cudaFuncSetAttribute(allpairs_kernel<T, D, Law, kAcc, kPot>,
+                                            cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+  }
+  allpairs_kernel<T, D, Law, kAcc, kPot><<<grid, block, smem, stream>>>(law, pos, mass, acc, pot, B, N);
+  NOETHER_CUDA_CHECK_LAUNCH();
 }
 
 /// Launch the all-pairs kernel for the law, dimension and outputs asked for, on `stream`.

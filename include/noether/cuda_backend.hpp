@@ -7,6 +7,7 @@
 
 #include "noether/observables.hpp"
 #include "noether/pair_laws.hpp"
+#include "noether/pair_mlp.hpp"
 
 namespace noether {
 
@@ -50,5 +51,26 @@ double cuda_time_verlet_steps(const PairLawSpec& law, const T* pos0, const T* ve
 /// Time `reps` evaluations of the all-pairs accelerations kernel (after one warm-up), seconds total.
 template <typename T>
 double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* mass, int B, int N, int D, int reps);
+
+// --- learned pair potential (PairMlp, pair_mlp.hpp) inside the all-pairs kernel ---
+// shape: scalar-in/scalar-out MLP, widths up to kPairMlpMaxWidth (= 64; kernels are compiled for
+// MaxWidth 16, 32 and 64), at most kPairMlpMaxLayers layers; params (shape.parameter_count()) in
+// mlp_layout.hpp order, host memory; the kernel stages them in shared memory once per block. Throws
+// noether::Error for a shape check_pair_mlp_shape refuses, or parameters too large for shared memory.
+
+/// All-pairs accelerations with V = the pair MLP: pos (B, N, D), mass (B, N), acc (B, N, D) written.
+template <typename T>
+void cuda_mlp_accelerations(const MlpShape& shape, const T* params, const PairScaling& scaling, const T* pos,
+                            const T* mass, T* acc, int B, int N, int D);
+
+/// Potential energy per trajectory, U_b = Σ_{i<j} V_θ(r_ij) (pair terms in T, summed in float64): U (B).
+template <typename T>
+void cuda_mlp_potential_energy(const MlpShape& shape, const T* params, const PairScaling& scaling, const T* pos,
+                               const T* mass, T* U, int B, int N, int D);
+
+/// Time `reps` evaluations of the MLP all-pairs accelerations kernel (after one warm-up), seconds total.
+template <typename T>
+double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const PairScaling& scaling, const T* pos,
+                                   const T* mass, int B, int N, int D, int reps);
 
 }  // namespace noether
