@@ -3,6 +3,11 @@
 // cuda_time_mlp_accelerations of cuda_backend.hpp. Parameters are copied to the device once per call
 // and staged in shared memory once per block (law_staging.cuh). Kernels are instantiated for T ∈
 // {float, double}, D ∈ {2, 3}, MaxWidth ∈ {16, 32, 64}, and (acc only) or (potential only).
+//
+// Performance note (ptxas -v, sm_90, not yet measured on a device): widths are runtime values, so each
+// thread's activation arrays (h, h_r, z, z_r: 4·MaxWidth values) live in local memory (L1-cached), e.g.
+// a 416-byte stack frame for float/MaxWidth 16. A compile-time-width variant for the common shapes
+// ([1,16,16,1]) that keeps them in registers is the next step if the bench shows it matters.
 #include <cstddef>
 #include <type_traits>
 #include <vector>
