@@ -29,17 +29,6 @@ namespace {
 using json = nlohmann::json;
 constexpr int kLanes = 16;
 
-/// Call fn(PairMlp<double, W>) with the smallest supported W >= the model's widest layer.
-template <typename Fn>
-void with_pair_mlp(const ModelFile& m, Fn&& fn) {
-  const PairScaling sc = pair_scaling(m);
-  const int w = m.shape.max_width();
-  if (w <= 16) return fn(make_pair_mlp<double, 16>(m.shape, m.params.data(), sc));
-  if (w <= 32) return fn(make_pair_mlp<double, 32>(m.shape, m.params.data(), sc));
-  if (w <= 64) return fn(make_pair_mlp<double, 64>(m.shape, m.params.data(), sc));
-  NOETHER_FAIL("MCLNN training supports hidden widths up to 64, got " << w);
-}
-
 /// Glorot-uniform weights U(±√(6/(in+out))), zero biases, from SplitMix64(seed).
 void init_params(const MlpShape& shape, std::uint64_t seed, std::vector<double>& p) {
   p.assign(shape.parameter_count(), 0.0);
@@ -60,7 +49,7 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   std::vector<std::vector<double>> lane_grad(grad ? kLanes : 0, std::vector<double>(P, 0.0));
   const double dt = d.frame_dt / stride;
   std::string error;
-  with_pair_mlp(model, [&](const auto& mlp) {
+  with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
 #pragma omp parallel for schedule(static, 1)
     for (int lane = 0; lane < kLanes; ++lane) {
       try {
@@ -108,7 +97,8 @@ double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std:
 MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& o,
                              const std::function<void(const EpochReport&)>& on_epoch) {
   NOETHER_REQUIRE(!o.hidden.empty(), "train: hidden widths must not be empty");
-  for (int w : o.hidden) NOETHER_REQUIRE(w >= 1 && w <= 64, "train: hidden widths must be in [1, 64], got " << w);
+  for (int w : o.hidden)
+    NOETHER_REQUIRE(w >= 1 && w <= kPairMlpMaxWidth, "train: hidden widths must be in [1, " << kPairMlpMaxWidth << "], got " << w);
   NOETHER_REQUIRE(o.stride >= 1, "train: stride must be >= 1, got " << o.stride);
   NOETHER_REQUIRE(o.epochs >= 1, "train: epochs must be >= 1, got " << o.epochs);
   NOETHER_REQUIRE(o.batch_size >= 0, "train: batch_size must be >= 0, got " << o.batch_size);

@@ -72,9 +72,6 @@ struct LearnedPotential {
   PairScaling scaling;
 };
 
-/// Widest hidden layer a learned potential may have in simulations (per-thread scratch on the GPU).
-constexpr int kLearnedMaxWidth = 64;
-
 struct PairLawSpec {
   PotentialKind kind = PotentialKind::LinearSpring;
   double k = 1.0;          ///< spring stiffness
@@ -83,18 +80,6 @@ struct PairLawSpec {
   double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
   std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
 };
-
-/// Call fn(PairMlp<T, W>) over `params` (host memory, precision T) with the smallest W in 16/32/64 that
-/// holds the widest layer; throws noether::Error above kLearnedMaxWidth.
-template <typename T, typename Fn>
-decltype(auto) with_pair_mlp(const LearnedPotential& L, const T* params, Fn&& fn) {
-  const int w = L.shape.max_width();
-  NOETHER_REQUIRE(w <= kLearnedMaxWidth, "learned pair potential: hidden widths up to " << kLearnedMaxWidth
-                                                                                      << " are supported, got " << w);
-  if (w <= 16) return fn(make_pair_mlp<T, 16>(L.shape, params, L.scaling));
-  if (w <= 32) return fn(make_pair_mlp<T, 32>(L.shape, params, L.scaling));
-  return fn(make_pair_mlp<T, 64>(L.shape, params, L.scaling));
-}
 
 /// Call fn(evaluator) with the evaluator of an ANALYTIC spec in precision T (usable in CUDA launchers:
 /// the evaluators hold no pointers). A learned spec is an error here.
@@ -119,7 +104,7 @@ decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
   if (spec.kind == PotentialKind::Learned) {
     NOETHER_REQUIRE(spec.learned != nullptr, "pair law 'learned' without a model");
     const std::vector<T> p(spec.learned->params.begin(), spec.learned->params.end());
-    return with_pair_mlp<T>(*spec.learned, p.data(), fn);
+    return with_pair_mlp<T>(spec.learned->shape, p.data(), spec.learned->scaling, fn);
   }
   return with_analytic_pair_law<T>(spec, fn);
 }
