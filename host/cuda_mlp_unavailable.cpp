@@ -1,0 +1,76 @@
+// cuda_mlp_unavailable.cpp — the GPU MLP of a build without CUDA (compiled only when NOETHER_HAVE_CUDA is
+// OFF; kernels/mlp_cublas.cu provides these otherwise). Constructing a CudaMlp and every cuda_mlp_*
+// function throw noether::Error.
+#include <cstddef>
+
+#include "noether/cuda_mlp.hpp"
+#include "noether/error.hpp"
+
+namespace noether {
+namespace {
+[[noreturn]] void not_built(const char* fn) {
+  NOETHER_FAIL(fn << ": CUDA backend not built (this noether was configured without CUDA; "
+                  << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
+}
+}  // namespace
+
+template <typename T>
+struct CudaMlp<T>::Impl {
+  MlpShape shape;
+};
+
+template <typename T>
+CudaMlp<T>::CudaMlp(const MlpShape&, int, void*) {
+  not_built("CudaMlp");
+}
+template <typename T>
+CudaMlp<T>::~CudaMlp() = default;
+template <typename T>
+const MlpShape& CudaMlp<T>::shape() const { return impl_->shape; }  // unreachable: no object can exist
+template <typename T>
+int CudaMlp<T>::max_batch() const { return 0; }
+template <typename T>
+void* CudaMlp<T>::stream() const { return nullptr; }
+template <typename T>
+void CudaMlp<T>::synchronize() const { not_built("CudaMlp::synchronize"); }
+template <typename T>
+void CudaMlp<T>::forward(const T*, const T*, int, T*) { not_built("CudaMlp::forward"); }
+template <typename T>
+void CudaMlp<T>::backward(const T*, const T*, T*, T*) { not_built("CudaMlp::backward"); }
+template <typename T>
+void CudaMlp<T>::input_gradient(const T*, const T*, int, T*, T*) { not_built("CudaMlp::input_gradient"); }
+template <typename T>
+void CudaMlp<T>::input_gradient_backward(const T*, const T*, const T*, T*, T*) {
+  not_built("CudaMlp::input_gradient_backward");
+}
+
+template <typename T>
+void cuda_mlp_forward(const MlpShape&, const T*, std::size_t, const T*, int, T*) {
+  not_built("cuda_mlp_forward");
+}
+template <typename T>
+void cuda_mlp_backward(const MlpShape&, const T*, std::size_t, const T*, int, const T*, T*, T*) {
+  not_built("cuda_mlp_backward");
+}
+template <typename T>
+void cuda_mlp_input_gradient(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*) {
+  not_built("cuda_mlp_input_gradient");
+}
+template <typename T>
+void cuda_mlp_input_gradient_backward(const MlpShape&, const T*, std::size_t, const T*, int, const T*, const T*, T*,
+                                      T*) {
+  not_built("cuda_mlp_input_gradient_backward");
+}
+
+#define NOETHER_INSTANTIATE_CUDA_MLP(T)                                                                             \
+  template class CudaMlp<T>;                                                                                        \
+  template void cuda_mlp_forward<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*);                      \
+  template void cuda_mlp_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, T*, T*);       \
+  template void cuda_mlp_input_gradient<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*);           \
+  template void cuda_mlp_input_gradient_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, \
+                                                    const T*, T*, T*);
+NOETHER_INSTANTIATE_CUDA_MLP(float)
+NOETHER_INSTANTIATE_CUDA_MLP(double)
+#undef NOETHER_INSTANTIATE_CUDA_MLP
+
+}  // namespace noether
