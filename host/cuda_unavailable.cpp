@@ -20,6 +20,7 @@ bool cuda_device_available() { return false; }
 std::string cuda_device_description() { return "built without CUDA"; }
 
 double cuda_fp32_peak_flops() { return 0.0; }
+bool cuda_learned_rollout_available() { return false; }
 
 template <typename T>
 void cuda_accelerations(const PairLawSpec&, const T*, const T*, T*, int, int, int) {

@@ -204,6 +204,12 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
       adam.step(model.params.data(), grad.data());
     }
     res.train_loss = train_sum / double(order.size());  // during the epoch (before each step)
+    // The budget is also a hard limit: a machine slower than the timed epoch said stops here.
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (o.time_budget_s > 0 && elapsed + epoch_seconds > o.time_budget_s && epoch + 1 < epochs) {
+      res.stopped_by_time_budget = true;
+      epochs = epoch + 1;
+    }
     const bool last = epoch + 1 == epochs;
     const bool report = last || log.is_open() || on_epoch;
     res.val_loss = report ? mclnn_loss(model, data, val_segs, o.stride, o.horizon) : 0.0;
@@ -236,6 +242,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                {"options", fingerprint},
                {"epochs_run", epochs},
                {"epochs_limited_by_time_budget", epochs < o.epochs},
+               {"stopped_by_time_budget", res.stopped_by_time_budget},
                {"train_loss", res.train_loss},
                {"val_loss", res.val_loss},
                {"seconds", res.seconds}};

@@ -27,10 +27,20 @@ void launch_allpairs_d(const Law& law, const T* pos, const T* mass, T* acc, doub
 
 template <typename T>
 void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* acc, double* pot, int B, int N, int D,
-                     cudaStream_t stream) {
+                     cudaStream_t stream, const T* learned_params) {
   NOETHER_ASSERT(acc != nullptr || pot != nullptr);
   NOETHER_ASSERT(B >= 1 && N >= 1);
   NOETHER_ASSERT(D == 2 || D == 3);
+  if (spec.kind == PotentialKind::Learned) {
+    NOETHER_REQUIRE(spec.learned && learned_params, "launch_allpairs: a learned law needs its parameters on the device");
+    with_pair_mlp<T>(spec.learned->shape, learned_params, spec.learned->scaling, [&](const auto& mlp) {
+      if (D == 3)
+        launch_allpairs_d<T, 3>(mlp, pos, mass, acc, pot, B, N, stream);
+      else
+        launch_allpairs_d<T, 2>(mlp, pos, mass, acc, pot, B, N, stream);
+    });
+    return;
+  }
   with_analytic_pair_law<T>(spec, [&](auto law) {
     if (D == 3)
       launch_allpairs_d<T, 3>(law, pos, mass, acc, pot, B, N, stream);
@@ -40,9 +50,9 @@ void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* ac
 }
 
 template void launch_allpairs<float>(const PairLawSpec&, const float*, const float*, float*, double*, int, int, int,
-                                     cudaStream_t);
+                                     cudaStream_t, const float*);
 template void launch_allpairs<double>(const PairLawSpec&, const double*, const double*, double*, double*, int, int,
-                                      int, cudaStream_t);
+                                      int, cudaStream_t, const double*);
 
 }  // namespace cuda
 
@@ -51,10 +61,11 @@ void cuda_accelerations(const PairLawSpec& law, const T* pos, const T* mass, T* 
   cuda::check_shape("cuda_accelerations", B, N, D);
   const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
   cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
+  const cuda::LearnedParams<T> lp(law);
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
-  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get(), lp.get());
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(acc, d_a.get(), d_a.bytes(), cudaMemcpyDeviceToHost, stream.get()));
   stream.sync();
 }
@@ -66,10 +77,11 @@ void cuda_potential_energy(const PairLawSpec& law, const T* pos, const T* mass, 
   cuda::DeviceBuffer<T> d_q(n), d_m(nm);
   cuda::DeviceBuffer<double> d_u(nm), d_U{std::size_t(B)};
   std::vector<double> U64(static_cast<std::size_t>(B));
+  const cuda::LearnedParams<T> lp(law);
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
-  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), nullptr, d_u.get(), B, N, D, stream.get());
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), nullptr, d_u.get(), B, N, D, stream.get(), lp.get());
   cuda::launch_row_sums(d_u.get(), B, N, d_U.get(), stream.get());
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(U64.data(), d_U.get(), d_U.bytes(), cudaMemcpyDeviceToHost, stream.get()));
   stream.sync();
@@ -82,15 +94,16 @@ double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* ma
   NOETHER_REQUIRE(reps >= 1, "cuda_time_accelerations: reps must be >= 1, got " << reps);
   const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
   cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
+  const cuda::LearnedParams<T> lp(law);
   cuda::Event start, stop;
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
-  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());  // warm-up
+  cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get(), lp.get());  // warm-up
   stream.sync();
   start.record(stream.get());
   for (int r = 0; r < reps; ++r)
-    cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get());
+    cuda::launch_allpairs<T>(law, d_q.get(), d_m.get(), d_a.get(), nullptr, B, N, D, stream.get(), lp.get());
   stop.record(stream.get());
   stop.sync();
   return cuda::elapsed_seconds(start, stop);
@@ -104,5 +117,7 @@ template void cuda_potential_energy<double>(const PairLawSpec&, const double*, c
 template double cuda_time_accelerations<float>(const PairLawSpec&, const float*, const float*, int, int, int, int);
 template double cuda_time_accelerations<double>(const PairLawSpec&, const double*, const double*, int, int, int,
                                                 int);
+
+bool cuda_learned_rollout_available() { return true; }
 
 }  // namespace noether

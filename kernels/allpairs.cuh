@@ -26,6 +26,9 @@
 #include "cuda_check.cuh"
 #include "law_staging.cuh"
 #include "noether/error.hpp"
+#include <vector>
+
+#include "device_util.cuh"
 #include "noether/pair_laws.hpp"
 
 namespace noether {
@@ -144,10 +147,27 @@ void launch_allpairs_law(const Law& law, const T* pos, const T* mass, T* acc, do
 
 /// Launch the all-pairs kernel for the law, dimension and outputs asked for, on `stream`.
 /// Device pointers: pos (B, N, D), mass (B, N); acc (B, N, D) written unless null; pot (B, N) written
-/// unless null (at least one of them non-null). Checks the launch.
+/// unless null (at least one of them non-null); learned_params (P): a Learned law's parameters in T on
+/// the device (LearnedParams below), null for analytic laws. Checks the launch.
 template <typename T>
 void launch_allpairs(const PairLawSpec& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N, int D,
-                     cudaStream_t stream);
+                     cudaStream_t stream, const T* learned_params = nullptr);
+
+/// A Learned law's parameters converted to T and copied to the device (nothing for analytic laws).
+template <typename T>
+class LearnedParams {
+ public:
+  explicit LearnedParams(const PairLawSpec& law)
+      : buf_(law.kind == PotentialKind::Learned && law.learned ? law.learned->params.size() : 0) {
+    if (buf_.size() == 0) return;
+    const std::vector<T> p(law.learned->params.begin(), law.learned->params.end());
+    NOETHER_CUDA_CHECK(cudaMemcpy(buf_.get(), p.data(), buf_.bytes(), cudaMemcpyHostToDevice));
+  }
+  const T* get() const { return buf_.get(); }
+
+ private:
+  DeviceBuffer<T> buf_;
+};
 
 }  // namespace cuda
 }  // namespace noether

@@ -76,14 +76,15 @@ class VerletDevice {
         a0_(n_),
         a1_(n_),
         m_(std::size_t(B) * N),
-        u_(std::size_t(B) * N) {
+        u_(std::size_t(B) * N),
+        learned_(law) {
     NOETHER_CUDA_CHECK(cudaMemcpyAsync(q_.get(), pos0, q_.bytes(), cudaMemcpyHostToDevice, stream_.get()));
     NOETHER_CUDA_CHECK(cudaMemcpyAsync(v_.get(), vel0, v_.bytes(), cudaMemcpyHostToDevice, stream_.get()));
     NOETHER_CUDA_CHECK(cudaMemcpyAsync(m_.get(), mass, m_.bytes(), cudaMemcpyHostToDevice, stream_.get()));
     a_ = a0_.get();
     a_old_ = a1_.get();
     // a(q0) and the per-particle potentials of the initial state.
-    launch_allpairs<T>(law_, q_.get(), m_.get(), a_, u_.get(), B_, N_, D_, stream_.get());
+    launch_allpairs<T>(law_, q_.get(), m_.get(), a_, u_.get(), B_, N_, D_, stream_.get(), learned_.get());
   }
 
   /// Enqueue `steps` Verlet steps (>= 0). On return (q, v, a) are synchronised; when with_potential,
@@ -100,7 +101,7 @@ class VerletDevice {
       std::swap(a_, a_old_);
       const bool last = s + 1 == steps;
       launch_allpairs<T>(law_, q_.get(), m_.get(), a_, (last && with_potential) ? u_.get() : nullptr, B_, N_, D_,
-                         stream_.get());
+                         stream_.get(), learned_.get());
     }
     if (steps > 0) {
       kick_kernel<T><<<blocks, kElementwiseThreads, 0, stream_.get()>>>(v_.get(), a_old_, a_, dt_, n_);
@@ -123,6 +124,7 @@ class VerletDevice {
   std::size_t n_;
   DeviceBuffer<T> q_, v_, a0_, a1_, m_;
   DeviceBuffer<double> u_;
+  LearnedParams<T> learned_;  ///< a learned law's parameters on the device (empty for analytic laws)
   T* a_ = nullptr;      // a(q) of the current state
   T* a_old_ = nullptr;  // spare buffer / a of the previous state inside a run
   Stream stream_;       // last member: destroyed first, draining the work on the buffers above

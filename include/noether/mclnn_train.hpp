@@ -34,7 +34,8 @@ struct MclnnTrainOptions {
   std::string checkpoint;    ///< checkpoint file written every checkpoint_every epochs (empty = none)
   int checkpoint_every = 100;
   std::string resume;        ///< checkpoint to resume from (empty = fresh start)
-  double time_budget_s = 0;  ///< > 0: fewer epochs when one timed epoch says o.epochs would not fit (0 = off)
+  double time_budget_s = 0;  ///< > 0: fewer epochs when one timed epoch says o.epochs would not fit, and a hard
+                             ///< stop past it (0 = off)
 };
 
 /// What one epoch reports to the caller (progress display).
@@ -48,6 +49,7 @@ struct MclnnTrainResult {
   double train_loss = 0, val_loss = 0;
   int epochs = 0;
   double seconds = 0;
+  bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
 };
 
 /// Train on `data`. Throws noether::Error on bad options or data (before any training starts).
