@@ -90,6 +90,10 @@ std::string resolve_path(const std::string& p, const std::string& config_file) {
   return p;
 }
 
+}  // namespace
+
+namespace cfg {
+
 InitialState parse_initial_state(const json& v, const Ctx& ctx) {
   if (v.is_string()) return load_initial_state_npz(resolve_path(v.get<std::string>(), ctx.file));
   NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected a .npz path, an object with positions/velocities/masses, "
@@ -190,7 +194,9 @@ void check_no_coincident_particles(const InitialState& s, const std::string& whe
       }
 }
 
-}  // namespace
+}  // namespace cfg
+
+using namespace cfg;
 
 DeviceChoice parse_device(const std::string& s, const std::string& where) {
   if (s == "auto") return DeviceChoice::Auto;
@@ -201,15 +207,20 @@ DeviceChoice parse_device(const std::string& s, const std::string& where) {
                      << "; expected auto, cpu or cuda");
 }
 
-SimulationConfig load_simulation_config(const std::string& path) {
+namespace cfg {
+json read_json_file(const std::string& path) {
   std::ifstream in(path);
   NOETHER_REQUIRE(in, path << ": cannot open config file");
-  json root;
   try {
-    root = json::parse(in);
+    return json::parse(in);
   } catch (const json::parse_error& e) {
     NOETHER_FAIL(path << ": malformed JSON: " << e.what());
   }
+}
+}  // namespace cfg
+
+SimulationConfig load_simulation_config(const std::string& path) {
+  const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output"});
   SimulationConfig cfg;

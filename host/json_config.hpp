@@ -94,5 +94,18 @@ inline void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vecto
   for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
 }
 
+/// Read a JSON file; errors name the file ("cannot open", "malformed JSON: …").
+json read_json_file(const std::string& path);
+
+// The sections of a simulation config (docs/CONFIG.md), for configs that embed them (host/config.cpp).
+/// "initial_state": a .npz path, inline arrays or a sampler; relative paths resolve next to ctx.file.
+InitialState parse_initial_state(const json& v, const Ctx& ctx);
+/// "system": the pair law.
+PairLawSpec parse_system(const json& v, const Ctx& ctx);
+/// "integrator": method, dt, stride, frames, tolerances.
+IntegratorSpec parse_integrator(const json& v, const Ctx& ctx);
+/// Under exact gravity two particles at one position are singular: error naming `where`.
+void check_no_coincident_particles(const InitialState& s, const std::string& where);
+
 }  // namespace cfg
 }  // namespace noether

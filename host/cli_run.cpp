@@ -1,0 +1,25 @@
+// cli_run.cpp — `noether run CONFIG -o DIR`: the whole experiment (run_experiment.hpp).
+#include <memory>
+
+#include "cli.hpp"
+#include "run_experiment.hpp"
+
+namespace noether {
+
+void add_run_command(CLI::App& app) {
+  struct Opts {
+    std::string config, dir;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run an experiment: simulate training data, train, roll out against ground truth, evaluate, plot");
+  cmd->add_option("config", o->config, "experiment config (JSON, see docs/EXPERIMENTS.md and configs/mclnn_*.json)")
+      ->required();
+  cmd->add_option("-o,--output", o->dir, "output folder (metrics.json, summary.md, plots, models, trajectories)")
+      ->required();
+  cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
+  cmd->callback([o] { run_experiment(o->config, o->dir, o->quiet); });
+}
+
+}  // namespace noether

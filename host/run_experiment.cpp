@@ -1,0 +1,282 @@
+// run_experiment.cpp — `noether run CONFIG -o DIR`: the whole MCLNN experiment of paper 000 in one
+// command — simulate the training set, train, roll the learned model out from every evaluation case's
+// initial state next to the ground truth, compare (evaluate.hpp), and write DIR/metrics.json,
+// DIR/summary.md and (through scripts/plot_run.py) PNG plots. The config is documented in
+// docs/EXPERIMENTS.md; every error names the file and key before any work starts.
+#include "run_experiment.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "json_config.hpp"
+#include "noether/cuda_backend.hpp"
+#include "noether/dataset.hpp"
+#include "noether/evaluate.hpp"
+#include "noether/json_file.hpp"
+#include "noether/mclnn_train.hpp"
+#include "noether/model_file.hpp"
+#include "noether/simulate.hpp"
+#include "progress.hpp"
+#include "train_config.hpp"
+
+#ifndef NOETHER_SCRIPTS_DIR
+#define NOETHER_SCRIPTS_DIR "scripts"
+#endif
+
+namespace noether {
+
+PairLawSpec learned_pair_law(const ModelFile& m);  // cli_rollout.cpp
+
+namespace {
+
+using namespace cfg;
+namespace fs = std::filesystem;
+
+struct Case {
+  std::string name;
+  SimulationConfig sim;
+};
+
+struct Experiment {
+  std::string source;
+  PairLawSpec law;
+  bool float32 = false;
+  DeviceChoice device = DeviceChoice::Auto;
+  SimulationConfig train_data;
+  MclnnTrainOptions train;
+  std::vector<Case> cases;
+  json system_json;
+};
+
+SimulationConfig sim_section(const Experiment& e, const json& v, const Ctx& ctx) {
+  check_keys(v, ctx, {"description", "initial_state", "integrator"});
+  for (const char* k : {"initial_state", "integrator"})
+    NOETHER_REQUIRE(v.contains(k), ctx.sub(k).where() << ": missing required section");
+  SimulationConfig s;
+  s.source = e.source;
+  s.law = e.law;
+  s.integrator = parse_integrator(v.at("integrator"), ctx.sub("integrator"));
+  NOETHER_REQUIRE(s.integrator.method == IntegratorMethod::Verlet,
+                  ctx.sub("integrator").sub("method").where() << ": experiments use velocity Verlet (as the paper)");
+  s.init = parse_initial_state(v.at("initial_state"), ctx.sub("initial_state"));
+  s.float32 = e.float32;
+  s.device = e.device;
+  if (s.law.kind == PotentialKind::Gravity && s.law.softening == 0)
+    check_no_coincident_particles(s.init, ctx.sub("initial_state").where());
+  return s;
+}
+
+Experiment load_experiment(const std::string& path) {
+  const json root = read_json_file(path);
+  const Ctx ctx{path, ""};
+  check_keys(root, ctx, {"description", "system", "precision", "device", "train_data", "train", "cases"});
+  for (const char* k : {"system", "train_data", "cases"})
+    NOETHER_REQUIRE(root.contains(k), ctx.sub(k).where() << ": missing required section");
+  Experiment e;
+  e.source = path;
+  e.system_json = root.at("system");
+  e.law = parse_system(root.at("system"), ctx.sub("system"));
+  e.float32 = get_choice(root, ctx, "precision", "float64", {"float64", "float32"}) == "float32";
+  e.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
+  e.train_data = sim_section(e, root.at("train_data"), ctx.sub("train_data"));
+  e.train = root.contains("train") ? parse_train_section(root.at("train"), ctx.sub("train")) : MclnnTrainOptions{};
+  const json& cs = root.at("cases");
+  NOETHER_REQUIRE(cs.is_object() && !cs.empty(), ctx.sub("cases").where() << ": expected an object {name: {initial_state, integrator}, …}");
+  for (const auto& item : cs.items()) {
+    const std::string& name = item.key();
+    NOETHER_REQUIRE(!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == std::string::npos,
+                    ctx.sub("cases").where() << ": case name '" << name << "' must use letters, digits, _ and - only");
+    e.cases.push_back({name, sim_section(e, item.value(), ctx.sub("cases").sub(name))});
+  }
+  return e;
+}
+
+/// Run a simulation with a progress line; returns the trajectory and the seconds taken.
+Trajectory run_sim(const SimulationConfig& s, const std::string& label, double& seconds, DeviceChoice& used) {
+  used = resolve_device(s.device, s.integrator.method, s.law);
+  const auto t0 = std::chrono::steady_clock::now();
+  Progress bar(label);
+  Trajectory t = simulate(s, used, [&](int done, int total) { bar.update(done, total); });
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return t;
+}
+
+std::vector<double> training_pair_distances(const TrajectoryData& d) {
+  std::vector<double> r;
+  for (int b = 0; b < d.B; ++b)
+    for (int t = 0; t < d.T; ++t) {
+      const double* q = d.q(b, t);
+      for (int i = 0; i < d.N; ++i)
+        for (int j = i + 1; j < d.N; ++j) {
+          double r2 = 0;
+          for (int c = 0; c < d.D; ++c) r2 += (q[i * d.D + c] - q[j * d.D + c]) * (q[i * d.D + c] - q[j * d.D + c]);
+          r.push_back(std::sqrt(r2));
+        }
+    }
+  return r;
+}
+
+std::string fmt(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3e", x);
+  return b;
+}
+
+}  // namespace
+
+int run_experiment(const std::string& config, const std::string& out_dir, bool quiet) {
+  const Experiment e = load_experiment(config);  // every config error before any work
+  const fs::path dir(out_dir);
+  fs::create_directories(dir / "mclnn");
+  auto say = [&](const std::string& s) {
+    if (!quiet) std::printf("%s\n", s.c_str()), std::fflush(stdout);
+  };
+
+  // 1. Training data (ground truth).
+  double secs = 0;
+  DeviceChoice used;
+  const Trajectory train_traj = run_sim(e.train_data, "simulate training set", secs, used);
+  const std::string train_path = (dir / "train_data.npz").string();
+  write_trajectory_npz(train_path, train_traj);
+  say("1/4 training set: " + std::to_string(train_traj.B) + " trajectories x " + std::to_string(train_traj.T) +
+      " frames x " + std::to_string(train_traj.N) + " particles -> " + train_path);
+
+  // 2. Train.
+  const TrajectoryData data = load_trajectory_data(train_path);
+  MclnnTrainOptions topt = e.train;
+  topt.log_csv = (dir / "mclnn" / "train_log.csv").string();
+  MclnnTrainResult tr;
+  {
+    Progress bar("train mclnn");
+    tr = train_mclnn(data, topt, [&](const EpochReport& r) {
+      char note[96];
+      std::snprintf(note, sizeof note, "loss %.3e  val %.3e", r.train_loss, r.val_loss);
+      bar.update(r.epoch, r.epochs, note);
+    });
+  }
+  const std::string model_path = (dir / "mclnn" / "model.json").string();
+  save_model_file(model_path, tr.model);
+  say("2/4 trained mclnn: " + std::to_string(tr.epochs) + " epochs in " + fmt(tr.seconds) + " s, train loss " +
+      fmt(tr.train_loss) + ", validation loss " + fmt(tr.val_loss) + " -> " + model_path);
+
+  // 3. Potential against the truth.
+  const PairLawSpec learned = learned_pair_law(tr.model);
+  std::vector<int> all(data.B);
+  for (int b = 0; b < data.B; ++b) all[b] = b;
+  const DistanceRange range = pair_distance_range(data, all);
+  const PotentialComparison pc = compare_potentials(e.law, learned, range, training_pair_distances(data));
+  {
+    std::ostringstream csv;
+    csv.precision(12);
+    csv << "r,V_true,dVdr_true,V_mclnn,dVdr_mclnn\n";
+    const double lo = std::max(0.8 * range.min, 0.02 * range.max), hi = 1.1 * range.max;
+    for (int k = 0; k < 300; ++k) {
+      const double r = lo + (hi - lo) * k / 299.0;
+      double Vt, dt, Vl, dl;
+      pair_energy_and_slope(e.law, r, Vt, dt);
+      pair_energy_and_slope(learned, r, Vl, dl);
+      csv << r << ',' << Vt << ',' << dt << ',' << Vl + pc.V_offset << ',' << dl << '\n';
+    }
+    write_text_file_atomic((dir / "potential.csv").string(), csv.str());
+  }
+  say("3/4 learned dV/dr vs truth over the central 90% of training distances [" + fmt(pc.p05) + ", " + fmt(pc.p95) +
+      "]: relative L2 " + fmt(pc.dVdr_rel_l2_uniform) + " (uniform in r), " + fmt(pc.dVdr_rel_l2_samples) +
+      " (over training pairs)");
+
+  // 4. Cases: truth and learned rollouts from the same states, compared.
+  json cases = json::object();
+  for (const Case& c : e.cases) {
+    const fs::path cdir = dir / "cases" / c.name;
+    fs::create_directories(cdir);
+    double t_truth = 0, t_pred = 0;
+    DeviceChoice d_truth, d_pred;
+    const Trajectory truth = run_sim(c.sim, "case " + c.name + ": truth", t_truth, d_truth);
+    write_trajectory_npz((cdir / "truth.npz").string(), truth);
+    SimulationConfig ps = c.sim;
+    ps.law = learned;
+    const Trajectory pred = run_sim(ps, "case " + c.name + ": mclnn", t_pred, d_pred);
+    write_trajectory_npz((cdir / "mclnn.npz").string(), pred);
+    const RolloutComparison rc = compare_rollouts(read_npz((cdir / "truth.npz").string()), "truth.npz",
+                                                  read_npz((cdir / "mclnn.npz").string()), "mclnn.npz", pc.V_offset);
+    const long steps = long(c.sim.integrator.frames - 1) * c.sim.integrator.stride;
+    const auto& e_pos = rc.relative_position_error;
+    double mean_e = 0;
+    for (double x : e_pos) mean_e += x / double(e_pos.size());
+    cases[c.name] = {
+        {"particles", rc.N}, {"dim", rc.D}, {"trajectories", rc.B}, {"frames", rc.T},
+        {"dt", c.sim.integrator.dt}, {"stride", c.sim.integrator.stride},
+        {"device", d_pred == DeviceChoice::Cuda ? cuda_device_description() : "cpu"},
+        {"mae", {{"lagrangian", rc.mae_lagrangian}, {"hamiltonian", rc.mae_hamiltonian},
+                 {"linear_momentum", rc.mae_linear_momentum}, {"angular_momentum", rc.mae_angular_momentum}}},
+        {"relative_position_error", {{"first", e_pos.front()}, {"final", e_pos.back()}, {"mean", mean_e}}},
+        {"energy_drift", {{"max_abs", rc.energy_drift_abs}, {"relative", rc.energy_drift_rel}}},
+        {"momentum_drift", {{"linear", rc.linear_momentum_drift_rel}, {"angular", rc.angular_momentum_drift_rel}}},
+        {"steps_per_s", double(steps) / std::max(t_pred, 1e-9)}};
+    say("4/4 case " + c.name + " (" + std::to_string(rc.N) + " particles): MAE H " + fmt(rc.mae_hamiltonian) +
+        ", MAE L " + fmt(rc.mae_lagrangian) + ", final position error " + fmt(e_pos.back()) +
+        ", momentum drift " + fmt(rc.linear_momentum_drift_rel) + " / " + fmt(rc.angular_momentum_drift_rel));
+  }
+
+  json metrics = {
+      {"config", config},
+      {"system", e.system_json},
+      {"models",
+       {{"mclnn",
+         {{"training", {{"epochs", tr.epochs}, {"seconds", tr.seconds}, {"train_loss", tr.train_loss},
+                        {"val_loss", tr.val_loss}, {"stopped_by_time_budget", tr.stopped_by_time_budget}}},
+          {"potential", {{"r_min", pc.r_min}, {"r_max", pc.r_max}, {"p05", pc.p05}, {"p95", pc.p95},
+                         {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform},
+                         {"dVdr_rel_l2_samples", pc.dVdr_rel_l2_samples}}},
+          {"cases", cases}}}}}};
+  write_text_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");
+
+  // Plots (Python + matplotlib, optional) and the markdown summary.
+  std::string scripts = std::getenv("NOETHER_SCRIPTS") ? std::getenv("NOETHER_SCRIPTS") : NOETHER_SCRIPTS_DIR;
+  const std::string plot = scripts + "/plot_run.py";
+  std::string plot_note;
+  if (fs::exists(plot)) {
+    const std::string cmd = "/usr/bin/python3 '" + plot + "' '" + dir.string() + "' > '" + (dir / "plots.log").string() + "' 2>&1";
+    if (std::system(cmd.c_str()) != 0) plot_note = "plotting failed: see plots.log (needs python3-numpy and python3-matplotlib)";
+  } else {
+    plot_note = "no plots: " + plot + " not found (set NOETHER_SCRIPTS to the scripts/ folder)";
+  }
+  std::ostringstream md;
+  md << "# noether run: " << fs::path(config).filename().string() << "\n\n"
+     << "System: `" << e.system_json.dump() << "`. Model: mclnn (pair MLP " << "hidden";
+  for (int w : e.train.hidden) md << " " << w;
+  md << ", " << activation_name(e.train.activation) << "), trained " << tr.epochs << " epochs in " << fmt(tr.seconds)
+     << " s on " << train_traj.B << " trajectories x " << train_traj.T << " frames of " << train_traj.N
+     << " particles; train loss " << fmt(tr.train_loss) << ", validation loss " << fmt(tr.val_loss) << ".\n\n"
+     << "## Learned potential\n\nRelative L2 error of dV/dr over the central 90% of training distances ["
+     << fmt(pc.p05) << ", " << fmt(pc.p95) << "]: **" << fmt(pc.dVdr_rel_l2_uniform) << "** (uniform in r), **"
+     << fmt(pc.dVdr_rel_l2_samples) << "** (over the training pairs). Target: 2e-2.\n\n![potential](potential.png)\n\n"
+     << "## Rollouts against ground truth\n\n"
+     << "| case | N | frames | MAE L | MAE H | MAE P | MAE J | final pos. error | energy drift (rel) | P drift (rel) | J drift (rel) | steps/s |\n"
+     << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const Case& c : e.cases) {
+    const json& m = cases[c.name];
+    md << "| " << c.name << " | " << m["particles"] << " | " << m["frames"] << " | " << fmt(m["mae"]["lagrangian"])
+       << " | " << fmt(m["mae"]["hamiltonian"]) << " | " << fmt(m["mae"]["linear_momentum"]) << " | "
+       << fmt(m["mae"]["angular_momentum"]) << " | " << fmt(m["relative_position_error"]["final"]) << " | "
+       << fmt(m["energy_drift"]["relative"]) << " | " << fmt(m["momentum_drift"]["linear"]) << " | "
+       << fmt(m["momentum_drift"]["angular"]) << " | " << fmt(m["steps_per_s"]) << " |\n";
+  }
+  md << "\nThe learned potential's additive constant is fixed by V_offset = " << fmt(pc.V_offset)
+     << " (mean of V_true − V_θ over the central training range) before L and H are compared.\n\n";
+  for (const Case& c : e.cases)
+    md << "![" << c.name << "](" << c.name << "_quantities.png)\n![" << c.name << " position error](" << c.name
+       << "_position_error.png)\n";
+  md << "\n![training loss](mclnn_training_loss.png)\n";
+  if (!plot_note.empty()) md << "\n_" << plot_note << "_\n";
+  write_text_file_atomic((dir / "summary.md").string(), md.str());
+  say("wrote " + (dir / "metrics.json").string() + ", " + (dir / "summary.md").string() +
+      (plot_note.empty() ? " and plots" : " (" + plot_note + ")"));
+  return 0;
+}
+
+}  // namespace noether
