@@ -8,5 +8,6 @@ void add_bench_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_rollout_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 void add_potential_command(CLI::App& app);
 }  // namespace noether

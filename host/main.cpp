@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   noether::add_potential_command(app);
   noether::add_train_command(app);
   noether::add_rollout_command(app);
+  noether::add_evaluate_command(app);
   noether::add_run_command(app);
   try {
     app.parse(argc, argv);
