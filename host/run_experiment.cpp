@@ -271,7 +271,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   for (const Case& c : e.cases)
     md << "![" << c.name << "](" << c.name << "_quantities.png)\n![" << c.name << " position error](" << c.name
        << "_position_error.png)\n";
-  md << "\n![training loss](mclnn_training_loss.png)\n";
+  md << "\n![training loss](training_loss.png)\n";
   if (!plot_note.empty()) md << "\n_" << plot_note << "_\n";
   write_text_file_atomic((dir / "summary.md").string(), md.str());
   say("wrote " + (dir / "metrics.json").string() + ", " + (dir / "summary.md").string() +
