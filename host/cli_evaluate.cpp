@@ -14,8 +14,6 @@
 
 namespace noether {
 
-PairLawSpec learned_pair_law(const ModelFile& m);  // cli_rollout.cpp
-
 void add_evaluate_command(CLI::App& app) {
   struct Opts {
     std::string truth, pred, model, system, output;

@@ -16,21 +16,6 @@
 
 namespace noether {
 
-/// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).
-PairLawSpec learned_pair_law(const ModelFile& m) {
-  NOETHER_REQUIRE(m.model == "mclnn", (m.source.empty() ? "model" : m.source)
-                                          << ": \"model\" is '" << m.model
-                                          << "'; rollout needs a pair-potential model ('mclnn')");
-  auto L = std::make_shared<LearnedPotential>();
-  L->shape = m.shape;
-  L->params = m.params;
-  L->scaling = pair_scaling(m);
-  PairLawSpec spec;
-  spec.kind = PotentialKind::Learned;
-  spec.learned = L;
-  return spec;
-}
-
 void add_rollout_command(CLI::App& app) {
   struct Opts {
     std::string model, init, output, device = "auto", method = "verlet";

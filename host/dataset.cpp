@@ -117,18 +117,24 @@ std::vector<Segment> make_segments(const TrajectoryData& data, const std::vector
   return out;
 }
 
-DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<int>& trajectories) {
+std::vector<double> pair_distances(const TrajectoryData& data, const std::vector<int>& trajectories) {
   std::vector<double> r;
+  const int D = data.D;
   for (int b : trajectories)
     for (int t = 0; t < data.T; ++t) {
       const double* q = data.q(b, t);
       for (int i = 0; i < data.N; ++i)
         for (int j = i + 1; j < data.N; ++j) {
           double r2 = 0;
-          for (int c = 0; c < data.D; ++c) r2 += (q[i * data.D + c] - q[j * data.D + c]) * (q[i * data.D + c] - q[j * data.D + c]);
+          for (int c = 0; c < D; ++c) r2 += (q[i * D + c] - q[j * D + c]) * (q[i * D + c] - q[j * D + c]);
           r.push_back(std::sqrt(r2));
         }
     }
+  return r;
+}
+
+DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<int>& trajectories) {
+  std::vector<double> r = pair_distances(data, trajectories);
   NOETHER_REQUIRE(!r.empty(), data.source << ": no particle pairs to measure");
   std::sort(r.begin(), r.end());
   auto pct = [&](double p) { return r[std::size_t(std::lround(p * double(r.size() - 1)))]; };

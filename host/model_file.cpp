@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -354,6 +355,21 @@ PairScaling pair_scaling(const ModelFile& m) {
   if (!m.input_scaling.identity()) s.in_shift = m.input_scaling.shift[0], s.in_scale = m.input_scaling.scale[0];
   if (!m.output_scaling.identity()) s.out_shift = m.output_scaling.shift[0], s.out_scale = m.output_scaling.scale[0];
   return s;
+}
+
+/// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).
+PairLawSpec learned_pair_law(const ModelFile& m) {
+  NOETHER_REQUIRE(m.model == "mclnn", (m.source.empty() ? "model" : m.source)
+                                          << ": \"model\" is '" << m.model
+                                          << "'; rollout needs a pair-potential model ('mclnn')");
+  auto L = std::make_shared<LearnedPotential>();
+  L->shape = m.shape;
+  L->params = m.params;
+  L->scaling = pair_scaling(m);
+  PairLawSpec spec;
+  spec.kind = PotentialKind::Learned;
+  spec.learned = L;
+  return spec;
 }
 
 }  // namespace noether

@@ -30,8 +30,6 @@
 
 namespace noether {
 
-PairLawSpec learned_pair_law(const ModelFile& m);  // cli_rollout.cpp
-
 namespace {
 
 using namespace cfg;
@@ -106,21 +104,6 @@ Trajectory run_sim(const SimulationConfig& s, const std::string& label, double& 
   return t;
 }
 
-std::vector<double> training_pair_distances(const TrajectoryData& d) {
-  std::vector<double> r;
-  for (int b = 0; b < d.B; ++b)
-    for (int t = 0; t < d.T; ++t) {
-      const double* q = d.q(b, t);
-      for (int i = 0; i < d.N; ++i)
-        for (int j = i + 1; j < d.N; ++j) {
-          double r2 = 0;
-          for (int c = 0; c < d.D; ++c) r2 += (q[i * d.D + c] - q[j * d.D + c]) * (q[i * d.D + c] - q[j * d.D + c]);
-          r.push_back(std::sqrt(r2));
-        }
-    }
-  return r;
-}
-
 std::string fmt(double x) {
   char b[32];
   std::snprintf(b, sizeof b, "%.3e", x);
@@ -169,7 +152,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   std::vector<int> all(data.B);
   for (int b = 0; b < data.B; ++b) all[b] = b;
   const DistanceRange range = pair_distance_range(data, all);
-  const PotentialComparison pc = compare_potentials(e.law, learned, range, training_pair_distances(data));
+  const PotentialComparison pc = compare_potentials(e.law, learned, range, pair_distances(data, all));
   {
     std::ostringstream csv;
     csv.precision(12);

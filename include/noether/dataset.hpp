@@ -41,6 +41,9 @@ void split_trajectories(int B, double val_fraction, std::uint64_t seed, std::vec
 /// All segments of the given trajectories with `horizon` target frames (start frames 0 … T−1−horizon).
 std::vector<Segment> make_segments(const TrajectoryData& data, const std::vector<int>& trajectories, int horizon);
 
+/// Every pair distance r_ij (i < j) of every frame of the given trajectories, in data order.
+std::vector<double> pair_distances(const TrajectoryData& data, const std::vector<int>& trajectories);
+
 /// Pair distances of all frames of the given trajectories: min, max and the 5th/95th percentiles.
 struct DistanceRange {
   double min = 0, max = 0, p05 = 0, p95 = 0;

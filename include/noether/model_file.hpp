@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "noether/mlp_layout.hpp"
+#include "noether/pair_laws.hpp"
 #include "noether/pair_mlp.hpp"
 
 namespace noether {
@@ -62,5 +63,9 @@ void validate_model(const ModelFile& m);
 
 /// The scaling of a scalar pair model as PairScaling; throws unless input and output widths are 1.
 PairScaling pair_scaling(const ModelFile& m);
+
+/// The pair law (PotentialKind::Learned) of an "mclnn" model file, for simulations and rollouts;
+/// throws noether::Error naming the file when the model is not a pair potential.
+PairLawSpec learned_pair_law(const ModelFile& m);
 
 }  // namespace noether
