@@ -142,6 +142,7 @@ HnnDataset load_real_pendulum(const std::string& path, double train_fraction) {
   NOETHER_REQUIRE(d.n_train >= 1 && d.n_test >= 1,
                   path << ": " << n << " samples cannot be split with train_fraction " << train_fraction);
   d.x.assign(x.begin(), x.begin() + 2 * std::size_t(n));
+  d.row_times.assign(t.begin(), t.begin() + n);
   d.dxdt.resize(2 * std::size_t(n));
   for (int i = 0; i < n; ++i) {
     const double dt = t[i + 1] - t[i];

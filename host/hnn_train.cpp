@@ -70,33 +70,42 @@ HnnTrainResult train_baseline(const HnnDataset& data, const HnnTrainOptions& o) 
   return train_hnn_model(HnnModelKind::Baseline, data, o);
 }
 
-double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
-                      double rtol, double atol) {
-  NOETHER_REQUIRE(data.trajectories > data.train_trajectories && data.points >= 2,
-                  data.source << ": the energy MSE needs test trajectories (a synthetic task's data set)");
-  NOETHER_REQUIRE(model.shape.in() == data.dim,
-                  "energy MSE: model input width " << model.shape.in() << " != data dimension " << data.dim);
-  const int d = data.dim, T = data.points;
+double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, const double* times, int T,
+                                 const std::function<double(const double*)>& H, double rtol, double atol) {
+  NOETHER_REQUIRE(T >= 1, "energy MSE: need at least one state, got " << T);
+  const int d = model.shape.in();
   const OdeRhs<double> rhs = [&model](double, const std::vector<double>& y, std::vector<double>& dy) {
     hnn_model_field(model, y.data(), 1, dy.data());
   };
   Rk45Options ro;
   ro.rtol = rtol;
   ro.atol = atol;
-  double sum = 0;
-  long count = 0;
-  for (int b = data.train_trajectories; b < data.trajectories; ++b) {
-    const double* C = data.clean.data() + std::size_t(b) * T * d;  // (T, d) true trajectory
-    std::vector<double> y(C, C + d);
-    double h = 0;
-    for (int i = 0; i < T; ++i) {
-      if (i > 0) rk45_integrate(rhs, data.times[i - 1], data.times[i], y, ro, h);
-      const double e = H(C + std::size_t(i) * d) - H(y.data());
-      sum += e * e;
-      ++count;
+  std::vector<double> y(x_true, x_true + d);
+  double h = 0, sum = 0;
+  for (int i = 0; i < T; ++i) {
+    if (i > 0) {
+      NOETHER_REQUIRE(times[i] > times[i - 1], "energy MSE: times must increase, got " << times[i - 1] << " then "
+                                                                                       << times[i]);
+      rk45_integrate(rhs, times[i - 1], times[i], y, ro, h);
     }
+    const double e = H(x_true + std::size_t(i) * d) - H(y.data());
+    sum += e * e;
   }
-  return sum / double(count);
+  return sum / double(T);
+}
+
+double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
+                      double rtol, double atol) {
+  NOETHER_REQUIRE(data.trajectories > data.train_trajectories && data.points >= 2,
+                  data.source << ": the energy MSE needs test trajectories (a synthetic task's data set)");
+  NOETHER_REQUIRE(model.shape.in() == data.dim,
+                  "energy MSE: model input width " << model.shape.in() << " != data dimension " << data.dim);
+  // Every trajectory has T points, so the mean of the per-trajectory means is the mean over all points.
+  double sum = 0;
+  for (int b = data.train_trajectories; b < data.trajectories; ++b)
+    sum += hnn_trajectory_energy_mse(model, data.clean.data() + std::size_t(b) * data.points * data.dim,
+                                     data.times.data(), data.points, H, rtol, atol);
+  return sum / double(data.trajectories - data.train_trajectories);
 }
 
 }  // namespace noether

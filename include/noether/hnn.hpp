@@ -82,6 +82,12 @@ HnnTrainResult train_hnn(const HnnDataset& data, const HnnTrainOptions& options)
 HnnTrainResult train_baseline(const HnnDataset& data, const HnnTrainOptions& options);
 HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const HnnTrainOptions& options);
 
+/// Energy MSE along one trajectory: integrate the learned field from x_true[0] with adaptive RK45 (rtol, atol)
+/// to times[1 … T−1] (strictly increasing) and return 1/T Σ_i (H(x_true_i) − H(x_pred_i))². x_true (T, dim).
+double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, const double* times, int T,
+                                 const std::function<double(const double*)>& H, double rtol = 1e-10,
+                                 double atol = 1e-12);
+
 /// Energy MSE of a synthetic task's data set: for every TEST trajectory b, integrate the learned field
 /// from its clean initial state with adaptive RK45 (rtol, atol) to the saved times; with the true H,
 ///   E = 1/(B_test · T) Σ_b Σ_i (H(x_true(b, t_i)) − H(x_pred(b, t_i)))².

@@ -53,6 +53,8 @@ struct HnnDataset {
   int trajectories = 0, train_trajectories = 0, points = 0;
   std::vector<double> times;   ///< (points) saved times of every trajectory
   std::vector<double> clean;   ///< (trajectories, points, dim) noise-free states
+  // Real data only: the time of every row (one recorded trajectory, test rows after training rows).
+  std::vector<double> row_times;  ///< (n_train + n_test)
 
   const double* x_train() const { return x.data(); }
   const double* dxdt_train() const { return dxdt.data(); }
@@ -68,7 +70,7 @@ HnnDataset make_hnn_task_data(HnnTask task, const HnnTaskOptions& options = {});
 /// rows "trial t angle angular_velocity" (whitespace separated). x_i = (angle_i, ω_i); targets are forward
 /// differences with the actual (uneven) time steps, dx_i = (x_{i+1} − x_i)/(t_{i+1} − t_i), i = 0 … N−2
 /// (as the reference code); the last (1 − train_fraction) of these rows, contiguous, are the test set
-/// (n_train = ⌊(N−1) · train_fraction⌋). Throws noether::Error naming the file and line on malformed
+/// (n_train = ⌊(N−1) · train_fraction⌋); row_times holds t_i. Throws noether::Error naming the file and line on malformed
 /// input (wrong column count, non-numbers, non-finite values, times not strictly increasing, < 3 rows).
 HnnDataset load_real_pendulum(const std::string& path, double train_fraction = 0.8);
 
