@@ -11,19 +11,13 @@
 namespace noether {
 namespace {
 
-double normal(SplitMix64& rng) {  // Box–Muller, u₁ ∈ (0, 1]
-  const double u1 = 1.0 - rng.uniform();
-  const double u2 = rng.uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
-
 /// W (rows, cols) row-major ← orthogonal like torch.nn.init.orthogonal_ (gain 1): A (m, k) Gaussian with
 /// m = max(rows, cols), k = min; Q = its columns orthonormalised in order (modified Gram–Schmidt = QR with
 /// diag(R) > 0, which is QR followed by PyTorch's sign fix); W = Q, or Qᵀ when rows < cols.
 void orthogonal(int rows, int cols, SplitMix64& rng, double* W) {
   const int m = std::max(rows, cols), k = std::min(rows, cols);
   std::vector<double> A(std::size_t(m) * k);  // column j at A[j·m …]
-  for (double& a : A) a = normal(rng);
+  for (double& a : A) a = standard_normal(rng);
   for (int j = 0; j < k; ++j) {
     double* a = A.data() + std::size_t(j) * m;
     for (int i = 0; i < j; ++i) {

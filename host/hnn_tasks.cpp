@@ -11,16 +11,12 @@
 #include "noether/ode.hpp"
 
 namespace noether {
-namespace {
 
-/// One N(0, 1) draw by Box–Muller: √(−2 ln u₁) cos(2π u₂), u₁ ∈ (0, 1], u₂ ∈ [0, 1).
-double normal(SplitMix64& rng) {
-  const double u1 = 1.0 - rng.uniform();
+double standard_normal(SplitMix64& rng) {
+  const double u1 = 1.0 - rng.uniform();  // (0, 1]: log finite
   const double u2 = rng.uniform();
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
-
-}  // namespace
 
 const char* hnn_task_name(HnnTask task) { return task == HnnTask::MassSpring ? "mass-spring" : "pendulum"; }
 
@@ -91,7 +87,7 @@ HnnDataset make_hnn_task_data(HnnTask task, const HnnTaskOptions& o) {
     for (int i = 0; i < T; ++i) hnn_task_field(task, C + 2 * i, F + 2 * i);
     // Noise: all q draws of the trajectory, then all p draws (the reference's order).
     for (int c = 0; c < 2; ++c)
-      for (int i = 0; i < T; ++i) X[2 * i + c] = C[2 * i + c] + o.noise_std * normal(rng);
+      for (int i = 0; i < T; ++i) X[2 * i + c] = C[2 * i + c] + o.noise_std * standard_normal(rng);
   }
   return d;
 }

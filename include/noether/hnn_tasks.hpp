@@ -16,7 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "noether/dataset.hpp"
+
 namespace noether {
+
+/// One N(0, 1) draw by Box–Muller from two SplitMix64 uniforms: √(−2 ln u₁) cos(2π u₂), u₁ ∈ (0, 1].
+double standard_normal(SplitMix64& rng);
 
 enum class HnnTask { MassSpring, Pendulum };
 
