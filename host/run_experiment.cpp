@@ -231,11 +231,16 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
     const std::vector<double> acc = load_trajectory_accelerations(train_path, data);
     {
       Progress bar("train lnn");
+      std::ostringstream log;  // lnn/train_log.csv, the columns of mclnn/train_log.csv (plot_run.py)
+      log << "epoch,train_loss,val_loss,lr,seconds\n";
       lr = train_lnn(data, acc, e.lnn, [&](const LnnEpochReport& r) {
-        char note[96];
+        char note[96], line[200];
         std::snprintf(note, sizeof note, "loss %.3e  val %.3e", r.train_loss, r.val_loss);
         bar.update(r.epoch, r.epochs, note);
+        std::snprintf(line, sizeof line, "%d,%.9e,%.9e,%.6e,%.3f\n", r.epoch, r.train_loss, r.val_loss, r.lr, r.seconds);
+        log << line;
       });
+      write_text_file_atomic((dir / "lnn" / "train_log.csv").string(), log.str());
     }
     std::vector<double> U(std::size_t(train_traj.B) * train_traj.T);
     for (int b = 0; b < train_traj.B; ++b)

@@ -129,6 +129,7 @@ TEST_F(CliTest, RunWritesMetricsSummaryAndTrajectories) {
   const auto& ln = m.at("models").at("lnn");
   EXPECT_LT(ln.at("training").at("train_loss").get<double>(), ln.at("training").at("initial_train_loss").get<double>());
   EXPECT_TRUE(fs::exists(dir_ / "out" / "lnn" / "model.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "lnn" / "train_log.csv"));
   EXPECT_EQ(nlohmann::json::parse(slurp("out/lnn/model.json")).at("model"), "lnn");
   EXPECT_TRUE(fs::exists(dir_ / "out" / "cases" / "three" / "lnn.npz"));
   EXPECT_GT(ln.at("cases").at("three").at("momentum_drift").at("linear").get<double>(), 1e-10);
