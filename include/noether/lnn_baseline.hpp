@@ -32,7 +32,7 @@ struct LnnTrainOptions {
   Activation activation = Activation::Squareplus;  ///< paper A.6
   int samples = 10000;        ///< (q, q̇, q̈) frames drawn from the training trajectories (paper §4.1.4); fewer when
                               ///< the data has fewer frames (then all are used)
-  int epochs = 1000;          ///< passes over the samples (measured: 36k Adam steps on 9,000 samples, ~10 s idle)
+  int epochs = 1000;          ///< passes over the samples (measured: 36k Adam steps on 9,000 samples, 11 s CPU)
   int batch_size = 256;       ///< samples per Adam step (0 = all)
   double lr = 1e-3;           ///< Adam learning rate (paper A.6)
   double lr_final = 1e-5;     ///< cosine decay from lr to lr_final over all steps
