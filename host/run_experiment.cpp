@@ -18,6 +18,7 @@
 #include "noether/dataset.hpp"
 #include "noether/evaluate.hpp"
 #include "noether/json_file.hpp"
+#include "noether/lnn_baseline.hpp"
 #include "noether/mclnn_train.hpp"
 #include "noether/model_file.hpp"
 #include "noether/simulate.hpp"
@@ -47,6 +48,8 @@ struct Experiment {
   DeviceChoice device = DeviceChoice::Auto;
   SimulationConfig train_data;
   MclnnTrainOptions train;
+  bool with_lnn = false;  ///< the config has an "lnn" section: also train and roll out the LNN baseline
+  LnnTrainOptions lnn;
   std::vector<Case> cases;
   json system_json;
 };
@@ -69,10 +72,38 @@ SimulationConfig sim_section(const Experiment& e, const json& v, const Ctx& ctx)
   return s;
 }
 
+/// The optional "lnn" section: LnnTrainOptions keys (docs/EXPERIMENTS.md, docs/TRAINING.md).
+LnnTrainOptions lnn_section(const json& v, const Ctx& ctx) {
+  check_keys(v, ctx, {"hidden", "samples", "epochs", "batch_size", "lr", "lr_final", "val_fraction", "seed", "time_budget_s"});
+  LnnTrainOptions o;
+  if (v.contains("hidden")) {
+    const json& h = v.at("hidden");
+    NOETHER_REQUIRE(h.is_array() && !h.empty(), ctx.sub("hidden").where() << ": expected a non-empty list of widths, got " << h.dump());
+    o.hidden.clear();
+    for (const auto& w : h) {
+      NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 1024,
+                      ctx.sub("hidden").where() << ": widths must be integers in [1, 1024], got " << w.dump());
+      o.hidden.push_back(w.get<int>());
+    }
+  }
+  o.samples = int(get_int(v, ctx, "samples", o.samples, 1));
+  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1));
+  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0));
+  o.lr = get_number(v, ctx, "lr", o.lr, true);
+  o.lr_final = get_number(v, ctx, "lr_final", o.lr_final);
+  NOETHER_REQUIRE(o.lr_final >= 0 && o.lr_final <= o.lr, ctx.sub("lr_final").where() << ": expected a value in [0, lr]");
+  o.val_fraction = get_number(v, ctx, "val_fraction", o.val_fraction);
+  NOETHER_REQUIRE(o.val_fraction >= 0 && o.val_fraction < 1, ctx.sub("val_fraction").where() << ": expected a value in [0, 1)");
+  o.seed = std::uint64_t(get_int(v, ctx, "seed", long(o.seed), 0));
+  o.time_budget_s = get_number(v, ctx, "time_budget_s", o.time_budget_s);
+  NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected a value >= 0 (0 = off)");
+  return o;
+}
+
 Experiment load_experiment(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
-  check_keys(root, ctx, {"description", "system", "precision", "device", "train_data", "train", "cases"});
+  check_keys(root, ctx, {"description", "system", "precision", "device", "train_data", "train", "lnn", "cases"});
   for (const char* k : {"system", "train_data", "cases"})
     NOETHER_REQUIRE(root.contains(k), ctx.sub(k).where() << ": missing required section");
   Experiment e;
@@ -83,6 +114,10 @@ Experiment load_experiment(const std::string& path) {
   e.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
   e.train_data = sim_section(e, root.at("train_data"), ctx.sub("train_data"));
   e.train = root.contains("train") ? parse_train_section(root.at("train"), ctx.sub("train")) : MclnnTrainOptions{};
+  if (root.contains("lnn")) {
+    e.with_lnn = true;
+    e.lnn = lnn_section(root.at("lnn"), ctx.sub("lnn"));
+  }
   const json& cs = root.at("cases");
   NOETHER_REQUIRE(cs.is_object() && !cs.empty(), ctx.sub("cases").where() << ": expected an object {name: {initial_state, integrator}, …}");
   for (const auto& item : cs.items()) {
@@ -171,8 +206,52 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
       "]: relative L2 " + fmt(pc.dVdr_rel_l2_uniform) + " (uniform in r), " + fmt(pc.dVdr_rel_l2_samples) +
       " (over training pairs)");
 
+  // 3b. The LNN baseline (optional): V_θ of all N·D coordinates, trained on the data's accelerations.
+  LnnTrainResult lr;
+  double lnn_offset = 0;
+  if (e.with_lnn) {
+    fs::create_directories(dir / "lnn");
+    const std::vector<double> acc = load_trajectory_accelerations(train_path, data);
+    {
+      Progress bar("train lnn");
+      std::ostringstream log;  // lnn/train_log.csv, the columns of mclnn/train_log.csv (plot_run.py)
+      log << "epoch,train_loss,val_loss,lr,seconds\n";
+      lr = train_lnn(data, acc, e.lnn, [&](const LnnEpochReport& r) {
+        char note[96], line[200];
+        std::snprintf(note, sizeof note, "loss %.3e  val %.3e", r.train_loss, r.val_loss);
+        bar.update(r.epoch, r.epochs, note);
+        std::snprintf(line, sizeof line, "%d,%.9e,%.9e,%.6e,%.3f\n", r.epoch, r.train_loss, r.val_loss, r.lr, r.seconds);
+        log << line;
+      });
+      write_text_file_atomic((dir / "lnn" / "train_log.csv").string(), log.str());
+    }
+    std::vector<double> U(std::size_t(train_traj.B) * train_traj.T);
+    for (int b = 0; b < train_traj.B; ++b)
+      for (int t = 0; t < train_traj.T; ++t) U[std::size_t(b) * train_traj.T + t] = train_traj.frames[t].potential[b];
+    lnn_offset = lnn_potential_offset(lr.model, data, U);
+    save_model_file((dir / "lnn" / "model.json").string(), lr.model);
+    say("3/4 trained lnn baseline: " + std::to_string(lr.epochs) + " epochs on " + std::to_string(lr.train_samples) +
+        " samples in " + fmt(lr.seconds) + " s, acceleration MSE " + fmt(lr.initial_train_loss) + " -> " +
+        fmt(lr.train_loss) + ", validation " + fmt(lr.val_loss));
+  }
+
   // 4. Cases: truth and learned rollouts from the same states, compared.
-  json cases = json::object();
+  auto case_json = [](const RolloutComparison& rc, const Case& c, const std::string& device, double t_pred) {
+    const long steps = long(c.sim.integrator.frames - 1) * c.sim.integrator.stride;
+    const auto& e_pos = rc.relative_position_error;
+    double mean_e = 0;
+    for (double x : e_pos) mean_e += x / double(e_pos.size());
+    return json{
+        {"particles", rc.N}, {"dim", rc.D}, {"trajectories", rc.B}, {"frames", rc.T},
+        {"dt", c.sim.integrator.dt}, {"stride", c.sim.integrator.stride}, {"device", device},
+        {"mae", {{"lagrangian", rc.mae_lagrangian}, {"hamiltonian", rc.mae_hamiltonian},
+                 {"linear_momentum", rc.mae_linear_momentum}, {"angular_momentum", rc.mae_angular_momentum}}},
+        {"relative_position_error", {{"first", e_pos.front()}, {"final", e_pos.back()}, {"mean", mean_e}}},
+        {"energy_drift", {{"max_abs", rc.energy_drift_abs}, {"relative", rc.energy_drift_rel}}},
+        {"momentum_drift", {{"linear", rc.linear_momentum_drift_rel}, {"angular", rc.angular_momentum_drift_rel}}},
+        {"steps_per_s", double(steps) / std::max(t_pred, 1e-9)}};
+  };
+  json cases = json::object(), lnn_cases = json::object();
   for (const Case& c : e.cases) {
     const fs::path cdir = dir / "cases" / c.name;
     fs::create_directories(cdir);
@@ -186,23 +265,30 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
     write_trajectory_npz((cdir / "mclnn.npz").string(), pred);
     const RolloutComparison rc = compare_rollouts(read_npz((cdir / "truth.npz").string()), "truth.npz",
                                                   read_npz((cdir / "mclnn.npz").string()), "mclnn.npz", pc.V_offset);
-    const long steps = long(c.sim.integrator.frames - 1) * c.sim.integrator.stride;
     const auto& e_pos = rc.relative_position_error;
-    double mean_e = 0;
-    for (double x : e_pos) mean_e += x / double(e_pos.size());
-    cases[c.name] = {
-        {"particles", rc.N}, {"dim", rc.D}, {"trajectories", rc.B}, {"frames", rc.T},
-        {"dt", c.sim.integrator.dt}, {"stride", c.sim.integrator.stride},
-        {"device", d_pred == DeviceChoice::Cuda ? cuda_device_description() : "cpu"},
-        {"mae", {{"lagrangian", rc.mae_lagrangian}, {"hamiltonian", rc.mae_hamiltonian},
-                 {"linear_momentum", rc.mae_linear_momentum}, {"angular_momentum", rc.mae_angular_momentum}}},
-        {"relative_position_error", {{"first", e_pos.front()}, {"final", e_pos.back()}, {"mean", mean_e}}},
-        {"energy_drift", {{"max_abs", rc.energy_drift_abs}, {"relative", rc.energy_drift_rel}}},
-        {"momentum_drift", {{"linear", rc.linear_momentum_drift_rel}, {"angular", rc.angular_momentum_drift_rel}}},
-        {"steps_per_s", double(steps) / std::max(t_pred, 1e-9)}};
+    cases[c.name] = case_json(rc, c, d_pred == DeviceChoice::Cuda ? cuda_device_description() : "cpu", t_pred);
     say("4/4 case " + c.name + " (" + std::to_string(rc.N) + " particles): MAE H " + fmt(rc.mae_hamiltonian) +
         ", MAE L " + fmt(rc.mae_lagrangian) + ", final position error " + fmt(e_pos.back()) +
         ", momentum drift " + fmt(rc.linear_momentum_drift_rel) + " / " + fmt(rc.angular_momentum_drift_rel));
+    if (!e.with_lnn) continue;
+    if (c.sim.init.N != data.N || c.sim.init.D != data.D) {  // V_θ takes exactly the trained N·D coordinates
+      lnn_cases[c.name] = {{"particles", c.sim.init.N}, {"dim", c.sim.init.D},
+                           {"skipped", "lnn: cannot run " + std::to_string(c.sim.init.N) + " particles"}};
+      say("4/4 case " + c.name + ": lnn: cannot run " + std::to_string(c.sim.init.N) + " particles (trained on " +
+          std::to_string(data.N) + ")");
+      continue;
+    }
+    const auto l0 = std::chrono::steady_clock::now();
+    const Trajectory lt = lnn_rollout(lr.model, c.sim.init, c.sim.integrator.dt, c.sim.integrator.stride,
+                                      c.sim.integrator.frames, lnn_offset);
+    const double t_lnn = std::chrono::duration<double>(std::chrono::steady_clock::now() - l0).count();
+    write_trajectory_npz((cdir / "lnn.npz").string(), lt);
+    const RolloutComparison rl = compare_rollouts(read_npz((cdir / "truth.npz").string()), "truth.npz",
+                                                  read_npz((cdir / "lnn.npz").string()), "lnn.npz", 0.0);
+    lnn_cases[c.name] = case_json(rl, c, "cpu", t_lnn);
+    say("4/4 case " + c.name + " lnn: MAE H " + fmt(rl.mae_hamiltonian) + ", MAE L " + fmt(rl.mae_lagrangian) +
+        ", final position error " + fmt(rl.relative_position_error.back()) + ", momentum drift " +
+        fmt(rl.linear_momentum_drift_rel) + " / " + fmt(rl.angular_momentum_drift_rel));
   }
 
   json metrics = {
@@ -216,6 +302,14 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
                          {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform},
                          {"dVdr_rel_l2_samples", pc.dVdr_rel_l2_samples}}},
           {"cases", cases}}}}}};
+  if (e.with_lnn)
+    metrics["models"]["lnn"] = {
+        {"training", {{"epochs", lr.epochs}, {"seconds", lr.seconds}, {"samples", lr.train_samples},
+                      {"validation_samples", lr.val_samples}, {"initial_train_loss", lr.initial_train_loss},
+                      {"train_loss", lr.train_loss}, {"val_loss", lr.val_loss},
+                      {"stopped_by_time_budget", lr.stopped_by_time_budget}}},
+        {"potential_offset", lnn_offset},
+        {"cases", lnn_cases}};
   write_text_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");
 
   // Plots (Python + matplotlib, optional) and the markdown summary.
@@ -248,6 +342,26 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
        << fmt(m["mae"]["angular_momentum"]) << " | " << fmt(m["relative_position_error"]["final"]) << " | "
        << fmt(m["energy_drift"]["relative"]) << " | " << fmt(m["momentum_drift"]["linear"]) << " | "
        << fmt(m["momentum_drift"]["angular"]) << " | " << fmt(m["steps_per_s"]) << " |\n";
+  }
+  if (e.with_lnn) {
+    md << "\n## LNN baseline (V_θ of all " << data.N * data.D << " coordinates)\n\nTrained " << lr.epochs << " epochs on "
+       << lr.train_samples << " samples in " << fmt(lr.seconds) << " s; acceleration MSE " << fmt(lr.initial_train_loss)
+       << " -> " << fmt(lr.train_loss) << " (validation " << fmt(lr.val_loss) << "). Potential offset (mean of U_true − V_θ "
+       << "over the training frames): " << fmt(lnn_offset) << ".\n\n"
+       << "| case | N | MAE L | MAE H | MAE P | MAE J | final pos. error | energy drift (rel) | P drift (rel) | J drift (rel) |\n"
+       << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const Case& c : e.cases) {
+      const json& m = lnn_cases[c.name];
+      if (m.contains("skipped")) {
+        md << "| " << c.name << " | " << m["particles"] << " | " << m["skipped"].get<std::string>() << " | | | | | | | |\n";
+        continue;
+      }
+      md << "| " << c.name << " | " << m["particles"] << " | " << fmt(m["mae"]["lagrangian"]) << " | "
+         << fmt(m["mae"]["hamiltonian"]) << " | " << fmt(m["mae"]["linear_momentum"]) << " | "
+         << fmt(m["mae"]["angular_momentum"]) << " | " << fmt(m["relative_position_error"]["final"]) << " | "
+         << fmt(m["energy_drift"]["relative"]) << " | " << fmt(m["momentum_drift"]["linear"]) << " | "
+         << fmt(m["momentum_drift"]["angular"]) << " |\n";
+    }
   }
   md << "\nThe learned potential's additive constant is fixed by V_offset = " << fmt(pc.V_offset)
      << " (mean of V_true − V_θ over the central training range) before L and H are compared.\n\n";

@@ -1,6 +1,6 @@
 // test_evaluate.cpp — the paper's metrics (evaluate.hpp): zero for identical rollouts, the potential's
 // additive constant removed before comparing L and H, dV/dr errors against closed forms; and
-// `noether run` / `noether evaluate` end to end on a tiny experiment.
+// `noether run` (with the LNN baseline) / `noether evaluate` end to end on a tiny experiment.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -101,6 +101,7 @@ const char* kTinyRun = R"({"system": {"potential": "linear_spring", "k": 1.0, "r
                                   "box": 1.6, "velocity_scale": 0.4},
                 "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 6}},
  "train": {"epochs": 20, "hidden": [6, 6], "lr": 0.003},
+ "lnn": {"epochs": 20, "hidden": [8, 8], "lr": 0.01},
  "cases": {"three": {"initial_state": {"positions": [[0.5, 0.7], [-0.7, 0.3], [0.0, -0.6]],
                                        "velocities": [[-0.2, 0.4], [-0.6, -0.7], [0.8, 0.3]]},
                      "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 21}},
@@ -124,6 +125,17 @@ TEST_F(CliTest, RunWritesMetricsSummaryAndTrajectories) {
   }
   EXPECT_EQ(mc.at("cases").at("six").at("particles"), 6);
   EXPECT_NE(slurp("out/summary.md").find("| six | 6 |"), std::string::npos);
+  // The LNN baseline: trained, rolled out on the 3-particle case, skipped (with the reason) on 6 particles.
+  const auto& ln = m.at("models").at("lnn");
+  EXPECT_LT(ln.at("training").at("train_loss").get<double>(), ln.at("training").at("initial_train_loss").get<double>());
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "lnn" / "model.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "lnn" / "train_log.csv"));
+  EXPECT_EQ(nlohmann::json::parse(slurp("out/lnn/model.json")).at("model"), "lnn");
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "cases" / "three" / "lnn.npz"));
+  EXPECT_GT(ln.at("cases").at("three").at("momentum_drift").at("linear").get<double>(), 1e-10);
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "cases" / "six" / "lnn.npz"));
+  EXPECT_EQ(ln.at("cases").at("six").at("skipped"), "lnn: cannot run 6 particles");
+  EXPECT_NE(slurp("out/summary.md").find("lnn: cannot run 6 particles"), std::string::npos);
   // evaluate on the same files reproduces the run's Hamiltonian MAE.
   const CmdResult e = noether("evaluate --truth out/cases/three/truth.npz --pred out/cases/three/mclnn.npz "
                               "--model out/mclnn/model.json --system exp.json -o ev.json -q");
