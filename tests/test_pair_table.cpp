@@ -87,35 +87,35 @@ TEST(PairTable, QuinticIsReproducedExactly) {
 
 TEST(PairTable, MlpTableMeetsDerivativeToleranceOnIndependentDenseGrid) {
   for (const double amp : {0.5, 2.0}) {  // the parity-test MLP, and a much wigglier one
-  const PairLawSpec mlp = random_mlp_law(17u, amp, amp > 1 ? 0.15 : 0.8);
-  const double a = 0.4, b = 3.5, tol = 1e-5;
-  PairTableBuildReport rep;
-  const PairTableData t = build_pair_table(mlp, a, b, tol, 8, &rep);
-  const PairTable<double> tab = make_pair_table<double>(t, t.coef.data());
-  // Independent check: 400,000 random distances (the builder used 15 fixed points per interval).
-  std::mt19937_64 rng(5);
-  std::uniform_real_distribution<double> u(a, b);
-  std::vector<double> r(400000);
-  for (auto& x : r) x = u(rng);
-  r.push_back(a), r.push_back(b);
-  double max_ref = 0, max_err = 0, max_err_V = 0;
-  for (double x : r) {
-    const PairJet<double> p = tab.jets(x), q = pair_law_jets(mlp, x);
-    max_ref = std::max(max_ref, std::abs(q.dV));
-    max_err = std::max(max_err, std::abs(p.dV - q.dV));
-    max_err_V = std::max(max_err_V, std::abs(p.V - q.V));
-  }
-  std::printf("  [1,16,16,1] (weights U(-%g, %g)) table on [%g, %g]: %d knots; builder max rel dV/dr error %.3e; independent grid %.3e; "
-              "max |V error| %.3e; max |V'| %.3g\n",
-              amp, amp, a, b, rep.intervals + 1, rep.max_rel_error_dVdr, max_err / max_ref, max_err_V, max_ref);
-  EXPECT_LE(max_err, tol * max_ref);
-  EXPECT_LE(rep.max_rel_error_dVdr, tol);
-  // A tighter tolerance gives more knots, and still holds.
-  PairTableBuildReport rep2;
-  const PairTableData t2 = build_pair_table(mlp, a, b, 1e-10, 8, &rep2);
-  EXPECT_GT(rep2.intervals, rep.intervals);
-  EXPECT_LE(rep2.max_rel_error_dVdr, 1e-10);
-  std::printf("  tolerance 1e-10: %d knots, measured %.3e\n", rep2.intervals + 1, rep2.max_rel_error_dVdr);
+    const PairLawSpec mlp = random_mlp_law(17u, amp, amp > 1 ? 0.15 : 0.8);
+    const double a = 0.4, b = 3.5, tol = 1e-5;
+    PairTableBuildReport rep;
+    const PairTableData t = build_pair_table(mlp, a, b, tol, 8, &rep);
+    const PairTable<double> tab = make_pair_table<double>(t, t.coef.data());
+    // Independent check: 400,000 random distances (the builder used 15 fixed points per interval).
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(a, b);
+    std::vector<double> r(400000);
+    for (auto& x : r) x = u(rng);
+    r.push_back(a), r.push_back(b);
+    double max_ref = 0, max_err = 0, max_err_V = 0;
+    for (double x : r) {
+      const PairJet<double> p = tab.jets(x), q = pair_law_jets(mlp, x);
+      max_ref = std::max(max_ref, std::abs(q.dV));
+      max_err = std::max(max_err, std::abs(p.dV - q.dV));
+      max_err_V = std::max(max_err_V, std::abs(p.V - q.V));
+    }
+    std::printf("  [1,16,16,1] (weights U(-%g, %g)) table on [%g, %g]: %d knots; builder max rel dV/dr error %.3e; independent grid %.3e; "
+                "max |V error| %.3e; max |V'| %.3g\n",
+                amp, amp, a, b, rep.intervals + 1, rep.max_rel_error_dVdr, max_err / max_ref, max_err_V, max_ref);
+    EXPECT_LE(max_err, tol * max_ref);
+    EXPECT_LE(rep.max_rel_error_dVdr, tol);
+    // A tighter tolerance gives more knots, and still holds.
+    PairTableBuildReport rep2;
+    const PairTableData t2 = build_pair_table(mlp, a, b, 1e-10, 8, &rep2);
+    EXPECT_GT(rep2.intervals, rep.intervals);
+    EXPECT_LE(rep2.max_rel_error_dVdr, 1e-10);
+    std::printf("  tolerance 1e-10: %d knots, measured %.3e\n", rep2.intervals + 1, rep2.max_rel_error_dVdr);
   }
 }
 
