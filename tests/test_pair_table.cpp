@@ -159,6 +159,9 @@ TEST(PairTable, KnotsAreC2AndEndsExtrapolateContinuously) {
   tab.eval(0.0, 1.0, 1.0, V, f);
   EXPECT_EQ(f, 0.0);
   EXPECT_TRUE(std::isfinite(V));
+  // A NaN distance (a blown-up state) gives NaN, never an out-of-range coefficient read.
+  const PairJet<double> bad = tab.jets(std::nan(""));
+  EXPECT_TRUE(std::isnan(bad.V) && std::isnan(bad.dV));
 }
 
 TEST(PairTable, ForcesConserveMomentumAndMatchMlp) {

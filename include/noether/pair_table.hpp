@@ -119,8 +119,10 @@ struct PairTable {
       return PairJet<T>{V_hi + x * (dV_hi + T(0.5) * d2V_hi * x), dV_hi + d2V_hi * x, d2V_hi};
     }
     const T s = (r - r_min) * inv_h;                 // [2]
-    int k = int(s);
-    k = k < n - 1 ? k : n - 1;                       // r = r_max lands in the last interval (t = 1)
+    // r = r_max lands in the last interval (t = 1); a NaN r (a blown-up state) reads interval n − 1 and
+    // returns NaN instead of indexing out of bounds (no float→int conversion of NaN).
+    int k = s < T(n - 1) ? int(s) : n - 1;
+    k = k > 0 ? k : 0;
     const T t = s - T(k);                            // [1]
     const T* c = coef + 6 * k;
     const T c0 = detail::ldg_(c), c1 = detail::ldg_(c + 1), c2 = detail::ldg_(c + 2);
@@ -142,8 +144,8 @@ struct PairTable {
       return PairSlope<T>{V_hi + x * (dV_hi + T(0.5) * d2V_hi * x), dV_hi + d2V_hi * x};
     }
     const T s = (r - r_min) * inv_h;
-    int k = int(s);
-    k = k < n - 1 ? k : n - 1;
+    int k = s < T(n - 1) ? int(s) : n - 1;  // as in jets(): NaN-safe
+    k = k > 0 ? k : 0;
     const T t = s - T(k);
     const T* c = coef + 6 * k;
     const T c0 = detail::ldg_(c), c1 = detail::ldg_(c + 1), c2 = detail::ldg_(c + 2);
