@@ -12,6 +12,7 @@
 #include "noether/json_file.hpp"
 #include "noether/model_file.hpp"
 #include "noether/pair_model_eval.hpp"
+#include "noether/pair_table_io.hpp"
 
 namespace noether {
 
@@ -54,7 +55,7 @@ void add_potential_command(CLI::App& app) {
       "[r-min, r-max], both ends included (N = 1: r = r-min). The model must have input and output\n"
       "width 1; its input/output scaling is applied; derivatives are exact (forward jets), not finite\n"
       "differences. Example: noether potential --model pot.json --r-min 0.5 --r-max 3 --points 200 -o V.csv");
-  cmd->add_option("--model", o->model, "model file (JSON, docs/MODEL_FORMAT.md) with input and output width 1")->required();
+  cmd->add_option("--model", o->model, "model file (JSON, docs/MODEL_FORMAT.md) with input and output width 1, or a pair table (docs/TABLES.md)")->required();
   cmd->add_option("--r-min", o->r_min, "smallest distance r (first row)")->required();
   cmd->add_option("--r-max", o->r_max, "largest distance r (last row); must be > r-min")->required();
   cmd->add_option("--points", o->points, "number of rows N >= 1")->required();
@@ -64,12 +65,18 @@ void add_potential_command(CLI::App& app) {
                     "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
     NOETHER_REQUIRE(o->r_min < o->r_max, "--r-min must be < --r-max, got " << o->r_min << " >= " << o->r_max);
     NOETHER_REQUIRE(o->points >= 1, "--points must be >= 1, got " << o->points);
-    const ModelFile m = load_model_file(o->model);
-    NOETHER_REQUIRE(m.shape.in() == 1 && m.shape.out() == 1,
-                    o->model << ": `potential` needs a scalar pair-potential model (input and output width 1); this '"
-                             << m.model << "' model has input width " << m.shape.in() << " and output width " << m.shape.out());
     const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
-    const std::string csv = potential_csv(r, pair_model_jets(m, r));
+    std::string csv;
+    if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)
+      csv = potential_csv(r, pair_table_jets(load_pair_table_file(o->model), r));
+    } else {
+      const ModelFile m = load_model_file(o->model);
+      NOETHER_REQUIRE(m.shape.in() == 1 && m.shape.out() == 1,
+                      o->model << ": `potential` needs a scalar pair-potential model (input and output width 1); this '"
+                               << m.model << "' model has input width " << m.shape.in() << " and output width "
+                               << m.shape.out());
+      csv = potential_csv(r, pair_model_jets(m, r));
+    }
     if (o->output.empty()) {
       NOETHER_REQUIRE(std::fwrite(csv.data(), 1, csv.size(), stdout) == csv.size() && std::fflush(stdout) == 0,
                       "potential: cannot write to stdout");

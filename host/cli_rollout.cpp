@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/model_file.hpp"
+#include "noether/pair_table_io.hpp"
 #include "noether/simulate.hpp"
 #include "progress.hpp"
 
@@ -25,7 +26,7 @@ void add_rollout_command(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("rollout", "Roll a trained pair model out from initial states; writes a .npz trajectory");
-  cmd->add_option("--model", o->model, "trained model file (JSON, model 'mclnn')")->required();
+  cmd->add_option("--model", o->model, "trained model file (JSON, model 'mclnn') or pair table (noether tabulate)")->required();
   cmd->add_option("--init", o->init, "initial states (.npz: positions/velocities (B,N,D) or (N,D), masses); any N, D = 2 or 3")
       ->required();
   cmd->add_option("--dt", o->dt, "integration step (> 0)")->required();
@@ -43,8 +44,7 @@ void add_rollout_command(CLI::App& app) {
                     "--steps: expected a non-negative multiple of --stride (" << o->stride << "), got " << o->steps);
     SimulationConfig cfg;
     cfg.source = o->model;
-    const ModelFile model = load_model_file(o->model);
-    cfg.law = learned_pair_law(model);
+    cfg.law = load_pair_law_file(o->model);  // a model file ('mclnn') or a pair table (noether tabulate)
     cfg.init = load_initial_state_npz(o->init);
     validate_initial_state(cfg.init, o->init);
     cfg.integrator.dt = o->dt;

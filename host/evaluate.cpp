@@ -33,7 +33,7 @@ void pair_energy_and_slope(const PairLawSpec& law, double r, double& V, double& 
     return;
   }
   double f_over_r = 0;
-  with_analytic_pair_law<double>(law, [&](const auto& L) { L.eval(r * r, 1.0, 1.0, V, f_over_r); });
+  with_pair_law<double>(law, [&](const auto& L) { L.eval(r * r, 1.0, 1.0, V, f_over_r); });
   dVdr = -f_over_r * r;
 }
 

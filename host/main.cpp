@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   noether::add_simulate_command(app);
   noether::add_bench_command(app);
   noether::add_potential_command(app);
+  noether::add_tabulate_command(app);
   noether::add_train_command(app);
   noether::add_rollout_command(app);
   noether::add_evaluate_command(app);

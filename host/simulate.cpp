@@ -109,9 +109,9 @@ void simulate_cpu(const Law& law, const SimulationConfig& cfg, Trajectory& out, 
 
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const PairLawSpec& law) {
   const DeviceChoice d = resolve_device(choice, method);
-  if (d == DeviceChoice::Cuda && law.kind == PotentialKind::Learned && !cuda_learned_rollout_available()) {
+  if (d == DeviceChoice::Cuda && pair_law_has_buffer(law) && !cuda_learned_rollout_available()) {
     NOETHER_REQUIRE(choice != DeviceChoice::Cuda,
-                    "--device cuda: this build has no GPU rollout of learned potentials; use --device cpu or auto");
+                    "--device cuda: this build has no GPU rollout of learned or tabulated potentials; use --device cpu or auto");
     return DeviceChoice::Cpu;
   }
   return d;

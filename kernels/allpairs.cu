@@ -41,6 +41,15 @@ void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* ac
     });
     return;
   }
+  if (spec.kind == PotentialKind::Tabulated) {
+    NOETHER_REQUIRE(spec.table && learned_params, "launch_allpairs: a tabulated law needs its coefficients on the device");
+    const PairTable<T> table = make_pair_table<T>(*spec.table, learned_params);
+    if (D == 3)
+      launch_allpairs_d<T, 3>(table, pos, mass, acc, pot, B, N, stream);
+    else
+      launch_allpairs_d<T, 2>(table, pos, mass, acc, pot, B, N, stream);
+    return;
+  }
   with_analytic_pair_law<T>(spec, [&](auto law) {
     if (D == 3)
       launch_allpairs_d<T, 3>(law, pos, mass, acc, pot, B, N, stream);
@@ -61,7 +70,7 @@ void cuda_accelerations(const PairLawSpec& law, const T* pos, const T* mass, T* 
   cuda::check_shape("cuda_accelerations", B, N, D);
   const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
   cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
-  const cuda::LearnedParams<T> lp(law);
+  const cuda::LawParams<T> lp(law);
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
@@ -77,7 +86,7 @@ void cuda_potential_energy(const PairLawSpec& law, const T* pos, const T* mass, 
   cuda::DeviceBuffer<T> d_q(n), d_m(nm);
   cuda::DeviceBuffer<double> d_u(nm), d_U{std::size_t(B)};
   std::vector<double> U64(static_cast<std::size_t>(B));
-  const cuda::LearnedParams<T> lp(law);
+  const cuda::LawParams<T> lp(law);
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_m.get(), mass, d_m.bytes(), cudaMemcpyHostToDevice, stream.get()));
@@ -94,7 +103,7 @@ double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* ma
   NOETHER_REQUIRE(reps >= 1, "cuda_time_accelerations: reps must be >= 1, got " << reps);
   const std::size_t n = std::size_t(B) * N * D, nm = std::size_t(B) * N;
   cuda::DeviceBuffer<T> d_q(n), d_m(nm), d_a(n);
-  const cuda::LearnedParams<T> lp(law);
+  const cuda::LawParams<T> lp(law);
   cuda::Event start, stop;
   cuda::Stream stream;
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(d_q.get(), pos, d_q.bytes(), cudaMemcpyHostToDevice, stream.get()));

@@ -147,25 +147,34 @@ void launch_allpairs_law(const Law& law, const T* pos, const T* mass, T* acc, do
 
 /// Launch the all-pairs kernel for the law, dimension and outputs asked for, on `stream`.
 /// Device pointers: pos (B, N, D), mass (B, N); acc (B, N, D) written unless null; pot (B, N) written
-/// unless null (at least one of them non-null); learned_params (P): a Learned law's parameters in T on
-/// the device (LearnedParams below), null for analytic laws. Checks the launch.
+/// unless null (at least one of them non-null); learned_params: a Learned law's parameters (P) or a
+/// Tabulated law's coefficients (6·n) in T on the device (LawParams below), null for analytic laws.
+/// Checks the launch.
 template <typename T>
 void launch_allpairs(const PairLawSpec& law, const T* pos, const T* mass, T* acc, double* pot, int B, int N, int D,
                      cudaStream_t stream, const T* learned_params = nullptr);
 
-/// A Learned law's parameters converted to T and copied to the device (nothing for analytic laws).
+/// A law's parameter buffer converted to T and copied to the device ("law parameters on the device"):
+/// a Learned law's flat MLP parameters, or a Tabulated law's 6·n quintic coefficients (read in the
+/// kernel through the read-only data cache, not staged). Nothing for analytic laws.
 template <typename T>
-class LearnedParams {
+class LawParams {
  public:
-  explicit LearnedParams(const PairLawSpec& law)
-      : buf_(law.kind == PotentialKind::Learned && law.learned ? law.learned->params.size() : 0) {
+  explicit LawParams(const PairLawSpec& law) : buf_(host_values(law).size()) {
     if (buf_.size() == 0) return;
-    const std::vector<T> p(law.learned->params.begin(), law.learned->params.end());
+    const std::vector<double>& src = host_values(law);
+    const std::vector<T> p(src.begin(), src.end());
     NOETHER_CUDA_CHECK(cudaMemcpy(buf_.get(), p.data(), buf_.bytes(), cudaMemcpyHostToDevice));
   }
   const T* get() const { return buf_.get(); }
 
  private:
+  static const std::vector<double>& host_values(const PairLawSpec& law) {
+    static const std::vector<double> none;
+    if (law.kind == PotentialKind::Learned && law.learned) return law.learned->params;
+    if (law.kind == PotentialKind::Tabulated && law.table) return law.table->coef;
+    return none;
+  }
   DeviceBuffer<T> buf_;
 };
 

@@ -124,7 +124,7 @@ class VerletDevice {
   std::size_t n_;
   DeviceBuffer<T> q_, v_, a0_, a1_, m_;
   DeviceBuffer<double> u_;
-  LearnedParams<T> learned_;  ///< a learned law's parameters on the device (empty for analytic laws)
+  LawParams<T> learned_;  ///< a learned law's parameters / a table's coefficients on the device (empty for analytic laws)
   T* a_ = nullptr;      // a(q) of the current state
   T* a_old_ = nullptr;  // spare buffer / a of the previous state inside a run
   Stream stream_;       // last member: destroyed first, draining the work on the buffers above

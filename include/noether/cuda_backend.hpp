@@ -17,7 +17,8 @@ bool cuda_device_available();
 /// "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs)" or a reason why no device is usable.
 std::string cuda_device_description();
 
-/// True when this build's device functions accept PotentialKind::Learned laws (the CUDA build).
+/// True when this build's device functions accept PotentialKind::Learned and PotentialKind::Tabulated laws
+/// (the CUDA build).
 bool cuda_learned_rollout_available();
 
 /// Peak FP32 FLOP/s of device 0: SMs × FP32 lanes per SM × 2 × boost clock (0 when unknown).

@@ -12,6 +12,7 @@
 
 #include "noether/hostdev.hpp"
 #include "noether/pair_mlp.hpp"
+#include "noether/pair_table.hpp"
 
 namespace noether {
 
@@ -63,7 +64,8 @@ struct Gravity {
 
 /// Which law, with every parameter any law can take; the runtime form of the evaluators.
 /// Learned = a trained pair MLP V_θ(r) (pair_mlp.hpp), e.g. from an mclnn model file.
-enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned };
+/// Tabulated = piecewise quintic Hermite table of V(r) (pair_table.hpp), e.g. from `noether tabulate`.
+enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated };
 
 /// A learned pair potential: MLP shape, float64 parameters (mlp_layout.hpp order) and scaling.
 struct LearnedPotential {
@@ -79,13 +81,19 @@ struct PairLawSpec {
   double G = 1.0;          ///< gravitational constant
   double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
   std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
+  std::shared_ptr<const PairTableData> table;       ///< kind == Tabulated only (coef filled)
 };
+
+/// True for laws whose parameters live in a buffer (learned MLP, table): the device needs them staged.
+inline bool pair_law_has_buffer(const PairLawSpec& spec) {
+  return spec.kind == PotentialKind::Learned || spec.kind == PotentialKind::Tabulated;
+}
 
 /// Call fn(evaluator) with the evaluator of an ANALYTIC spec in precision T (usable in CUDA launchers:
 /// the evaluators hold no pointers). A learned spec is an error here.
 template <typename T, typename Fn>
 decltype(auto) with_analytic_pair_law(const PairLawSpec& spec, Fn&& fn) {
-  NOETHER_REQUIRE(spec.kind != PotentialKind::Learned, "a learned pair potential needs its parameters staged first");
+  NOETHER_REQUIRE(!pair_law_has_buffer(spec), "a learned or tabulated pair potential needs its parameters staged first");
   switch (spec.kind) {
     case PotentialKind::NonlinearSpring:
       return fn(NonlinearSpring<T>{T(spec.k), T(spec.r0)});
@@ -98,13 +106,19 @@ decltype(auto) with_analytic_pair_law(const PairLawSpec& spec, Fn&& fn) {
 }
 
 /// Call fn(evaluator) with the evaluator of spec in precision T: the one runtime→template switch of the
-/// CPU paths. A learned law's parameters are converted to T in a host buffer that lives for the call.
+/// CPU paths. A learned law's parameters (a table's coefficients) are converted to T in a host buffer that
+/// lives for the call.
 template <typename T, typename Fn>
 decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
   if (spec.kind == PotentialKind::Learned) {
     NOETHER_REQUIRE(spec.learned != nullptr, "pair law 'learned' without a model");
     const std::vector<T> p(spec.learned->params.begin(), spec.learned->params.end());
     return with_pair_mlp<T>(spec.learned->shape, p.data(), spec.learned->scaling, fn);
+  }
+  if (spec.kind == PotentialKind::Tabulated) {
+    NOETHER_REQUIRE(spec.table != nullptr, "pair law 'tabulated' without a table");
+    const std::vector<T> c(spec.table->coef.begin(), spec.table->coef.end());
+    return fn(make_pair_table<T>(*spec.table, c.data()));
   }
   return with_analytic_pair_law<T>(spec, fn);
 }
