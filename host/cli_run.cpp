@@ -1,8 +1,11 @@
-// cli_run.cpp — `noether run CONFIG -o DIR`: the whole experiment (run_experiment.hpp).
+// cli_run.cpp — `noether run CONFIG -o DIR`: the whole experiment. A config with a top-level "task" is an
+// HNN experiment (run_hnn.hpp, docs/HNN.md); any other is the MCLNN experiment (run_experiment.hpp).
 #include <memory>
 
 #include "cli.hpp"
+#include "hnn_run_config.hpp"
 #include "run_experiment.hpp"
+#include "run_hnn.hpp"
 
 namespace noether {
 
@@ -14,12 +17,17 @@ void add_run_command(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "run", "Run an experiment: simulate training data, train, roll out against ground truth, evaluate, plot");
-  cmd->add_option("config", o->config, "experiment config (JSON, see docs/EXPERIMENTS.md and configs/mclnn_*.json)")
+  cmd->add_option("config", o->config, "experiment config (JSON: configs/mclnn_*.json, docs/EXPERIMENTS.md; configs/hnn_*.json, docs/HNN.md)")
       ->required();
   cmd->add_option("-o,--output", o->dir, "output folder (metrics.json, summary.md, plots, models, trajectories)")
       ->required();
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
-  cmd->callback([o] { run_experiment(o->config, o->dir, o->quiet); });
+  cmd->callback([o] {
+    if (is_hnn_run_config(o->config))
+      run_hnn_experiment(o->config, o->dir, o->quiet);
+    else
+      run_experiment(o->config, o->dir, o->quiet);
+  });
 }
 
 }  // namespace noether

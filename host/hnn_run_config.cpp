@@ -1,0 +1,83 @@
+// hnn_run_config.cpp — parsing of the HNN `noether run` config (hnn_run_config.hpp, docs/HNN.md).
+#include "hnn_run_config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "json_config.hpp"
+#include "noether/error.hpp"
+
+namespace noether {
+
+using namespace cfg;
+namespace fs = std::filesystem;
+
+bool is_hnn_run_config(const std::string& path) {
+  const json root = read_json_file(path);
+  return root.is_object() && root.contains("task");
+}
+
+HnnRunConfig load_hnn_run_config(const std::string& path) {
+  const json root = read_json_file(path);
+  const Ctx ctx{path, ""};
+  check_keys(root, ctx, {"description", "task", "seeds", "steps", "hidden", "lr", "weight_decay", "data", "threads"});
+  HnnRunConfig c;
+  c.source = path;
+  c.task_name = get_choice(root, ctx, "task", "", {"hnn_mass_spring", "hnn_pendulum", "hnn_real_pendulum"});
+  c.task = c.task_name == "hnn_mass_spring" ? HnnRunTask::MassSpring
+           : c.task_name == "hnn_pendulum"  ? HnnRunTask::Pendulum
+                                            : HnnRunTask::RealPendulum;
+  if (root.contains("seeds")) {
+    const json& s = root.at("seeds");
+    NOETHER_REQUIRE(s.is_array() && !s.empty(),
+                    ctx.sub("seeds").where() << ": expected a non-empty list of integers >= 0, got " << s.dump());
+    c.seeds.clear();
+    for (const auto& v : s) {
+      NOETHER_REQUIRE(v.is_number_integer() && v.get<long long>() >= 0,
+                      ctx.sub("seeds").where() << ": seeds must be integers >= 0, got " << v.dump());
+      const auto seed = std::uint64_t(v.get<long long>());
+      NOETHER_REQUIRE(std::find(c.seeds.begin(), c.seeds.end(), seed) == c.seeds.end(),
+                      ctx.sub("seeds").where() << ": seed " << seed << " appears twice");
+      c.seeds.push_back(seed);
+    }
+  }
+  c.train.steps = int(get_int(root, ctx, "steps", 2000, 1));
+  if (root.contains("hidden")) {
+    const json& h = root.at("hidden");
+    NOETHER_REQUIRE(h.is_array() && !h.empty(),
+                    ctx.sub("hidden").where() << ": expected a non-empty list of widths, got " << h.dump());
+    c.train.hidden.clear();
+    for (const auto& w : h) {
+      NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 4096,
+                      ctx.sub("hidden").where() << ": widths must be integers in [1, 4096], got " << w.dump());
+      c.train.hidden.push_back(w.get<int>());
+    }
+  }
+  c.train.activation = Activation::Tanh;
+  c.train.lr = get_number(root, ctx, "lr", 1e-3, true);
+  // Reference weight decay: 1e-4 for the synthetic tasks, 1e-5 for the real pendulum.
+  c.train.weight_decay = get_number(root, ctx, "weight_decay", c.task == HnnRunTask::RealPendulum ? 1e-5 : 1e-4);
+  NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
+  c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
+  if (c.task != HnnRunTask::RealPendulum) {
+    NOETHER_REQUIRE(!root.contains("data"),
+                    ctx.sub("data").where() << ": only the task hnn_real_pendulum reads a data file");
+    return c;
+  }
+  std::string rel = "../shared/data/schmidt-lipson/real_pend_h_1.txt";
+  if (root.contains("data")) {
+    NOETHER_REQUIRE(root.at("data").is_string() && !root.at("data").get<std::string>().empty(),
+                    ctx.sub("data").where() << ": expected the path of real_pend_h_1.txt, got " << root.at("data").dump());
+    rel = root.at("data").get<std::string>();
+  }
+  const fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(path).parent_path() / rel;
+  c.data_path = p.lexically_normal().string();
+  NOETHER_REQUIRE(fs::is_regular_file(p), ctx.sub("data").where()
+                                              << ": real pendulum data not found at " << c.data_path
+                                              << (root.contains("data") ? "" : " (the default, relative to the config's folder)")
+                                              << "; set \"data\" to the path of Schmidt & Lipson's real_pend_h_1.txt");
+  c.real_data = load_real_pendulum(c.data_path);
+  return c;
+}
+
+}  // namespace noether

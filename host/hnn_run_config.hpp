@@ -1,0 +1,33 @@
+// hnn_run_config.hpp — the config of `noether run` for the HNN experiments of paper 004 (a top-level
+// "task": "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum"; keys in docs/HNN.md). Parsing checks
+// every key and loads the real pendulum's data file, so every config error comes before any work.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "noether/hnn.hpp"
+#include "noether/hnn_tasks.hpp"
+
+namespace noether {
+
+enum class HnnRunTask { MassSpring, Pendulum, RealPendulum };
+
+struct HnnRunConfig {
+  std::string source;              ///< the config file, for messages
+  std::string task_name;           ///< "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum"
+  HnnRunTask task = HnnRunTask::MassSpring;
+  std::vector<std::uint64_t> seeds = {0, 1, 2, 3, 4};  ///< data (synthetic tasks) and initialisation seeds
+  HnnTrainOptions train;           ///< hidden, steps, lr, weight_decay, threads (seed set per run)
+  std::string data_path;           ///< real pendulum only: the resolved path of real_pend_h_1.txt
+  HnnDataset real_data;            ///< real pendulum only: loaded while parsing (errors name file:line)
+};
+
+/// True when the parsed JSON root of a `noether run` config selects an HNN experiment (has "task").
+bool is_hnn_run_config(const std::string& path);
+
+/// Read and check an HNN run config; throws noether::Error naming the file and key (unknown keys get a
+/// "did you mean" hint; a missing real-pendulum file names the key "data").
+HnnRunConfig load_hnn_run_config(const std::string& path);
+
+}  // namespace noether
