@@ -71,7 +71,7 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
     rel = root.at("data").get<std::string>();
   }
   const fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(path).parent_path() / rel;
-  c.data_path = p.lexically_normal().string();
+  c.data_path = fs::absolute(p).lexically_normal().string();
   NOETHER_REQUIRE(fs::is_regular_file(p), ctx.sub("data").where()
                                               << ": real pendulum data not found at " << c.data_path
                                               << (root.contains("data") ? "" : " (the default, relative to the config's folder)")
