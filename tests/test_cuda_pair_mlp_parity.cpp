@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gpu_gate.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
 #include "noether/forces.hpp"
@@ -21,24 +22,6 @@
 
 using namespace noether;
 using namespace noether_test;
-
-namespace {
-
-bool gpu_required() {
-  const char* e = std::getenv("NOETHER_REQUIRE_GPU");
-  return e != nullptr && std::string(e) == "1";
-}
-
-}  // namespace
-
-/// First statement of every test that needs a device: skip without one, fail if one is required.
-#define NOETHER_NEED_GPU()                                                                                \
-  do {                                                                                                    \
-    if (!cuda_device_available()) {                                                                       \
-      if (gpu_required()) FAIL() << "NOETHER_REQUIRE_GPU=1 but no CUDA device: " << cuda_device_description(); \
-      GTEST_SKIP() << "no CUDA device: " << cuda_device_description();                                    \
-    }                                                                                                     \
-  } while (0)
 
 namespace {
 

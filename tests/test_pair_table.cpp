@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "gpu_gate.hpp"
 #include "cli_fixture.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
@@ -27,11 +28,6 @@
 using namespace noether;
 
 namespace {
-
-bool gpu_required() {
-  const char* e = std::getenv("NOETHER_REQUIRE_GPU");
-  return e != nullptr && std::string(e) == "1";
-}
 
 /// A random [1, 16, 16, 1] squareplus pair MLP with non-trivial scaling (as test_cuda_parity); a smaller
 /// in_scale and larger weights (`amp`) make it wigglier over the same range.
@@ -62,14 +58,6 @@ PairJet<double> quintic(double r) {
 double rel(double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); }
 
 }  // namespace
-
-#define NOETHER_NEED_GPU()                                                                                     \
-  do {                                                                                                         \
-    if (!cuda_device_available()) {                                                                            \
-      if (gpu_required()) FAIL() << "NOETHER_REQUIRE_GPU=1 but no CUDA device: " << cuda_device_description(); \
-      GTEST_SKIP() << "no CUDA device: " << cuda_device_description();                                         \
-    }                                                                                                          \
-  } while (0)
 
 TEST(PairTable, QuinticIsReproducedExactly) {
   PairTableBuildReport rep;
