@@ -3,22 +3,15 @@
 // independent evaluator and finite differences; input/output scaling; header and row count; bad
 // input exits non-zero with a message and leaves no output file; the CSV loads in NumPy.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
-namespace fs = std::filesystem;
+#include "cli_fixture.hpp"
+
+using namespace noether_test;
 
 namespace {
-
-struct CmdResult {
-  int code;
-  std::string out, err;
-};
 
 struct Csv {
   std::string header;
@@ -38,28 +31,9 @@ Csv parse_csv(const std::string& text) {
   return c;
 }
 
-class PotentialCliTest : public ::testing::Test {
+/// CliTest (a fresh folder per test, runs the binary) plus the checks of `potential`'s CSV output.
+class PotentialCliTest : public CliTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("noether_potential_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CmdResult noether(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + NOETHER_BINARY + "' " + args + " > stdout.txt 2> stderr.txt";
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp("stdout.txt"), slurp("stderr.txt")};
-  }
-  std::string slurp(const std::string& name) {
-    std::ifstream in(dir_ / name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
   /// Run `potential` writing out.csv and return it parsed (with checks on exit code and header).
   Csv run(const std::string& args, std::size_t rows) {
     const CmdResult r = noether("potential " + args + " -o out.csv");
@@ -78,7 +52,6 @@ class PotentialCliTest : public ::testing::Test {
     for (const auto& e : fs::directory_iterator(dir_))
       EXPECT_EQ(e.path().filename().string().find("out.csv"), std::string::npos) << "left behind: " << e.path();
   }
-  fs::path dir_;
 };
 
 const char* kHead = R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus", )";
