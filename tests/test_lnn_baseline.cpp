@@ -10,6 +10,7 @@
 #include <random>
 #include <unistd.h>
 
+#include "spring_data.hpp"
 #include "noether/config.hpp"
 #include "noether/dataset.hpp"
 #include "noether/euler_lagrange.hpp"
@@ -22,43 +23,11 @@
 #include "noether/simulate.hpp"
 #include "noether/verlet.hpp"
 
-namespace noether {
-PairLawSpec learned_pair_law(const ModelFile& m);  // cli_rollout.cpp
-}
-
 using namespace noether;
+using noether_test::spring_data;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// B planar trajectories of 3 unit masses under the linear spring k = 1, r0 = 1 (dt 0.01, stride 10),
-/// with the true accelerations of every saved frame in `acc` (B, T, N, D).
-TrajectoryData spring_data(int B, int T, unsigned seed, std::vector<double>& acc) {
-  TrajectoryData d;
-  d.source = "in-memory";
-  d.B = B, d.T = T, d.N = 3, d.D = 2;
-  d.frame_dt = 0.1;
-  for (int t = 0; t < T; ++t) d.times.push_back(0.1 * t);
-  d.mass.assign(std::size_t(B) * 3, 1.0);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  const LinearSpring<double> law{1.0, 1.0};
-  d.pos.resize(std::size_t(B) * T * 6), d.vel.resize(d.pos.size());
-  acc.resize(d.pos.size());
-  for (int b = 0; b < B; ++b) {
-    std::vector<double> q(6), v(6), a(6), m(3, 1.0);
-    for (int k = 0; k < 6; ++k) q[k] = 0.8 * u(rng), v[k] = 0.4 * u(rng);
-    accelerations_cpu(law, q.data(), m.data(), a.data(), 1, 3, 2);
-    for (int t = 0; t < T; ++t) {
-      if (t > 0) verlet_steps_cpu(law, q.data(), v.data(), a.data(), m.data(), 1, 3, 2, 0.01, 10);
-      const std::size_t o = (std::size_t(b) * T + t) * 6;
-      std::copy(q.begin(), q.end(), d.pos.begin() + o);
-      std::copy(v.begin(), v.end(), d.vel.begin() + o);
-      std::copy(a.begin(), a.end(), acc.begin() + o);
-    }
-  }
-  return d;
-}
 
 /// A random LNN model for N particles in D dimensions with non-trivial scaling.
 ModelFile random_model(int N, int D, std::vector<int> hidden, unsigned seed) {
@@ -97,7 +66,7 @@ struct Trained {
 const Trained& trained() {
   static const Trained t = [] {
     Trained x;
-    x.data = spring_data(20, 20, 11, x.acc);
+    x.data = spring_data(20, 20, 11, &x.acc);
     x.res = train_lnn(x.data, x.acc, small_options());
     return x;
   }();
@@ -286,7 +255,7 @@ TEST(LnnBaseline, RolloutShapeObservablesAndWrongN) {
 
 TEST(LnnBaseline, MissingAccelerationsKeyIsNamed) {
   std::vector<double> acc;
-  const TrajectoryData d = spring_data(2, 3, 1, acc);
+  const TrajectoryData d = spring_data(2, 3, 1, &acc);
   const fs::path p = fs::temp_directory_path() / ("noether_lnn_noacc_" + std::to_string(::getpid()) + ".npz");
   write_npz(p.string(), {{"positions", {2, 3, 3, 2}, d.pos}, {"velocities", {2, 3, 3, 2}, d.vel},
                          {"masses", {3}, {1, 1, 1}}, {"times", {3}, d.times}});
