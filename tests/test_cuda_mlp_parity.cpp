@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mlp_test_util.hpp"
 #include "gpu_gate.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/cuda_mlp.hpp"
@@ -19,43 +20,9 @@
 #include "noether/mlp.hpp"
 
 using namespace noether;
+using namespace noether_test;
 
 namespace {
-
-const Activation kActs[] = {Activation::Squareplus, Activation::Softplus, Activation::Tanh};
-
-MlpShape make_shape(std::vector<int> widths, Activation act) {
-  MlpShape s;
-  s.widths = std::move(widths);
-  s.activation = act;
-  return s;
-}
-
-std::string describe(const MlpShape& s) {
-  std::string r = std::string(activation_name(s.activation)) + " [";
-  for (std::size_t k = 0; k < s.widths.size(); ++k) r += (k ? "," : "") + std::to_string(s.widths[k]);
-  return r + "]";
-}
-
-std::vector<double> random_params(const MlpShape& s, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<double> p(s.parameter_count());
-  std::uniform_real_distribution<double> ub(-0.5, 0.5);
-  for (int l = 1; l <= s.layers(); ++l) {
-    std::normal_distribution<double> nw(0.0, 1.5 / std::sqrt(double(s.widths[l - 1])));
-    for (std::size_t k = s.weight_offset(l); k < s.bias_offset(l); ++k) p[k] = nw(rng);
-    for (int k = 0; k < s.widths[l]; ++k) p[s.bias_offset(l) + k] = ub(rng);
-  }
-  return p;
-}
-
-std::vector<double> random_vec(std::size_t n, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  std::vector<double> v(n);
-  for (auto& x : v) x = u(rng);
-  return v;
-}
 
 template <typename T>
 std::vector<T> cast(const std::vector<double>& x) {

@@ -11,48 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "mlp_test_util.hpp"
 #include "noether/error.hpp"
 #include "noether/mlp.hpp"
 
 using namespace noether;
+using namespace noether_test;
 
 namespace {
-
-const Activation kActs[] = {Activation::Squareplus, Activation::Softplus, Activation::Tanh};
-
-MlpShape make_shape(std::vector<int> widths, Activation act) {
-  MlpShape s;
-  s.widths = std::move(widths);
-  s.activation = act;
-  return s;
-}
-
-std::string describe(const MlpShape& s) {
-  std::string r = std::string(activation_name(s.activation)) + " [";
-  for (std::size_t k = 0; k < s.widths.size(); ++k) r += (k ? "," : "") + std::to_string(s.widths[k]);
-  return r + "]";
-}
-
-/// Weights ~ N(0, 1.5²/d_in) (so activations leave their linear range), biases ~ U(−0.5, 0.5).
-std::vector<double> random_params(const MlpShape& s, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<double> p(s.parameter_count());
-  std::uniform_real_distribution<double> ub(-0.5, 0.5);
-  for (int l = 1; l <= s.layers(); ++l) {
-    std::normal_distribution<double> nw(0.0, 1.5 / std::sqrt(double(s.widths[l - 1])));
-    for (std::size_t k = s.weight_offset(l); k < s.bias_offset(l); ++k) p[k] = nw(rng);
-    for (int k = 0; k < s.widths[l]; ++k) p[s.bias_offset(l) + k] = ub(rng);
-  }
-  return p;
-}
-
-std::vector<double> random_vec(std::size_t n, unsigned seed, double lo = -1.5, double hi = 1.5) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(lo, hi);
-  std::vector<double> v(n);
-  for (auto& x : v) x = u(rng);
-  return v;
-}
 
 /// max |a − b| / max(1, max |b|): an error relative to the reference's scale.
 double scaled_error(const std::vector<double>& a, const std::vector<double>& b) {
