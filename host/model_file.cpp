@@ -5,7 +5,6 @@
 #include "noether/model_file.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -97,19 +96,9 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
   return s;
 }
 
-/// Shortest decimal that parses back to exactly x, always a JSON float token ("-0.0", "1.0", "5e-324").
-std::string number_text(double x) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x);
-  NOETHER_ASSERT(r.ec == std::errc());
-  std::string s(buf, r.ptr);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
 std::string list_text(const double* x, std::size_t n) {
   std::string s = "[";
-  for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + number_text(x[i]);
+  for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + json_number_text(x[i]);
   return s + "]";
 }
 

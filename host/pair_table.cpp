@@ -1,7 +1,6 @@
 // pair_table.cpp — build pair tables from pair potentials and read/write table files
 // (pair_table_io.hpp, docs/TABLES.md). Every file error names the file and the key.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -32,18 +31,9 @@ PairTableData sample(const std::function<PairJet<double>(double)>& ref, double r
   return t;
 }
 
-std::string number_text(double x) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x);
-  NOETHER_ASSERT(r.ec == std::errc());
-  std::string s(buf, r.ptr);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
 std::string list_text(const std::vector<double>& x) {
   std::string s = "[";
-  for (std::size_t i = 0; i < x.size(); ++i) s += (i ? (i % 4 == 0 ? ",\n    " : ", ") : "") + number_text(x[i]);
+  for (std::size_t i = 0; i < x.size(); ++i) s += (i ? (i % 4 == 0 ? ",\n    " : ", ") : "") + json_number_text(x[i]);
   return s + "]";
 }
 
@@ -223,11 +213,11 @@ std::string pair_table_json(const PairTableData& t) {
   std::string s = "{\n";
   s += std::string("  \"format\": \"") + kPairTableFormat + "\",\n";
   s += "  \"version\": " + std::to_string(kPairTableFileVersion) + ",\n";
-  s += "  \"r_min\": " + number_text(t.r_min) + ",\n";
-  s += "  \"r_max\": " + number_text(t.r_max) + ",\n";
+  s += "  \"r_min\": " + json_number_text(t.r_min) + ",\n";
+  s += "  \"r_max\": " + json_number_text(t.r_max) + ",\n";
   s += "  \"knots\": " + std::to_string(t.V.size()) + ",\n";
-  s += "  \"tolerance\": " + number_text(t.tolerance) + ",\n";
-  s += "  \"max_rel_error_dVdr\": " + number_text(t.max_rel_error_dVdr) + ",\n";
+  s += "  \"tolerance\": " + json_number_text(t.tolerance) + ",\n";
+  s += "  \"max_rel_error_dVdr\": " + json_number_text(t.max_rel_error_dVdr) + ",\n";
   s += std::string("  \"extrapolation\": \"") + kPairTableExtrapolation + "\",\n";
   if (!t.source_json.empty()) s += "  \"source\": " + json::parse(t.source_json).dump() + ",\n";
   s += "  \"V\": " + list_text(t.V) + ",\n";
