@@ -12,6 +12,7 @@
 #include "noether/adam.hpp"
 #include "noether/error.hpp"
 #include "noether/mlp.hpp"
+#include "noether/mlp_init.hpp"
 #include "noether/npz.hpp"
 #include "noether/observables.hpp"
 
@@ -28,18 +29,6 @@ struct SingleThreadedEigen {
   SingleThreadedEigen() { Eigen::setNbThreads(1); }
   ~SingleThreadedEigen() { Eigen::setNbThreads(0); }
 };
-
-/// Glorot-uniform weights U(±√(6/(in+out))), zero biases, from SplitMix64(seed).
-void init_params(const MlpShape& shape, std::uint64_t seed, std::vector<double>& p) {
-  p.assign(shape.parameter_count(), 0.0);
-  SplitMix64 rng{seed};
-  for (int l = 1; l <= shape.layers(); ++l) {
-    const int in = shape.widths[l - 1], out = shape.widths[l];
-    const double a = std::sqrt(6.0 / double(in + out));
-    double* W = p.data() + shape.weight_offset(l);
-    for (int k = 0; k < in * out; ++k) W[k] = a * (2 * rng.uniform() - 1);
-  }
-}
 
 /// Per-coordinate input shift and scale, and output scale and shift of a model (identity when absent).
 struct Scales {
@@ -214,7 +203,7 @@ LnnTrainResult train_lnn(const TrajectoryData& data, const std::vector<double>& 
   const double Frms = f2 > 0 ? std::sqrt(f2) : 1.0;
   model.input_scaling = {mean, std::vector<double>(F, sigma)};
   model.output_scaling = {{0.0}, {Frms * sigma}};
-  init_params(model.shape, o.seed, model.params);
+  glorot_uniform_init(model.shape, o.seed, model.params);
 
   LnnTrainResult res;
   res.train_samples = n, res.val_samples = nv;

@@ -16,6 +16,7 @@
 #include "noether/adam.hpp"
 #include "noether/error.hpp"
 #include "noether/json_file.hpp"
+#include "noether/mlp_init.hpp"
 #include "noether/pair_mlp.hpp"
 #include "noether/verlet_adjoint.hpp"
 
@@ -28,18 +29,6 @@ namespace {
 
 using json = nlohmann::json;
 constexpr int kLanes = 16;
-
-/// Glorot-uniform weights U(±√(6/(in+out))), zero biases, from SplitMix64(seed).
-void init_params(const MlpShape& shape, std::uint64_t seed, std::vector<double>& p) {
-  p.assign(shape.parameter_count(), 0.0);
-  SplitMix64 rng{seed};
-  for (int l = 1; l <= shape.layers(); ++l) {
-    const int in = shape.widths[l - 1], out = shape.widths[l];
-    const double a = std::sqrt(6.0 / double(in + out));
-    double* W = p.data() + shape.weight_offset(l);
-    for (int k = 0; k < in * out; ++k) W[k] = a * (2 * rng.uniform() - 1);
-  }
-}
 
 /// Σ over `segs` of the segment loss, and (grad non-null) Σ of its gradients, accumulated in lanes.
 double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
@@ -126,7 +115,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   const double F = force_scale(data, train_traj);
   model.input_scaling = {{0.5 * (range.max + range.min)}, {half}};
   model.output_scaling = {{0.0}, {F > 0 ? F * half : 1.0}};
-  init_params(model.shape, o.seed, model.params);
+  glorot_uniform_init(model.shape, o.seed, model.params);
 
   const int nb = o.batch_size == 0 ? int(train_segs.size()) : std::min<int>(o.batch_size, int(train_segs.size()));
   const long steps_per_epoch = (long(train_segs.size()) + nb - 1) / nb;
