@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gpu_gate.hpp"
+#include "pair_mlp_test_util.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
 #include "noether/forces.hpp"
@@ -26,6 +27,7 @@
 #include "noether/verlet.hpp"
 
 using namespace noether;
+using noether_test::expect_close;
 using noether_test::gpu_required;
 
 namespace {
@@ -80,24 +82,6 @@ double rms(const std::vector<double>& x) {
   return x.empty() ? 0.0 : std::sqrt(s / double(x.size()));
 }
 
-/// llm.c-style check |got − ref| ≤ atol + rtol·|ref| elementwise; prints the largest error and fails
-/// with the worst offending element.
-void expect_close(const std::string& what, const std::vector<double>& got, const std::vector<double>& ref,
-                  double atol, double rtol) {
-  ASSERT_EQ(got.size(), ref.size()) << what;
-  double max_err = 0, worst_ratio = 0;
-  std::size_t worst = 0;
-  for (std::size_t k = 0; k < got.size(); ++k) {
-    const double err = std::abs(got[k] - ref[k]);
-    const double ratio = err / (atol + rtol * std::abs(ref[k]));
-    max_err = std::max(max_err, err);
-    if (!(ratio <= worst_ratio)) worst_ratio = ratio, worst = k;  // NaN counts as worst
-  }
-  std::printf("  %-60s max |err| = %.3e  (atol %.1e, rtol %.1e, worst err/tol = %.3f)\n", what.c_str(), max_err,
-              atol, rtol, worst_ratio);
-  EXPECT_LE(worst_ratio, 1.0) << what << ": element " << worst << " got " << got[worst] << " want " << ref[worst]
-                              << " (atol " << atol << ", rtol " << rtol << ")";
-}
 
 /// Tolerances of the force parity check in precision T: relative to the element and to the RMS force.
 template <typename T>
