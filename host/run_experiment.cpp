@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,12 +21,9 @@
 #include "noether/mclnn_train.hpp"
 #include "noether/model_file.hpp"
 #include "noether/simulate.hpp"
+#include "plot_script.hpp"
 #include "progress.hpp"
 #include "train_config.hpp"
-
-#ifndef NOETHER_SCRIPTS_DIR
-#define NOETHER_SCRIPTS_DIR "scripts"
-#endif
 
 namespace noether {
 
@@ -313,15 +309,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   write_text_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");
 
   // Plots (Python + matplotlib, optional) and the markdown summary.
-  std::string scripts = std::getenv("NOETHER_SCRIPTS") ? std::getenv("NOETHER_SCRIPTS") : NOETHER_SCRIPTS_DIR;
-  const std::string plot = scripts + "/plot_run.py";
-  std::string plot_note;
-  if (fs::exists(plot)) {
-    const std::string cmd = "/usr/bin/python3 '" + plot + "' '" + dir.string() + "' > '" + (dir / "plots.log").string() + "' 2>&1";
-    if (std::system(cmd.c_str()) != 0) plot_note = "plotting failed: see plots.log (needs python3-numpy and python3-matplotlib)";
-  } else {
-    plot_note = "no plots: " + plot + " not found (set NOETHER_SCRIPTS to the scripts/ folder)";
-  }
+  const std::string plot_note = run_plot_script("plot_run.py", dir.string());
   std::ostringstream md;
   md << "# noether run: " << fs::path(config).filename().string() << "\n\n"
      << "System: `" << e.system_json.dump() << "`. Model: mclnn (pair MLP " << "hidden";
