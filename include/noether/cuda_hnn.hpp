@@ -1,0 +1,44 @@
+// cuda_hnn.hpp — HNN / baseline-MLP training on the GPU (kernels/hnn_fit.cu): the loss and θ-gradient of
+// hnn.hpp's hnn_model_loss, and a whole Adam training loop that stays on the device (data uploaded once,
+// one cuBLAS forward + backward per step, an element-wise Adam kernel; parameters copied back at the end).
+// float64 throughout, the same formulas as the CPU path:
+//   HNN       G = ∇_x H_θ (CudaMlp::input_gradient), F = (G_p, −G_q)
+//   baseline  F = MLP_θ(x)
+//   loss      L = 1/(n·dim) Σ (F − Y)²,  ∂L/∂F = 2 (F − Y)/(n·dim)
+//   HNN       ∂L/∂G_p = ∂L/∂F_q, ∂L/∂G_q = −∂L/∂F_p → double backprop (CudaMlp::input_gradient_backward)
+//   the output bias is frozen: its gradient is zeroed (as hnn_model_loss)
+//   Adam, coupled L2 (PyTorch Adam(weight_decay)): g ← g + λθ; m, v moments; θ ← θ − η m̂/(√v̂ + ε)
+// In a build without CUDA every function throws noether::Error (host/cuda_hnn_unavailable.cpp).
+// Nothing CUDA-specific leaks into this header.
+#pragma once
+#include <cstddef>
+#include <functional>
+
+#include "noether/mlp_layout.hpp"
+
+namespace noether {
+
+/// Loss L of the HNN (hamiltonian = true) or baseline MLP at X, Y (n, dim), dim = shape.in(); grad
+/// (n_params), when not nullptr, is OVERWRITTEN with ∂L/∂θ (output bias entries 0). Host pointers.
+double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* params, std::size_t n_params,
+                     const double* X, const double* Y, int n, double* grad);
+
+/// Adam settings of cuda_hnn_train (constant learning rate, coupled L2, no clipping: the HNN protocol).
+struct CudaHnnTrainSpec {
+  int steps = 0;
+  double lr = 1e-3, weight_decay = 0.0;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  int batch_size = 0;  ///< rows per step; 0 = full batch (all n rows, in order)
+};
+
+/// Fills rows[0 … batch_size) with the training rows of step s (0-based), each in [0, n). The caller's
+/// sampler, so that the CPU and GPU paths draw the same batches.
+using HnnBatchSampler = std::function<void(long step, int* rows)>;
+
+/// `spec.steps` Adam steps on the loss above over the training rows X, Y (n, dim): params (n_params) is the
+/// initial point on entry and the trained parameters on return. With batch_size > 0, `sample` gives each
+/// step's rows (required then). Host pointers; the loop itself stays on the device.
+void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std::size_t n_params, const double* X,
+                    const double* Y, int n, const CudaHnnTrainSpec& spec, const HnnBatchSampler& sample = nullptr);
+
+}  // namespace noether
