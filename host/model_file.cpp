@@ -348,8 +348,13 @@ PairScaling pair_scaling(const ModelFile& m) {
 
 /// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).
 PairLawSpec learned_pair_law(const ModelFile& m) {
-  NOETHER_REQUIRE(m.model == "mclnn", (m.source.empty() ? "model" : m.source)
-                                          << ": \"model\" is '" << m.model
+  const std::string who = m.source.empty() ? "model" : m.source;
+  NOETHER_REQUIRE(m.model != "lnn", who << ": an LNN baseline model (V of all " << m.shape.in()
+                                        << " coordinates of the system it was trained on) cannot be rolled out by "
+                                           "noether rollout or run on other particle counts; only pair-potential "
+                                           "models ('mclnn') generalise to any N (the LNN's own rollouts are part "
+                                           "of `noether run`)");
+  NOETHER_REQUIRE(m.model == "mclnn", who << ": \"model\" is '" << m.model
                                           << "'; rollout needs a pair-potential model ('mclnn')");
   auto L = std::make_shared<LearnedPotential>();
   L->shape = m.shape;

@@ -251,6 +251,13 @@ TEST(LnnBaseline, RolloutShapeObservablesAndWrongN) {
   three_d.B = 1, three_d.N = 2, three_d.D = 3;
   three_d.pos = {0, 0, 0, 1, 0, 0}, three_d.vel.assign(6, 0.0), three_d.mass.assign(2, 1.0);
   EXPECT_THROW(lnn_rollout(t.res.model, three_d, 0.01, 10, 3), Error);
+  // `noether rollout --model lnn.json` (learned_pair_law) refuses it with the reason, not a bare kind mismatch.
+  try {
+    learned_pair_law(t.res.model);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be rolled out"), std::string::npos) << e.what();
+  }
 }
 
 TEST(LnnBaseline, MissingAccelerationsKeyIsNamed) {
