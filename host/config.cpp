@@ -96,8 +96,29 @@ namespace cfg {
 
 InitialState parse_initial_state(const json& v, const Ctx& ctx) {
   if (v.is_string()) return load_initial_state_npz(resolve_path(v.get<std::string>(), ctx.file));
+  if (v.is_array()) {  // a list of specs: their batches concatenated in order (same N and D)
+    NOETHER_REQUIRE(!v.empty(), ctx.where() << ": an empty list; expected one or more initial-state specs");
+    InitialState all;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      const Ctx item = ctx.sub(std::to_string(k));
+      NOETHER_REQUIRE(!v[k].is_array(), item.where() << ": lists of initial states do not nest");
+      const InitialState s = parse_initial_state(v[k], item);
+      if (k == 0) {
+        all = s;
+        continue;
+      }
+      NOETHER_REQUIRE(s.N == all.N && s.D == all.D, item.where() << ": " << s.N << " particles in " << s.D
+                                                                  << "-D, but item 0 has " << all.N << " in "
+                                                                  << all.D << "-D; every item needs the same N and D");
+      all.B += s.B;
+      all.pos.insert(all.pos.end(), s.pos.begin(), s.pos.end());
+      all.vel.insert(all.vel.end(), s.vel.begin(), s.vel.end());
+      all.mass.insert(all.mass.end(), s.mass.begin(), s.mass.end());
+    }
+    return all;
+  }
   NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected a .npz path, an object with positions/velocities/masses, "
-                                                "or an object with \"sampler\"; got " << v.dump());
+                                                "an object with \"sampler\", or a list of these; got " << v.dump());
   if (!v.contains("sampler")) {
     if (v.contains("file")) {
       check_keys(v, ctx, {"file"});
