@@ -77,7 +77,8 @@ class CudaMclnnWorkspace {
 /// (shape.parameter_count() values, mlp_layout.hpp order, host memory), returned in float64; when `grad`
 /// (parameter_count(), host) is non-null it is OVERWRITTEN with Σ_b ∂loss_b/∂θ. Formulas in the file
 /// header. T ∈ {float, double}; θ̄ is accumulated in float64 for both. `workspace` may be null (a
-/// temporary one is used). Throws noether::Error on bad arguments (check_mclnn_batch), on any CUDA
+/// temporary one is used). Device memory: q and a of every frame, 2·(S+1)·B·N·D values of T, and the
+/// per-row θ̄, B·N·P float64 (64 segments × 3 particles × 141 parameters: 217 KB), plus O(B·N·D + P). Throws noether::Error on bad arguments (check_mclnn_batch), on any CUDA
 /// error, and when a segment's loss is not finite (the rollout diverged), naming the segment.
 template <typename T>
 double cuda_mclnn_loss_and_grad(const MlpShape& shape, const PairScaling& scaling, const T* params,
