@@ -2,7 +2,7 @@
 // kernels/mclnn_adjoint.cu) against their CPU twin (segment_loss_and_grad_cpu of verlet_adjoint.hpp summed
 // over the batch): N = 3, 4, 7; D = 2, 3; several stride·horizon; widths 10 and 16 (MaxWidth 16), 40
 // (MaxWidth 64) and a model too large to stage in shared memory; float64 to 1e-11 relative, float32
-// loosely; bitwise determinism; a few epochs of `train_mclnn` on both devices; and argument errors, which
+// to 1e-4; bitwise determinism; a few epochs of `train_mclnn` on both devices; and argument errors, which
 // run without a device. Tests that need a device skip without one, unless NOETHER_REQUIRE_GPU=1.
 #include <gtest/gtest.h>
 
@@ -95,8 +95,10 @@ TEST(CudaMclnn, LossAndGradientMatchCpuFloat32) {
   v.B = b.B, v.N = b.N, v.D = b.D, v.dt = float(b.dt), v.stride = b.stride, v.horizon = b.horizon;
   std::vector<float> g(p.size(), -999.f);
   const double loss = cuda_mclnn_loss_and_grad<float>(shape, test_scaling(), pf.data(), v, g.data());
-  expect_close("f32 loss", {loss}, {loss_ref}, 0.0, 1e-3);
-  expect_close("f32 grad", std::vector<double>(g.begin(), g.end()), g_ref, 2e-3 * max_abs(g_ref), 2e-3);
+  // The CPU twin in float32 is within 2e-7 (loss) and 1.4e-6 (gradient, relative to its largest entry) of
+  // this reference (MclnnRows.Float32TwinIsCloseToFloat64); the GPU's FMAs change round-off, not its size.
+  expect_close("f32 loss", {loss}, {loss_ref}, 0.0, 1e-5);
+  expect_close("f32 grad", std::vector<double>(g.begin(), g.end()), g_ref, 1e-4 * max_abs(g_ref), 1e-4);
 }
 
 TEST(CudaMclnn, LossOnlyCallMatchesCpu) {

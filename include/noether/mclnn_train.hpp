@@ -3,7 +3,7 @@
 // CPU, cuda_mclnn.hpp on the GPU), Adam on the host, a train/validation split by trajectory, a CSV log,
 // and checkpoints that resume bit-exactly.
 //
-// Defaults (docs/MCLNN.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
+// Defaults (docs/TRAINING.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
 // appendix A.6; stride 10 Verlet steps per saved frame (A.6: dt 0.01, stride 10); the rest measured.
 #pragma once
 #include <cstdint>
