@@ -43,7 +43,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--resume", o->resume, "resume from this checkpoint (same data and options)");
   cmd->add_option("--time-budget", o->time_budget,
                   "seconds: train fewer epochs when one timed epoch says all would not fit (default 270; 0 = off)");
-  cmd->add_option("--device", o->device, "auto | cpu | cuda");
+  cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o] {
     MclnnTrainOptions t;
@@ -68,10 +68,12 @@ void add_train_command(CLI::App& app) {
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
     NOETHER_REQUIRE(!output.empty(), "-o/--output: missing; give the model file to write");
+    // auto = the GPU when one is usable (loss and gradient there; Adam on the host), else the CPU.
     const DeviceChoice dev = parse_device(o->device, "--device");
-    NOETHER_REQUIRE(dev != DeviceChoice::Cuda,
-                    "--device cuda: MCLNN training runs on the CPU in this version (rollouts of trained models run on "
-                    "the GPU); use --device auto or cpu");
+    NOETHER_REQUIRE(dev != DeviceChoice::Cuda || cuda_device_available(),
+                    "--device cuda: no CUDA device is usable: " << cuda_device_description()
+                                                                << " (use --device auto or cpu)");
+    t.cuda = dev == DeviceChoice::Cuda || (dev == DeviceChoice::Auto && cuda_device_available());
     if (o->epochs > 0) t.epochs = o->epochs;
     if (!o->hidden.empty()) {
       t.hidden.clear();
@@ -99,8 +101,10 @@ void add_train_command(CLI::App& app) {
 
     const TrajectoryData d = load_trajectory_data(data);
     if (!o->quiet)
-      std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g\n",
-                  data.c_str(), d.B, d.T, d.N, d.D, d.frame_dt, d.frame_dt / t.stride);
+      std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g; "
+                  "device %s\n",
+                  data.c_str(), d.B, d.T, d.N, d.D, d.frame_dt, d.frame_dt / t.stride,
+                  t.cuda ? cuda_device_description().c_str() : "cpu");
     MclnnTrainResult r;
     {
       Progress bar("train");
@@ -115,8 +119,8 @@ void add_train_command(CLI::App& app) {
       std::printf("note: %d of %d epochs fit in the time budget of %.0f s (--time-budget, --epochs)\n", r.epochs,
                   t.epochs, t.time_budget_s);
     if (!o->quiet)
-      std::printf("wrote %s: %d epochs in %.1f s; train loss %.3e, validation loss %.3e\n", output.c_str(), r.epochs,
-                  r.seconds, r.train_loss, r.val_loss);
+      std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),
+                  r.epochs, r.seconds, t.cuda ? "GPU" : "CPU", r.train_loss, r.val_loss);
   });
 }
 

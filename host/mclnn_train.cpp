@@ -1,5 +1,9 @@
 // mclnn_train.cpp — the MCLNN training loop (mclnn_train.hpp): segments → Verlet adjoint → Adam.
 //
+// Device: with MclnnTrainOptions::cuda the batch loss and gradient come from cuda_mclnn_loss_and_grad (the
+// batch's segments gathered into contiguous host arrays, one call per mini-batch, one workspace per run);
+// everything else (shuffles, Adam, validation bookkeeping, checkpoints) is the same host code.
+//
 // Determinism: every random draw comes from SplitMix64 seeded by the options; a mini-batch's gradient
 // is accumulated in kLanes fixed lanes (segment k of the batch goes to lane k mod kLanes, in order) that
 // are then summed in lane order, so the result is bitwise the same for any number of threads, and a
@@ -10,10 +14,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "noether/adam.hpp"
+#include "noether/cuda_mclnn.hpp"
 #include "noether/error.hpp"
 #include "noether/json_file.hpp"
 #include "noether/mlp_init.hpp"
@@ -30,9 +37,41 @@ namespace {
 using json = nlohmann::json;
 constexpr int kLanes = 16;
 
-/// Σ over `segs` of the segment loss, and (grad non-null) Σ of its gradients, accumulated in lanes.
+/// The GPU twin of batch_loss_grad: the segments gathered into q0, v0 (n, N, D), mass (n, N) and target
+/// (n, horizon, N, D), then one cuda_mclnn_loss_and_grad call (grad, when non-null, is overwritten).
+double batch_loss_grad_cuda(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
+                            int horizon, std::vector<double>* grad, CudaMclnnWorkspace& ws) {
+  const std::size_t f = std::size_t(d.N) * d.D;
+  std::vector<double> q0(std::size_t(n) * f), v0(q0.size()), mass(std::size_t(n) * d.N),
+      target(std::size_t(n) * horizon * f);
+  for (int k = 0; k < n; ++k) {
+    const Segment& s = segs[k];
+    std::copy(d.q(s.b, s.t), d.q(s.b, s.t) + f, q0.begin() + std::ptrdiff_t(k * f));
+    std::copy(d.v(s.b, s.t), d.v(s.b, s.t) + f, v0.begin() + std::ptrdiff_t(k * f));
+    std::copy(d.m(s.b), d.m(s.b) + d.N, mass.begin() + std::ptrdiff_t(std::size_t(k) * d.N));
+    const double* t1 = d.q(s.b, s.t + 1);  // frames t+1 … t+horizon are contiguous
+    std::copy(t1, t1 + horizon * f, target.begin() + std::ptrdiff_t(std::size_t(k) * horizon * f));
+  }
+  MclnnSegmentBatch<double> batch;
+  batch.q0 = q0.data(), batch.v0 = v0.data(), batch.mass = mass.data(), batch.target = target.data();
+  batch.B = n, batch.N = d.N, batch.D = d.D;
+  batch.dt = d.frame_dt / stride, batch.stride = stride, batch.horizon = horizon;
+  if (grad) grad->assign(model.params.size(), 0.0);
+  if (n == 0) return 0.0;  // as the CPU path: no segments, zero loss and gradient
+  try {
+    return cuda_mclnn_loss_and_grad<double>(model.shape, pair_scaling(model), model.params.data(), batch,
+                                            grad ? grad->data() : nullptr, &ws);
+  } catch (const Error& e) {
+    if (std::strstr(e.what(), "not finite")) NOETHER_FAIL(e.what() << " — lower the learning rate or raise the stride");
+    throw;
+  }
+}
+
+/// Σ over `segs` of the segment loss, and (grad non-null) Σ of its gradients, accumulated in lanes; on the
+/// GPU when `ws` is non-null.
 double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
-                       int horizon, std::vector<double>* grad) {
+                       int horizon, std::vector<double>* grad, CudaMclnnWorkspace* ws = nullptr) {
+  if (ws) return batch_loss_grad_cuda(model, d, segs, n, stride, horizon, grad, *ws);
   const std::size_t P = model.params.size();
   std::vector<double> lane_loss(kLanes, 0.0);
   std::vector<std::vector<double>> lane_grad(grad ? kLanes : 0, std::vector<double>(P, 0.0));
@@ -74,13 +113,19 @@ json options_json(const MclnnTrainOptions& o) {
           {"val_fraction", o.val_fraction}, {"seed", o.seed}};
 }
 
+/// Mean loss over `segments` on the CPU (ws null) or the GPU.
+double mean_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
+                 int horizon, CudaMclnnWorkspace* ws) {
+  if (segments.empty()) return 0.0;
+  return batch_loss_grad(model, data, segments.data(), int(segments.size()), stride, horizon, nullptr, ws) /
+         double(segments.size());
+}
+
 }  // namespace
 
 double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
                   int horizon) {
-  if (segments.empty()) return 0.0;
-  return batch_loss_grad(model, data, segments.data(), int(segments.size()), stride, horizon, nullptr) /
-         double(segments.size());
+  return mean_loss(model, data, segments, stride, horizon, nullptr);
 }
 
 MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& o,
@@ -96,6 +141,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
 #ifdef _OPENMP
   if (o.threads > 0) omp_set_num_threads(o.threads);
 #endif
+  // GPU: one workspace (device buffers, stream) for the whole run; null = the CPU path.
+  std::unique_ptr<CudaMclnnWorkspace> gpu;
+  if (o.cuda) gpu = std::make_unique<CudaMclnnWorkspace>();
+  CudaMclnnWorkspace* ws = gpu.get();
 
   std::vector<int> train_traj, val_traj;
   split_trajectories(data.B, o.val_fraction, o.seed, train_traj, val_traj);
@@ -138,10 +187,15 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   int epochs = o.epochs;
   double epoch_seconds = 0;
   if (o.time_budget_s > 0 && o.resume.empty()) {
-    const auto m0 = std::chrono::steady_clock::now();
     std::vector<double> g;
-    batch_loss_grad(model, data, train_segs.data(), int(train_segs.size()), o.stride, o.horizon, &g);
-    if (!val_segs.empty()) mclnn_loss(model, data, val_segs, o.stride, o.horizon);
+    // On the GPU the first call pays for the CUDA context and the buffers: keep it out of the timing, and
+    // time the epoch in its real mini-batches (per-call latency, not FLOPs, dominates small batches there).
+    if (ws && nb > 0) batch_loss_grad(model, data, train_segs.data(), nb, o.stride, o.horizon, &g, ws);
+    const auto m0 = std::chrono::steady_clock::now();
+    for (int start = 0; start < int(train_segs.size()); start += nb)
+      batch_loss_grad(model, data, train_segs.data() + start, std::min(nb, int(train_segs.size()) - start), o.stride,
+                      o.horizon, &g, ws);
+    mean_loss(model, data, val_segs, o.stride, o.horizon, ws);
     epoch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
     const double fit = o.time_budget_s / (1.15 * std::max(epoch_seconds, 1e-9));
     if (fit < epochs) epochs = std::max(10, int(fit));
@@ -188,7 +242,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     double train_sum = 0;
     for (int start = 0; start < int(order.size()); start += nb) {
       const int n = std::min(nb, int(order.size()) - start);
-      train_sum += batch_loss_grad(model, data, order.data() + start, n, o.stride, o.horizon, &grad);
+      train_sum += batch_loss_grad(model, data, order.data() + start, n, o.stride, o.horizon, &grad, ws);
       for (double& g : grad) g /= double(n);
       adam.step(model.params.data(), grad.data());
     }
@@ -201,7 +255,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     }
     const bool last = epoch + 1 == epochs;
     const bool report = last || log.is_open() || on_epoch;
-    res.val_loss = report ? mclnn_loss(model, data, val_segs, o.stride, o.horizon) : 0.0;
+    res.val_loss = report ? mean_loss(model, data, val_segs, o.stride, o.horizon, ws) : 0.0;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (log.is_open()) {
       char line[200];
@@ -229,6 +283,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                {"dt", data.frame_dt / o.stride},
                {"pair_distance_range", {{"min", range.min}, {"max", range.max}, {"p05", range.p05}, {"p95", range.p95}}},
                {"options", fingerprint},
+               {"device", o.cuda ? "cuda" : "cpu"},
                {"epochs_run", epochs},
                {"epochs_limited_by_time_budget", epochs < o.epochs},
                {"stopped_by_time_budget", res.stopped_by_time_budget},

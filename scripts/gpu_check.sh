@@ -4,7 +4,7 @@
 # Build dependencies come from .deps/ (scripts/fetch_gpu_deps.sh, carried along) when the machine
 # lacks them. Logs and bench JSON go to $OUT (or out/gpu/ when $OUT is unset).
 #   device tool:  run(command="bash scripts/gpu_check.sh", carry=[".deps"])
-#   options (env): NOETHER_GPU_BENCH=0 skips the benchmarks; NOETHER_CUDA_ARCH (default 90).
+#   options (env): NOETHER_GPU_BENCH=0 skips the benchmarks (and the GPU-vs-CPU MCLNN training timing); NOETHER_CUDA_ARCH (default 90).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-out/gpu}"
@@ -47,6 +47,13 @@ if [ "${NOETHER_GPU_BENCH:-1}" != "0" ]; then
   ./build-gpu/noether bench --device cuda --json "$out/bench_cuda.json" 2>&1 | tee "$out/bench_cuda.txt"
   bench_rc=${PIPESTATUS[0]}
   ./build-gpu/noether bench --device cpu --quick --json "$out/bench_cpu.json" >"$out/bench_cpu.txt" 2>&1 || bench_rc=1
+  log "MCLNN training, GPU vs CPU (paper's linear-spring set, 30 epochs each; both print their seconds)"
+  ./build-gpu/noether simulate configs/linear_spring_train.json -o "$out/linear_spring_train.npz" -q || bench_rc=1
+  for dev in cuda cpu; do
+    ./build-gpu/noether train --data "$out/linear_spring_train.npz" -o "$out/train_$dev.json" --epochs 30 \
+      --time-budget 0 --log "$out/train_$dev.csv" --device "$dev" 2>&1 | tee "$out/train_$dev.txt"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || bench_rc=1
+  done
 fi
 log "tests rc=$test_rc bench rc=$bench_rc  (logs in $out)"
 [ "$test_rc" -eq 0 ] && [ "$bench_rc" -eq 0 ]

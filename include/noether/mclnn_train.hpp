@@ -1,8 +1,9 @@
 // mclnn_train.hpp — training the MCLNN pair potential V_θ(r) from positions (paper 000, Eq. 6) on the
-// CPU: mini-batches of trajectory segments, the exact Verlet adjoint of verlet_adjoint.hpp, Adam,
-// a train/validation split by trajectory, a CSV log, and checkpoints that resume bit-exactly.
+// CPU or the GPU: mini-batches of trajectory segments, the exact Verlet adjoint (verlet_adjoint.hpp on the
+// CPU, cuda_mclnn.hpp on the GPU), Adam on the host, a train/validation split by trajectory, a CSV log,
+// and checkpoints that resume bit-exactly.
 //
-// Defaults (docs/MCLNN.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
+// Defaults (docs/TRAINING.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
 // appendix A.6; stride 10 Verlet steps per saved frame (A.6: dt 0.01, stride 10); the rest measured.
 #pragma once
 #include <cstdint>
@@ -30,6 +31,8 @@ struct MclnnTrainOptions {
   double val_fraction = 0.1; ///< share of trajectories held out for validation
   std::uint64_t seed = 100;  ///< initialisation, split and shuffles (A.6's seed)
   int threads = 0;           ///< OpenMP threads (0 = all); results do not depend on it
+  bool cuda = false;         ///< segment losses and gradients on the GPU (cuda_mclnn.hpp; Adam stays on the
+                             ///< host); same results as the CPU to round-off. The CLI resolves --device.
   std::string log_csv;       ///< per-epoch CSV log (empty = none)
   std::string checkpoint;    ///< checkpoint file written every checkpoint_every epochs (empty = none)
   int checkpoint_every = 100;

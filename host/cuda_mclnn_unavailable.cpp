@@ -1,0 +1,27 @@
+// cuda_mclnn_unavailable.cpp — the GPU MCLNN loss/gradient of a build without CUDA (compiled only when
+// NOETHER_HAVE_CUDA is OFF; kernels/mclnn_adjoint.cu provides these otherwise): arguments are checked as
+// in the CUDA build, then every call throws.
+#include "noether/cuda_mclnn.hpp"
+#include "noether/error.hpp"
+
+namespace noether {
+
+struct CudaMclnnWorkspace::Impl {};
+
+CudaMclnnWorkspace::CudaMclnnWorkspace() : impl_(std::make_unique<Impl>()) {}
+CudaMclnnWorkspace::~CudaMclnnWorkspace() = default;
+
+template <typename T>
+double cuda_mclnn_loss_and_grad(const MlpShape& shape, const PairScaling& scaling, const T* params,
+                                const MclnnSegmentBatch<T>& batch, T* /*grad*/, CudaMclnnWorkspace* /*workspace*/) {
+  check_mclnn_batch("cuda_mclnn_loss_and_grad", shape, scaling, params, batch);
+  NOETHER_FAIL("cuda_mclnn_loss_and_grad: CUDA backend not built (this noether was configured without CUDA; "
+               << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
+}
+
+template double cuda_mclnn_loss_and_grad<float>(const MlpShape&, const PairScaling&, const float*,
+                                                const MclnnSegmentBatch<float>&, float*, CudaMclnnWorkspace*);
+template double cuda_mclnn_loss_and_grad<double>(const MlpShape&, const PairScaling&, const double*,
+                                                 const MclnnSegmentBatch<double>&, double*, CudaMclnnWorkspace*);
+
+}  // namespace noether
