@@ -108,6 +108,9 @@ Experiment load_experiment(const std::string& path) {
   e.law = parse_system(root.at("system"), ctx.sub("system"));
   e.float32 = get_choice(root, ctx, "precision", "float64", {"float64", "float32"}) == "float32";
   e.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
+  NOETHER_REQUIRE(e.device != DeviceChoice::Cuda || cuda_device_available(),
+                  ctx.sub("device").where() << ": \"cuda\" but no CUDA device is usable: " << cuda_device_description()
+                                            << " (use \"auto\" or \"cpu\")");
   e.train_data = sim_section(e, root.at("train_data"), ctx.sub("train_data"));
   e.train = root.contains("train") ? parse_train_section(root.at("train"), ctx.sub("train")) : MclnnTrainOptions{};
   if (root.contains("lnn")) {
@@ -164,6 +167,8 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   const TrajectoryData data = load_trajectory_data(train_path);
   MclnnTrainOptions topt = e.train;
   topt.log_csv = (dir / "mclnn" / "train_log.csv").string();
+  // The config's "device" decides where training runs too (auto: the GPU when one is usable).
+  topt.cuda = e.device == DeviceChoice::Cuda || (e.device == DeviceChoice::Auto && cuda_device_available());
   MclnnTrainResult tr;
   {
     Progress bar("train mclnn");
@@ -175,7 +180,8 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   }
   const std::string model_path = (dir / "mclnn" / "model.json").string();
   save_model_file(model_path, tr.model);
-  say("2/4 trained mclnn: " + std::to_string(tr.epochs) + " epochs in " + fmt(tr.seconds) + " s, train loss " +
+  say("2/4 trained mclnn on " + std::string(topt.cuda ? cuda_device_description() : "cpu") + ": " +
+      std::to_string(tr.epochs) + " epochs in " + fmt(tr.seconds) + " s, train loss " +
       fmt(tr.train_loss) + ", validation loss " + fmt(tr.val_loss) + " -> " + model_path);
 
   // 3. Potential against the truth.
@@ -292,7 +298,8 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
       {"system", e.system_json},
       {"models",
        {{"mclnn",
-         {{"training", {{"epochs", tr.epochs}, {"seconds", tr.seconds}, {"train_loss", tr.train_loss},
+         {{"training", {{"device", topt.cuda ? cuda_device_description() : "cpu"}, {"epochs", tr.epochs},
+                        {"seconds", tr.seconds}, {"train_loss", tr.train_loss},
                         {"val_loss", tr.val_loss}, {"stopped_by_time_budget", tr.stopped_by_time_budget}}},
           {"potential", {{"r_min", pc.r_min}, {"r_max", pc.r_max}, {"p05", pc.p05}, {"p95", pc.p95},
                          {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform},

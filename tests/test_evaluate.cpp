@@ -3,6 +3,8 @@
 // `noether run` (with the LNN baseline) / `noether evaluate` end to end on a tiny experiment.
 #include <gtest/gtest.h>
 
+#include "noether/cuda_backend.hpp"
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -157,4 +159,13 @@ TEST_F(CliTest, RunRejectsBadConfigsBeforeAnyWork) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("cases.x.integrator.dt"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "out"));
+  if (!noether::cuda_device_available()) {  // "device": "cuda" without a GPU: refused up front (training uses it)
+    write("bad3.json", R"({"system": {"potential": "linear_spring"}, "device": "cuda",
+      "train_data": {"initial_state": {"sampler": "uniform"}, "integrator": {"dt": 0.01, "frames": 3}},
+      "cases": {"x": {"initial_state": {"sampler": "uniform"}, "integrator": {"dt": 0.01, "frames": 3}}}})");
+    r = noether("run bad3.json -o out");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("bad3.json: device"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+  }
 }
