@@ -88,8 +88,9 @@ def strip(d, path, title, dpi, b, N):
     B, T, S, _ = d["true_frames"].shape
     idx = np.unique(np.linspace(0, T - 1, min(N, T)).round().astype(int))
     vmax = max(float(d["true_frames"].max()), 1e-6)
-    fig = plt.figure(figsize=(0.62 * len(idx) + 1.0, 6.6))
-    gs = fig.add_gridspec(4, len(idx), height_ratios=[1, 1, 1, 1.6], hspace=0.25, wspace=0.04)
+    cell = 0.62  # inches per frame
+    fig = plt.figure(figsize=(cell * len(idx) + 1.0, 3 * cell * 1.15 + 2.6))
+    gs = fig.add_gridspec(4, len(idx), height_ratios=[1, 1, 1, 3.2], hspace=0.12, wspace=0.04)
     rows = (("true", "true_frames"), ("hnn", "hnn_frames"), ("baseline", "baseline_frames"))
     for r, (name, key) in enumerate(rows):
         for c, t in enumerate(idx):
@@ -110,6 +111,8 @@ def strip(d, path, title, dpi, b, N):
     ax.set_ylabel("pendulum angle q (rad)")
     ax.legend(fontsize=8, loc="upper right")
     ax.set_xlim(0, T - 1)
+    lim = 2.0 * max(float(np.abs(d["true_q"][b]).max()), 1e-3)  # a diverging model leaves the plot, not rescales it
+    ax.set_ylim(-lim, lim)
     fig.suptitle(f"{title}\ntest trial {b}: frames over time (top: frame index)", fontsize=9)
     save(fig, path, dpi)
 
