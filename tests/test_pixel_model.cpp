@@ -77,8 +77,7 @@ TEST(PixelModel, ReluJet) {
     EXPECT_NEAR(activation_jet<double>(Activation::Relu, x).s1, fd, 1e-9) << x;
   }
   Activation parsed;
-  ASSERT_TRUE(parse_activation("relu", parsed));
-  EXPECT_EQ(parsed, Activation::Relu);
+  EXPECT_FALSE(parse_activation("relu", parsed));  // not a model-file activation
   EXPECT_STREQ(activation_name(Activation::Relu), "relu");
 }
 

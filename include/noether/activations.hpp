@@ -87,12 +87,12 @@ inline const char* activation_name(Activation a) {
   }
 }
 
-/// Parse an activation name; false when the name is not one of activation_name's.
+/// Parse a smooth activation's name (squareplus, softplus, tanh: the model files' and train configs'
+/// choices); false otherwise — ReLU is deliberately not accepted there (its σ″ = 0 gives no force curvature).
 inline bool parse_activation(const std::string& name, Activation& out) {
   if (name == "squareplus") return out = Activation::Squareplus, true;
   if (name == "softplus") return out = Activation::Softplus, true;
   if (name == "tanh") return out = Activation::Tanh, true;
-  if (name == "relu") return out = Activation::Relu, true;
   return false;
 }
 
