@@ -58,7 +58,9 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   c.train.steps = int(get_int(root, ctx, "steps", 10000, 1));
   c.train.batch = int(get_int(root, ctx, "batch", 200, 1));
   c.train.lr = get_number(root, ctx, "lr", 1e-3, true);
-  c.train.weight_decay = get_number(root, ctx, "weight_decay", 1e-5);
+  // Default 0, not the reference's 1e-5: with coupled L2 1e-5 the latent HNN collapsed to H_θ ≡ 0 in our
+  // full-protocol run (docs/PIXEL_PENDULUM.md, "Deviations").
+  c.train.weight_decay = get_number(root, ctx, "weight_decay", 0.0);
   NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
   c.train.ae_hidden = int(get_int(root, ctx, "ae_hidden", 200, 1));
   c.train.latent_hidden = get_widths(root, ctx, "hidden", {200, 200});
