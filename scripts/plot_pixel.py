@@ -127,7 +127,7 @@ def latent_phase(d, path, title, dpi, K):
         colour = true_H[np.minimum(trial, true_H.size - 1)] if true_H.size else trial
         if name == "hnn":
             Z0, Z1 = np.meshgrid(d["grid_z0"], d["grid_z1"], indexing="ij")
-            ax.contour(Z0, Z1, d["grid_hnn_H"], levels=20, colors="0.6", linewidths=0.6)
+            ax.contour(Z0, Z1, d["grid_hnn_H"], levels=20, colors="0.6", linewidths=0.6, linestyles="solid")
         sc = ax.scatter(z[:, 0], z[:, 1], c=colour, s=2, cmap="viridis", label="test codes E(x)")
         zr = d[f"{name}_z"]
         for i in range(min(K, zr.shape[0])):
