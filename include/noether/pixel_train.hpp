@@ -5,9 +5,9 @@
 // (torch.randperm(N)[:200]); final losses on the full training and test sets.
 //
 // Precision: the losses and gradients are computed in float32 (as the reference, which trains in float32;
-// float64 Eigen is ~2× slower on this 0.8M-parameter model), the master parameters and Adam's moments are
-// float64 (adam.hpp) and rounded to float32 before every step. Deterministic for a seed and independent of
-// the Eigen thread count up to float32 summation order inside GEMMs.
+// float64 GEMMs have half the SIMD width), the master parameters and Adam's moments are
+// float64 (adam.hpp) and rounded to float32 before every step. Deterministic for a seed (the Eigen thread
+// count may change float32 summation order inside GEMMs).
 #pragma once
 #include <cstdint>
 #include <functional>
