@@ -3,6 +3,10 @@
 //   squareplus  σ = (x + s)/2, s = √(x² + 4)      σ′ = (1 + x/s)/2   σ″ = 2/s³        σ‴ = −6x/s⁵
 //   softplus    σ = log(1 + eˣ)                    σ′ = S = 1/(1+e⁻ˣ) σ″ = S(1−S)     σ‴ = S(1−S)(1−2S)
 //   tanh        σ = t = tanh x                     σ′ = 1 − t²        σ″ = −2t(1 − t²) σ‴ = (1 − t²)(6t² − 2)
+//   relu        σ = max(x, 0)                      σ′ = [x > 0]       σ″ = 0           σ‴ = 0
+//               (σ′(0) = 0 as PyTorch; σ″ = 0 away from the kink: a ReLU net's input Hessian is 0 almost
+//               everywhere, so ReLU suits plain forward/backward nets such as the pixel autoencoder,
+//               pixel_autoencoder.hpp, not input-gradient models)
 //
 // σ, σ′, σ″ carry the forward jets of the pair MLP (V, V′, V″); σ‴ is needed by reverse mode through
 // V″-shaped quantities (double backprop of jets). Everything is evaluated in the caller's precision T.
@@ -14,7 +18,7 @@
 
 namespace noether {
 
-enum class Activation { Squareplus, Softplus, Tanh };
+enum class Activation { Squareplus, Softplus, Tanh, Relu };
 
 /// The value and first three derivatives of an activation at one point.
 template <typename T>
@@ -49,6 +53,14 @@ NOETHER_HOSTDEV ActivationJet<T> activation_jet(Activation act, T x) {
       j.s3 = u * (T(6) * t * t - T(2));
       break;
     }
+    case Activation::Relu: {
+      const bool on = x > T(0);
+      j.s0 = on ? x : T(0);
+      j.s1 = on ? T(1) : T(0);
+      j.s2 = T(0);
+      j.s3 = T(0);
+      break;
+    }
     case Activation::Squareplus:
     default: {
       const T s = sqrt(x * x + T(4));
@@ -64,17 +76,19 @@ NOETHER_HOSTDEV ActivationJet<T> activation_jet(Activation act, T x) {
   return j;
 }
 
-/// "squareplus" | "softplus" | "tanh".
+/// "squareplus" | "softplus" | "tanh" | "relu".
 inline const char* activation_name(Activation a) {
   switch (a) {
     case Activation::Softplus: return "softplus";
     case Activation::Tanh: return "tanh";
+    case Activation::Relu: return "relu";
     case Activation::Squareplus:
     default: return "squareplus";
   }
 }
 
-/// Parse an activation name; false when the name is not one of activation_name's.
+/// Parse a smooth activation's name (squareplus, softplus, tanh: the model files' and train configs'
+/// choices); false otherwise — ReLU is deliberately not accepted there (its σ″ = 0 gives no force curvature).
 inline bool parse_activation(const std::string& name, Activation& out) {
   if (name == "squareplus") return out = Activation::Squareplus, true;
   if (name == "softplus") return out = Activation::Softplus, true;

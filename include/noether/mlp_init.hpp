@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "noether/dataset.hpp"
+#include "noether/error.hpp"
 #include "noether/mlp_layout.hpp"
 
 namespace noether {
@@ -20,6 +21,34 @@ inline void glorot_uniform_init(const MlpShape& shape, std::uint64_t seed, std::
     double* W = p.data() + shape.weight_offset(l);
     for (int k = 0; k < in * out; ++k) W[k] = a * (2 * rng.uniform() - 1);
   }
+}
+
+/// W (rows, cols) row-major ← orthogonal like torch.nn.init.orthogonal_ (gain 1): A (m, k) with entries
+/// N(0, 1) from `normal` (m = max(rows, cols), k = min), its columns orthonormalised in order (modified
+/// Gram–Schmidt = QR with diag(R) > 0, i.e. QR and PyTorch's sign fix); W = Q, or Qᵀ when rows < cols.
+/// So W Wᵀ = I (rows <= cols) or Wᵀ W = I (rows >= cols). [≈ 2·m·k² FLOPs]
+template <typename Normal>
+void orthogonal_init(int rows, int cols, Normal&& normal, double* W) {
+  const int m = rows > cols ? rows : cols, k = rows > cols ? cols : rows;
+  std::vector<double> A(std::size_t(m) * k);  // column j at A[j·m …]
+  for (double& a : A) a = normal();
+  for (int j = 0; j < k; ++j) {
+    double* a = A.data() + std::size_t(j) * m;
+    for (int i = 0; i < j; ++i) {
+      const double* e = A.data() + std::size_t(i) * m;
+      double dot = 0;
+      for (int r = 0; r < m; ++r) dot += e[r] * a[r];
+      for (int r = 0; r < m; ++r) a[r] -= dot * e[r];
+    }
+    double nrm = 0;
+    for (int r = 0; r < m; ++r) nrm += a[r] * a[r];
+    nrm = std::sqrt(nrm);
+    NOETHER_ASSERT(nrm > 0);
+    for (int r = 0; r < m; ++r) a[r] /= nrm;
+  }
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j)
+      W[std::size_t(i) * cols + j] = rows >= cols ? A[std::size_t(j) * m + i] : A[std::size_t(i) * m + j];
 }
 
 }  // namespace noether

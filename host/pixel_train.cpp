@@ -1,0 +1,108 @@
+// pixel_train.cpp — the pixel pendulum trainer (pixel_train.hpp): minibatches of distinct samples by a
+// partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2.
+#include <Eigen/Core>
+#include <chrono>
+#include <numeric>
+
+#include "noether/adam.hpp"
+#include "noether/dataset.hpp"
+#include "noether/error.hpp"
+#include "noether/pixel_train.hpp"
+
+namespace noether {
+
+namespace {
+
+/// Eigen's GEMM thread count for a scope, restored afterwards (0 = leave Eigen's default).
+class ScopedEigenThreads {
+ public:
+  explicit ScopedEigenThreads(int n) : prev_(Eigen::nbThreads()), set_(n > 0) {
+    if (set_) Eigen::setNbThreads(n);
+  }
+  ~ScopedEigenThreads() {
+    if (set_) Eigen::setNbThreads(prev_);
+  }
+  ScopedEigenThreads(const ScopedEigenThreads&) = delete;
+  ScopedEigenThreads& operator=(const ScopedEigenThreads&) = delete;
+
+ private:
+  int prev_;
+  bool set_;
+};
+
+}  // namespace
+
+std::vector<float> pixel_params_f32(const PixelModel& m) { return std::vector<float>(m.params.begin(), m.params.end()); }
+
+PixelLossTerms pixel_dataset_loss(const PixelModel& m, const std::vector<float>& params, const PixelPendulumData& data,
+                                  int first, int count, int chunk) {
+  NOETHER_REQUIRE(count >= 1 && chunk >= 1, "pixel loss: need count >= 1 and chunk >= 1");
+  NOETHER_REQUIRE(m.input_dim() == data.input_dim(),
+                  "pixel loss: model input width " << m.input_dim() << " != data input width " << data.input_dim());
+  const int D = data.input_dim();
+  PixelWorkspace<float> ws;
+  std::vector<float> XX(std::size_t(2) * chunk * D);
+  std::vector<int> idx(static_cast<std::size_t>(chunk), 0);
+  PixelLossTerms sum;
+  for (int s = first; s < first + count; s += chunk) {
+    const int n = std::min(chunk, first + count - s);
+    std::iota(idx.begin(), idx.begin() + n, s);
+    data.gather(idx.data(), n, XX.data(), XX.data() + std::size_t(n) * D);
+    const PixelLossTerms t = pixel_model_loss<float>(m, params.data(), XX.data(), n, nullptr, ws);
+    sum.total += t.total * n;
+    sum.ae += t.ae * n;
+    sum.cc += t.cc * n;
+    sum.latent += t.latent * n;
+  }
+  sum.total /= count;
+  sum.ae /= count;
+  sum.cc /= count;
+  sum.latent /= count;
+  return sum;
+}
+
+PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& data, const PixelTrainOptions& o) {
+  NOETHER_REQUIRE(o.steps >= 0, "pixel training: steps must be >= 0, got " << o.steps);
+  NOETHER_REQUIRE(o.batch >= 1 && o.batch <= data.n_train(),
+                  "pixel training: batch must be in [1, " << data.n_train() << "] (the training samples), got " << o.batch);
+  NOETHER_REQUIRE(o.lr > 0 && o.weight_decay >= 0, "pixel training: need lr > 0 and weight_decay >= 0");
+  NOETHER_REQUIRE(o.threads >= 0, "pixel training: threads must be >= 0, got " << o.threads);
+  const ScopedEigenThreads threads(o.threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  PixelTrainResult res;
+  res.model = init_pixel_model(kind, data.input_dim(), o.ae_hidden, o.latent_dim, o.latent_hidden, o.seed);
+  AdamOptions ao;
+  ao.weight_decay = o.weight_decay;
+  ao.decay_mode = WeightDecay::L2;  // PyTorch Adam(weight_decay): coupled, as the reference
+  ao.schedule.lr = o.lr;
+  const std::size_t np = res.model.params.size();
+  Adam adam(np, ao);
+  std::vector<float> pf(np), gf(np);
+  std::vector<double> grad(np);
+  const int D = data.input_dim(), n = o.batch;
+  std::vector<float> XX(std::size_t(2) * n * D);
+  std::vector<int> pool(std::size_t(data.n_train()));
+  std::iota(pool.begin(), pool.end(), data.first_train());
+  SplitMix64 rng{o.seed ^ 0xba7c4e5ull};
+  PixelWorkspace<float> ws;
+  res.batch_loss.reserve(std::size_t(o.steps));
+  for (int step = 1; step <= o.steps; ++step) {
+    for (int i = 0; i < n; ++i)  // partial Fisher–Yates: pool[0…n) = n distinct uniform samples
+      std::swap(pool[std::size_t(i)], pool[std::size_t(i) + rng.below(pool.size() - std::size_t(i))]);
+    data.gather(pool.data(), n, XX.data(), XX.data() + std::size_t(n) * D);
+    for (std::size_t i = 0; i < np; ++i) pf[i] = float(res.model.params[i]);
+    const PixelLossTerms t = pixel_model_loss<float>(res.model, pf.data(), XX.data(), n, gf.data(), ws);
+    NOETHER_REQUIRE(std::isfinite(t.total), "pixel training: non-finite loss at step " << step);
+    for (std::size_t i = 0; i < np; ++i) grad[i] = gf[i];
+    adam.step(res.model.params.data(), grad.data());
+    res.batch_loss.push_back(t.total);
+    if (o.on_step) o.on_step(step, t);
+  }
+  const std::vector<float> final_params = pixel_params_f32(res.model);
+  res.train = pixel_dataset_loss(res.model, final_params, data, data.first_train(), data.n_train());
+  res.test = pixel_dataset_loss(res.model, final_params, data, 0, data.n_test());
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace noether
