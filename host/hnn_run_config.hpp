@@ -1,5 +1,6 @@
 // hnn_run_config.hpp — the config of `noether run` for the HNN experiments of paper 004 (a top-level
-// "task": "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum"; keys in docs/HNN.md). Parsing checks
+// "task": "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum" | "hnn_two_body" | "hnn_three_body"; keys in
+// docs/HNN.md). Parsing checks
 // every key and loads the real pendulum's data file, so every config error comes before any work.
 #pragma once
 #include <cstdint>
@@ -11,14 +12,16 @@
 
 namespace noether {
 
-enum class HnnRunTask { MassSpring, Pendulum, RealPendulum };
+enum class HnnRunTask { MassSpring, Pendulum, RealPendulum, TwoBody, ThreeBody };
 
 struct HnnRunConfig {
   std::string source;              ///< the config file, for messages
-  std::string task_name;           ///< "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum"
+  std::string task_name;           ///< "hnn_" + mass_spring | pendulum | real_pendulum | two_body | three_body
   HnnRunTask task = HnnRunTask::MassSpring;
   std::vector<std::uint64_t> seeds = {0, 1, 2, 3, 4};  ///< data (synthetic tasks) and initialisation seeds
-  HnnTrainOptions train;           ///< hidden, steps, lr, weight_decay, threads (seed set per run)
+  HnnTrainOptions train;           ///< hidden, steps, batch_size, lr, weight_decay, threads (seed set per run)
+  int trajectories = 0;            ///< synthetic tasks: trajectories of the data set (0 = the task's reference count)
+  int energy_states = 15;          ///< initial states S of the energy-MSE analysis (reference: 5 splits × 3)
   std::string data_path;           ///< real pendulum only: the resolved path of real_pend_h_1.txt
   HnnDataset real_data;            ///< real pendulum only: loaded while parsing (errors name file:line)
 };

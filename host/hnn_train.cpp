@@ -1,8 +1,9 @@
-// hnn_train.cpp — full-batch Adam training of HNN and baseline models (hnn.hpp) and the energy MSE of a
-// learned field integrated with adaptive RK45 from held-out initial states.
+// hnn_train.cpp — Adam training of HNN and baseline models (hnn.hpp), full batch or seeded minibatches, and
+// the energy MSE of a learned field integrated with adaptive RK45 from held-out initial states.
 #include <Eigen/Core>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "noether/adam.hpp"
 #include "noether/error.hpp"
@@ -29,7 +30,28 @@ class EigenThreads {
   bool set_;
 };
 
+/// hnn_minibatch_rows with caller scratch perm (n) reused across steps (re-filled with 0 … n−1 per call).
+void minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows, std::vector<int>& perm) {
+  NOETHER_REQUIRE(n >= 1 && batch >= 1 && batch <= n, "minibatch: need 1 <= batch <= n, got batch " << batch
+                                                                                                  << ", n " << n);
+  // Stream of (seed, step): golden-ratio and SplitMix constants keep nearby seeds / steps decorrelated.
+  SplitMix64 rng{(seed + 1) * 0xD1B54A32D192ED03ull ^ (std::uint64_t(step) + 1) * 0x9E3779B97F4A7C15ull};
+  rng.next();
+  perm.resize(n);
+  for (int i = 0; i < n; ++i) perm[i] = i;
+  for (int i = 0; i < batch; ++i) {  // partial Fisher–Yates: perm[0 … batch) is a uniform random subset
+    const int j = i + int(rng.below(std::uint64_t(n - i)));
+    std::swap(perm[i], perm[j]);
+    rows[i] = perm[i];
+  }
+}
+
 }  // namespace
+
+void hnn_minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows) {
+  std::vector<int> perm;
+  minibatch_rows(seed, step, n, batch, rows, perm);
+}
 
 HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const HnnTrainOptions& o) {
   NOETHER_REQUIRE(o.steps >= 0, "HNN training: steps must be >= 0, got " << o.steps);
@@ -40,6 +62,7 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
   NOETHER_REQUIRE(data.x.size() == rows && data.dxdt.size() == rows,
                   data.source << ": x and dxdt must both hold (n_train + n_test, dim) = " << rows << " values");
   NOETHER_REQUIRE(o.threads >= 0, "HNN training: threads must be >= 0, got " << o.threads);
+  NOETHER_REQUIRE(o.batch_size >= 0, "HNN training: batch_size must be >= 0, got " << o.batch_size);
   const EigenThreads threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
   HnnTrainResult res;
@@ -51,9 +74,25 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
   Adam adam(res.model.params.size(), ao);
   std::vector<double> grad(res.model.params.size());
   HnnWorkspace ws;
+  const int dim = data.dim;
+  const bool full = o.batch_size == 0 || o.batch_size >= data.n_train;
+  const int nb = full ? data.n_train : o.batch_size;
+  std::vector<int> batch_rows(full ? 0 : nb), perm;
+  std::vector<double> Xb(full ? 0 : std::size_t(nb) * dim), Yb(Xb.size());  // (nb, dim) each
   for (int s = 0; s < o.steps; ++s) {
-    hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
+    double loss;
+    if (full) {
+      loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
+    } else {
+      minibatch_rows(o.seed, s, data.n_train, nb, batch_rows.data(), perm);
+      for (int i = 0; i < nb; ++i) {
+        const std::size_t src = std::size_t(batch_rows[i]) * dim, dst = std::size_t(i) * dim;
+        for (int c = 0; c < dim; ++c) Xb[dst + c] = data.x_train()[src + c], Yb[dst + c] = data.dxdt_train()[src + c];
+      }
+      loss = hnn_model_loss(res.model, Xb.data(), Yb.data(), nb, grad.data(), &ws);
+    }
     adam.step(res.model.params.data(), grad.data());
+    if (o.on_step) o.on_step(s + 1, loss);
   }
   res.steps = o.steps;
   res.train_loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, nullptr);

@@ -1,6 +1,7 @@
 // hnn.hpp — Hamiltonian Neural Networks (paper 004) and their MLP baseline on the CPU, float64, on the
 // generic MLP of mlp.hpp: losses with exact θ-gradients, full-batch Adam training, and the energy MSE of
-// learned fields integrated with adaptive RK45.
+// learned fields integrated with adaptive RK45. Training is full batch or, with batch_size > 0, minibatch
+// (each step a fresh uniformly random subset of the training rows: the reference's randperm(n)[:batch]).
 //
 // x = (q, p) ∈ R^{2k}, rows of X (n, 2k); targets Y (n, 2k) = (dq/dt, dp/dt).
 //   HNN       H_θ: R^{2k} → R, field F(x) = (∂H_θ/∂p, −∂H_θ/∂q)  (∇_x H_θ by mlp_input_gradient)
@@ -61,13 +62,23 @@ double hnn_model_loss(const HnnModel& model, const double* X, const double* Y, i
 struct HnnTrainOptions {
   std::vector<int> hidden = {200, 200};  ///< reference: 200, 200
   Activation activation = Activation::Tanh;
-  int steps = 2000;             ///< full-batch Adam steps (reference: 2000 for spring / pendulum)
+  int steps = 2000;             ///< Adam steps (reference: 2000 for spring / pendulum, 10000 for the orbits)
+  int batch_size = 0;           ///< rows per step; 0 (or >= n_train) = full batch, in order (reference: 0;
+                                ///< two-body 200, three-body 600). Rows of step s: hnn_minibatch_rows(seed, s, …)
   double lr = 1e-3;             ///< constant (reference)
   double weight_decay = 1e-4;   ///< coupled L2, PyTorch Adam(weight_decay) (reference: 1e-4; real pendulum 1e-5)
   std::uint64_t seed = 0;       ///< initialisation
   int threads = 0;              ///< Eigen GEMM threads during training (0 = Eigen's default); results do not
                                 ///< depend on it. 1 is fastest for small nets or a loaded machine.
+  /// Called after every Adam step with the number of steps done and that step's (batch) loss; may be empty.
+  std::function<void(int done, double batch_loss)> on_step;
 };
+
+/// The training rows of minibatch step `step` (0-based): `batch` distinct rows of [0, n), uniformly random
+/// (a partial Fisher–Yates shuffle of 0 … n−1 driven by SplitMix64 seeded from (seed, step)), i.e. the
+/// reference's torch.randperm(n)[:batch]. A pure function of its arguments: the CPU trainer and a GPU
+/// sampler (cuda_hnn.hpp's HnnBatchSampler) draw the same rows. rows (batch); needs 1 <= batch <= n.
+void hnn_minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows);
 
 struct HnnTrainResult {
   HnnModel model;
@@ -76,8 +87,10 @@ struct HnnTrainResult {
   double seconds = 0;
 };
 
-/// Full-batch training of an HNN (train_hnn) or the baseline (train_baseline) on data's training rows.
-/// Deterministic for a seed. Throws noether::Error on bad options or data.
+/// Training of an HNN (train_hnn) or the baseline (train_baseline) on data's training rows: full batch, or
+/// minibatches of hnn_minibatch_rows(seed, s, n_train, batch_size) at step s. The final train / test losses
+/// are on the FULL training and test sets. Deterministic for a seed. Throws noether::Error on bad options
+/// or data.
 HnnTrainResult train_hnn(const HnnDataset& data, const HnnTrainOptions& options);
 HnnTrainResult train_baseline(const HnnDataset& data, const HnnTrainOptions& options);
 HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const HnnTrainOptions& options);
