@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "noether/adam.hpp"
+#include "noether/cuda_hnn.hpp"
 #include "noether/error.hpp"
 #include "noether/hnn.hpp"
 #include "noether/ode.hpp"
@@ -79,7 +80,7 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
   const int nb = full ? data.n_train : o.batch_size;
   std::vector<int> batch_rows(full ? 0 : nb), perm;
   std::vector<double> Xb(full ? 0 : std::size_t(nb) * dim), Yb(Xb.size());  // (nb, dim) each
-  for (int s = 0; s < o.steps; ++s) {
+  for (int s = 0; s < o.steps && !o.cuda; ++s) {
     double loss;
     if (full) {
       loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
@@ -93,6 +94,19 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
     }
     adam.step(res.model.params.data(), grad.data());
     if (o.on_step) o.on_step(s + 1, loss);
+  }
+  if (o.cuda) {  // the same steps on the device: same batches (hnn_minibatch_rows), same Adam
+    CudaHnnTrainSpec spec;
+    spec.steps = o.steps;
+    spec.lr = o.lr;
+    spec.weight_decay = o.weight_decay;
+    spec.batch_size = full ? 0 : nb;
+    spec.on_progress = o.on_step;
+    const std::uint64_t seed = o.seed;
+    const int n_train = data.n_train;
+    cuda_hnn_train(kind == HnnModelKind::Hnn, res.model.shape, res.model.params.data(), res.model.params.size(),
+                   data.x_train(), data.dxdt_train(), data.n_train, spec,
+                   [&](long step, int* rows_out) { minibatch_rows(seed, step, n_train, nb, rows_out, perm); });
   }
   res.steps = o.steps;
   res.train_loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, nullptr);

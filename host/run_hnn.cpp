@@ -22,6 +22,7 @@
 #include "hnn_run_config.hpp"
 #include "hnn_run_task.hpp"
 #include "json_config.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/json_file.hpp"
 #include "plot_script.hpp"
 #include "progress.hpp"
@@ -103,7 +104,8 @@ std::string summary_md(const HnnRunConfig& c, const std::string& config, const M
   for (std::size_t i = 0; i < c.train.hidden.size(); ++i) md << (i ? ", " : "") << c.train.hidden[i];
   md << "] tanh, " << c.train.steps << " Adam steps ("
      << (c.train.batch_size > 0 ? "batches of " + std::to_string(c.train.batch_size) + " rows" : std::string("full batch"))
-     << "), lr " << c.train.lr << ", weight decay " << c.train.weight_decay
+     << "), lr " << c.train.lr << ", weight decay " << c.train.weight_decay << ", trained on "
+     << (c.train.cuda ? cuda_device_description() : std::string("the CPU"))
      << (c.task == HnnRunTask::RealPendulum ? ", data " + c.data_path : std::string()) << ".\n\n"
      << "Ours: mean ± std error over the seeds. Published: the reference code's README (mean over 5 runs).\n\n"
      << "| model | train loss | test loss | test loss (published) | energy MSE | energy MSE (published) |"
@@ -216,7 +218,8 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
       {"seeds", seeds},
       {"training", {{"steps", c.train.steps}, {"batch_size", c.train.batch_size}, {"hidden", hidden},
                     {"activation", "tanh"}, {"lr", c.train.lr}, {"weight_decay", c.train.weight_decay},
-                    {"threads", c.train.threads}}},
+                    {"threads", c.train.threads},
+                    {"device", c.train.cuda ? cuda_device_description() : std::string("cpu")}}},
       {"dataset", data_json},
       {"energy_protocol", protocol},
       {"models", {{"hnn", model_json(hnn)}, {"baseline", model_json(base)}}},

@@ -228,6 +228,8 @@ void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std
         dP->get(), grad.get(), m.get(), v.get(), n_params, spec.lr, spec.weight_decay, spec.beta1, spec.beta2, c1, c2,
         spec.eps);
     NOETHER_CUDA_CHECK_LAUNCH();
+    if (spec.on_progress && (t == spec.steps || (spec.progress_every > 0 && t % spec.progress_every == 0)))
+      spec.on_progress(int(t), dev.loss_value(b));  // loss_value synchronises
   }
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(params, dP->get(), n_params * sizeof(double), cudaMemcpyDeviceToHost, s));
   NOETHER_CUDA_CHECK(cudaStreamSynchronize(s));

@@ -132,3 +132,27 @@ TEST(CudaHnnParity, BadArgumentsAreErrors) {
                               2, spec),
                Error);
 }
+
+TEST(CudaHnnParity, TrainHnnModelOnTheGpuMatchesTheCpu) {
+  NOETHER_NEED_GPU();
+  HnnTaskOptions to;
+  to.trajectories = 8;
+  to.seed = 4;
+  const HnnDataset d = make_hnn_task_data(HnnTask::Pendulum, to);
+  for (int batch : {0, 40})  // full batch, and minibatches drawn by hnn_minibatch_rows on both devices
+    for (HnnModelKind kind : {HnnModelKind::Hnn, HnnModelKind::Baseline}) {
+      HnnTrainOptions o;
+      o.hidden = {32, 32};
+      o.steps = 20;
+      o.seed = 6;
+      o.batch_size = batch;
+      int reports = 0;
+      const HnnTrainResult cpu = train_hnn_model(kind, d, o);
+      o.cuda = true;
+      o.on_step = [&](int, double loss) { reports += std::isfinite(loss) ? 1 : 0; };
+      const HnnTrainResult gpu = train_hnn_model(kind, d, o);
+      EXPECT_LT(scaled_error(gpu.model.params, cpu.model.params), 1e-8) << "batch " << batch;
+      EXPECT_NEAR(gpu.test_loss, cpu.test_loss, 1e-8 * cpu.test_loss) << "batch " << batch;
+      EXPECT_EQ(reports, 1);  // 20 steps < 100: only the final report
+    }
+}

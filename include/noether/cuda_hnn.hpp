@@ -29,6 +29,10 @@ struct CudaHnnTrainSpec {
   double lr = 1e-3, weight_decay = 0.0;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   int batch_size = 0;  ///< rows per step; 0 = full batch (all n rows, in order)
+  /// Called every `progress_every` steps and after the last one with the steps done and that step's
+  /// (batch) loss; may be empty. Each call synchronises the device once.
+  std::function<void(int done, double batch_loss)> on_progress;
+  int progress_every = 100;
 };
 
 /// Fills rows[0 … batch_size) with the training rows of step s (0-based), each in [0, n). The caller's

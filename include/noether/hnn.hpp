@@ -70,7 +70,10 @@ struct HnnTrainOptions {
   std::uint64_t seed = 0;       ///< initialisation
   int threads = 0;              ///< Eigen GEMM threads during training (0 = Eigen's default); results do not
                                 ///< depend on it. 1 is fastest for small nets or a loaded machine.
+  bool cuda = false;             ///< train on the GPU (cuda_hnn.hpp: the same loss, batches and Adam on the device,
+                                ///< equal to the CPU path to round-off); initialisation and final losses stay on the CPU
   /// Called after every Adam step with the number of steps done and that step's (batch) loss; may be empty.
+  /// On the GPU: every 100 steps and after the last.
   std::function<void(int done, double batch_loss)> on_step;
 };
 
