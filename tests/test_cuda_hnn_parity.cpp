@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "gpu_gate.hpp"
@@ -122,9 +123,20 @@ TEST(CudaHnnParity, BadArgumentsAreErrors) {
   // No device needed: the arguments are checked first (a build without CUDA throws for every call).
   HnnModel m = model(HnnModelKind::Hnn, 2, 1);
   const std::vector<double> X(4, 0.1), Y(4, 0.2);
-  EXPECT_THROW(cuda_hnn_loss(true, m.shape, m.params.data(), m.params.size() - 1, X.data(), Y.data(), 2, nullptr),
-               Error);
-  EXPECT_THROW(cuda_hnn_loss(false, m.shape, m.params.data(), m.params.size(), X.data(), Y.data(), 2, nullptr), Error);
+  const auto message = [](auto&& call) {
+    try {
+      call();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string e = message([&] {
+    cuda_hnn_loss(true, m.shape, m.params.data(), m.params.size() - 1, X.data(), Y.data(), 2, nullptr);
+  });
+  EXPECT_NE(e.find("cuda_hnn_loss: expected " + std::to_string(m.params.size()) + " parameters"), std::string::npos) << e;
+  e = message([&] { cuda_hnn_loss(false, m.shape, m.params.data(), m.params.size(), X.data(), Y.data(), 2, nullptr); });
+  EXPECT_NE(e.find("the baseline needs 2 outputs, got 1"), std::string::npos) << e;
   CudaHnnTrainSpec spec;
   spec.steps = 1;
   spec.batch_size = 1;  // below n without a sampler
