@@ -148,6 +148,11 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
   ModelRuns hnn, base;
   std::string protocol;
   json data_json;
+  struct {  // the first seed's rollouts and models, for trajectories.npz
+    HnnRollouts rollouts;
+    HnnModel hnn, baseline;
+    HnnDataset data;  // synthetic tasks (the real pendulum's is c.real_data)
+  } first;
   Progress progress(c.task_name);
   const long total_steps = long(c.seeds.size()) * 2 * c.train.steps;
   for (std::size_t i = 0; i < c.seeds.size(); ++i) {
@@ -197,7 +202,12 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
     const double analysis = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     base.seconds += seconds[0] + 0.5 * analysis;
     hnn.seconds += seconds[1] + 0.5 * analysis;
-    if (i == 0) write_hnn_trajectories_npz((dir / "trajectories.npz").string(), ro, sys, trained[1], trained[0], d);
+    if (i == 0) {  // written with metrics.json after the last seed: a run that fails leaves no partial output
+      first.rollouts = std::move(ro);
+      first.hnn = trained[1];
+      first.baseline = trained[0];
+      if (!real) first.data = synthetic;
+    }
     for (int k = 0; k < 2; ++k) {
       const ModelRuns& r = k == 0 ? base : hnn;
       say("seed " + std::to_string(seed) + " (" + std::to_string(i + 1) + "/" + std::to_string(c.seeds.size()) + ") " +
@@ -228,6 +238,8 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
         {"hnn", {{"test_loss", p.test_hnn}, {"energy_mse", p.energy_hnn}}},
         {"baseline", {{"test_loss", p.test_baseline}, {"energy_mse", p.energy_baseline}}}}}};
   if (real) m["data"] = c.data_path;
+  write_hnn_trajectories_npz((dir / "trajectories.npz").string(), first.rollouts, sys, first.hnn, first.baseline,
+                             real ? c.real_data : first.data);
   write_text_file_atomic((dir / "metrics.json").string(), m.dump(2) + "\n");
   const std::string plot_note = run_plot_script("plot_hnn.py", dir.string());
   write_text_file_atomic((dir / "summary.md").string(), summary_md(c, config, hnn, base, p, protocol, plot_note));
