@@ -127,21 +127,12 @@ double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, co
                                  const std::function<double(const double*)>& H, double rtol, double atol) {
   NOETHER_REQUIRE(T >= 1, "energy MSE: need at least one state, got " << T);
   const int d = model.shape.in();
-  const OdeRhs<double> rhs = [&model](double, const std::vector<double>& y, std::vector<double>& dy) {
-    hnn_model_field(model, y.data(), 1, dy.data());
-  };
-  Rk45Options ro;
-  ro.rtol = rtol;
-  ro.atol = atol;
-  std::vector<double> y(x_true, x_true + d);
-  double h = 0, sum = 0;
+  std::vector<double> path(std::size_t(T) * d);  // (T, d)
+  rk45_path([&model](const double* x, double* dx) { hnn_model_field(model, x, 1, dx); }, d, x_true,
+            std::vector<double>(times, times + T), rtol, atol, path.data());
+  double sum = 0;
   for (int i = 0; i < T; ++i) {
-    if (i > 0) {
-      NOETHER_REQUIRE(times[i] > times[i - 1], "energy MSE: times must increase, got " << times[i - 1] << " then "
-                                                                                       << times[i]);
-      rk45_integrate(rhs, times[i - 1], times[i], y, ro, h);
-    }
-    const double e = H(x_true + std::size_t(i) * d) - H(y.data());
+    const double e = H(x_true + std::size_t(i) * d) - H(path.data() + std::size_t(i) * d);
     sum += e * e;
   }
   return sum / double(T);
