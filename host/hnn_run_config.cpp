@@ -6,7 +6,6 @@
 
 #include "json_config.hpp"
 #include "noether/config.hpp"
-#include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
 
 namespace noether {
@@ -72,12 +71,9 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
   NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
   // Where the models train: auto = the GPU when one is usable (cuda_hnn.hpp), else the CPU.
-  const DeviceChoice dev = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}),
-                                        ctx.sub("device").where());
-  NOETHER_REQUIRE(dev != DeviceChoice::Cuda || cuda_device_available(),
-                  ctx.sub("device").where() << ": \"cuda\" but no CUDA device is usable: " << cuda_device_description()
-                                            << " (use \"auto\" or \"cpu\")");
-  c.train.cuda = dev == DeviceChoice::Cuda || (dev == DeviceChoice::Auto && cuda_device_available());
+  c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}),
+                                            ctx.sub("device").where()),
+                               ctx.sub("device").where());
   c.energy_states = int(get_int(root, ctx, "energy_states", 15, 1));
   if (c.task == HnnRunTask::RealPendulum) {
     NOETHER_REQUIRE(!root.contains("trajectories"),
