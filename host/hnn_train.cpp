@@ -1,6 +1,7 @@
 // hnn_train.cpp — Adam training of HNN and baseline models (hnn.hpp), full batch or seeded minibatches, and
 // the energy MSE of a learned field integrated with adaptive RK45 from held-out initial states.
 #include <Eigen/Core>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <utility>
@@ -139,17 +140,20 @@ double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, co
 }
 
 double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
-                      double rtol, double atol) {
+                      double rtol, double atol, int max_test_trajectories) {
   NOETHER_REQUIRE(data.trajectories > data.train_trajectories && data.points >= 2,
                   data.source << ": the energy MSE needs test trajectories (a synthetic task's data set)");
   NOETHER_REQUIRE(model.shape.in() == data.dim,
                   "energy MSE: model input width " << model.shape.in() << " != data dimension " << data.dim);
   // Every trajectory has T points, so the mean of the per-trajectory means is the mean over all points.
+  const int last = max_test_trajectories > 0
+                       ? std::min(data.trajectories, data.train_trajectories + max_test_trajectories)
+                       : data.trajectories;
   double sum = 0;
-  for (int b = data.train_trajectories; b < data.trajectories; ++b)
+  for (int b = data.train_trajectories; b < last; ++b)
     sum += hnn_trajectory_energy_mse(model, data.clean.data() + std::size_t(b) * data.points * data.dim,
                                      data.times.data(), data.points, H, rtol, atol);
-  return sum / double(data.trajectories - data.train_trajectories);
+  return sum / double(last - data.train_trajectories);
 }
 
 }  // namespace noether

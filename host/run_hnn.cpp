@@ -89,9 +89,7 @@ constexpr int kMaxTestTrajectories = 25;
 /// Energy MSE along the data set's test trajectories (hnn_energy_mse: from each clean initial state over the
 /// data's own times, RK45 rtol 1e-10, atol 1e-12), over at most kMaxTestTrajectories of them.
 double energy_mse_test_trajectories(const HnnModel& m, const HnnDataset& d, const HnnSystem& sys) {
-  HnnDataset view = d;  // trajectory bookkeeping only: hnn_energy_mse reads clean, times, trajectories
-  view.trajectories = std::min(d.trajectories, d.train_trajectories + kMaxTestTrajectories);
-  return hnn_energy_mse(m, view, sys.energy);
+  return hnn_energy_mse(m, d, sys.energy, 1e-10, 1e-12, kMaxTestTrajectories);
 }
 
 std::string summary_md(const HnnRunConfig& c, const std::string& config, const ModelRuns& hnn, const ModelRuns& base,

@@ -107,8 +107,9 @@ double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, co
 /// Energy MSE of a synthetic task's data set: for every TEST trajectory b, integrate the learned field
 /// from its clean initial state with adaptive RK45 (rtol, atol) to the saved times; with the true H,
 ///   E = 1/(B_test · T) Σ_b Σ_i (H(x_true(b, t_i)) − H(x_pred(b, t_i)))².
-/// Throws noether::Error when data has no trajectories.
+/// With max_test_trajectories > 0 only the first that many test trajectories are used (B_test is then their
+/// count). Throws noether::Error when data has no trajectories.
 double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
-                      double rtol = 1e-10, double atol = 1e-12);
+                      double rtol = 1e-10, double atol = 1e-12, int max_test_trajectories = 0);
 
 }  // namespace noether
