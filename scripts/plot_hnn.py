@@ -66,6 +66,9 @@ def load(path):
         if d[k].shape != (S, T):
             raise InputError(f"{path}: array '{k}' must be {(S, T)}, got {d[k].shape}")
     if dim == 2 and "grid_q" in d:
+        for k in ("grid_p", "grid_true_H", "grid_hnn_H", "grid_true_field", "grid_hnn_field", "grid_baseline_field"):
+            if k not in d:
+                raise InputError(f"{path}: array '{k}' missing (grid_q is present)")
         G, H = d["grid_q"].shape[0], d["grid_p"].shape[0]
         for k in ("grid_true_H", "grid_hnn_H"):
             if d[k].shape != (G, H):
