@@ -1,0 +1,417 @@
+// pixel_fit.cu — cuda_pixel.hpp: the pixel pendulum model's loss and θ-gradient on the GPU, float32.
+// The autoencoder's residual ReLU layers are cuBLAS GEMMs (cublas_util.cuh) plus the element-wise kernels
+// below (formulas of pixel_autoencoder.hpp); the latent HNN / baseline runs on CudaMlp<float>; the loss
+// terms are per-element / per-row kernels summed in float64 by CUB. One stream for everything.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cub/device/device_reduce.cuh>
+#include <memory>
+#include <vector>
+
+#include "cublas_util.cuh"
+#include "cuda_check.cuh"
+#include "device_util.cuh"
+#include "noether/activations.hpp"
+#include "noether/cuda_mlp.hpp"
+#include "noether/cuda_pixel.hpp"
+#include "noether/error.hpp"
+
+namespace noether {
+namespace {
+
+constexpr int kThreads = 256;
+
+// ---------------------------------------------------------------------------------------------------------
+// Element-wise kernels of the residual MLP (pixel_autoencoder.hpp). Matrices are row-major (n, d).
+// ---------------------------------------------------------------------------------------------------------
+
+/// Hidden layer l: Z (n, d) holds H_{l−1} W_lᵀ on entry; with u = Z + b (b (d)):
+///   S1 = σ′(u),  H = σ(u)  (first layer, Hprev == nullptr)  or  H = Hprev + σ(u)  (residual layers).
+/// Z and S1 may alias (the forward pass writes S1 over Z): each entry is read before it is written.
+__global__ void res_layer_kernel(Activation act, const float* Z, const float* __restrict__ b,
+                                 const float* __restrict__ Hprev, int d, std::size_t m, float* __restrict__ H,
+                                 float* S1) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < m; k += std::size_t(gridDim.x) * blockDim.x) {
+    const ActivationJet<float> j = activation_jet<float>(act, Z[k] + b[k % d]);
+    H[k] = Hprev ? Hprev[k] + j.s0 : j.s0;
+    S1[k] = j.s1;
+  }
+}
+
+/// Y (n, d) += b (broadcast over rows): the linear output layer's bias.
+__global__ void add_bias_kernel(float* __restrict__ Y, const float* __restrict__ b, int d, std::size_t m) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < m; k += std::size_t(gridDim.x) * blockDim.x)
+    Y[k] += b[k % d];
+}
+
+/// out = x ⊙ y (m entries).
+__global__ void hadamard_kernel(float* __restrict__ out, const float* __restrict__ x, const float* __restrict__ y,
+                                std::size_t m) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < m; k += std::size_t(gridDim.x) * blockDim.x)
+    out[k] = x[k] * y[k];
+}
+
+/// db (d) += Σ_rows A (n, d): the bias gradient. One thread per column, rows summed in order (deterministic).
+__global__ void column_sum_add_kernel(const float* __restrict__ A, int n, int d, float* __restrict__ db) {
+  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < d; c += gridDim.x * blockDim.x) {
+    float s = 0.f;
+    for (int r = 0; r < n; ++r) s += A[std::size_t(r) * d + c];
+    db[c] += s;
+  }
+}
+
+/// y += x (m entries).
+__global__ void add_kernel(float* __restrict__ y, const float* __restrict__ x, std::size_t m) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < m; k += std::size_t(gridDim.x) * blockDim.x)
+    y[k] += x[k];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loss kernels (pixel_hnn.hpp's terms; products in float64 as pixel_model_loss, adjoints rounded to float).
+// ---------------------------------------------------------------------------------------------------------
+
+/// Autoencoder term over the m = n·D entries of X, X̂ (n, D): e = x − x̂, sq = e² (float64),
+/// dX̂ = −2 s e with s = 1/(nD).
+__global__ void ae_term_kernel(const float* __restrict__ X, const float* __restrict__ Xhat, std::size_t m, double s,
+                               double* __restrict__ sq, float* __restrict__ dXhat) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < m; i += std::size_t(gridDim.x) * blockDim.x) {
+    const double e = double(X[i]) - double(Xhat[i]);
+    sq[i] = e * e;
+    dXhat[i] = float(-2.0 * s * e);
+  }
+}
+
+/// Latent terms, one thread per row r of z, z′ (n, d = 2k) and the field output Y (n, d):
+///   F = (Y_p, −Y_q) for an HNN (Y = G = ∇_z H), F = Y for the baseline;
+///   cc_r  = Σ_c (z_p − (z′_q − z_q))²,       g = 2 e/(nk):            z̄_p += g, z̄_q += g, z̄′_q −= g;
+///   lat_r = Σ_i (z′_i − z_i − F_i)²,          g = 0.1 · 2 r_i/(n·d):   z̄′_i += g, z̄_i −= g, F̄_i = −g;
+///   HNN: Ḡ_p = F̄_q, Ḡ_q = −F̄_p (into dY); baseline: dY = F̄.
+/// dZ (2n, d) is OVERWRITTEN (rows 0…n−1 z̄, n…2n−1 z̄′).
+__global__ void latent_terms_kernel(bool hamiltonian, const float* __restrict__ Z, const float* __restrict__ Y, int n,
+                                    int d, double latent_weight, double* __restrict__ cc_row,
+                                    double* __restrict__ lat_row, float* __restrict__ dZ, float* __restrict__ dY) {
+  const int k = d / 2;
+  const double s_cc = 1.0 / (double(n) * k), s_lat = 1.0 / (double(n) * d);
+  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < n; r += gridDim.x * blockDim.x) {
+    const float* z = Z + std::size_t(r) * d;
+    const float* zn = Z + (std::size_t(n) + r) * d;
+    const float* y = Y + std::size_t(r) * d;
+    float* dz = dZ + std::size_t(r) * d;
+    float* dzn = dZ + (std::size_t(n) + r) * d;
+    float* dy = dY + std::size_t(r) * d;
+    for (int i = 0; i < d; ++i) dz[i] = 0.f, dzn[i] = 0.f;
+    double acc = 0;
+    for (int c = 0; c < k; ++c) {
+      const int q = c, p = c + k;
+      const double e = double(z[p]) - (double(zn[q]) - double(z[q]));
+      acc += e * e;
+      const float g = float(2.0 * s_cc * e);
+      dz[p] += g;
+      dz[q] += g;
+      dzn[q] -= g;
+    }
+    cc_row[r] = acc;
+    acc = 0;
+    for (int i = 0; i < d; ++i) {
+      const float F = hamiltonian ? (i < k ? y[i + k] : -y[i - k]) : y[i];
+      const double res = double(zn[i]) - double(z[i]) - double(F);
+      acc += res * res;
+      const float g = float(latent_weight * 2.0 * s_lat * res);
+      dzn[i] += g;
+      dz[i] -= g;
+      // F̄_i = −g lands on the output it came from: F_q = G_p (+), F_p = −G_q (−).
+      if (!hamiltonian)
+        dy[i] = -g;
+      else if (i < k)
+        dy[i + k] = -g;
+      else
+        dy[i - k] = g;
+    }
+    lat_row[r] = acc;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The residual MLP on the device (pixel_autoencoder.hpp's res_mlp_forward / res_mlp_backward, float32).
+// ---------------------------------------------------------------------------------------------------------
+
+class CudaResMlp {
+ public:
+  /// widths [d_0, h, …, h, d_L] (validated by the caller), batches of up to cap rows.
+  CudaResMlp(const MlpShape& s, int cap, cudaStream_t stream, cublasHandle_t blas)
+      : shape_(s), L_(s.layers()), h_(s.widths[1]), cap_(cap), stream_(stream), blas_(blas),
+        tape_(std::size_t(2 * (s.layers() - 1) + 2) * cap * s.widths[1]) {
+    float* p = tape_.get();
+    const std::size_t m = std::size_t(cap) * h_;
+    for (int l = 1; l < L_; ++l) H_.push_back(p), p += m;   // H_l, l = 1 … L−1
+    for (int l = 1; l < L_; ++l) S1_.push_back(p), p += m;  // S1_l
+    Zbar_ = p, p += m;
+    Hbar_ = p;
+  }
+
+  /// Y (n, d_L) = ResMlp(X (n, d_0)); X must stay valid until backward().
+  void forward(const float* params, const float* X, int n, float* Y) {
+    NOETHER_REQUIRE(n >= 1 && n <= cap_, "CudaResMlp: batch size must be in [1, " << cap_ << "], got " << n);
+    X_ = X, n_ = n;
+    const std::size_t m = std::size_t(n) * h_;
+    const float* prev = X;
+    for (int l = 1; l < L_; ++l) {
+      // Z_l (n, h) = H_{l−1} W_lᵀ   [2·n·h·d_{l−1} FLOPs]; S1_ slot holds Z before the kernel overwrites it.
+      cuda::gemm_rm<float>(blas_, false, true, n, h_, shape_.widths[l - 1], 1.f, prev, W(params, l), 0.f, S1_[l - 1]);
+      res_layer_kernel<<<cuda::elementwise_blocks(m, kThreads), kThreads, 0, stream_>>>(
+          shape_.activation, S1_[l - 1], b(params, l), l == 1 ? nullptr : prev, h_, m, H_[l - 1], S1_[l - 1]);
+      NOETHER_CUDA_CHECK_LAUNCH();
+      prev = H_[l - 1];
+    }
+    const int out = shape_.out();
+    cuda::gemm_rm<float>(blas_, false, true, n, out, h_, 1.f, prev, W(params, L_), 0.f, Y);  // [2·n·out·h]
+    const std::size_t my = std::size_t(n) * out;
+    add_bias_kernel<<<cuda::elementwise_blocks(my, kThreads), kThreads, 0, stream_>>>(Y, b(params, L_), out, my);
+    NOETHER_CUDA_CHECK_LAUNCH();
+  }
+
+  /// dY (n, d_L) → dparams += ∂loss/∂θ (this MLP's slice), dX (n, d_0) = ∂loss/∂X (nullptr: skipped).
+  void backward(const float* params, const float* dY, float* dparams, float* dX) {
+    NOETHER_REQUIRE(n_ >= 1, "CudaResMlp: backward before forward");
+    const int n = n_, out = shape_.out();
+    const std::size_t m = std::size_t(n) * h_;
+    // Output layer: W̄_L += Ȳᵀ H_{L−1} [2·out·h·n], b̄_L += Σ_rows Ȳ, H̄_{L−1} = Ȳ W_L [2·n·h·out].
+    cuda::gemm_rm<float>(blas_, true, false, out, h_, n, 1.f, dY, H_[L_ - 2], 1.f, dW(dparams, L_));
+    col_sum(dY, n, out, db(dparams, L_));
+    cuda::gemm_rm<float>(blas_, false, false, n, h_, out, 1.f, dY, W(params, L_), 0.f, Hbar_);
+    for (int l = L_ - 1; l >= 1; --l) {
+      const int in = shape_.widths[l - 1];
+      const float* Hprev = l == 1 ? X_ : H_[l - 2];
+      // Z̄_l = S1_l ⊙ H̄_l; W̄_l += Z̄_lᵀ H_{l−1} [2·h·in·n]; b̄_l += Σ_rows Z̄_l.
+      hadamard_kernel<<<cuda::elementwise_blocks(m, kThreads), kThreads, 0, stream_>>>(Zbar_, S1_[l - 1], Hbar_, m);
+      NOETHER_CUDA_CHECK_LAUNCH();
+      cuda::gemm_rm<float>(blas_, true, false, h_, in, n, 1.f, Zbar_, Hprev, 1.f, dW(dparams, l));
+      col_sum(Zbar_, n, h_, db(dparams, l));
+      if (l > 1)  // H̄_{l−1} = Z̄_l W_l + H̄_l (residual), in place [2·n·h·h]
+        cuda::gemm_rm<float>(blas_, false, false, n, h_, h_, 1.f, Zbar_, W(params, l), 1.f, Hbar_);
+      else if (dX)  // X̄ = Z̄_1 W_1 [2·n·d_0·h]
+        cuda::gemm_rm<float>(blas_, false, false, n, in, h_, 1.f, Zbar_, W(params, 1), 0.f, dX);
+    }
+  }
+
+ private:
+  const float* W(const float* p, int l) const { return p + shape_.weight_offset(l); }
+  const float* b(const float* p, int l) const { return p + shape_.bias_offset(l); }
+  float* dW(float* p, int l) const { return p + shape_.weight_offset(l); }
+  float* db(float* p, int l) const { return p + shape_.bias_offset(l); }
+  void col_sum(const float* A, int n, int d, float* out) {
+    column_sum_add_kernel<<<(d + kThreads - 1) / kThreads, kThreads, 0, stream_>>>(A, n, d, out);
+    NOETHER_CUDA_CHECK_LAUNCH();
+  }
+
+  MlpShape shape_;
+  int L_, h_, cap_;
+  cudaStream_t stream_;
+  cublasHandle_t blas_;
+  cuda::DeviceBuffer<float> tape_;  // H_1…H_{L−1}, S1_1…S1_{L−1}, Z̄, H̄ (cap · h each)
+  std::vector<float*> H_, S1_;
+  float *Zbar_ = nullptr, *Hbar_ = nullptr;
+  const float* X_ = nullptr;
+  int n_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole model's loss and gradient.
+// ---------------------------------------------------------------------------------------------------------
+
+void check_res_shape(const MlpShape& s, const char* what) {
+  s.validate(what);
+  NOETHER_REQUIRE(s.layers() >= 2, what << ": a residual MLP needs at least 2 layers, got " << s.layers());
+  for (int l = 2; l < s.layers(); ++l)
+    NOETHER_REQUIRE(s.widths[l] == s.widths[1],
+                    what << ": residual layers need equal hidden widths, got " << s.widths[l] << " and " << s.widths[1]);
+}
+
+/// The model's shapes: residual encoder / decoder, an even latent dimension, the latent MLP's output width.
+void check_shapes(const char* fn, const PixelModel& m) {
+  check_res_shape(m.encoder, "cuda_pixel_loss: encoder");
+  check_res_shape(m.decoder, "cuda_pixel_loss: decoder");
+  m.latent.validate("cuda_pixel_loss: latent MLP");
+  const int d = m.latent_dim();
+  NOETHER_REQUIRE(d >= 2 && d % 2 == 0, fn << ": the latent dimension must be even and >= 2, got " << d);
+  NOETHER_REQUIRE(m.decoder.in() == d && m.decoder.out() == m.input_dim() && m.latent.in() == d,
+                  fn << ": encoder, decoder and latent shapes do not fit together");
+  const int want_out = m.kind == HnnModelKind::Hnn ? 1 : d;
+  NOETHER_REQUIRE(m.latent.out() == want_out, fn << ": the latent " << (m.kind == HnnModelKind::Hnn ? "HNN" : "baseline")
+                                                 << " needs " << want_out << " outputs, got " << m.latent.out());
+}
+
+/// Everything a call checks before touching the device.
+void check_args(const char* fn, const PixelModel& m, std::size_t n_params, const float* params, const float* XX, int n) {
+  NOETHER_REQUIRE(params && XX, fn << ": params and XX must not be null");
+  NOETHER_REQUIRE(n >= 1, fn << ": need at least one sample pair (n >= 1), got " << n);
+  check_shapes(fn, m);
+  NOETHER_REQUIRE(n_params == m.parameter_count(),
+                  fn << ": expected " << m.parameter_count() << " parameters, got " << n_params);
+}
+
+std::size_t reduce_bytes(std::size_t count) {
+  std::size_t bytes = 0;
+  NOETHER_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, bytes, static_cast<double*>(nullptr),
+                                            static_cast<double*>(nullptr), int(count)));
+  return bytes > 0 ? bytes : 1;
+}
+
+/// Device state of one loss + gradient evaluation over batches of up to `cap` pairs.
+struct PixelLossOnDevice {
+  const PixelModel& m;  // outlives this object (CudaPixelLoss::Impl::m)
+  int cap, D, d;
+  cuda::DeviceBuffer<float> Z, Xhat, dXhat, Y, dY, dZ, dZf;
+  cuda::DeviceBuffer<double> sq, cc_row, lat_row, sums;
+  cuda::DeviceBuffer<unsigned char> tmp;
+  cuda::Stream stream;  // after the buffers: destroyed (and drained) before them
+  cuda::CublasHandle blas;
+  CudaResMlp enc, dec;
+  CudaMlp<float> lat;
+
+  PixelLossOnDevice(const PixelModel& model, int max_pairs)
+      : m(model),
+        cap(max_pairs),
+        D(model.input_dim()),
+        d(model.latent_dim()),
+        Z(std::size_t(2) * max_pairs * model.latent_dim()),
+        Xhat(std::size_t(max_pairs) * model.input_dim()),
+        dXhat(std::size_t(max_pairs) * model.input_dim()),
+        Y(std::size_t(max_pairs) * model.latent_dim()),
+        dY(std::size_t(max_pairs) * model.latent_dim()),
+        dZ(std::size_t(2) * max_pairs * model.latent_dim()),
+        dZf(std::size_t(max_pairs) * model.latent_dim()),
+        sq(std::size_t(max_pairs) * model.input_dim()),
+        cc_row(max_pairs),
+        lat_row(max_pairs),
+        sums(3),
+        tmp(std::max(reduce_bytes(std::size_t(max_pairs) * model.input_dim()), reduce_bytes(std::size_t(max_pairs)))),
+        blas(stream.get()),
+        enc(model.encoder, 2 * max_pairs, stream.get(), blas.get()),
+        dec(model.decoder, max_pairs, stream.get(), blas.get()),
+        lat(model.latent, max_pairs, stream.get()) {}
+
+  cudaStream_t s() const { return stream.get(); }
+  unsigned blocks(std::size_t count) const { return cuda::elementwise_blocks(count, kThreads); }
+
+  /// Enqueue: the three term sums into `sums` at XX (2n, D); with grad, OVERWRITE it with ∂L/∂θ.
+  void run(const float* params, const float* XX, int n, float* grad) {
+    NOETHER_REQUIRE(n >= 1 && n <= cap, "cuda_pixel_loss: batch must be in [1, " << cap << "], got " << n);
+    const bool hnn = m.kind == HnnModelKind::Hnn;
+    const float* penc = params;
+    const float* pdec = params + m.decoder_offset();
+    const float* plat = params + m.latent_offset();
+    const std::size_t nD = std::size_t(n) * D, nd = std::size_t(n) * d;
+    // Forward: Z = E([x; x′]) (2n rows), X̂ = Dec(z), field output Y.
+    enc.forward(penc, XX, 2 * n, Z.get());
+    dec.forward(pdec, Z.get(), n, Xhat.get());
+    if (hnn)
+      lat.input_gradient(plat, Z.get(), n, nullptr, Y.get());
+    else
+      lat.forward(plat, Z.get(), n, Y.get());
+    // Terms and adjoints.
+    ae_term_kernel<<<blocks(nD), kThreads, 0, s()>>>(XX, Xhat.get(), nD, 1.0 / double(nD), sq.get(), dXhat.get());
+    NOETHER_CUDA_CHECK_LAUNCH();
+    latent_terms_kernel<<<blocks(std::size_t(n)), kThreads, 0, s()>>>(hnn, Z.get(), Y.get(), n, d, kPixelLatentWeight,
+                                                                      cc_row.get(), lat_row.get(), dZ.get(), dY.get());
+    NOETHER_CUDA_CHECK_LAUNCH();
+    std::size_t bytes = tmp.size();
+    NOETHER_CUDA_CHECK(cub::DeviceReduce::Sum(tmp.get(), bytes, sq.get(), sums.get(), int(nD), s()));
+    bytes = tmp.size();
+    NOETHER_CUDA_CHECK(cub::DeviceReduce::Sum(tmp.get(), bytes, cc_row.get(), sums.get() + 1, n, s()));
+    bytes = tmp.size();
+    NOETHER_CUDA_CHECK(cub::DeviceReduce::Sum(tmp.get(), bytes, lat_row.get(), sums.get() + 2, n, s()));
+    if (!grad) return;
+    const std::size_t np = m.parameter_count();
+    NOETHER_CUDA_CHECK(cudaMemsetAsync(grad, 0, np * sizeof(float), s()));
+    // Decoder: θ̄_dec and z̄ += its share.
+    dec.backward(pdec, dXhat.get(), grad + m.decoder_offset(), dZf.get());
+    add_kernel<<<blocks(nd), kThreads, 0, s()>>>(dZ.get(), dZf.get(), nd);
+    NOETHER_CUDA_CHECK_LAUNCH();
+    // Latent field: θ̄_lat and z̄ += its share (double backprop for the HNN).
+    float* glat = grad + m.latent_offset();
+    if (hnn)
+      lat.input_gradient_backward(plat, dY.get(), nullptr, glat, dZf.get());
+    else
+      lat.backward(plat, dY.get(), glat, dZf.get());
+    add_kernel<<<blocks(nd), kThreads, 0, s()>>>(dZ.get(), dZf.get(), nd);
+    NOETHER_CUDA_CHECK_LAUNCH();
+    const std::size_t ob = m.latent.bias_offset(m.latent.layers());  // frozen output bias
+    NOETHER_CUDA_CHECK(cudaMemsetAsync(glat + ob, 0, (m.latent.parameter_count() - ob) * sizeof(float), s()));
+    // Encoder, both encodings at once.
+    enc.backward(penc, dZ.get(), grad, nullptr);
+  }
+
+  /// The terms of the last run(), synchronising.
+  PixelLossTerms terms(int n) {
+    double h[3] = {0, 0, 0};
+    NOETHER_CUDA_CHECK(cudaMemcpyAsync(h, sums.get(), sizeof h, cudaMemcpyDeviceToHost, s()));
+    NOETHER_CUDA_CHECK(cudaStreamSynchronize(s()));
+    PixelLossTerms t;
+    t.ae = h[0] / (double(n) * D);
+    t.cc = h[1] / (double(n) * (d / 2));
+    t.latent = h[2] / (double(n) * d);
+    t.total = t.ae + t.cc + kPixelLatentWeight * t.latent;
+    return t;
+  }
+};
+
+/// The model's shapes without its parameters (the device objects keep no host copy of θ).
+PixelModel shapes_of(const PixelModel& m) {
+  PixelModel s;
+  s.kind = m.kind;
+  s.encoder = m.encoder, s.decoder = m.decoder, s.latent = m.latent;
+  return s;
+}
+
+}  // namespace
+
+struct CudaPixelLoss::Impl {
+  PixelModel m;
+  int cap;
+  std::size_t np, nXX;
+  cuda::DeviceBuffer<float> dP, dXX, dGrad;  // before dev: outlive its stream
+  PixelLossOnDevice dev;
+
+  Impl(const PixelModel& model, int max_pairs)
+      : m(shapes_of(model)),
+        cap(max_pairs),
+        np(model.parameter_count()),
+        nXX(std::size_t(2) * max_pairs * model.input_dim()),
+        dP(np),
+        dXX(nXX),
+        dGrad(np),
+        dev(m, max_pairs) {}
+};
+
+CudaPixelLoss::CudaPixelLoss(const PixelModel& m, int max_pairs) {
+  check_shapes("CudaPixelLoss", m);
+  NOETHER_REQUIRE(max_pairs >= 1, "CudaPixelLoss: max_pairs must be >= 1, got " << max_pairs);
+  impl_ = std::make_unique<Impl>(m, max_pairs);
+}
+
+CudaPixelLoss::~CudaPixelLoss() = default;
+
+PixelLossTerms CudaPixelLoss::evaluate(const float* params, const float* XX, int n, float* grad) {
+  Impl& I = *impl_;
+  check_args("CudaPixelLoss::evaluate", I.m, I.np, params, XX, n);
+  NOETHER_REQUIRE(n <= I.cap, "CudaPixelLoss::evaluate: n must be <= max_pairs = " << I.cap << ", got " << n);
+  const cudaStream_t s = I.dev.s();
+  const std::size_t nXX = std::size_t(2) * n * I.m.input_dim();
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(I.dP.get(), params, I.np * sizeof(float), cudaMemcpyHostToDevice, s));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(I.dXX.get(), XX, nXX * sizeof(float), cudaMemcpyHostToDevice, s));
+  I.dev.run(I.dP.get(), I.dXX.get(), n, grad ? I.dGrad.get() : nullptr);
+  if (grad) NOETHER_CUDA_CHECK(cudaMemcpyAsync(grad, I.dGrad.get(), I.np * sizeof(float), cudaMemcpyDeviceToHost, s));
+  return I.dev.terms(n);  // synchronises the stream (the gradient copy included)
+}
+
+PixelLossTerms cuda_pixel_loss(const PixelModel& m, const float* params, std::size_t n_params, const float* XX, int n,
+                               float* grad) {
+  check_args("cuda_pixel_loss", m, n_params, params, XX, n);
+  CudaPixelLoss loss(m, n);
+  return loss.evaluate(params, XX, n, grad);
+}
+
+}  // namespace noether
