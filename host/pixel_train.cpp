@@ -1,10 +1,13 @@
 // pixel_train.cpp — the pixel pendulum trainer (pixel_train.hpp): minibatches of distinct samples by a
-// partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2.
+// partial Fisher–Yates shuffle, float32 loss and gradient (CPU, or GPU through cuda_pixel.hpp), float64 Adam
+// with coupled L2 on the host.
 #include <Eigen/Core>
 #include <chrono>
+#include <memory>
 #include <numeric>
 
 #include "noether/adam.hpp"
+#include "noether/cuda_pixel.hpp"
 #include "noether/dataset.hpp"
 #include "noether/error.hpp"
 #include "noether/pixel_train.hpp"
@@ -85,13 +88,16 @@ PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& d
   std::iota(pool.begin(), pool.end(), data.first_train());
   SplitMix64 rng{o.seed ^ 0xba7c4e5ull};
   PixelWorkspace<float> ws;
+  std::unique_ptr<CudaPixelLoss> gpu;  // device buffers for the whole run
+  if (o.cuda) gpu = std::make_unique<CudaPixelLoss>(res.model, n);
   res.batch_loss.reserve(std::size_t(o.steps));
   for (int step = 1; step <= o.steps; ++step) {
     for (int i = 0; i < n; ++i)  // partial Fisher–Yates: pool[0…n) = n distinct uniform samples
       std::swap(pool[std::size_t(i)], pool[std::size_t(i) + rng.below(pool.size() - std::size_t(i))]);
     data.gather(pool.data(), n, XX.data(), XX.data() + std::size_t(n) * D);
     for (std::size_t i = 0; i < np; ++i) pf[i] = float(res.model.params[i]);
-    const PixelLossTerms t = pixel_model_loss<float>(res.model, pf.data(), XX.data(), n, gf.data(), ws);
+    const PixelLossTerms t = gpu ? gpu->evaluate(pf.data(), XX.data(), n, gf.data())
+                                 : pixel_model_loss<float>(res.model, pf.data(), XX.data(), n, gf.data(), ws);
     NOETHER_REQUIRE(std::isfinite(t.total), "pixel training: non-finite loss at step " << step);
     for (std::size_t i = 0; i < np; ++i) grad[i] = gf[i];
     adam.step(res.model.params.data(), grad.data());
