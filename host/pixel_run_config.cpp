@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "json_config.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
 
 namespace noether {
@@ -37,7 +38,7 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "task", "seeds", "steps", "batch", "lr", "weight_decay", "trials", "frames",
-                         "data_seed", "ae_hidden", "hidden", "rollout_frames", "threads", "save_data"});
+                         "data_seed", "ae_hidden", "hidden", "rollout_frames", "threads", "save_data", "device"});
   get_choice(root, ctx, "task", "", {"hnn_pixel_pendulum"});
   PixelRunConfig c;
   c.source = path;
@@ -65,6 +66,13 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   c.train.ae_hidden = int(get_int(root, ctx, "ae_hidden", 200, 1));
   c.train.latent_hidden = get_widths(root, ctx, "hidden", {200, 200});
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
+  // "device": where each step's loss and gradient run (Adam stays on the host): cpu (default), cuda (a GPU is
+  // required: checked here, before any work), auto (the GPU when one is usable).
+  const std::string device = get_choice(root, ctx, "device", "cpu", {"auto", "cpu", "cuda"});
+  NOETHER_REQUIRE(device != "cuda" || cuda_device_available(),
+                  ctx.sub("device").where() << ": \"cuda\" needs a usable CUDA device: " << cuda_device_description()
+                                            << " (use \"auto\" or \"cpu\")");
+  c.train.cuda = device == "cuda" || (device == "auto" && cuda_device_available());
   c.data.trials = int(get_int(root, ctx, "trials", 200, 2));
   c.data.frames = int(get_int(root, ctx, "frames", 103, 3));
   c.data.seed = std::uint64_t(get_int(root, ctx, "data_seed", 0, 0));

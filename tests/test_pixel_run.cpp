@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/npz.hpp"
 #include "noether/pixel_train.hpp"
 
@@ -101,4 +102,19 @@ TEST(PixelTrain, LossFallsAndTrainingIsDeterministic) {
   }
   t.batch = 1000;
   EXPECT_THROW(noether::train_pixel_model(noether::HnnModelKind::Hnn, d, t), noether::Error);
+}
+
+TEST_F(CliTest, RunPixelDeviceKeyIsChecked) {
+  // "device": auto | cpu | cuda; cuda without a usable GPU is an error naming the key, before any output.
+  write("dev.json", R"({"task": "hnn_pixel_pendulum", "device": "gpu"})");
+  CmdResult r = noether("run dev.json -o out");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("dev.json: device:"), std::string::npos) << r.err;
+  if (!noether::cuda_device_available()) {
+    write("dev2.json", R"({"task": "hnn_pixel_pendulum", "device": "cuda"})");
+    r = noether("run dev2.json -o out");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("dev2.json: device: \"cuda\" needs a usable CUDA device"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
