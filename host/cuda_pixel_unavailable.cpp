@@ -21,4 +21,9 @@ PixelLossTerms cuda_pixel_loss(const PixelModel&, const float*, std::size_t, con
   not_built("cuda_pixel_loss");
 }
 
+void cuda_pixel_train(const PixelModel&, double*, const float*, const float*, int, int, const CudaPixelTrainSpec&,
+                      const PixelBatchSampler&, const PixelStepCallback&) {
+  not_built("cuda_pixel_train");
+}
+
 }  // namespace noether

@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cub/device/device_reduce.cuh>
 #include <memory>
@@ -131,6 +132,42 @@ __global__ void latent_terms_kernel(bool hamiltonian, const float* __restrict__ 
     }
     lat_row[r] = acc;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Training loop kernels.
+// ---------------------------------------------------------------------------------------------------------
+
+/// The stacked batch XX (2n, D): row i = X[rows[i]], row n + i = Xnext[rows[i]]; X, Xnext (N, D).
+__global__ void gather_pairs_kernel(const float* __restrict__ X, const float* __restrict__ Xnext,
+                                    const int* __restrict__ rows, int n, int D, float* __restrict__ XX) {
+  const std::size_t total = std::size_t(n) * D;
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
+    const std::size_t src = std::size_t(rows[i / D]) * D + i % D;
+    XX[i] = X[src];
+    XX[total + i] = Xnext[src];
+  }
+}
+
+/// One Adam step with coupled L2 on float64 master parameters from a float32 gradient (cuda_pixel.hpp):
+///   g = grad + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η (m/c1)/(√(v/c2) + ε);  θ_f = float(θ)
+__global__ void adam_l2_kernel(double* __restrict__ theta, float* __restrict__ theta_f, const float* __restrict__ grad,
+                               double* __restrict__ m, double* __restrict__ v, std::size_t n, double lr, double lambda,
+                               double b1, double b2, double c1, double c2, double eps) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < n; k += std::size_t(gridDim.x) * blockDim.x) {
+    const double g = double(grad[k]) + lambda * theta[k];
+    m[k] = b1 * m[k] + (1.0 - b1) * g;
+    v[k] = b2 * v[k] + (1.0 - b2) * g * g;
+    const double mhat = m[k] / c1, vhat = v[k] / c2;
+    theta[k] -= lr * mhat / (sqrt(vhat) + eps);
+    theta_f[k] = float(theta[k]);
+  }
+}
+
+/// θ_f = float(θ) (n entries): the first step's compute copy.
+__global__ void round_kernel(const double* __restrict__ theta, float* __restrict__ theta_f, std::size_t n) {
+  for (std::size_t k = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; k < n; k += std::size_t(gridDim.x) * blockDim.x)
+    theta_f[k] = float(theta[k]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -412,6 +449,63 @@ PixelLossTerms cuda_pixel_loss(const PixelModel& m, const float* params, std::si
   check_args("cuda_pixel_loss", m, n_params, params, XX, n);
   CudaPixelLoss loss(m, n);
   return loss.evaluate(params, XX, n, grad);
+}
+
+void cuda_pixel_train(const PixelModel& m, double* params, const float* X, const float* Xnext, int N, int n,
+                      const CudaPixelTrainSpec& spec, const PixelBatchSampler& sample, const PixelStepCallback& on_step) {
+  const char* fn = "cuda_pixel_train";
+  NOETHER_REQUIRE(params && X && Xnext, fn << ": params, X and Xnext must not be null");
+  NOETHER_REQUIRE(N >= 1 && n >= 1 && n <= N, fn << ": need 1 <= n <= N, got n = " << n << ", N = " << N);
+  NOETHER_REQUIRE(spec.steps >= 0, fn << ": steps must be >= 0, got " << spec.steps);
+  NOETHER_REQUIRE(spec.lr > 0 && spec.weight_decay >= 0,
+                  fn << ": need lr > 0 and weight_decay >= 0, got " << spec.lr << ", " << spec.weight_decay);
+  NOETHER_REQUIRE(sample, fn << ": a batch sampler is required");
+  check_shapes(fn, m);
+  const PixelModel shapes = shapes_of(m);
+  const std::size_t np = m.parameter_count();
+  const int D = m.input_dim();
+  const std::size_t ND = std::size_t(N) * D;
+  // Buffers first: they outlive the stream owned by `dev` (declared last).
+  cuda::DeviceBuffer<float> dX(ND), dXn(ND), XX(std::size_t(2) * n * D), pf(np), grad(np);
+  cuda::DeviceBuffer<double> theta(np), mom(np), vel(np);
+  cuda::DeviceBuffer<int> rows_dev(n);
+  cuda::PinnedBuffer<int> rows_host(n);
+  cuda::Event rows_free;  // the previous step's index upload has been consumed
+  PixelLossOnDevice dev(shapes, n);
+  const cudaStream_t s = dev.s();
+  const unsigned pblocks = cuda::elementwise_blocks(np, kThreads);
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(dX.get(), X, ND * sizeof(float), cudaMemcpyHostToDevice, s));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(dXn.get(), Xnext, ND * sizeof(float), cudaMemcpyHostToDevice, s));
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(theta.get(), params, np * sizeof(double), cudaMemcpyHostToDevice, s));
+  NOETHER_CUDA_CHECK(cudaMemsetAsync(mom.get(), 0, np * sizeof(double), s));
+  NOETHER_CUDA_CHECK(cudaMemsetAsync(vel.get(), 0, np * sizeof(double), s));
+  round_kernel<<<pblocks, kThreads, 0, s>>>(theta.get(), pf.get(), np);
+  NOETHER_CUDA_CHECK_LAUNCH();
+  rows_free.record(s);
+  for (int t = 1; t <= spec.steps; ++t) {
+    rows_free.sync();  // the pinned indices may be overwritten once the last upload has run
+    sample(t, rows_host.get());
+    for (int i = 0; i < n; ++i)
+      NOETHER_REQUIRE(rows_host.get()[i] >= 0 && rows_host.get()[i] < N,
+                      fn << ": the sampler gave row " << rows_host.get()[i] << " outside [0, " << N << ") at step " << t);
+    NOETHER_CUDA_CHECK(cudaMemcpyAsync(rows_dev.get(), rows_host.get(), std::size_t(n) * sizeof(int),
+                                       cudaMemcpyHostToDevice, s));
+    rows_free.record(s);
+    const std::size_t nD = std::size_t(n) * D;
+    gather_pairs_kernel<<<cuda::elementwise_blocks(nD, kThreads), kThreads, 0, s>>>(dX.get(), dXn.get(), rows_dev.get(),
+                                                                                    n, D, XX.get());
+    NOETHER_CUDA_CHECK_LAUNCH();
+    dev.run(pf.get(), XX.get(), n, grad.get());
+    const double c1 = 1.0 - std::pow(spec.beta1, double(t)), c2 = 1.0 - std::pow(spec.beta2, double(t));
+    adam_l2_kernel<<<pblocks, kThreads, 0, s>>>(theta.get(), pf.get(), grad.get(), mom.get(), vel.get(), np, spec.lr,
+                                                spec.weight_decay, spec.beta1, spec.beta2, c1, c2, spec.eps);
+    NOETHER_CUDA_CHECK_LAUNCH();
+    const PixelLossTerms terms = dev.terms(n);  // synchronises: the batch's loss sums
+    NOETHER_REQUIRE(std::isfinite(terms.total), fn << ": non-finite loss at step " << t);
+    if (on_step) on_step(t, terms);
+  }
+  NOETHER_CUDA_CHECK(cudaMemcpyAsync(params, theta.get(), np * sizeof(double), cudaMemcpyDeviceToHost, s));
+  NOETHER_CUDA_CHECK(cudaStreamSynchronize(s));
 }
 
 }  // namespace noether

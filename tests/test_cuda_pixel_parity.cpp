@@ -3,8 +3,8 @@
 // segment (each layer's W and b of the encoder, the decoder and the latent MLP, scaled by that segment's
 // largest entry, so a wrong index in a small bias segment is not hidden by a large weight segment), for the
 // HNN and the baseline, latent dimension 2 and 4 (k = 2 exercises the symplectic index map); a batch of 300
-// pairs (more than one block of rows); a few training steps of pixel_train with cuda = true against the CPU
-// trainer (same batches). Tests that need a
+// pairs (more than one block of rows); 8 steps of the device-resident trainer (pixel_train with cuda = true:
+// cuda_pixel_train, Adam on the device) against the CPU trainer (same batches); sampler rows checked. Tests that need a
 // device skip without one (NOETHER_REQUIRE_GPU=1 makes them fail); argument errors are checked without a
 // device (a build without CUDA throws for every call).
 #include <gtest/gtest.h>
@@ -177,7 +177,8 @@ TEST(CudaPixelParity, BatchLargerThanOneBlockOfRows) {
 }
 
 TEST(CudaPixelParity, TrainingStepsMatchCpuTrainer) {
-  // pixel_train with cuda = true: the same batches, Adam on the host; only the float32 gradients differ.
+  // pixel_train with cuda = true (cuda_pixel_train): the same batches, the same Adam formulas in float64 on
+  // the device; the float32 gradients differ by round-off.
   NOETHER_NEED_GPU();
   PixelPendulumOptions o;
   o.trials = 10;
@@ -213,6 +214,22 @@ TEST(CudaPixelParity, TrainingStepsMatchCpuTrainer) {
   }
 }
 
+TEST(CudaPixelParity, TrainingRejectsSamplerRowsOutsideTheData) {
+  NOETHER_NEED_GPU();
+  const PixelModel m = small_model(HnnModelKind::Hnn, 2, 1);
+  std::vector<double> p(m.params);
+  const std::vector<float> XX = batch(4, m.input_dim(), 1);  // X = rows 0…3, Xnext = rows 4…7: N = 4 pairs
+  CudaPixelTrainSpec spec;
+  spec.steps = 3;
+  const auto bad = [](int step, int* rows) { rows[0] = step == 2 ? 4 : 0, rows[1] = 1; };
+  try {
+    cuda_pixel_train(m, p.data(), XX.data(), XX.data() + 4 * std::size_t(m.input_dim()), 4, 2, spec, bad);
+    ADD_FAILURE() << "no error for a sampler row outside [0, 4)";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("row 4 outside [0, 4) at step 2"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CudaPixelParity, BadArgumentsAreErrors) {
   // No device needed: the arguments are checked before any device work (a build without CUDA throws for
   // every call, naming the missing backend).
@@ -239,6 +256,14 @@ TEST(CudaPixelParity, BadArgumentsAreErrors) {
   expect_error([&] { cuda_pixel_loss(uneven, p.data(), uneven.parameter_count(), XX.data(), 2, nullptr); },
                "equal hidden widths");
   expect_error([&] { CudaPixelLoss(m, 0); }, "max_pairs must be >= 1");
+  std::vector<double> pd(m.params);
+  const auto rows0 = [](int, int* rows) { rows[0] = 0; };
+  CudaPixelTrainSpec spec;
+  spec.steps = 1;
+  expect_error([&] { cuda_pixel_train(m, pd.data(), XX.data(), XX.data(), 2, 3, spec, rows0); }, "n <= N");
+  expect_error([&] { cuda_pixel_train(m, pd.data(), XX.data(), XX.data(), 2, 1, spec, nullptr); }, "sampler is required");
+  spec.lr = 0;
+  expect_error([&] { cuda_pixel_train(m, pd.data(), XX.data(), XX.data(), 2, 1, spec, rows0); }, "lr > 0");
   if (!cuda_device_available()) {  // the trainer's GPU path without a device: an error, not a CPU fallback
     PixelPendulumOptions o;
     o.trials = 5;

@@ -15,12 +15,21 @@
 //             the latent output bias is frozen (its gradient 0); encoder backward on [z̄; z̄′] → θ̄_enc.
 //
 // Host-pointer API: CudaPixelLoss keeps the device buffers for batches of up to max_pairs pairs across
-// calls (the training loop of pixel_train.hpp uses it: parameters and batch copied in, gradient copied out,
-// Adam on the host); cuda_pixel_loss is its one-shot form (for tests and tools). In a build without CUDA
-// both throw noether::Error (host/cuda_pixel_unavailable.cpp); check cuda_device_available() first.
+// calls; cuda_pixel_loss is its one-shot form (for tests and tools); cuda_pixel_train is a training loop
+// that stays on the device (pixel_train.hpp's GPU path):
+//   the N training pairs uploaded once; per step the caller's sampler gives n row indices (host, so the CPU
+//   and GPU paths draw the same batches), uploaded (n ints) and gathered on the device; loss + gradient as
+//   above; Adam with coupled L2 (adam.hpp, WeightDecay::L2, no clipping, constant η) on float64 master
+//   parameters on the device, c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ:
+//     g = grad + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η (m/c1)/(√(v/c2) + ε);
+//   the float32 compute copy θ_f = float(θ) rounded in the same kernel (pixel_train.hpp rounds before
+//   every step). Only the three loss sums come back per step.
+// In a build without CUDA every function throws noether::Error (host/cuda_pixel_unavailable.cpp); check
+// cuda_device_available() first.
 // Nothing CUDA-specific leaks into this header.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 #include "noether/pixel_hnn.hpp"
@@ -53,5 +62,26 @@ class CudaPixelLoss {
   struct Impl;  // kernels/pixel_fit.cu (or the throwing stand-in of a build without CUDA)
   std::unique_ptr<Impl> impl_;
 };
+
+/// Adam settings of cuda_pixel_train (constant learning rate, coupled L2, no clipping: the pixel protocol).
+struct CudaPixelTrainSpec {
+  int steps = 0;
+  double lr = 1e-3, weight_decay = 0.0;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+};
+
+/// Fills rows[0 … n) with the pairs of step `step` (1-based), each in [0, N).
+using PixelBatchSampler = std::function<void(int step, int* rows)>;
+/// Called after each step with its number (1-based) and its batch's loss terms.
+using PixelStepCallback = std::function<void(int step, const PixelLossTerms& terms)>;
+
+/// `spec.steps` Adam steps on batches of n pairs drawn by `sample` from the N training pairs X (N, D) and
+/// Xnext (N, D) (x′ of row i is Xnext row i). params (m.parameter_count()) float64 master parameters: the
+/// initial point on entry, the trained ones on return. on_step may be empty. Host pointers; the loop stays on
+/// the device. Throws noether::Error on bad arguments (before any device work), a sampler row outside
+/// [0, N), or a non-finite batch loss.
+void cuda_pixel_train(const PixelModel& m, double* params, const float* X, const float* Xnext, int N, int n,
+                      const CudaPixelTrainSpec& spec, const PixelBatchSampler& sample,
+                      const PixelStepCallback& on_step = nullptr);
 
 }  // namespace noether
