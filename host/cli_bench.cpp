@@ -31,8 +31,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--gpu-max-n", o->gpu_max_n, "largest N on the GPU")->check(CLI::Range(64, 1 << 24));
   cmd->callback([o] {
     const DeviceChoice dev = parse_device(o->device, "--device");
-    NOETHER_REQUIRE(dev != DeviceChoice::Cuda || cuda_device_available(),
-                    "--device cuda: no CUDA device is usable: " << cuda_device_description());
+    train_on_cuda(dev, "--device");  // cuda without a usable device: the error
     BenchOptions opt;
     opt.cpu = dev != DeviceChoice::Cuda;
     opt.cuda = dev != DeviceChoice::Cpu;

@@ -69,11 +69,7 @@ void add_train_command(CLI::App& app) {
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
     NOETHER_REQUIRE(!output.empty(), "-o/--output: missing; give the model file to write");
     // auto = the GPU when one is usable (loss and gradient there; Adam on the host), else the CPU.
-    const DeviceChoice dev = parse_device(o->device, "--device");
-    NOETHER_REQUIRE(dev != DeviceChoice::Cuda || cuda_device_available(),
-                    "--device cuda: no CUDA device is usable: " << cuda_device_description()
-                                                                << " (use --device auto or cpu)");
-    t.cuda = dev == DeviceChoice::Cuda || (dev == DeviceChoice::Auto && cuda_device_available());
+    t.cuda = train_on_cuda(parse_device(o->device, "--device"), "--device");
     if (o->epochs > 0) t.epochs = o->epochs;
     if (!o->hidden.empty()) {
       t.hidden.clear();

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
 #include "noether/sampler.hpp"
 #include "json_config.hpp"
@@ -226,6 +227,13 @@ DeviceChoice parse_device(const std::string& s, const std::string& where) {
   const std::string hint = nearest_word(s, {"auto", "cpu", "cuda"});
   NOETHER_FAIL(where << ": unknown device '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
                      << "; expected auto, cpu or cuda");
+}
+
+bool train_on_cuda(DeviceChoice choice, const std::string& where) {
+  NOETHER_REQUIRE(choice != DeviceChoice::Cuda || cuda_device_available(),
+                  where << ": \"cuda\" but no CUDA device is usable: " << cuda_device_description()
+                        << " (use auto or cpu)");
+  return choice == DeviceChoice::Cuda || (choice == DeviceChoice::Auto && cuda_device_available());
 }
 
 namespace cfg {

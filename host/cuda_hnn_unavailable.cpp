@@ -1,5 +1,6 @@
 // cuda_hnn_unavailable.cpp — the GPU HNN trainer of a build without CUDA (compiled only when
-// NOETHER_HAVE_CUDA is OFF; kernels/hnn_fit.cu provides these otherwise): every function throws.
+// NOETHER_HAVE_CUDA is OFF; kernels/hnn_fit.cu provides these otherwise): every function checks its
+// arguments like the real one, then throws.
 #include "noether/cuda_hnn.hpp"
 #include "noether/error.hpp"
 
@@ -11,12 +12,15 @@ namespace {
 }
 }  // namespace
 
-double cuda_hnn_loss(bool, const MlpShape&, const double*, std::size_t, const double*, const double*, int, double*) {
+double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* params, std::size_t n_params,
+                     const double* X, const double* Y, int n, double*) {
+  check_hnn_args("cuda_hnn_loss", hamiltonian, shape, n_params, params, X, Y, n);
   not_built("cuda_hnn_loss");
 }
 
-void cuda_hnn_train(bool, const MlpShape&, double*, std::size_t, const double*, const double*, int,
-                    const CudaHnnTrainSpec&, const HnnBatchSampler&) {
+void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std::size_t n_params, const double* X,
+                    const double* Y, int n, const CudaHnnTrainSpec&, const HnnBatchSampler&) {
+  check_hnn_args("cuda_hnn_train", hamiltonian, shape, n_params, params, X, Y, n);
   not_built("cuda_hnn_train");
 }
 

@@ -11,27 +11,6 @@
 
 namespace noether {
 
-void rk45_path(const std::function<void(const double*, double*)>& field, int dim, const double* x0,
-               const std::vector<double>& times, double rtol, double atol, double* out) {
-  NOETHER_REQUIRE(!times.empty(), "rk45_path: no times");
-  const OdeRhs<double> rhs = [&field](double, const std::vector<double>& y, std::vector<double>& dy) {
-    field(y.data(), dy.data());
-  };
-  Rk45Options ro;
-  ro.rtol = rtol;
-  ro.atol = atol;
-  std::vector<double> y(x0, x0 + dim);
-  double h = 0;
-  for (std::size_t i = 0; i < times.size(); ++i) {
-    if (i > 0) {
-      NOETHER_REQUIRE(times[i] > times[i - 1],
-                      "rk45_path: times must increase, got " << times[i - 1] << " then " << times[i]);
-      rk45_integrate(rhs, times[i - 1], times[i], y, ro, h);
-    }
-    for (int c = 0; c < dim; ++c) out[i * dim + c] = y[c];
-  }
-}
-
 HnnRollouts hnn_analysis_rollouts(const HnnSystem& sys, const double* x0, int S, const std::vector<double>& times,
                                   const HnnModel& hnn, const HnnModel& baseline, double rtol, double atol,
                                   const double* truth) {

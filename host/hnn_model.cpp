@@ -6,36 +6,11 @@
 #include "noether/dataset.hpp"
 #include "noether/error.hpp"
 #include "noether/hnn.hpp"
+#include "noether/mlp_init.hpp"
 #include "noether/mlp.hpp"
 
 namespace noether {
 namespace {
-
-/// W (rows, cols) row-major ← orthogonal like torch.nn.init.orthogonal_ (gain 1): A (m, k) Gaussian with
-/// m = max(rows, cols), k = min; Q = its columns orthonormalised in order (modified Gram–Schmidt = QR with
-/// diag(R) > 0, which is QR followed by PyTorch's sign fix); W = Q, or Qᵀ when rows < cols.
-void orthogonal(int rows, int cols, SplitMix64& rng, double* W) {
-  const int m = std::max(rows, cols), k = std::min(rows, cols);
-  std::vector<double> A(std::size_t(m) * k);  // column j at A[j·m …]
-  for (double& a : A) a = standard_normal(rng);
-  for (int j = 0; j < k; ++j) {
-    double* a = A.data() + std::size_t(j) * m;
-    for (int i = 0; i < j; ++i) {
-      const double* e = A.data() + std::size_t(i) * m;
-      double dot = 0;
-      for (int r = 0; r < m; ++r) dot += e[r] * a[r];
-      for (int r = 0; r < m; ++r) a[r] -= dot * e[r];
-    }
-    double nrm = 0;
-    for (int r = 0; r < m; ++r) nrm += a[r] * a[r];
-    nrm = std::sqrt(nrm);
-    NOETHER_ASSERT(nrm > 0);
-    for (int r = 0; r < m; ++r) a[r] /= nrm;
-  }
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j)
-      W[std::size_t(i) * cols + j] = rows >= cols ? A[std::size_t(j) * m + i] : A[std::size_t(i) * m + j];
-}
 
 void check_rows(const HnnModel& model, int n) {
   NOETHER_REQUIRE(n >= 1, "HNN: need at least one row, got " << n);
@@ -61,7 +36,7 @@ HnnModel init_hnn_model(HnnModelKind kind, int dim, const std::vector<int>& hidd
   const int L = m.shape.layers();
   for (int l = 1; l <= L; ++l) {
     const int in = m.shape.widths[l - 1], out = m.shape.widths[l];
-    orthogonal(out, in, rng, m.params.data() + m.shape.weight_offset(l));
+    orthogonal_init(out, in, [&rng] { return standard_normal(rng); }, m.params.data() + m.shape.weight_offset(l));
     if (l < L) {
       const double a = 1.0 / std::sqrt(double(in));
       double* b = m.params.data() + m.shape.bias_offset(l);

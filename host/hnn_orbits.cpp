@@ -145,12 +145,6 @@ HnnDataset make_hnn_orbit_data(const HnnOrbitOptions& options) {
   d.clean.resize(std::size_t(B) * T * dim);
   d.dxdt.resize(d.clean.size());
 
-  const OdeRhs<double> rhs = [N](double, const std::vector<double>& y, std::vector<double>& dy) {
-    nbody_field(N, y.data(), dy.data());
-  };
-  Rk45Options ro;
-  ro.rtol = o.rtol;
-  ro.atol = o.atol;
   SplitMix64 rng{o.seed};
   std::vector<double> y(dim);
   for (int k = 0; k < B; ++k) {
@@ -158,12 +152,9 @@ HnnDataset make_hnn_orbit_data(const HnnOrbitOptions& options) {
     // Draw k < B_test is one of the reference's test orbits: stored after the training orbits.
     const int b = k < B_test ? (B - B_test) + k : k - B_test;
     double* C = d.clean.data() + std::size_t(b) * T * dim;  // (T, dim)
-    double h = 0;
-    for (int i = 0; i < T; ++i) {
-      if (i > 0) rk45_integrate(rhs, d.times[i - 1], d.times[i], y, ro, h);
-      for (int c = 0; c < dim; ++c) C[std::size_t(i) * dim + c] = y[c];
+    rk45_path([N](const double* x, double* dx) { nbody_field(N, x, dx); }, dim, y.data(), d.times, o.rtol, o.atol, C);
+    for (int i = 0; i < T; ++i)
       nbody_field(N, C + std::size_t(i) * dim, d.dxdt.data() + (std::size_t(b) * T + i) * dim);
-    }
   }
   d.x = d.clean;  // no input noise (reference input_noise 0)
   return d;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "json_config.hpp"
+#include "noether/config.hpp"
 #include "noether/error.hpp"
 
 namespace noether {
@@ -21,7 +22,7 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "task", "seeds", "steps", "batch_size", "hidden", "lr", "weight_decay", "data",
-                         "threads", "trajectories", "energy_states"});
+                         "threads", "trajectories", "energy_states", "device"});
   HnnRunConfig c;
   c.source = path;
   c.task_name = get_choice(root, ctx, "task", "",
@@ -69,6 +70,10 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
                                     c.task == HnnRunTask::RealPendulum ? 1e-5 : c.task == HnnRunTask::TwoBody ? 0.0 : 1e-4);
   NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
+  // Where the models train: auto = the GPU when one is usable (cuda_hnn.hpp), else the CPU.
+  c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}),
+                                            ctx.sub("device").where()),
+                               ctx.sub("device").where());
   c.energy_states = int(get_int(root, ctx, "energy_states", 15, 1));
   if (c.task == HnnRunTask::RealPendulum) {
     NOETHER_REQUIRE(!root.contains("trajectories"),

@@ -61,12 +61,6 @@ HnnDataset make_hnn_task_data(HnnTask task, const HnnTaskOptions& o) {
   d.x.resize(d.clean.size());
   d.dxdt.resize(d.clean.size());
 
-  const OdeRhs<double> rhs = [task](double, const std::vector<double>& y, std::vector<double>& dy) {
-    hnn_task_field(task, y.data(), dy.data());
-  };
-  Rk45Options ro;
-  ro.rtol = o.rtol;
-  ro.atol = o.atol;
   SplitMix64 rng{o.seed};
   for (int b = 0; b < B; ++b) {
     // Direction uniform in the square [−1, 1]², normalised (as the reference); redraw the (measure-zero) origin.
@@ -74,14 +68,9 @@ HnnDataset make_hnn_task_data(HnnTask task, const HnnTaskOptions& o) {
     while (a0 == 0 && a1 == 0) a0 = 2 * rng.uniform() - 1, a1 = 2 * rng.uniform() - 1;
     const double r = r_lo + (r_hi - r_lo) * rng.uniform();
     const double n = std::sqrt(a0 * a0 + a1 * a1);
-    std::vector<double> y = {r * a0 / n, r * a1 / n};
-    double h = 0;
+    const double x0[2] = {r * a0 / n, r * a1 / n};
     double* C = d.clean.data() + std::size_t(b) * T * 2;  // (T, 2)
-    for (int i = 0; i < T; ++i) {
-      if (i > 0) rk45_integrate(rhs, d.times[i - 1], d.times[i], y, ro, h);
-      C[2 * i] = y[0];
-      C[2 * i + 1] = y[1];
-    }
+    rk45_path([task](const double* x, double* dx) { hnn_task_field(task, x, dx); }, 2, x0, d.times, o.rtol, o.atol, C);
     double* X = d.x.data() + std::size_t(b) * T * 2;
     double* F = d.dxdt.data() + std::size_t(b) * T * 2;
     for (int i = 0; i < T; ++i) hnn_task_field(task, C + 2 * i, F + 2 * i);

@@ -1,11 +1,13 @@
 // hnn_train.cpp — Adam training of HNN and baseline models (hnn.hpp), full batch or seeded minibatches, and
 // the energy MSE of a learned field integrated with adaptive RK45 from held-out initial states.
 #include <Eigen/Core>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <utility>
 
 #include "noether/adam.hpp"
+#include "noether/cuda_hnn.hpp"
 #include "noether/error.hpp"
 #include "noether/hnn.hpp"
 #include "noether/ode.hpp"
@@ -79,7 +81,7 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
   const int nb = full ? data.n_train : o.batch_size;
   std::vector<int> batch_rows(full ? 0 : nb), perm;
   std::vector<double> Xb(full ? 0 : std::size_t(nb) * dim), Yb(Xb.size());  // (nb, dim) each
-  for (int s = 0; s < o.steps; ++s) {
+  for (int s = 0; s < o.steps && !o.cuda; ++s) {
     double loss;
     if (full) {
       loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
@@ -93,6 +95,19 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
     }
     adam.step(res.model.params.data(), grad.data());
     if (o.on_step) o.on_step(s + 1, loss);
+  }
+  if (o.cuda) {  // the same steps on the device: same batches (hnn_minibatch_rows), same Adam
+    CudaHnnTrainSpec spec;
+    spec.steps = o.steps;
+    spec.lr = o.lr;
+    spec.weight_decay = o.weight_decay;
+    spec.batch_size = full ? 0 : nb;
+    spec.on_progress = o.on_step;
+    const std::uint64_t seed = o.seed;
+    const int n_train = data.n_train;
+    cuda_hnn_train(kind == HnnModelKind::Hnn, res.model.shape, res.model.params.data(), res.model.params.size(),
+                   data.x_train(), data.dxdt_train(), data.n_train, spec,
+                   [&](long step, int* rows_out) { minibatch_rows(seed, step, n_train, nb, rows_out, perm); });
   }
   res.steps = o.steps;
   res.train_loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, nullptr);
@@ -113,38 +128,32 @@ double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, co
                                  const std::function<double(const double*)>& H, double rtol, double atol) {
   NOETHER_REQUIRE(T >= 1, "energy MSE: need at least one state, got " << T);
   const int d = model.shape.in();
-  const OdeRhs<double> rhs = [&model](double, const std::vector<double>& y, std::vector<double>& dy) {
-    hnn_model_field(model, y.data(), 1, dy.data());
-  };
-  Rk45Options ro;
-  ro.rtol = rtol;
-  ro.atol = atol;
-  std::vector<double> y(x_true, x_true + d);
-  double h = 0, sum = 0;
+  std::vector<double> path(std::size_t(T) * d);  // (T, d)
+  rk45_path([&model](const double* x, double* dx) { hnn_model_field(model, x, 1, dx); }, d, x_true,
+            std::vector<double>(times, times + T), rtol, atol, path.data());
+  double sum = 0;
   for (int i = 0; i < T; ++i) {
-    if (i > 0) {
-      NOETHER_REQUIRE(times[i] > times[i - 1], "energy MSE: times must increase, got " << times[i - 1] << " then "
-                                                                                       << times[i]);
-      rk45_integrate(rhs, times[i - 1], times[i], y, ro, h);
-    }
-    const double e = H(x_true + std::size_t(i) * d) - H(y.data());
+    const double e = H(x_true + std::size_t(i) * d) - H(path.data() + std::size_t(i) * d);
     sum += e * e;
   }
   return sum / double(T);
 }
 
 double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
-                      double rtol, double atol) {
+                      double rtol, double atol, int max_test_trajectories) {
   NOETHER_REQUIRE(data.trajectories > data.train_trajectories && data.points >= 2,
                   data.source << ": the energy MSE needs test trajectories (a synthetic task's data set)");
   NOETHER_REQUIRE(model.shape.in() == data.dim,
                   "energy MSE: model input width " << model.shape.in() << " != data dimension " << data.dim);
   // Every trajectory has T points, so the mean of the per-trajectory means is the mean over all points.
+  const int last = max_test_trajectories > 0
+                       ? std::min(data.trajectories, data.train_trajectories + max_test_trajectories)
+                       : data.trajectories;
   double sum = 0;
-  for (int b = data.train_trajectories; b < data.trajectories; ++b)
+  for (int b = data.train_trajectories; b < last; ++b)
     sum += hnn_trajectory_energy_mse(model, data.clean.data() + std::size_t(b) * data.points * data.dim,
                                      data.times.data(), data.points, H, rtol, atol);
-  return sum / double(data.trajectories - data.train_trajectories);
+  return sum / double(last - data.train_trajectories);
 }
 
 }  // namespace noether

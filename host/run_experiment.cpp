@@ -42,6 +42,7 @@ struct Experiment {
   PairLawSpec law;
   bool float32 = false;
   DeviceChoice device = DeviceChoice::Auto;
+  bool train_cuda = false;  ///< MCLNN training on the GPU (train_on_cuda of `device`)
   SimulationConfig train_data;
   MclnnTrainOptions train;
   bool with_lnn = false;  ///< the config has an "lnn" section: also train and roll out the LNN baseline
@@ -108,9 +109,7 @@ Experiment load_experiment(const std::string& path) {
   e.law = parse_system(root.at("system"), ctx.sub("system"));
   e.float32 = get_choice(root, ctx, "precision", "float64", {"float64", "float32"}) == "float32";
   e.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
-  NOETHER_REQUIRE(e.device != DeviceChoice::Cuda || cuda_device_available(),
-                  ctx.sub("device").where() << ": \"cuda\" but no CUDA device is usable: " << cuda_device_description()
-                                            << " (use \"auto\" or \"cpu\")");
+  e.train_cuda = train_on_cuda(e.device, ctx.sub("device").where());
   e.train_data = sim_section(e, root.at("train_data"), ctx.sub("train_data"));
   e.train = root.contains("train") ? parse_train_section(root.at("train"), ctx.sub("train")) : MclnnTrainOptions{};
   if (root.contains("lnn")) {
@@ -168,7 +167,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   MclnnTrainOptions topt = e.train;
   topt.log_csv = (dir / "mclnn" / "train_log.csv").string();
   // The config's "device" decides where training runs too (auto: the GPU when one is usable).
-  topt.cuda = e.device == DeviceChoice::Cuda || (e.device == DeviceChoice::Auto && cuda_device_available());
+  topt.cuda = e.train_cuda;
   MclnnTrainResult tr;
   {
     Progress bar("train mclnn");

@@ -22,6 +22,7 @@
 #include "hnn_run_config.hpp"
 #include "hnn_run_task.hpp"
 #include "json_config.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/json_file.hpp"
 #include "plot_script.hpp"
 #include "progress.hpp"
@@ -88,9 +89,7 @@ constexpr int kMaxTestTrajectories = 25;
 /// Energy MSE along the data set's test trajectories (hnn_energy_mse: from each clean initial state over the
 /// data's own times, RK45 rtol 1e-10, atol 1e-12), over at most kMaxTestTrajectories of them.
 double energy_mse_test_trajectories(const HnnModel& m, const HnnDataset& d, const HnnSystem& sys) {
-  HnnDataset view = d;  // trajectory bookkeeping only: hnn_energy_mse reads clean, times, trajectories
-  view.trajectories = std::min(d.trajectories, d.train_trajectories + kMaxTestTrajectories);
-  return hnn_energy_mse(m, view, sys.energy);
+  return hnn_energy_mse(m, d, sys.energy, 1e-10, 1e-12, kMaxTestTrajectories);
 }
 
 std::string summary_md(const HnnRunConfig& c, const std::string& config, const ModelRuns& hnn, const ModelRuns& base,
@@ -103,7 +102,8 @@ std::string summary_md(const HnnRunConfig& c, const std::string& config, const M
   for (std::size_t i = 0; i < c.train.hidden.size(); ++i) md << (i ? ", " : "") << c.train.hidden[i];
   md << "] tanh, " << c.train.steps << " Adam steps ("
      << (c.train.batch_size > 0 ? "batches of " + std::to_string(c.train.batch_size) + " rows" : std::string("full batch"))
-     << "), lr " << c.train.lr << ", weight decay " << c.train.weight_decay
+     << "), lr " << c.train.lr << ", weight decay " << c.train.weight_decay << ", trained on "
+     << (c.train.cuda ? cuda_device_description() : std::string("the CPU"))
      << (c.task == HnnRunTask::RealPendulum ? ", data " + c.data_path : std::string()) << ".\n\n"
      << "Ours: mean ± std error over the seeds. Published: the reference code's README (mean over 5 runs).\n\n"
      << "| model | train loss | test loss | test loss (published) | energy MSE | energy MSE (published) |"
@@ -146,6 +146,11 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
   ModelRuns hnn, base;
   std::string protocol;
   json data_json;
+  struct {  // the first seed's rollouts and models, for trajectories.npz
+    HnnRollouts rollouts;
+    HnnModel hnn, baseline;
+    HnnDataset data;  // synthetic tasks (the real pendulum's is c.real_data)
+  } first;
   Progress progress(c.task_name);
   const long total_steps = long(c.seeds.size()) * 2 * c.train.steps;
   for (std::size_t i = 0; i < c.seeds.size(); ++i) {
@@ -195,7 +200,12 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
     const double analysis = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     base.seconds += seconds[0] + 0.5 * analysis;
     hnn.seconds += seconds[1] + 0.5 * analysis;
-    if (i == 0) write_hnn_trajectories_npz((dir / "trajectories.npz").string(), ro, sys, trained[1], trained[0], d);
+    if (i == 0) {  // written with metrics.json after the last seed: a run that fails leaves no partial output
+      first.rollouts = std::move(ro);
+      first.hnn = trained[1];
+      first.baseline = trained[0];
+      if (!real) first.data = synthetic;
+    }
     for (int k = 0; k < 2; ++k) {
       const ModelRuns& r = k == 0 ? base : hnn;
       say("seed " + std::to_string(seed) + " (" + std::to_string(i + 1) + "/" + std::to_string(c.seeds.size()) + ") " +
@@ -216,7 +226,8 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
       {"seeds", seeds},
       {"training", {{"steps", c.train.steps}, {"batch_size", c.train.batch_size}, {"hidden", hidden},
                     {"activation", "tanh"}, {"lr", c.train.lr}, {"weight_decay", c.train.weight_decay},
-                    {"threads", c.train.threads}}},
+                    {"threads", c.train.threads},
+                    {"device", c.train.cuda ? cuda_device_description() : std::string("cpu")}}},
       {"dataset", data_json},
       {"energy_protocol", protocol},
       {"models", {{"hnn", model_json(hnn)}, {"baseline", model_json(base)}}},
@@ -225,6 +236,8 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
         {"hnn", {{"test_loss", p.test_hnn}, {"energy_mse", p.energy_hnn}}},
         {"baseline", {{"test_loss", p.test_baseline}, {"energy_mse", p.energy_baseline}}}}}};
   if (real) m["data"] = c.data_path;
+  write_hnn_trajectories_npz((dir / "trajectories.npz").string(), first.rollouts, sys, first.hnn, first.baseline,
+                             real ? c.real_data : first.data);
   write_text_file_atomic((dir / "metrics.json").string(), m.dump(2) + "\n");
   const std::string plot_note = run_plot_script("plot_hnn.py", dir.string());
   write_text_file_atomic((dir / "summary.md").string(), summary_md(c, config, hnn, base, p, protocol, plot_note));

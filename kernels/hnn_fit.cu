@@ -10,6 +10,7 @@
 
 #include "cuda_check.cuh"
 #include "device_util.cuh"
+#include "noether/cuda_backend.hpp"
 #include "noether/cuda_hnn.hpp"
 #include "noether/cuda_mlp.hpp"
 #include "noether/error.hpp"
@@ -76,19 +77,6 @@ __global__ void adam_l2_kernel(double* __restrict__ theta, const double* __restr
     const double mhat = m[k] / c1, vhat = v[k] / c2;
     theta[k] -= lr * mhat / (sqrt(vhat) + eps);
   }
-}
-
-void check_args(const char* fn, bool hamiltonian, const MlpShape& shape, std::size_t n_params, const void* params,
-                const void* X, const void* Y, int n) {
-  shape.validate(fn);
-  NOETHER_REQUIRE(params && X && Y, fn << ": params, X and Y must not be null");
-  NOETHER_REQUIRE(n_params == shape.parameter_count(),
-                  fn << ": expected " << shape.parameter_count() << " parameters, got " << n_params);
-  NOETHER_REQUIRE(n >= 1, fn << ": need at least one row, got " << n);
-  NOETHER_REQUIRE(shape.in() % 2 == 0, fn << ": the state dimension must be even (q, p), got " << shape.in());
-  const int want_out = hamiltonian ? 1 : shape.in();
-  NOETHER_REQUIRE(shape.out() == want_out, fn << ": the " << (hamiltonian ? "HNN" : "baseline") << " needs "
-                                              << want_out << " outputs, got " << shape.out());
 }
 
 /// Device state of one loss + gradient evaluation over batches of up to `cap` rows.
@@ -167,7 +155,8 @@ std::unique_ptr<cuda::DeviceBuffer<double>> upload(const double* h, std::size_t 
 
 double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* params, std::size_t n_params,
                      const double* X, const double* Y, int n, double* grad) {
-  check_args("cuda_hnn_loss", hamiltonian, shape, n_params, params, X, Y, n);
+  check_hnn_args("cuda_hnn_loss", hamiltonian, shape, n_params, params, X, Y, n);
+  NOETHER_REQUIRE(cuda_device_available(), "cuda_hnn_loss: no CUDA device is usable: " << cuda_device_description());
   HnnLossOnDevice dev(hamiltonian, shape, n);
   const cudaStream_t s = dev.stream();
   const std::size_t nd = std::size_t(n) * shape.in();
@@ -181,7 +170,7 @@ double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* para
 
 void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std::size_t n_params, const double* X,
                     const double* Y, int n, const CudaHnnTrainSpec& spec, const HnnBatchSampler& sample) {
-  check_args("cuda_hnn_train", hamiltonian, shape, n_params, params, X, Y, n);
+  check_hnn_args("cuda_hnn_train", hamiltonian, shape, n_params, params, X, Y, n);
   NOETHER_REQUIRE(spec.steps >= 0, "cuda_hnn_train: steps must be >= 0, got " << spec.steps);
   NOETHER_REQUIRE(spec.lr > 0 && spec.weight_decay >= 0,
                   "cuda_hnn_train: need lr > 0 and weight_decay >= 0, got " << spec.lr << ", " << spec.weight_decay);
@@ -189,6 +178,7 @@ void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std
                   "cuda_hnn_train: batch_size must be in [0, " << n << "], got " << spec.batch_size);
   const bool minibatch = spec.batch_size > 0 && spec.batch_size < n;
   NOETHER_REQUIRE(!minibatch || sample, "cuda_hnn_train: a batch_size below n needs a batch sampler");
+  NOETHER_REQUIRE(cuda_device_available(), "cuda_hnn_train: no CUDA device is usable: " << cuda_device_description());
   const int b = minibatch ? spec.batch_size : n;
   const int dim = shape.in();
   HnnLossOnDevice dev(hamiltonian, shape, b);
@@ -228,6 +218,8 @@ void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std
         dP->get(), grad.get(), m.get(), v.get(), n_params, spec.lr, spec.weight_decay, spec.beta1, spec.beta2, c1, c2,
         spec.eps);
     NOETHER_CUDA_CHECK_LAUNCH();
+    if (spec.on_progress && (t == spec.steps || (spec.progress_every > 0 && t % spec.progress_every == 0)))
+      spec.on_progress(int(t), dev.loss_value(b));  // loss_value synchronises
   }
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(params, dP->get(), n_params * sizeof(double), cudaMemcpyDeviceToHost, s));
   NOETHER_CUDA_CHECK(cudaStreamSynchronize(s));

@@ -66,6 +66,9 @@ def load(path):
         if d[k].shape != (S, T):
             raise InputError(f"{path}: array '{k}' must be {(S, T)}, got {d[k].shape}")
     if dim == 2 and "grid_q" in d:
+        for k in ("grid_p", "grid_true_H", "grid_hnn_H", "grid_true_field", "grid_hnn_field", "grid_baseline_field"):
+            if k not in d:
+                raise InputError(f"{path}: array '{k}' missing (grid_q is present)")
         G, H = d["grid_q"].shape[0], d["grid_p"].shape[0]
         for k in ("grid_true_H", "grid_hnn_H"):
             if d[k].shape != (G, H):
@@ -133,8 +136,9 @@ def energy(d, path, title, dpi):
     a.legend(fontsize=8)
     for name, key in (("baseline", "baseline_energy"), ("hnn", "hnn_energy")):
         err = ((d["true_energy"] - d[key]) ** 2).mean(axis=0)
-        b.semilogy(t, np.maximum(err, 1e-300), **{**STYLE[name], "label": f"{STYLE[name]['label']} "
-                                                  f"(MSE {err.mean():.2e})"})
+        # The error is exactly 0 at t = 0 (same initial state): leave out exact zeros on the log axis.
+        pos = err > 0
+        b.semilogy(t[pos], err[pos], **{**STYLE[name], "label": f"{STYLE[name]['label']} (MSE {err.mean():.2e})"})
     b.set_xlabel("t")
     b.set_ylabel("(H_true - H_model)^2, mean over states")
     b.set_title(f"energy error over time ({d['true'].shape[0]} states)")

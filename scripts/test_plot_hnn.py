@@ -91,6 +91,13 @@ def main():
         r = run(d)
         assert r.returncode == 1 and "'hnn'" in r.stderr, r.stderr
         assert not any(f.endswith(".png") for f in os.listdir(d)), "partial output on bad input"
+        nogrid = oscillator()
+        del nogrid["grid_hnn_field"]
+        d = os.path.join(root, "nogrid")
+        os.makedirs(d)
+        np.savez(os.path.join(d, "trajectories.npz"), **nogrid)
+        r = run(d)
+        assert r.returncode == 1 and "'grid_hnn_field' missing" in r.stderr, r.stderr
     print("plot_hnn.py: all checks passed")
     return 0
 

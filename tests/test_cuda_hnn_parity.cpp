@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "gpu_gate.hpp"
@@ -122,13 +123,48 @@ TEST(CudaHnnParity, BadArgumentsAreErrors) {
   // No device needed: the arguments are checked first (a build without CUDA throws for every call).
   HnnModel m = model(HnnModelKind::Hnn, 2, 1);
   const std::vector<double> X(4, 0.1), Y(4, 0.2);
-  EXPECT_THROW(cuda_hnn_loss(true, m.shape, m.params.data(), m.params.size() - 1, X.data(), Y.data(), 2, nullptr),
-               Error);
-  EXPECT_THROW(cuda_hnn_loss(false, m.shape, m.params.data(), m.params.size(), X.data(), Y.data(), 2, nullptr), Error);
+  const auto message = [](auto&& call) {
+    try {
+      call();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string e = message([&] {
+    cuda_hnn_loss(true, m.shape, m.params.data(), m.params.size() - 1, X.data(), Y.data(), 2, nullptr);
+  });
+  EXPECT_NE(e.find("cuda_hnn_loss: expected " + std::to_string(m.params.size()) + " parameters"), std::string::npos) << e;
+  e = message([&] { cuda_hnn_loss(false, m.shape, m.params.data(), m.params.size(), X.data(), Y.data(), 2, nullptr); });
+  EXPECT_NE(e.find("the baseline needs 2 outputs, got 1"), std::string::npos) << e;
   CudaHnnTrainSpec spec;
   spec.steps = 1;
   spec.batch_size = 1;  // below n without a sampler
   EXPECT_THROW(cuda_hnn_train(true, m.shape, m.params.data(), m.params.size(), X.data(), Y.data(),
                               2, spec),
                Error);
+}
+
+TEST(CudaHnnParity, TrainHnnModelOnTheGpuMatchesTheCpu) {
+  NOETHER_NEED_GPU();
+  HnnTaskOptions to;
+  to.trajectories = 8;
+  to.seed = 4;
+  const HnnDataset d = make_hnn_task_data(HnnTask::Pendulum, to);
+  for (int batch : {0, 40})  // full batch, and minibatches drawn by hnn_minibatch_rows on both devices
+    for (HnnModelKind kind : {HnnModelKind::Hnn, HnnModelKind::Baseline}) {
+      HnnTrainOptions o;
+      o.hidden = {32, 32};
+      o.steps = 20;
+      o.seed = 6;
+      o.batch_size = batch;
+      int reports = 0;
+      const HnnTrainResult cpu = train_hnn_model(kind, d, o);
+      o.cuda = true;
+      o.on_step = [&](int, double loss) { reports += std::isfinite(loss) ? 1 : 0; };
+      const HnnTrainResult gpu = train_hnn_model(kind, d, o);
+      EXPECT_LT(scaled_error(gpu.model.params, cpu.model.params), 1e-8) << "batch " << batch;
+      EXPECT_NEAR(gpu.test_loss, cpu.test_loss, 1e-8 * cpu.test_loss) << "batch " << batch;
+      EXPECT_EQ(reports, 1);  // 20 steps < 100: only the final report
+    }
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "noether/cuda_backend.hpp"
 
 using namespace noether_test;
 
@@ -45,6 +46,8 @@ TEST_F(CliTest, RunHnnMassSpringWritesMetricsAndSummary) {
   EXPECT_NE(md.find(" ± "), std::string::npos) << md;
   EXPECT_NE(md.find("Energy MSE ratio HNN / baseline"), std::string::npos) << md;
   EXPECT_NE(r.out.find("seed 1 (2/2) hnn"), std::string::npos) << r.out;
+  const std::string dev = m.at("training").at("device").get<std::string>();  // auto: the GPU only when usable
+  EXPECT_EQ(dev == "cpu", !noether::cuda_device_available()) << dev;
 }
 
 TEST_F(CliTest, RunHnnRejectsBadConfigsNamingTheKey) {
@@ -70,6 +73,17 @@ TEST_F(CliTest, RunHnnRejectsBadConfigsNamingTheKey) {
   r = noether("run bad5.json -o out");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("bad5.json: seeds: seed 1 appears twice"), std::string::npos) << r.err;
+  write("bad6.json", R"({"task": "hnn_mass_spring", "device": "gpu"})");
+  r = noether("run bad6.json -o out");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("bad6.json: device"), std::string::npos) << r.err;
+  if (!noether::cuda_device_available()) {  // cuda without a device: refused before any work
+    write("bad7.json", R"({"task": "hnn_mass_spring", "device": "cuda"})");
+    r = noether("run bad7.json -o out");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("bad7.json: device: \"cuda\" but no CUDA device is usable"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+  }
 }
 
 TEST_F(CliTest, RunHnnRealPendulumReadsTheDataKey) {

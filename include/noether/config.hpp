@@ -36,6 +36,10 @@ SimulationConfig load_simulation_config(const std::string& path);
 /// Parse "auto" / "cpu" / "cuda"; `where` names the flag or key for the error.
 DeviceChoice parse_device(const std::string& s, const std::string& where);
 
+/// Whether work that can run on either device (training, benchmarks) goes to the GPU: cuda → true (an error
+/// naming `where` when no CUDA device is usable), auto → true when one is usable, cpu → false.
+bool train_on_cuda(DeviceChoice choice, const std::string& where);
+
 /// The Levenshtein-nearest candidate to `word`, for "did you mean ...?" hints ("" if none is close).
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
 

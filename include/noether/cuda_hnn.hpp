@@ -8,15 +8,33 @@
 //   HNN       ∂L/∂G_p = ∂L/∂F_q, ∂L/∂G_q = −∂L/∂F_p → double backprop (CudaMlp::input_gradient_backward)
 //   the output bias is frozen: its gradient is zeroed (as hnn_model_loss)
 //   Adam, coupled L2 (PyTorch Adam(weight_decay)): g ← g + λθ; m, v moments; θ ← θ − η m̂/(√v̂ + ε)
-// In a build without CUDA every function throws noether::Error (host/cuda_hnn_unavailable.cpp).
+// In a build without CUDA every function checks its arguments, then throws noether::Error
+// (host/cuda_hnn_unavailable.cpp); with CUDA but no usable device they throw too.
 // Nothing CUDA-specific leaks into this header.
 #pragma once
 #include <cstddef>
 #include <functional>
 
+#include "noether/error.hpp"
 #include "noether/mlp_layout.hpp"
 
 namespace noether {
+
+/// The argument checks of both functions below (also made by the stand-in of a build without CUDA, before
+/// it throws): a valid shape with an even input width, n_params matching it, 1 output (HNN) or in() outputs
+/// (baseline), non-null data and n >= 1. Throws noether::Error naming `fn`.
+inline void check_hnn_args(const char* fn, bool hamiltonian, const MlpShape& shape, std::size_t n_params,
+                           const void* params, const void* X, const void* Y, int n) {
+  shape.validate(fn);
+  NOETHER_REQUIRE(params && X && Y, fn << ": params, X and Y must not be null");
+  NOETHER_REQUIRE(n_params == shape.parameter_count(),
+                  fn << ": expected " << shape.parameter_count() << " parameters, got " << n_params);
+  NOETHER_REQUIRE(n >= 1, fn << ": need at least one row, got " << n);
+  NOETHER_REQUIRE(shape.in() % 2 == 0, fn << ": the state dimension must be even (q, p), got " << shape.in());
+  const int want_out = hamiltonian ? 1 : shape.in();
+  NOETHER_REQUIRE(shape.out() == want_out, fn << ": the " << (hamiltonian ? "HNN" : "baseline") << " needs "
+                                              << want_out << " outputs, got " << shape.out());
+}
 
 /// Loss L of the HNN (hamiltonian = true) or baseline MLP at X, Y (n, dim), dim = shape.in(); grad
 /// (n_params), when not nullptr, is OVERWRITTEN with ∂L/∂θ (output bias entries 0). Host pointers.
@@ -29,6 +47,10 @@ struct CudaHnnTrainSpec {
   double lr = 1e-3, weight_decay = 0.0;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   int batch_size = 0;  ///< rows per step; 0 = full batch (all n rows, in order)
+  /// Called every `progress_every` steps and after the last one with the steps done and that step's
+  /// (batch) loss; may be empty. Each call synchronises the device once.
+  std::function<void(int done, double batch_loss)> on_progress;
+  int progress_every = 100;
 };
 
 /// Fills rows[0 … batch_size) with the training rows of step s (0-based), each in [0, n). The caller's

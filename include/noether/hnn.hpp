@@ -70,7 +70,10 @@ struct HnnTrainOptions {
   std::uint64_t seed = 0;       ///< initialisation
   int threads = 0;              ///< Eigen GEMM threads during training (0 = Eigen's default); results do not
                                 ///< depend on it. 1 is fastest for small nets or a loaded machine.
+  bool cuda = false;             ///< train on the GPU (cuda_hnn.hpp: the same loss, batches and Adam on the device,
+                                ///< equal to the CPU path to round-off); initialisation and final losses stay on the CPU
   /// Called after every Adam step with the number of steps done and that step's (batch) loss; may be empty.
+  /// On the GPU: every 100 steps and after the last.
   std::function<void(int done, double batch_loss)> on_step;
 };
 
@@ -104,8 +107,9 @@ double hnn_trajectory_energy_mse(const HnnModel& model, const double* x_true, co
 /// Energy MSE of a synthetic task's data set: for every TEST trajectory b, integrate the learned field
 /// from its clean initial state with adaptive RK45 (rtol, atol) to the saved times; with the true H,
 ///   E = 1/(B_test · T) Σ_b Σ_i (H(x_true(b, t_i)) − H(x_pred(b, t_i)))².
-/// Throws noether::Error when data has no trajectories.
+/// With max_test_trajectories > 0 only the first that many test trajectories are used (B_test is then their
+/// count). Throws noether::Error when data has no trajectories.
 double hnn_energy_mse(const HnnModel& model, const HnnDataset& data, const std::function<double(const double*)>& H,
-                      double rtol = 1e-10, double atol = 1e-12);
+                      double rtol = 1e-10, double atol = 1e-12, int max_test_trajectories = 0);
 
 }  // namespace noether

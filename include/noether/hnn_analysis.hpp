@@ -13,6 +13,7 @@
 
 #include "noether/dataset.hpp"
 #include "noether/hnn.hpp"
+#include "noether/ode.hpp"  // rk45_path
 
 namespace noether {
 
@@ -32,11 +33,6 @@ struct HnnRollouts {
   std::vector<double> true_energy, hnn_energy, baseline_energy;    ///< (S, T): the TRUE H along each path
   std::vector<double> hnn_learned_H;                               ///< (S, T): H_θ along the true path
 };
-
-/// Integrate a field from x0 (dim) with adaptive RK45 (rtol, atol; the step hint carried across the saved
-/// times) to times[0 … T−1] (strictly increasing; x(times[0]) = x0) into out (T, dim).
-void rk45_path(const std::function<void(const double*, double*)>& field, int dim, const double* x0,
-               const std::vector<double>& times, double rtol, double atol, double* out);
 
 /// The analysis rollouts (file header) from x0 (S, dim): the true paths are `truth` (S, T, dim) when given
 /// (recorded data), else the system's field integrated from x0; the models are integrated from x0 with the

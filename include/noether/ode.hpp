@@ -119,4 +119,28 @@ Rk45Stats rk45_integrate(const OdeRhs<T>& f, T t0, T t1, std::vector<T>& y, cons
   return st;
 }
 
+/// Integrate an autonomous field x' = field(x) from x0 (dim) with adaptive RK45 (rtol, atol; the step hint
+/// carried across the saved times) to times[0 … T−1] (strictly increasing; x(times[0]) = x0) into out (T, dim).
+/// Throws noether::Error on no times or times that do not increase.
+inline void rk45_path(const std::function<void(const double*, double*)>& field, int dim, const double* x0,
+                      const std::vector<double>& times, double rtol, double atol, double* out) {
+  NOETHER_REQUIRE(!times.empty(), "rk45_path: no times");
+  const OdeRhs<double> rhs = [&field](double, const std::vector<double>& y, std::vector<double>& dy) {
+    field(y.data(), dy.data());
+  };
+  Rk45Options ro;
+  ro.rtol = rtol;
+  ro.atol = atol;
+  std::vector<double> y(x0, x0 + dim);
+  double h = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (i > 0) {
+      NOETHER_REQUIRE(times[i] > times[i - 1],
+                      "rk45_path: times must increase, got " << times[i - 1] << " then " << times[i]);
+      rk45_integrate(rhs, times[i - 1], times[i], y, ro, h);
+    }
+    for (int c = 0; c < dim; ++c) out[i * std::size_t(dim) + c] = y[c];
+  }
+}
+
 }  // namespace noether
