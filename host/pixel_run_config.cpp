@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "json_config.hpp"
-#include "noether/cuda_backend.hpp"
+#include "noether/config.hpp"
 #include "noether/error.hpp"
 
 namespace noether {
@@ -66,13 +66,11 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   c.train.ae_hidden = int(get_int(root, ctx, "ae_hidden", 200, 1));
   c.train.latent_hidden = get_widths(root, ctx, "hidden", {200, 200});
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
-  // "device": where each step's loss and gradient run (Adam stays on the host): cpu (default), cuda (a GPU is
-  // required: checked here, before any work), auto (the GPU when one is usable).
-  const std::string device = get_choice(root, ctx, "device", "cpu", {"auto", "cpu", "cuda"});
-  NOETHER_REQUIRE(device != "cuda" || cuda_device_available(),
-                  ctx.sub("device").where() << ": \"cuda\" needs a usable CUDA device: " << cuda_device_description()
-                                            << " (use \"auto\" or \"cpu\")");
-  c.train.cuda = device == "cuda" || (device == "auto" && cuda_device_available());
+  // "device": where training runs (cuda_pixel.hpp's device loop or the CPU): cpu (default while the GPU path is
+  // unverified on a GPU), cuda (a usable GPU is required: checked here, before any work), auto.
+  c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "cpu", {"auto", "cpu", "cuda"}),
+                                            ctx.sub("device").where()),
+                               ctx.sub("device").where());
   c.data.trials = int(get_int(root, ctx, "trials", 200, 2));
   c.data.frames = int(get_int(root, ctx, "frames", 103, 3));
   c.data.seed = std::uint64_t(get_int(root, ctx, "data_seed", 0, 0));

@@ -114,7 +114,7 @@ TEST_F(CliTest, RunPixelDeviceKeyIsChecked) {
     write("dev2.json", R"({"task": "hnn_pixel_pendulum", "device": "cuda"})");
     r = noether("run dev2.json -o out");
     EXPECT_NE(r.code, 0);
-    EXPECT_NE(r.err.find("dev2.json: device: \"cuda\" needs a usable CUDA device"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("dev2.json: device: \"cuda\" but no CUDA device is usable"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
