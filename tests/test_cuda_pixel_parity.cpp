@@ -200,7 +200,9 @@ TEST(CudaPixelParity, TrainingStepsMatchCpuTrainer) {
       EXPECT_TRUE(near_rel(gpu.batch_loss[s], cpu.batch_loss[s], 1e-4))
           << "step " << s + 1 << ": gpu " << gpu.batch_loss[s] << " cpu " << cpu.batch_loss[s];
     // Adam's first steps are ≈ lr·sign(g): an entry whose gradient is round-off sized may step the other
-    // way, so the bound per entry is 2·lr·steps; the mean difference must be far below it.
+    // way, so the bound per entry is 2·lr·steps; the mean difference must be far below it (on the CPU, a
+    // relative 3e-6 perturbation of every gradient entry moved this run's parameters by 8e-10 on average
+    // and 1.6e-8 at most after 8 steps; a wrong gradient segment moves them by ~lr).
     double worst = 0, mean = 0;
     for (std::size_t k = 0; k < cpu.model.params.size(); ++k) {
       const double e = std::abs(gpu.model.params[k] - cpu.model.params[k]);
@@ -208,7 +210,7 @@ TEST(CudaPixelParity, TrainingStepsMatchCpuTrainer) {
       mean += e / double(cpu.model.params.size());
     }
     EXPECT_LE(worst, 2 * t.lr * t.steps + 1e-9);
-    EXPECT_LT(mean, 0.05 * t.lr);
+    EXPECT_LT(mean, 1e-3 * t.lr);
     std::printf("[cuda pixel] %s, %d training steps: parameter max diff %.2e, mean %.2e\n",
                 kind == HnnModelKind::Hnn ? "hnn" : "baseline", t.steps, worst, mean);
   }
