@@ -40,11 +40,13 @@ TEST_F(CliTest, RunPixelPendulumWritesMetricsSummaryAndNpz) {
   EXPECT_EQ(m.at("published").at("baseline").at("test_loss").get<double>(), 1.73e-4);
   EXPECT_EQ(m.at("data").at("test_trials").get<int>(), 2);
   EXPECT_EQ(m.at("data").at("train_samples").get<int>(), 80);
+  EXPECT_EQ(m.at("training").at("device"), "cpu");  // the default "device": "cpu"
   const std::string md = slurp("out/summary.md");
   EXPECT_NE(md.find("| model | train loss | test loss | test loss (published) |"), std::string::npos) << md;
   EXPECT_NE(md.find("| HNN | "), std::string::npos) << md;
   EXPECT_NE(md.find("| baseline | "), std::string::npos) << md;
   EXPECT_NE(md.find("Energy MSE ratio HNN / baseline"), std::string::npos) << md;
+  EXPECT_NE(md.find("trained on the CPU"), std::string::npos) << md;
   EXPECT_NE(r.out.find("seed 1 (2/2) hnn"), std::string::npos) << r.out;
   const noether::NpzArchive data = noether::read_npz((dir_ / "out/pixel_pendulum.npz").string());
   EXPECT_EQ(data.at("pixels").shape, (std::vector<std::size_t>{10, 12, 28, 28}));
