@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "json_config.hpp"
+#include "noether/config.hpp"
 #include "noether/error.hpp"
 
 namespace noether {
@@ -37,7 +38,7 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "task", "seeds", "steps", "batch", "lr", "weight_decay", "trials", "frames",
-                         "data_seed", "ae_hidden", "hidden", "rollout_frames", "threads", "save_data"});
+                         "data_seed", "ae_hidden", "hidden", "rollout_frames", "threads", "save_data", "device"});
   get_choice(root, ctx, "task", "", {"hnn_pixel_pendulum"});
   PixelRunConfig c;
   c.source = path;
@@ -65,6 +66,11 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   c.train.ae_hidden = int(get_int(root, ctx, "ae_hidden", 200, 1));
   c.train.latent_hidden = get_widths(root, ctx, "hidden", {200, 200});
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
+  // "device": where training runs (cuda_pixel.hpp's device loop or the CPU): cpu (default while the GPU path is
+  // unverified on a GPU), cuda (a usable GPU is required: checked here, before any work), auto.
+  c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "cpu", {"auto", "cpu", "cuda"}),
+                                            ctx.sub("device").where()),
+                               ctx.sub("device").where());
   c.data.trials = int(get_int(root, ctx, "trials", 200, 2));
   c.data.frames = int(get_int(root, ctx, "frames", 103, 3));
   c.data.seed = std::uint64_t(get_int(root, ctx, "data_seed", 0, 0));

@@ -1,10 +1,13 @@
 // pixel_train.cpp — the pixel pendulum trainer (pixel_train.hpp): minibatches of distinct samples by a
-// partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2.
+// partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2 — on the CPU, or
+// (PixelTrainOptions::cuda) as cuda_pixel.hpp's device-resident loop with the same draws.
 #include <Eigen/Core>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 #include "noether/adam.hpp"
+#include "noether/cuda_pixel.hpp"
 #include "noether/dataset.hpp"
 #include "noether/error.hpp"
 #include "noether/pixel_train.hpp"
@@ -76,27 +79,56 @@ PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& d
   ao.decay_mode = WeightDecay::L2;  // PyTorch Adam(weight_decay): coupled, as the reference
   ao.schedule.lr = o.lr;
   const std::size_t np = res.model.params.size();
-  Adam adam(np, ao);
-  std::vector<float> pf(np), gf(np);
-  std::vector<double> grad(np);
   const int D = data.input_dim(), n = o.batch;
-  std::vector<float> XX(std::size_t(2) * n * D);
   std::vector<int> pool(std::size_t(data.n_train()));
   std::iota(pool.begin(), pool.end(), data.first_train());
   SplitMix64 rng{o.seed ^ 0xba7c4e5ull};
-  PixelWorkspace<float> ws;
-  res.batch_loss.reserve(std::size_t(o.steps));
-  for (int step = 1; step <= o.steps; ++step) {
-    for (int i = 0; i < n; ++i)  // partial Fisher–Yates: pool[0…n) = n distinct uniform samples
+  /// The samples of the next step: a partial Fisher–Yates draw, pool[0…n) = n distinct uniform samples.
+  const auto draw = [&] {
+    for (int i = 0; i < n; ++i)
       std::swap(pool[std::size_t(i)], pool[std::size_t(i) + rng.below(pool.size() - std::size_t(i))]);
-    data.gather(pool.data(), n, XX.data(), XX.data() + std::size_t(n) * D);
-    for (std::size_t i = 0; i < np; ++i) pf[i] = float(res.model.params[i]);
-    const PixelLossTerms t = pixel_model_loss<float>(res.model, pf.data(), XX.data(), n, gf.data(), ws);
-    NOETHER_REQUIRE(std::isfinite(t.total), "pixel training: non-finite loss at step " << step);
-    for (std::size_t i = 0; i < np; ++i) grad[i] = gf[i];
-    adam.step(res.model.params.data(), grad.data());
-    res.batch_loss.push_back(t.total);
-    if (o.on_step) o.on_step(step, t);
+  };
+  res.batch_loss.reserve(std::size_t(o.steps));
+  if (o.cuda) {
+    // The device-resident loop (cuda_pixel.hpp): every training pair uploaded once, the same draws as below
+    // (indices relative to the first training sample), Adam (coupled L2, float64) on the device.
+    const int N = data.n_train();
+    std::vector<int> all(static_cast<std::size_t>(N));
+    std::iota(all.begin(), all.end(), data.first_train());
+    std::vector<float> X(std::size_t(N) * D), Xnext(std::size_t(N) * D);
+    data.gather(all.data(), N, X.data(), Xnext.data());
+    CudaPixelTrainSpec spec;
+    spec.steps = o.steps;
+    spec.lr = ao.schedule.lr;
+    spec.weight_decay = ao.weight_decay;
+    spec.beta1 = ao.beta1, spec.beta2 = ao.beta2, spec.eps = ao.eps;
+    cuda_pixel_train(
+        res.model, res.model.params.data(), X.data(), Xnext.data(), N, n, spec,
+        [&](int, int* rows) {
+          draw();
+          for (int i = 0; i < n; ++i) rows[i] = pool[std::size_t(i)] - data.first_train();
+        },
+        [&](int step, const PixelLossTerms& t) {
+          res.batch_loss.push_back(t.total);
+          if (o.on_step) o.on_step(step, t);
+        });
+  } else {
+    Adam adam(np, ao);
+    std::vector<float> pf(np), gf(np);
+    std::vector<double> grad(np);
+    std::vector<float> XX(std::size_t(2) * n * D);
+    PixelWorkspace<float> ws;
+    for (int step = 1; step <= o.steps; ++step) {
+      draw();
+      data.gather(pool.data(), n, XX.data(), XX.data() + std::size_t(n) * D);
+      for (std::size_t i = 0; i < np; ++i) pf[i] = float(res.model.params[i]);
+      const PixelLossTerms t = pixel_model_loss<float>(res.model, pf.data(), XX.data(), n, gf.data(), ws);
+      NOETHER_REQUIRE(std::isfinite(t.total), "pixel training: non-finite loss at step " << step);
+      for (std::size_t i = 0; i < np; ++i) grad[i] = gf[i];
+      adam.step(res.model.params.data(), grad.data());
+      res.batch_loss.push_back(t.total);
+      if (o.on_step) o.on_step(step, t);
+    }
   }
   const std::vector<float> final_params = pixel_params_f32(res.model);
   res.train = pixel_dataset_loss(res.model, final_params, data, data.first_train(), data.n_train());

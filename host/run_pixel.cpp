@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "json_config.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/json_file.hpp"
 #include "noether/npz.hpp"
 #include "noether/pixel_eval.hpp"
@@ -200,7 +201,8 @@ std::string summary_md(const PixelRunConfig& c, const std::string& config, const
   for (std::size_t i = 0; i < c.seeds.size(); ++i) md << (i ? ", " : "") << c.seeds[i];
   md << "], " << c.data.trials << " trials × " << c.data.frames << " frames (data seed " << c.data.seed << "), "
      << c.train.steps << " Adam steps of batch " << c.train.batch << ", lr " << c.train.lr << ", weight decay "
-     << c.train.weight_decay << ", energy MSE over " << c.rollout_frames << "-frame latent rollouts from the test trials.\n\n"
+     << c.train.weight_decay << ", trained on " << (c.train.cuda ? cuda_device_description() : std::string("the CPU"))
+     << ", energy MSE over " << c.rollout_frames << "-frame latent rollouts from the test trials.\n\n"
      << "Loss L = ae + cc + 0.1·latent (reference `pixelhnn_loss`), final, over the full sets. Ours: mean ± std error "
         "over the seeds. Published: the reference code's README (mean over 5 runs).\n\n"
      << "| model | train loss | test loss | test loss (published) | energy MSE | energy MSE (published) | seconds |\n"
@@ -274,7 +276,8 @@ int run_pixel_experiment(const std::string& config, const std::string& out_dir, 
       {"training",
        {{"steps", c.train.steps}, {"batch", c.train.batch}, {"lr", c.train.lr}, {"weight_decay", c.train.weight_decay},
         {"ae_hidden", c.train.ae_hidden}, {"hidden", c.train.latent_hidden}, {"activation", "tanh (latent), relu (autoencoder)"},
-        {"latent_weight", kPixelLatentWeight}, {"precision", "float32 (float64 Adam)"}, {"threads", c.train.threads}}},
+        {"latent_weight", kPixelLatentWeight}, {"precision", "float32 (float64 Adam)"}, {"threads", c.train.threads},
+        {"device", c.train.cuda ? cuda_device_description() : std::string("cpu")}}},
       {"data",
        {{"trials", c.data.trials}, {"frames", c.data.frames}, {"data_seed", c.data.seed}, {"side", data.side},
         {"test_trials", data.test_trials}, {"train_samples", data.n_train()}, {"test_samples", data.n_test()},

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "noether/cuda_backend.hpp"
 #include "noether/npz.hpp"
 #include "noether/pixel_train.hpp"
 
@@ -39,11 +40,13 @@ TEST_F(CliTest, RunPixelPendulumWritesMetricsSummaryAndNpz) {
   EXPECT_EQ(m.at("published").at("baseline").at("test_loss").get<double>(), 1.73e-4);
   EXPECT_EQ(m.at("data").at("test_trials").get<int>(), 2);
   EXPECT_EQ(m.at("data").at("train_samples").get<int>(), 80);
+  EXPECT_EQ(m.at("training").at("device"), "cpu");  // the default "device": "cpu"
   const std::string md = slurp("out/summary.md");
   EXPECT_NE(md.find("| model | train loss | test loss | test loss (published) |"), std::string::npos) << md;
   EXPECT_NE(md.find("| HNN | "), std::string::npos) << md;
   EXPECT_NE(md.find("| baseline | "), std::string::npos) << md;
   EXPECT_NE(md.find("Energy MSE ratio HNN / baseline"), std::string::npos) << md;
+  EXPECT_NE(md.find("trained on the CPU"), std::string::npos) << md;
   EXPECT_NE(r.out.find("seed 1 (2/2) hnn"), std::string::npos) << r.out;
   const noether::NpzArchive data = noether::read_npz((dir_ / "out/pixel_pendulum.npz").string());
   EXPECT_EQ(data.at("pixels").shape, (std::vector<std::size_t>{10, 12, 28, 28}));
@@ -101,4 +104,19 @@ TEST(PixelTrain, LossFallsAndTrainingIsDeterministic) {
   }
   t.batch = 1000;
   EXPECT_THROW(noether::train_pixel_model(noether::HnnModelKind::Hnn, d, t), noether::Error);
+}
+
+TEST_F(CliTest, RunPixelDeviceKeyIsChecked) {
+  // "device": auto | cpu | cuda; cuda without a usable GPU is an error naming the key, before any output.
+  write("dev.json", R"({"task": "hnn_pixel_pendulum", "device": "gpu"})");
+  CmdResult r = noether("run dev.json -o out");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("dev.json: device:"), std::string::npos) << r.err;
+  if (!noether::cuda_device_available()) {
+    write("dev2.json", R"({"task": "hnn_pixel_pendulum", "device": "cuda"})");
+    r = noether("run dev2.json -o out");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("dev2.json: device: \"cuda\" but no CUDA device is usable"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
 }

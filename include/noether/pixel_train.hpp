@@ -28,6 +28,10 @@ struct PixelTrainOptions {
   std::vector<int> latent_hidden = {200, 200};
   std::uint64_t seed = 0;                    ///< initialisation and batch draws
   int threads = 1;                           ///< Eigen GEMM threads (0 = Eigen's default)
+  /// Train on the GPU (cuda_pixel.hpp's cuda_pixel_train: the training pairs uploaded once, the same batch
+  /// draws, float32 loss and gradient on cuBLAS, float64 Adam on the device). The final full-set losses stay
+  /// on the CPU. Needs a CUDA device.
+  bool cuda = false;
   /// Called after every step with the step number (1-based) and that batch's loss terms (e.g. progress).
   std::function<void(int, const PixelLossTerms&)> on_step;
 };
