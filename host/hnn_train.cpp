@@ -41,11 +41,8 @@ void minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows, 
   rng.next();
   perm.resize(n);
   for (int i = 0; i < n; ++i) perm[i] = i;
-  for (int i = 0; i < batch; ++i) {  // partial Fisher–Yates: perm[0 … batch) is a uniform random subset
-    const int j = i + int(rng.below(std::uint64_t(n - i)));
-    std::swap(perm[i], perm[j]);
-    rows[i] = perm[i];
-  }
+  partial_shuffle(perm, std::size_t(batch), rng);  // perm[0 … batch) is a uniform random subset
+  std::copy(perm.begin(), perm.begin() + batch, rows);
 }
 
 }  // namespace

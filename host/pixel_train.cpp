@@ -84,10 +84,7 @@ PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& d
   std::iota(pool.begin(), pool.end(), data.first_train());
   SplitMix64 rng{o.seed ^ 0xba7c4e5ull};
   /// The samples of the next step: a partial Fisher–Yates draw, pool[0…n) = n distinct uniform samples.
-  const auto draw = [&] {
-    for (int i = 0; i < n; ++i)
-      std::swap(pool[std::size_t(i)], pool[std::size_t(i) + rng.below(pool.size() - std::size_t(i))]);
-  };
+  const auto draw = [&] { partial_shuffle(pool, std::size_t(n), rng); };
   res.batch_loss.reserve(std::size_t(o.steps));
   if (o.cuda) {
     // The device-resident loop (cuda_pixel.hpp): every training pair uploaded once, the same draws as below

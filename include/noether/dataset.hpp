@@ -75,4 +75,11 @@ void shuffle(V& v, SplitMix64& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
 }
 
+/// Partial Fisher–Yates: for i = 0 … k−1 swap v[i] with v[i + below(size − i)], so v[0 … k) are k distinct
+/// elements of v drawn uniformly (torch.randperm(n)[:k] when v = 0 … n−1). Needs k <= v.size().
+template <typename V>
+void partial_shuffle(V& v, std::size_t k, SplitMix64& rng) {
+  for (std::size_t i = 0; i < k; ++i) std::swap(v[i], v[i + rng.below(v.size() - i)]);
+}
+
 }  // namespace noether
