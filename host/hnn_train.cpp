@@ -1,11 +1,11 @@
 // hnn_train.cpp — Adam training of HNN and baseline models (hnn.hpp), full batch or seeded minibatches, and
 // the energy MSE of a learned field integrated with adaptive RK45 from held-out initial states.
-#include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <utility>
 
+#include "eigen_threads.hpp"
 #include "noether/adam.hpp"
 #include "noether/cuda_hnn.hpp"
 #include "noether/error.hpp"
@@ -14,23 +14,6 @@
 
 namespace noether {
 namespace {
-
-/// Sets Eigen's GEMM thread count for a scope and restores it (0 = leave Eigen's default).
-class EigenThreads {
- public:
-  explicit EigenThreads(int n) : prev_(Eigen::nbThreads()), set_(n > 0) {
-    if (set_) Eigen::setNbThreads(n);
-  }
-  ~EigenThreads() {
-    if (set_) Eigen::setNbThreads(prev_);
-  }
-  EigenThreads(const EigenThreads&) = delete;
-  EigenThreads& operator=(const EigenThreads&) = delete;
-
- private:
-  int prev_;
-  bool set_;
-};
 
 /// hnn_minibatch_rows with caller scratch perm (n) reused across steps (re-filled with 0 … n−1 per call).
 void minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows, std::vector<int>& perm) {

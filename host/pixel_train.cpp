@@ -1,11 +1,11 @@
 // pixel_train.cpp — the pixel pendulum trainer (pixel_train.hpp): minibatches of distinct samples by a
 // partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2 — on the CPU, or
 // (PixelTrainOptions::cuda) as cuda_pixel.hpp's device-resident loop with the same draws.
-#include <Eigen/Core>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 
+#include "eigen_threads.hpp"
 #include "noether/adam.hpp"
 #include "noether/cuda_pixel.hpp"
 #include "noether/dataset.hpp"
@@ -13,27 +13,6 @@
 #include "noether/pixel_train.hpp"
 
 namespace noether {
-
-namespace {
-
-/// Eigen's GEMM thread count for a scope, restored afterwards (0 = leave Eigen's default).
-class ScopedEigenThreads {
- public:
-  explicit ScopedEigenThreads(int n) : prev_(Eigen::nbThreads()), set_(n > 0) {
-    if (set_) Eigen::setNbThreads(n);
-  }
-  ~ScopedEigenThreads() {
-    if (set_) Eigen::setNbThreads(prev_);
-  }
-  ScopedEigenThreads(const ScopedEigenThreads&) = delete;
-  ScopedEigenThreads& operator=(const ScopedEigenThreads&) = delete;
-
- private:
-  int prev_;
-  bool set_;
-};
-
-}  // namespace
 
 std::vector<float> pixel_params_f32(const PixelModel& m) { return std::vector<float>(m.params.begin(), m.params.end()); }
 
@@ -70,7 +49,7 @@ PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& d
                   "pixel training: batch must be in [1, " << data.n_train() << "] (the training samples), got " << o.batch);
   NOETHER_REQUIRE(o.lr > 0 && o.weight_decay >= 0, "pixel training: need lr > 0 and weight_decay >= 0");
   NOETHER_REQUIRE(o.threads >= 0, "pixel training: threads must be >= 0, got " << o.threads);
-  const ScopedEigenThreads threads(o.threads);
+  const EigenThreads threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
   PixelTrainResult res;
   res.model = init_pixel_model(kind, data.input_dim(), o.ae_hidden, o.latent_dim, o.latent_hidden, o.seed);
