@@ -33,36 +33,13 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
            : c.task_name == "hnn_three_body" ? HnnRunTask::ThreeBody
                                              : HnnRunTask::RealPendulum;
   const bool orbits = c.task == HnnRunTask::TwoBody || c.task == HnnRunTask::ThreeBody;
-  if (root.contains("seeds")) {
-    const json& s = root.at("seeds");
-    NOETHER_REQUIRE(s.is_array() && !s.empty(),
-                    ctx.sub("seeds").where() << ": expected a non-empty list of integers >= 0, got " << s.dump());
-    c.seeds.clear();
-    for (const auto& v : s) {
-      NOETHER_REQUIRE(v.is_number_integer() && v.get<long long>() >= 0,
-                      ctx.sub("seeds").where() << ": seeds must be integers >= 0, got " << v.dump());
-      const auto seed = std::uint64_t(v.get<long long>());
-      NOETHER_REQUIRE(std::find(c.seeds.begin(), c.seeds.end(), seed) == c.seeds.end(),
-                      ctx.sub("seeds").where() << ": seed " << seed << " appears twice");
-      c.seeds.push_back(seed);
-    }
-  }
+  c.seeds = get_seeds(root, ctx, "seeds", c.seeds);
   // Reference protocol: 2000 full-batch steps (spring, pendulums); 10000 steps of batches of 200 (two-body)
   // or 600 (three-body).
   c.train.steps = int(get_int(root, ctx, "steps", orbits ? 10000 : 2000, 1));
   c.train.batch_size = int(get_int(root, ctx, "batch_size",
                                    c.task == HnnRunTask::TwoBody ? 200 : c.task == HnnRunTask::ThreeBody ? 600 : 0, 0));
-  if (root.contains("hidden")) {
-    const json& h = root.at("hidden");
-    NOETHER_REQUIRE(h.is_array() && !h.empty(),
-                    ctx.sub("hidden").where() << ": expected a non-empty list of widths, got " << h.dump());
-    c.train.hidden.clear();
-    for (const auto& w : h) {
-      NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 4096,
-                      ctx.sub("hidden").where() << ": widths must be integers in [1, 4096], got " << w.dump());
-      c.train.hidden.push_back(w.get<int>());
-    }
-  }
+  c.train.hidden = get_widths(root, ctx, "hidden", c.train.hidden);
   c.train.activation = Activation::Tanh;
   c.train.lr = get_number(root, ctx, "lr", 1e-3, true);
   // Reference weight decay: 1e-4 (spring, pendulum, three-body), 1e-5 (real pendulum), 0 (two-body).

@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -79,6 +80,39 @@ inline std::string get_choice(const json& obj, const Ctx& ctx, const std::string
                                       << "; expected one of " << join(choices));
   }
   return s;
+}
+
+/// A non-empty list of layer widths, each an integer in [1, 4096]; `def` when the key is absent.
+inline std::vector<int> get_widths(const json& obj, const Ctx& ctx, const std::string& key, std::vector<int> def) {
+  if (!obj.contains(key)) return def;
+  const json& h = obj.at(key);
+  NOETHER_REQUIRE(h.is_array() && !h.empty(), ctx.sub(key).where() << ": expected a non-empty list of widths, got " << h.dump());
+  std::vector<int> out;
+  for (const auto& w : h) {
+    NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 4096,
+                    ctx.sub(key).where() << ": widths must be integers in [1, 4096], got " << w.dump());
+    out.push_back(w.get<int>());
+  }
+  return out;
+}
+
+/// A non-empty list of distinct integer seeds >= 0; `def` when the key is absent.
+inline std::vector<std::uint64_t> get_seeds(const json& obj, const Ctx& ctx, const std::string& key,
+                                            std::vector<std::uint64_t> def) {
+  if (!obj.contains(key)) return def;
+  const json& s = obj.at(key);
+  NOETHER_REQUIRE(s.is_array() && !s.empty(),
+                  ctx.sub(key).where() << ": expected a non-empty list of integers >= 0, got " << s.dump());
+  std::vector<std::uint64_t> out;
+  for (const auto& v : s) {
+    NOETHER_REQUIRE(v.is_number_integer() && v.get<long long>() >= 0,
+                    ctx.sub(key).where() << ": seeds must be integers >= 0, got " << v.dump());
+    const auto seed = std::uint64_t(v.get<long long>());
+    NOETHER_REQUIRE(std::find(out.begin(), out.end(), seed) == out.end(),
+                    ctx.sub(key).where() << ": seed " << seed << " appears twice");
+    out.push_back(seed);
+  }
+  return out;
 }
 
 /// Flatten a nested numeric array, recording its shape; errors name the key.

@@ -17,23 +17,6 @@ bool is_pixel_run_config(const std::string& path) {
   return root.is_object() && root.contains("task") && root.at("task") == "hnn_pixel_pendulum";
 }
 
-namespace {
-
-std::vector<int> get_widths(const json& root, const Ctx& ctx, const std::string& key, std::vector<int> def) {
-  if (!root.contains(key)) return def;
-  const json& h = root.at(key);
-  NOETHER_REQUIRE(h.is_array() && !h.empty(), ctx.sub(key).where() << ": expected a non-empty list of widths, got " << h.dump());
-  std::vector<int> out;
-  for (const auto& w : h) {
-    NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 4096,
-                    ctx.sub(key).where() << ": widths must be integers in [1, 4096], got " << w.dump());
-    out.push_back(w.get<int>());
-  }
-  return out;
-}
-
-}  // namespace
-
 PixelRunConfig load_pixel_run_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
@@ -42,20 +25,7 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   get_choice(root, ctx, "task", "", {"hnn_pixel_pendulum"});
   PixelRunConfig c;
   c.source = path;
-  if (root.contains("seeds")) {
-    const json& s = root.at("seeds");
-    NOETHER_REQUIRE(s.is_array() && !s.empty(),
-                    ctx.sub("seeds").where() << ": expected a non-empty list of integers >= 0, got " << s.dump());
-    c.seeds.clear();
-    for (const auto& v : s) {
-      NOETHER_REQUIRE(v.is_number_integer() && v.get<long long>() >= 0,
-                      ctx.sub("seeds").where() << ": seeds must be integers >= 0, got " << v.dump());
-      const auto seed = std::uint64_t(v.get<long long>());
-      NOETHER_REQUIRE(std::find(c.seeds.begin(), c.seeds.end(), seed) == c.seeds.end(),
-                      ctx.sub("seeds").where() << ": seed " << seed << " appears twice");
-      c.seeds.push_back(seed);
-    }
-  }
+  c.seeds = get_seeds(root, ctx, "seeds", c.seeds);
   c.train.steps = int(get_int(root, ctx, "steps", 10000, 1));
   c.train.batch = int(get_int(root, ctx, "batch", 200, 1));
   c.train.lr = get_number(root, ctx, "lr", 1e-3, true);
