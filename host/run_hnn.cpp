@@ -25,6 +25,7 @@
 #include "noether/cuda_backend.hpp"
 #include "noether/json_file.hpp"
 #include "plot_script.hpp"
+#include "seed_stats.hpp"
 #include "progress.hpp"
 
 namespace noether {
@@ -34,52 +35,16 @@ namespace {
 using cfg::json;
 namespace fs = std::filesystem;
 
-struct Stat {
-  double mean = 0, stderr_ = 0;
-};
-
-Stat stat(const std::vector<double>& v) {
-  Stat s;
-  for (double x : v) s.mean += x / double(v.size());
-  if (v.size() < 2) return s;
-  double ss = 0;
-  for (double x : v) ss += (x - s.mean) * (x - s.mean);
-  s.stderr_ = std::sqrt(ss / double(v.size() - 1)) / std::sqrt(double(v.size()));
-  return s;
-}
-
 struct ModelRuns {
   std::vector<double> train_loss, test_loss, energy_mse, energy_mse_test;  ///< per seed
   double seconds = 0;  ///< training + energy MSEs, all seeds
 };
 
-json stat_json(const std::vector<double>& v) {
-  const Stat s = stat(v);
-  return {{"mean", s.mean}, {"stderr", s.stderr_}, {"per_seed", v}};
-}
-
 json model_json(const ModelRuns& r) {
-  json j = {{"train_loss", stat_json(r.train_loss)}, {"test_loss", stat_json(r.test_loss)},
-            {"energy_mse", stat_json(r.energy_mse)}, {"seconds", r.seconds}};
-  if (!r.energy_mse_test.empty()) j["energy_mse_test_trajectories"] = stat_json(r.energy_mse_test);
+  json j = {{"train_loss", seed_stat_json(r.train_loss)}, {"test_loss", seed_stat_json(r.test_loss)},
+            {"energy_mse", seed_stat_json(r.energy_mse)}, {"seconds", r.seconds}};
+  if (!r.energy_mse_test.empty()) j["energy_mse_test_trajectories"] = seed_stat_json(r.energy_mse_test);
   return j;
-}
-
-std::string fmt(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3e", x);
-  return b;
-}
-
-std::string secs(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", x);
-  return b;
-}
-
-std::string pm(const std::vector<double>& v) {
-  const Stat s = stat(v);
-  return fmt(s.mean) + " ± " + fmt(s.stderr_);
 }
 
 /// Test trajectories used by the second energy measure: all of them for the spring and pendulum (25), the
@@ -110,15 +75,15 @@ std::string summary_md(const HnnRunConfig& c, const std::string& config, const M
      << (hnn.energy_mse_test.empty() ? "" : " energy MSE, test trajectories |") << " seconds |\n"
      << "|---|---:|---:|---:|---:|---:|" << (hnn.energy_mse_test.empty() ? "" : "---:|") << "---:|\n";
   const auto row = [&](const char* name, const ModelRuns& r, double pub_test, double pub_energy) {
-    md << "| " << name << " | " << pm(r.train_loss) << " | " << pm(r.test_loss) << " | " << fmt(pub_test) << " | "
-       << pm(r.energy_mse) << " | " << fmt(pub_energy) << " | "
-       << (r.energy_mse_test.empty() ? std::string() : pm(r.energy_mse_test) + " | ") << secs(r.seconds) << " |\n";
+    md << "| " << name << " | " << fmt_mean_stderr(r.train_loss) << " | " << fmt_mean_stderr(r.test_loss) << " | " << fmt_sci(pub_test) << " | "
+       << fmt_mean_stderr(r.energy_mse) << " | " << fmt_sci(pub_energy) << " | "
+       << (r.energy_mse_test.empty() ? std::string() : fmt_mean_stderr(r.energy_mse_test) + " | ") << fmt_secs(r.seconds) << " |\n";
   };
   row("baseline", base, p.test_baseline, p.energy_baseline);
   row("HNN", hnn, p.test_hnn, p.energy_hnn);
-  const double ours = stat(hnn.energy_mse).mean / stat(base.energy_mse).mean;
-  md << "\nEnergy MSE ratio HNN / baseline (means): **" << fmt(ours) << "** (published "
-     << fmt(p.energy_hnn / p.energy_baseline) << ").\n\n"
+  const double ours = seed_stat(hnn.energy_mse).mean / seed_stat(base.energy_mse).mean;
+  md << "\nEnergy MSE ratio HNN / baseline (means): **" << fmt_sci(ours) << "** (published "
+     << fmt_sci(p.energy_hnn / p.energy_baseline) << ").\n\n"
      << "Energy MSE (the reference analysis protocol): " << protocol << "; the true H along the true and the "
      << "integrated paths, mean of the squared difference.";
   if (!hnn.energy_mse_test.empty())
@@ -170,7 +135,7 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
       const long before = (long(i) * 2 + k) * c.train.steps;
       o.on_step = [&, before, name](int done, double loss) {
         progress.update(before + done, total_steps,
-                        "seed " + std::to_string(seed) + " " + name + " loss " + fmt(loss));
+                        "seed " + std::to_string(seed) + " " + name + " loss " + fmt_sci(loss));
       };
       const auto t0 = std::chrono::steady_clock::now();
       HnnTrainResult tr = train_hnn_model(kind, d, o);
@@ -209,10 +174,10 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
     for (int k = 0; k < 2; ++k) {
       const ModelRuns& r = k == 0 ? base : hnn;
       say("seed " + std::to_string(seed) + " (" + std::to_string(i + 1) + "/" + std::to_string(c.seeds.size()) + ") " +
-          (k == 0 ? "baseline" : "hnn") + ": train loss " + fmt(r.train_loss.back()) + ", test loss " +
-          fmt(r.test_loss.back()) + ", energy MSE " + fmt(r.energy_mse.back()) +
-          (real ? std::string() : " (test trajectories " + fmt(r.energy_mse_test.back()) + ")") + " (" +
-          secs(seconds[k] + 0.5 * analysis) + " s)");
+          (k == 0 ? "baseline" : "hnn") + ": train loss " + fmt_sci(r.train_loss.back()) + ", test loss " +
+          fmt_sci(r.test_loss.back()) + ", energy MSE " + fmt_sci(r.energy_mse.back()) +
+          (real ? std::string() : " (test trajectories " + fmt_sci(r.energy_mse_test.back()) + ")") + " (" +
+          fmt_secs(seconds[k] + 0.5 * analysis) + " s)");
     }
   }
   const HnnPublished p = hnn_published(c.task);

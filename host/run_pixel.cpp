@@ -24,6 +24,7 @@
 #include "noether/pixel_eval.hpp"
 #include "pixel_run_config.hpp"
 #include "plot_script.hpp"
+#include "seed_stats.hpp"
 #include "progress.hpp"
 
 namespace noether {
@@ -36,53 +37,17 @@ namespace fs = std::filesystem;
 // The reference code's README (/work/shared/papers/README.md): pixel pendulum.
 constexpr double kPubTestBaseline = 1.73e-4, kPubTestHnn = 1.85e-4, kPubEnergyBaseline = 9.27e-3, kPubEnergyHnn = 1.53e-4;
 
-struct Stat {
-  double mean = 0, stderr_ = 0;
-};
-
-Stat stat(const std::vector<double>& v) {
-  Stat s;
-  for (double x : v) s.mean += x / double(v.size());
-  if (v.size() < 2) return s;
-  double ss = 0;
-  for (double x : v) ss += (x - s.mean) * (x - s.mean);
-  s.stderr_ = std::sqrt(ss / double(v.size() - 1)) / std::sqrt(double(v.size()));
-  return s;
-}
-
-json stat_json(const std::vector<double>& v) {
-  const Stat s = stat(v);
-  return {{"mean", s.mean}, {"stderr", s.stderr_}, {"per_seed", v}};
-}
-
 struct ModelRuns {
   std::vector<double> train_loss, test_loss, energy_mse, test_ae, test_cc, test_latent;
   double seconds = 0;  ///< training + evaluation, all seeds
 };
 
 json model_json(const ModelRuns& r) {
-  return {{"train_loss", stat_json(r.train_loss)},
-          {"test_loss", stat_json(r.test_loss)},
-          {"energy_mse", stat_json(r.energy_mse)},
-          {"test_terms", {{"ae", stat_json(r.test_ae)}, {"cc", stat_json(r.test_cc)}, {"latent", stat_json(r.test_latent)}}},
+  return {{"train_loss", seed_stat_json(r.train_loss)},
+          {"test_loss", seed_stat_json(r.test_loss)},
+          {"energy_mse", seed_stat_json(r.energy_mse)},
+          {"test_terms", {{"ae", seed_stat_json(r.test_ae)}, {"cc", seed_stat_json(r.test_cc)}, {"latent", seed_stat_json(r.test_latent)}}},
           {"seconds", r.seconds}};
-}
-
-std::string fmt(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3e", x);
-  return b;
-}
-
-std::string secs(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", x);
-  return b;
-}
-
-std::string pm(const std::vector<double>& v) {
-  const Stat s = stat(v);
-  return fmt(s.mean) + " ± " + fmt(s.stderr_);
 }
 
 /// One trained and evaluated model (what the figures of the first seed need).
@@ -100,7 +65,7 @@ Evaluated train_and_evaluate(HnnModelKind kind, const PixelPendulumData& data, c
   o.seed = seed;
   Progress progress(std::string(kind == HnnModelKind::Hnn ? "hnn" : "baseline") + " seed " + std::to_string(seed));
   if (!quiet)
-    o.on_step = [&progress, &o](int step, const PixelLossTerms& t) { progress.update(step, o.steps, "batch loss " + fmt(t.total)); };
+    o.on_step = [&progress, &o](int step, const PixelLossTerms& t) { progress.update(step, o.steps, "batch loss " + fmt_sci(t.total)); };
   e.train = train_pixel_model(kind, data, o);
   e.params = pixel_params_f32(e.train.model);
   const LatentToCanonical map = fit_latent_to_canonical(e.train.model, e.params, data);
@@ -207,16 +172,16 @@ std::string summary_md(const PixelRunConfig& c, const std::string& config, const
         "over the seeds. Published: the reference code's README (mean over 5 runs).\n\n"
      << "| model | train loss | test loss | test loss (published) | energy MSE | energy MSE (published) | seconds |\n"
      << "|---|---:|---:|---:|---:|---:|---:|\n"
-     << "| baseline | " << pm(base.train_loss) << " | " << pm(base.test_loss) << " | " << fmt(kPubTestBaseline) << " | "
-     << pm(base.energy_mse) << " | " << fmt(kPubEnergyBaseline) << " | " << secs(base.seconds) << " |\n"
-     << "| HNN | " << pm(hnn.train_loss) << " | " << pm(hnn.test_loss) << " | " << fmt(kPubTestHnn) << " | "
-     << pm(hnn.energy_mse) << " | " << fmt(kPubEnergyHnn) << " | " << secs(hnn.seconds) << " |\n\n";
-  const double ours = stat(hnn.energy_mse).mean / stat(base.energy_mse).mean;
-  md << "Energy MSE ratio HNN / baseline (means): **" << fmt(ours) << "** (published "
-     << fmt(kPubEnergyHnn / kPubEnergyBaseline) << ").\n\n"
-     << "Test loss terms (means): baseline ae " << fmt(stat(base.test_ae).mean) << ", cc " << fmt(stat(base.test_cc).mean)
-     << ", latent " << fmt(stat(base.test_latent).mean) << "; HNN ae " << fmt(stat(hnn.test_ae).mean) << ", cc "
-     << fmt(stat(hnn.test_cc).mean) << ", latent " << fmt(stat(hnn.test_latent).mean) << ".\n";
+     << "| baseline | " << fmt_mean_stderr(base.train_loss) << " | " << fmt_mean_stderr(base.test_loss) << " | " << fmt_sci(kPubTestBaseline) << " | "
+     << fmt_mean_stderr(base.energy_mse) << " | " << fmt_sci(kPubEnergyBaseline) << " | " << fmt_secs(base.seconds) << " |\n"
+     << "| HNN | " << fmt_mean_stderr(hnn.train_loss) << " | " << fmt_mean_stderr(hnn.test_loss) << " | " << fmt_sci(kPubTestHnn) << " | "
+     << fmt_mean_stderr(hnn.energy_mse) << " | " << fmt_sci(kPubEnergyHnn) << " | " << fmt_secs(hnn.seconds) << " |\n\n";
+  const double ours = seed_stat(hnn.energy_mse).mean / seed_stat(base.energy_mse).mean;
+  md << "Energy MSE ratio HNN / baseline (means): **" << fmt_sci(ours) << "** (published "
+     << fmt_sci(kPubEnergyHnn / kPubEnergyBaseline) << ").\n\n"
+     << "Test loss terms (means): baseline ae " << fmt_sci(seed_stat(base.test_ae).mean) << ", cc " << fmt_sci(seed_stat(base.test_cc).mean)
+     << ", latent " << fmt_sci(seed_stat(base.test_latent).mean) << "; HNN ae " << fmt_sci(seed_stat(hnn.test_ae).mean) << ", cc "
+     << fmt_sci(seed_stat(hnn.test_cc).mean) << ", latent " << fmt_sci(seed_stat(hnn.test_latent).mean) << ".\n";
   if (plot_note.empty())
     md << "\nFigures: `pixel_strip.png` (true / HNN / baseline frames over time, paper Fig. 4), `latent_phase.png`, "
           "`energy.png`.\n";
@@ -239,7 +204,7 @@ int run_pixel_experiment(const std::string& config, const std::string& out_dir, 
   const double data_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   say("pixel pendulum: " + std::to_string(data.trials) + " trials × " + std::to_string(data.frames) + " frames of " +
       std::to_string(data.side) + "×" + std::to_string(data.side) + " (" + std::to_string(data.n_train()) + " training, " +
-      std::to_string(data.n_test()) + " test samples) in " + secs(data_seconds) + " s");
+      std::to_string(data.n_test()) + " test samples) in " + fmt_secs(data_seconds) + " s");
   if (c.save_data) write_pixel_pendulum_npz(data, (dir / "pixel_pendulum.npz").string());
   ModelRuns hnn, base;
   for (std::size_t i = 0; i < c.seeds.size(); ++i) {
@@ -261,9 +226,9 @@ int run_pixel_experiment(const std::string& config, const std::string& out_dir, 
       r.energy_mse.push_back(emse);
       r.seconds += seconds;
       say("seed " + std::to_string(seed) + " (" + std::to_string(i + 1) + "/" + std::to_string(c.seeds.size()) + ") " +
-          (is_hnn ? "hnn" : "baseline") + ": train loss " + fmt(e.train.train.total) + ", test loss " +
-          fmt(e.train.test.total) + " (ae " + fmt(e.train.test.ae) + ", cc " + fmt(e.train.test.cc) + ", latent " +
-          fmt(e.train.test.latent) + "), energy MSE " + fmt(emse) + " (" + secs(seconds) + " s)");
+          (is_hnn ? "hnn" : "baseline") + ": train loss " + fmt_sci(e.train.train.total) + ", test loss " +
+          fmt_sci(e.train.test.total) + " (ae " + fmt_sci(e.train.test.ae) + ", cc " + fmt_sci(e.train.test.cc) + ", latent " +
+          fmt_sci(e.train.test.latent) + "), energy MSE " + fmt_sci(emse) + " (" + fmt_secs(seconds) + " s)");
     }
     if (i == 0) write_rollouts(dir / "rollouts.npz", data, ev[1], ev[0]);
   }
