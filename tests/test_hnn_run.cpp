@@ -226,3 +226,21 @@ TEST_F(CliTest, RunHnnRejectsBadOrbitAndBatchKeys) {
   EXPECT_NE(r.err.find("did you mean 'hnn_two_body'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
+
+TEST_F(CliTest, RunHnnPendulumUsesItsOwnHamiltonian) {
+  // The ideal pendulum end to end (tiny): its grid holds H = 3(1 − cos q) + p², not the spring's.
+  write("pend.json", R"({"task": "hnn_pendulum", "steps": 5, "hidden": [8], "seeds": [2], "energy_states": 2})");
+  const CmdResult r = noether("run pend.json -o out -q");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto m = nlohmann::json::parse(slurp("out/metrics.json"));
+  EXPECT_EQ(m.at("task"), "hnn_pendulum");
+  EXPECT_EQ(m.at("published").at("hnn").at("energy_mse").get<double>(), 2.49e-2);
+  EXPECT_GT(m.at("models").at("hnn").at("energy_mse").at("mean").get<double>(), 0.0);
+  const auto z = noether::read_npz((dir_ / "out/trajectories.npz").string());
+  const auto q = npz_array(z, "grid_q", {20}), p = npz_array(z, "grid_p", {20});
+  const auto H = npz_array(z, "grid_true_H", {20, 20});
+  for (int i = 0; i < 20; i += 6)
+    for (int j = 0; j < 20; j += 6)
+      EXPECT_NEAR(H.data[i * 20 + j], 3 * (1 - std::cos(q.data[i])) + p.data[j] * p.data[j], 1e-12);
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "summary.md"));
+}
