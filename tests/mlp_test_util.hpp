@@ -1,8 +1,10 @@
 // mlp_test_util.hpp — shared inputs of the generic-MLP tests (CPU derivatives and CPU/GPU parity):
 // the activations to sweep, shapes, seeded parameters that leave the activations' linear range, and
-// seeded input vectors.
+// seeded input vectors, and the scaled error and central differences the derivative checks use.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,6 +50,32 @@ inline std::vector<double> random_vec(std::size_t n, unsigned seed, double lo = 
   std::vector<double> v(n);
   for (auto& x : v) x = u(rng);
   return v;
+}
+
+/// max |a − b| / max(1, max |b|): an error relative to the reference's scale.
+inline double scaled_error(const std::vector<double>& a, const std::vector<double>& b) {
+  double e = 0.0, sc = 1.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    e = std::max(e, std::abs(a[k] - b[k]));
+    sc = std::max(sc, std::abs(b[k]));
+  }
+  return e / sc;
+}
+
+/// Central differences of a scalar function of v, one coordinate at a time (v is restored):
+/// g_k = (loss(v + h e_k) − loss(v − h e_k)) / 2h.
+inline std::vector<double> central_differences(std::vector<double>& v, const std::function<double()>& loss, double h) {
+  std::vector<double> g(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    const double v0 = v[k];
+    v[k] = v0 + h;
+    const double lp = loss();
+    v[k] = v0 - h;
+    const double lm = loss();
+    v[k] = v0;
+    g[k] = (lp - lm) / (2 * h);
+  }
+  return g;
 }
 
 }  // namespace noether_test

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gpu_gate.hpp"
+#include "mlp_test_util.hpp"
 #include "noether/adam.hpp"
 #include "noether/cuda_hnn.hpp"
 #include "noether/dataset.hpp"
@@ -18,6 +19,7 @@
 #include "noether/hnn.hpp"
 
 using namespace noether;
+using noether_test::scaled_error;
 
 namespace {
 
@@ -26,14 +28,6 @@ std::vector<double> uniform(std::size_t n, std::uint64_t seed) {
   std::vector<double> v(n);
   for (double& x : v) x = 2 * r.uniform() - 1;
   return v;
-}
-
-/// max |a − b| / max(1, max |b|).
-double scaled_error(const std::vector<double>& a, const std::vector<double>& b) {
-  double e = 0, s = 1;
-  for (double x : b) s = std::max(s, std::abs(x));
-  for (std::size_t k = 0; k < b.size(); ++k) e = std::max(e, std::abs(a[k] - b[k]));
-  return e / s;
 }
 
 HnnModel model(HnnModelKind kind, int dim, std::uint64_t seed) {

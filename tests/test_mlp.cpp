@@ -20,31 +20,6 @@ using namespace noether_test;
 
 namespace {
 
-/// max |a − b| / max(1, max |b|): an error relative to the reference's scale.
-double scaled_error(const std::vector<double>& a, const std::vector<double>& b) {
-  double e = 0.0, s = 1.0;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    e = std::max(e, std::abs(a[k] - b[k]));
-    s = std::max(s, std::abs(b[k]));
-  }
-  return e / s;
-}
-
-/// Central differences of a scalar function of v, one coordinate at a time (v is restored).
-std::vector<double> central_differences(std::vector<double>& v, const std::function<double()>& loss, double h) {
-  std::vector<double> g(v.size());
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    const double v0 = v[k];
-    v[k] = v0 + h;
-    const double lp = loss();
-    v[k] = v0 - h;
-    const double lm = loss();
-    v[k] = v0;
-    g[k] = (lp - lm) / (2 * h);
-  }
-  return g;
-}
-
 const std::vector<std::vector<int>> kScalarShapes = {{4, 32, 32, 1}, {2, 200, 1}, {6, 8, 8, 8, 1}, {3, 1}};
 constexpr double kFdStep = 1e-5;
 constexpr double kFdTol = 1e-7;

@@ -24,29 +24,6 @@ using namespace noether_test;
 
 namespace {
 
-double scaled_error(const std::vector<double>& a, const std::vector<double>& b) {
-  double e = 0.0, s = 1.0;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    e = std::max(e, std::abs(a[k] - b[k]));
-    s = std::max(s, std::abs(b[k]));
-  }
-  return e / s;
-}
-
-std::vector<double> central_differences(std::vector<double>& v, const std::function<double()>& loss, double h) {
-  std::vector<double> g(v.size());
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    const double v0 = v[k];
-    v[k] = v0 + h;
-    const double lp = loss();
-    v[k] = v0 - h;
-    const double lm = loss();
-    v[k] = v0;
-    g[k] = (lp - lm) / (2 * h);
-  }
-  return g;
-}
-
 /// A small pixel model with weights large enough that every term and ReLU region matters.
 PixelModel small_model(HnnModelKind kind, unsigned seed) {
   PixelModel m = init_pixel_model(kind, 6, 5, 2, {7, 7}, seed);
