@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "run_metrics_util.hpp"
 #include "noether/cuda_backend.hpp"
 #include "noether/npz.hpp"
 #include "noether/pixel_train.hpp"
@@ -23,19 +24,7 @@ TEST_F(CliTest, RunPixelPendulumWritesMetricsSummaryAndNpz) {
   const auto m = nlohmann::json::parse(slurp("out/metrics.json"));
   EXPECT_EQ(m.at("task"), "hnn_pixel_pendulum");
   EXPECT_EQ(m.at("seeds").size(), 2u);
-  for (const char* model : {"hnn", "baseline"}) {
-    const auto& mm = m.at("models").at(model);
-    for (const char* k : {"train_loss", "test_loss", "energy_mse"}) {
-      const auto& s = mm.at(k);
-      const double mean = s.at("mean").get<double>(), se = s.at("stderr").get<double>();
-      const auto v = s.at("per_seed").get<std::vector<double>>();
-      ASSERT_EQ(v.size(), 2u) << model << " " << k;
-      EXPECT_GT(mean, 0.0) << model << " " << k;
-      EXPECT_NEAR(mean, 0.5 * (v[0] + v[1]), 1e-12 * mean);
-      EXPECT_NEAR(se, 0.5 * std::abs(v[0] - v[1]), 1e-12 * mean);
-    }
-    EXPECT_GT(mm.at("seconds").get<double>(), 0.0);
-  }
+  expect_two_seed_models(m);
   EXPECT_EQ(m.at("published").at("hnn").at("energy_mse").get<double>(), 1.53e-4);
   EXPECT_EQ(m.at("published").at("baseline").at("test_loss").get<double>(), 1.73e-4);
   EXPECT_EQ(m.at("data").at("test_trials").get<int>(), 2);
