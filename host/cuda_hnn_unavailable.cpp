@@ -3,25 +3,19 @@
 // arguments like the real one, then throws.
 #include "noether/cuda_hnn.hpp"
 #include "noether/error.hpp"
+#include "cuda_not_built.hpp"
 
 namespace noether {
-namespace {
-[[noreturn]] void not_built(const char* fn) {
-  NOETHER_FAIL(fn << ": CUDA backend not built (this noether was configured without CUDA; "
-                  << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
-}
-}  // namespace
-
 double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* params, std::size_t n_params,
                      const double* X, const double* Y, int n, double*) {
   check_hnn_args("cuda_hnn_loss", hamiltonian, shape, n_params, params, X, Y, n);
-  not_built("cuda_hnn_loss");
+  cuda_not_built("cuda_hnn_loss");
 }
 
 void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std::size_t n_params, const double* X,
                     const double* Y, int n, const CudaHnnTrainSpec&, const HnnBatchSampler&) {
   check_hnn_args("cuda_hnn_train", hamiltonian, shape, n_params, params, X, Y, n);
-  not_built("cuda_hnn_train");
+  cuda_not_built("cuda_hnn_train");
 }
 
 }  // namespace noether

@@ -3,6 +3,7 @@
 // in the CUDA build, then every call throws.
 #include "noether/cuda_mclnn.hpp"
 #include "noether/error.hpp"
+#include "cuda_not_built.hpp"
 
 namespace noether {
 
@@ -15,8 +16,7 @@ template <typename T>
 double cuda_mclnn_loss_and_grad(const MlpShape& shape, const PairScaling& scaling, const T* params,
                                 const MclnnSegmentBatch<T>& batch, T* /*grad*/, CudaMclnnWorkspace* /*workspace*/) {
   check_mclnn_batch("cuda_mclnn_loss_and_grad", shape, scaling, params, batch);
-  NOETHER_FAIL("cuda_mclnn_loss_and_grad: CUDA backend not built (this noether was configured without CUDA; "
-               << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
+  cuda_not_built("cuda_mclnn_loss_and_grad");
 }
 
 template double cuda_mclnn_loss_and_grad<float>(const MlpShape&, const PairScaling&, const float*,

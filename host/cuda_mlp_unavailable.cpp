@@ -5,15 +5,9 @@
 
 #include "noether/cuda_mlp.hpp"
 #include "noether/error.hpp"
+#include "cuda_not_built.hpp"
 
 namespace noether {
-namespace {
-[[noreturn]] void not_built(const char* fn) {
-  NOETHER_FAIL(fn << ": CUDA backend not built (this noether was configured without CUDA; "
-                  << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
-}
-}  // namespace
-
 template <typename T>
 struct CudaMlp<T>::Impl {
   MlpShape shape;
@@ -21,7 +15,7 @@ struct CudaMlp<T>::Impl {
 
 template <typename T>
 CudaMlp<T>::CudaMlp(const MlpShape&, int, void*) {
-  not_built("CudaMlp");
+  cuda_not_built("CudaMlp");
 }
 template <typename T>
 CudaMlp<T>::~CudaMlp() = default;
@@ -32,34 +26,34 @@ int CudaMlp<T>::max_batch() const { return 0; }
 template <typename T>
 void* CudaMlp<T>::stream() const { return nullptr; }
 template <typename T>
-void CudaMlp<T>::synchronize() const { not_built("CudaMlp::synchronize"); }
+void CudaMlp<T>::synchronize() const { cuda_not_built("CudaMlp::synchronize"); }
 template <typename T>
-void CudaMlp<T>::forward(const T*, const T*, int, T*) { not_built("CudaMlp::forward"); }
+void CudaMlp<T>::forward(const T*, const T*, int, T*) { cuda_not_built("CudaMlp::forward"); }
 template <typename T>
-void CudaMlp<T>::backward(const T*, const T*, T*, T*) { not_built("CudaMlp::backward"); }
+void CudaMlp<T>::backward(const T*, const T*, T*, T*) { cuda_not_built("CudaMlp::backward"); }
 template <typename T>
-void CudaMlp<T>::input_gradient(const T*, const T*, int, T*, T*) { not_built("CudaMlp::input_gradient"); }
+void CudaMlp<T>::input_gradient(const T*, const T*, int, T*, T*) { cuda_not_built("CudaMlp::input_gradient"); }
 template <typename T>
 void CudaMlp<T>::input_gradient_backward(const T*, const T*, const T*, T*, T*) {
-  not_built("CudaMlp::input_gradient_backward");
+  cuda_not_built("CudaMlp::input_gradient_backward");
 }
 
 template <typename T>
 void cuda_mlp_forward(const MlpShape&, const T*, std::size_t, const T*, int, T*) {
-  not_built("cuda_mlp_forward");
+  cuda_not_built("cuda_mlp_forward");
 }
 template <typename T>
 void cuda_mlp_backward(const MlpShape&, const T*, std::size_t, const T*, int, const T*, T*, T*) {
-  not_built("cuda_mlp_backward");
+  cuda_not_built("cuda_mlp_backward");
 }
 template <typename T>
 void cuda_mlp_input_gradient(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*) {
-  not_built("cuda_mlp_input_gradient");
+  cuda_not_built("cuda_mlp_input_gradient");
 }
 template <typename T>
 void cuda_mlp_input_gradient_backward(const MlpShape&, const T*, std::size_t, const T*, int, const T*, const T*, T*,
                                       T*) {
-  not_built("cuda_mlp_input_gradient_backward");
+  cuda_not_built("cuda_mlp_input_gradient_backward");
 }
 
 #define NOETHER_INSTANTIATE_CUDA_MLP(T)                                                                             \

@@ -2,28 +2,22 @@
 // NOETHER_HAVE_CUDA is OFF; kernels/pixel_fit.cu provides it otherwise): every function throws.
 #include "noether/cuda_pixel.hpp"
 #include "noether/error.hpp"
+#include "cuda_not_built.hpp"
 
 namespace noether {
-namespace {
-[[noreturn]] void not_built(const char* fn) {
-  NOETHER_FAIL(fn << ": CUDA backend not built (this noether was configured without CUDA; "
-                  << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
-}
-}  // namespace
-
 struct CudaPixelLoss::Impl {};
 
-CudaPixelLoss::CudaPixelLoss(const PixelModel&, int) { not_built("CudaPixelLoss"); }
+CudaPixelLoss::CudaPixelLoss(const PixelModel&, int) { cuda_not_built("CudaPixelLoss"); }
 CudaPixelLoss::~CudaPixelLoss() = default;
-PixelLossTerms CudaPixelLoss::evaluate(const float*, const float*, int, float*) { not_built("CudaPixelLoss::evaluate"); }
+PixelLossTerms CudaPixelLoss::evaluate(const float*, const float*, int, float*) { cuda_not_built("CudaPixelLoss::evaluate"); }
 
 PixelLossTerms cuda_pixel_loss(const PixelModel&, const float*, std::size_t, const float*, int, float*) {
-  not_built("cuda_pixel_loss");
+  cuda_not_built("cuda_pixel_loss");
 }
 
 void cuda_pixel_train(const PixelModel&, double*, const float*, const float*, int, int, const CudaPixelTrainSpec&,
                       const PixelBatchSampler&, const PixelStepCallback&) {
-  not_built("cuda_pixel_train");
+  cuda_not_built("cuda_pixel_train");
 }
 
 }  // namespace noether

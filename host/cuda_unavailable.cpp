@@ -6,15 +6,9 @@
 
 #include "noether/cuda_backend.hpp"
 #include "noether/error.hpp"
+#include "cuda_not_built.hpp"
 
 namespace noether {
-namespace {
-[[noreturn]] void not_built(const char* fn) {
-  NOETHER_FAIL(fn << ": CUDA backend not built (this noether was configured without CUDA; "
-                  << "reconfigure with nvcc available and -DNOETHER_ENABLE_CUDA=ON)");
-}
-}  // namespace
-
 bool cuda_device_available() { return false; }
 
 std::string cuda_device_description() { return "built without CUDA"; }
@@ -24,44 +18,44 @@ bool cuda_learned_rollout_available() { return false; }
 
 template <typename T>
 void cuda_accelerations(const PairLawSpec&, const T*, const T*, T*, int, int, int) {
-  not_built("cuda_accelerations");
+  cuda_not_built("cuda_accelerations");
 }
 
 template <typename T>
 void cuda_potential_energy(const PairLawSpec&, const T*, const T*, T*, int, int, int) {
-  not_built("cuda_potential_energy");
+  cuda_not_built("cuda_potential_energy");
 }
 
 template <typename T>
 void cuda_verlet_rollout(const PairLawSpec&, const T*, const T*, const T*, int, int, int, T, long, int, T*, T*, T*,
                          std::vector<FrameObservables>&) {
-  not_built("cuda_verlet_rollout");
+  cuda_not_built("cuda_verlet_rollout");
 }
 
 template <typename T>
 double cuda_time_verlet_steps(const PairLawSpec&, const T*, const T*, const T*, int, int, int, T, long) {
-  not_built("cuda_time_verlet_steps");
+  cuda_not_built("cuda_time_verlet_steps");
 }
 
 template <typename T>
 double cuda_time_accelerations(const PairLawSpec&, const T*, const T*, int, int, int, int) {
-  not_built("cuda_time_accelerations");
+  cuda_not_built("cuda_time_accelerations");
 }
 
 template <typename T>
 void cuda_mlp_accelerations(const MlpShape&, const T*, const PairScaling&, const T*, const T*, T*, int, int, int) {
-  not_built("cuda_mlp_accelerations");
+  cuda_not_built("cuda_mlp_accelerations");
 }
 
 template <typename T>
 void cuda_mlp_potential_energy(const MlpShape&, const T*, const PairScaling&, const T*, const T*, T*, int, int, int) {
-  not_built("cuda_mlp_potential_energy");
+  cuda_not_built("cuda_mlp_potential_energy");
 }
 
 template <typename T>
 double cuda_time_mlp_accelerations(const MlpShape&, const T*, const PairScaling&, const T*, const T*, int, int, int,
                                    int) {
-  not_built("cuda_time_mlp_accelerations");
+  cuda_not_built("cuda_time_mlp_accelerations");
 }
 
 template void cuda_mlp_accelerations<float>(const MlpShape&, const float*, const PairScaling&, const float*,
