@@ -2,10 +2,10 @@
 // backprop of the generic MLP, float64 and float32. Matrix products are Eigen GEMMs over row-major maps
 // of the flat parameter buffer and of the tape; activations are element-wise loops over activation_jet.
 // The formulas are in mlp.hpp's header; comments below name the step each block implements.
-#include <Eigen/Core>
 #include <algorithm>
 #include <cstddef>
 
+#include "eigen_maps.hpp"
 #include "noether/activations.hpp"
 #include "noether/error.hpp"
 #include "noether/mlp.hpp"
@@ -13,18 +13,7 @@
 namespace noether {
 namespace {
 
-template <typename T>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename T>
-using MapM = Eigen::Map<Mat<T>>;
-template <typename T>
-using CMapM = Eigen::Map<const Mat<T>>;
-template <typename T>
-using Vec = Eigen::Matrix<T, 1, Eigen::Dynamic>;  // a row vector (bias)
-template <typename T>
-using MapV = Eigen::Map<Vec<T>>;
-template <typename T>
-using CMapV = Eigen::Map<const Vec<T>>;
+using namespace eigen_maps;
 
 /// Shape, parameter-count and batch checks shared by every entry point.
 void check_call(const char* fn, const MlpShape& shape, std::size_t n_params, int n) {

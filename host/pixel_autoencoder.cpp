@@ -1,8 +1,8 @@
 // pixel_autoencoder.cpp — forward and backward of the residual MLP of pixel_autoencoder.hpp (the formulas
 // are in its header), float32 and float64, Eigen GEMMs over row-major maps of the flat parameter buffer.
-#include <Eigen/Core>
 #include <algorithm>
 
+#include "eigen_maps.hpp"
 #include "noether/activations.hpp"
 #include "noether/error.hpp"
 #include "noether/pixel_autoencoder.hpp"
@@ -10,18 +10,7 @@
 namespace noether {
 namespace {
 
-template <typename T>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename T>
-using MapM = Eigen::Map<Mat<T>>;
-template <typename T>
-using CMapM = Eigen::Map<const Mat<T>>;
-template <typename T>
-using Vec = Eigen::Matrix<T, 1, Eigen::Dynamic>;
-template <typename T>
-using MapV = Eigen::Map<Vec<T>>;
-template <typename T>
-using CMapV = Eigen::Map<const Vec<T>>;
+using namespace eigen_maps;
 
 void check_call(const char* fn, const MlpShape& shape, std::size_t n_params, int n) {
   validate_res_mlp_shape(shape, fn);
