@@ -32,28 +32,18 @@ import os
 import sys
 
 import numpy as np
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from plot_common import InputError, load_npz, save_figure  # also selects matplotlib's Agg backend
 
 STYLE = {"true": dict(color="black", lw=1.8, label="ground truth"),
          "baseline": dict(color="tab:red", lw=1.4, label="baseline MLP"),
          "hnn": dict(color="tab:blue", lw=1.4, label="HNN")}
 
 
-class InputError(Exception):
-    pass
-
-
 def load(path):
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: not found (run `noether run configs/hnn_<task>.json -o DIR` first)")
-    z = np.load(path)
-    d = {k: z[k] for k in z.files}
-    for k in ("times", "true", "hnn", "baseline", "true_energy", "hnn_energy", "baseline_energy", "hnn_learned_H"):
-        if k not in d:
-            raise InputError(f"{path}: array '{k}' missing")
+    d = load_npz(path, ("times", "true", "hnn", "baseline", "true_energy", "hnn_energy", "baseline_energy",
+                        "hnn_learned_H"), "run `noether run configs/hnn_<task>.json -o DIR` first")
     S, T, dim = d["true"].shape if d["true"].ndim == 3 else (None, None, None)
     if S is None:
         raise InputError(f"{path}: array 'true' must be (S, T, dim), got shape {d['true'].shape}")
@@ -79,14 +69,6 @@ def load(path):
     elif dim % 4 != 0 and dim != 2:
         raise InputError(f"{path}: state dimension {dim} is neither 2 (q, p) nor 4 x bodies")
     return d
-
-
-def save(fig, path, dpi):
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
-    print(f"wrote {path}")
 
 
 def phase_space(d, path, title, dpi, K):
@@ -122,7 +104,7 @@ def phase_space(d, path, title, dpi, K):
         axes[0].set_ylabel("y")
         axes[0].legend(fontsize=8)
     fig.suptitle(title, y=1.02)
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def energy(d, path, title, dpi):
@@ -144,7 +126,7 @@ def energy(d, path, title, dpi):
     b.set_title(f"energy error over time ({d['true'].shape[0]} states)")
     b.legend(fontsize=8)
     fig.suptitle(title, y=1.02)
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def learned_h(d, path, title, dpi):
@@ -172,7 +154,7 @@ def learned_h(d, path, title, dpi):
             a.set_ylabel("p")
         fig.colorbar(cs, ax=axes[1:].tolist())
     fig.suptitle(title, y=1.02)
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def main(argv):

@@ -33,31 +33,20 @@ import os
 import sys
 
 import numpy as np
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from plot_common import InputError, load_npz, save_figure  # also selects matplotlib's Agg backend
 
 STYLE = {"true": dict(color="black", lw=2.0, label="ground truth"),
          "hnn": dict(color="tab:blue", lw=1.5, label="Hamiltonian NN"),
          "baseline": dict(color="tab:red", lw=1.5, label="baseline NN")}
 
 
-class InputError(Exception):
-    pass
-
-
 def load(path):
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: not found (run `noether run configs/hnn_pixel_pendulum.json -o DIR` first)")
-    z = np.load(path)
-    d = {k: z[k] for k in z.files}
     need = ("dt", "true_frames", "hnn_frames", "baseline_frames", "hnn_z", "baseline_z", "hnn_test_latents",
             "baseline_test_latents", "test_samples_per_trial", "true_q", "hnn_q", "baseline_q", "true_H", "hnn_H",
             "baseline_H", "grid_z0", "grid_z1", "grid_hnn_H")
-    for k in need:
-        if k not in d:
-            raise InputError(f"{path}: array '{k}' missing")
+    d = load_npz(path, need, "run `noether run configs/hnn_pixel_pendulum.json -o DIR` first")
     if d["true_frames"].ndim != 4:
         raise InputError(f"{path}: array 'true_frames' must be (B, T, S, S), got shape {d['true_frames'].shape}")
     B, T, S, _ = d["true_frames"].shape
@@ -74,14 +63,6 @@ def load(path):
     if d["grid_hnn_H"].shape != (G0, G1):
         raise InputError(f"{path}: array 'grid_hnn_H' must be {(G0, G1)}, got {d['grid_hnn_H'].shape}")
     return d
-
-
-def save(fig, path, dpi):
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
-    print(f"wrote {path}")
 
 
 def strip(d, path, title, dpi, b, N):
@@ -114,7 +95,7 @@ def strip(d, path, title, dpi, b, N):
     lim = 2.0 * max(float(np.abs(d["true_q"][b]).max()), 1e-3)  # a diverging model leaves the plot, not rescales it
     ax.set_ylim(-lim, lim)
     fig.suptitle(f"{title}\ntest trial {b}: frames over time (top: frame index)", fontsize=9)
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def latent_phase(d, path, title, dpi, K):
@@ -147,7 +128,7 @@ def latent_phase(d, path, title, dpi, K):
         fig.colorbar(sc, ax=ax, label="true energy of the trial")
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def energy(d, path, title, dpi, b):
@@ -169,7 +150,7 @@ def energy(d, path, title, dpi, b):
     axes[1].legend(fontsize=8)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    save(fig, path, dpi)
+    save_figure(fig, path, dpi, tight=True)
 
 
 def main(argv):

@@ -31,10 +31,9 @@ import os
 import sys
 
 import numpy as np
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from plot_common import InputError, save_figure  # also selects matplotlib's Agg backend
 
 TRUTH_STYLE = dict(color="black", lw=1.6, ls="-")
 MODEL_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
@@ -46,10 +45,6 @@ MIN_SPAN_SHARE = 0.1
 CLIP_REACH = 4.0
 TRAJECTORY_KEYS = ("positions", "velocities", "masses", "times", "lagrangian", "hamiltonian",
                    "linear_momentum", "angular_momentum")
-
-
-class InputError(Exception):
-    """A malformed input file; the message names the file."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -68,19 +63,6 @@ def model_style(index):
 def display_name(model):
     """'mclnn' -> 'MCLNN', 'lnn' -> 'LNN'; anything with punctuation is left as written."""
     return model.upper() if model.isalnum() else model
-
-
-def save_figure(fig, path, dpi):
-    """Write fig to path atomically (temporary name in the same directory, then os.replace)."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    print(f"wrote {path}")
 
 
 def ensure_min_span(ax, min_span, nonnegative=False):
