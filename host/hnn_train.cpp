@@ -53,41 +53,42 @@ HnnTrainResult train_hnn_model(HnnModelKind kind, const HnnDataset& data, const 
   ao.weight_decay = o.weight_decay;
   ao.decay_mode = WeightDecay::L2;  // PyTorch Adam(weight_decay): coupled, as the reference
   ao.schedule.lr = o.lr;
-  Adam adam(res.model.params.size(), ao);
-  std::vector<double> grad(res.model.params.size());
-  HnnWorkspace ws;
   const int dim = data.dim;
   const bool full = o.batch_size == 0 || o.batch_size >= data.n_train;
   const int nb = full ? data.n_train : o.batch_size;
-  std::vector<int> batch_rows(full ? 0 : nb), perm;
-  std::vector<double> Xb(full ? 0 : std::size_t(nb) * dim), Yb(Xb.size());  // (nb, dim) each
-  for (int s = 0; s < o.steps && !o.cuda; ++s) {
-    double loss;
-    if (full) {
-      loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
-    } else {
-      minibatch_rows(o.seed, s, data.n_train, nb, batch_rows.data(), perm);
-      for (int i = 0; i < nb; ++i) {
-        const std::size_t src = std::size_t(batch_rows[i]) * dim, dst = std::size_t(i) * dim;
-        for (int c = 0; c < dim; ++c) Xb[dst + c] = data.x_train()[src + c], Yb[dst + c] = data.dxdt_train()[src + c];
-      }
-      loss = hnn_model_loss(res.model, Xb.data(), Yb.data(), nb, grad.data(), &ws);
-    }
-    adam.step(res.model.params.data(), grad.data());
-    if (o.on_step) o.on_step(s + 1, loss);
-  }
-  if (o.cuda) {  // the same steps on the device: same batches (hnn_minibatch_rows), same Adam
+  std::vector<int> perm;  // minibatch_rows scratch
+  if (o.cuda) {  // the same steps on the device: same batches (minibatch_rows), same Adam
     CudaHnnTrainSpec spec;
     spec.steps = o.steps;
-    spec.lr = o.lr;
-    spec.weight_decay = o.weight_decay;
+    spec.lr = ao.schedule.lr;
+    spec.weight_decay = ao.weight_decay;
+    spec.beta1 = ao.beta1, spec.beta2 = ao.beta2, spec.eps = ao.eps;
     spec.batch_size = full ? 0 : nb;
     spec.on_progress = o.on_step;
-    const std::uint64_t seed = o.seed;
-    const int n_train = data.n_train;
     cuda_hnn_train(kind == HnnModelKind::Hnn, res.model.shape, res.model.params.data(), res.model.params.size(),
                    data.x_train(), data.dxdt_train(), data.n_train, spec,
-                   [&](long step, int* rows_out) { minibatch_rows(seed, step, n_train, nb, rows_out, perm); });
+                   [&](long step, int* rows) { minibatch_rows(o.seed, step, data.n_train, nb, rows, perm); });
+  } else {
+    Adam adam(res.model.params.size(), ao);
+    std::vector<double> grad(res.model.params.size());
+    HnnWorkspace ws;
+    std::vector<int> batch_rows(full ? 0 : nb);
+    std::vector<double> Xb(full ? 0 : std::size_t(nb) * dim), Yb(Xb.size());  // (nb, dim) each
+    for (int s = 0; s < o.steps; ++s) {
+      double loss;
+      if (full) {
+        loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, grad.data(), &ws);
+      } else {
+        minibatch_rows(o.seed, s, data.n_train, nb, batch_rows.data(), perm);
+        for (int i = 0; i < nb; ++i) {
+          const std::size_t src = std::size_t(batch_rows[i]) * dim, dst = std::size_t(i) * dim;
+          for (int c = 0; c < dim; ++c) Xb[dst + c] = data.x_train()[src + c], Yb[dst + c] = data.dxdt_train()[src + c];
+        }
+        loss = hnn_model_loss(res.model, Xb.data(), Yb.data(), nb, grad.data(), &ws);
+      }
+      adam.step(res.model.params.data(), grad.data());
+      if (o.on_step) o.on_step(s + 1, loss);
+    }
   }
   res.steps = o.steps;
   res.train_loss = hnn_model_loss(res.model, data.x_train(), data.dxdt_train(), data.n_train, nullptr);
