@@ -11,6 +11,7 @@
 #              and tables go to out/reproduce-quick/ (results/, TABLES.md), never into the docs
 #   --only     a subset (names of configs/*.json without .json); the other experiments keep their records
 #   --out DIR  another output folder
+#   --binary B another noether binary (e.g. a -march=native build); default: build/ (built first)
 # Training runs single-threaded where the config says so; set OMP_NUM_THREADS to change the CPU count of
 # the rest (results do not depend on it).
 set -euo pipefail
@@ -21,6 +22,7 @@ FULL=(mclnn_linear_spring mclnn_nonlinear_spring mclnn_gravity mclnn_gravity_wid
 quick=0
 only=""
 out=""
+binary=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -28,8 +30,10 @@ while [ $# -gt 0 ]; do
             only="$2"; shift ;;
     --out) [ $# -ge 2 ] || { echo "reproduce.sh: --out needs a folder" >&2; exit 2; }
            out="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "reproduce.sh: unknown argument '$1' (expected --quick, --only NAMES, --out DIR)" >&2; exit 2 ;;
+    --binary) [ $# -ge 2 ] && [ -x "$2" ] || { echo "reproduce.sh: --binary needs an executable noether binary" >&2; exit 2; }
+              binary="$2"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "reproduce.sh: unknown argument '$1' (expected --quick, --only NAMES, --out DIR, --binary B)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -44,7 +48,7 @@ for n in "${names[@]}"; do  # every name is checked before any work starts
   [ -f "$confdir/$n.json" ] || { echo "reproduce.sh: --only: no experiment '$n' ($confdir/$n.json; known: ${FULL[*]})" >&2; exit 2; }
 done
 
-scripts/bootstrap.sh
+if [ -z "$binary" ]; then scripts/bootstrap.sh; binary=./build/noether; fi
 if [ "$quick" = 1 ]; then results="$out/results"; else results=docs/results; fi
 mkdir -p "$out" "$results"
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
@@ -56,7 +60,7 @@ for n in "${names[@]}"; do
   echo "reproduce: $n ($confdir/$n.json -> $out/$n)"
   rm -rf "${out:?}/$n"
   t0=$(date +%s.%N)
-  ./build/noether run "$confdir/$n.json" -o "$out/$n"
+  "$binary" run "$confdir/$n.json" -o "$out/$n"
   # The record: written whole to a temporary file and renamed, so a failed run leaves the old one.
   python3 scripts/record_result.py "$results/$n.json" --experiment "$n" --config "$confdir/$n.json" \
     --commit "$commit" --machine "$machine" --t0 "$t0" --t1 "$(date +%s.%N)" --metrics "$out/$n/metrics.json"
