@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FULL=(mclnn_linear_spring mclnn_nonlinear_spring mclnn_gravity mclnn_gravity_wide
-      hnn_mass_spring hnn_pendulum hnn_real_pendulum hnn_two_body hnn_three_body hnn_pixel_pendulum)
+      hnn_mass_spring hnn_pendulum hnn_real_pendulum hnn_two_body hnn_three_body hnn_pixel_pendulum
+      hnn_pixel_pendulum_reference_wd)
 quick=0
 only=""
 out=""
