@@ -211,11 +211,35 @@ def pixel_results(out, name="hnn_pixel_pendulum"):
     return "\n".join(rows)
 
 
+# ---- docs/PERFORMANCE.md ------------------------------------------------------------------------------
+
+def bench_cpu(out, learned):
+    """The CPU points of `noether bench --device cpu`: analytic laws (interactions/s, steps/s, GFLOP/s) or the
+    learned MLP laws (pairs/s, GFLOP/s from the counted FLOPs per pair)."""
+    runs = load(out, ["bench_cpu"])
+    if runs is None:
+        return pending(["bench_cpu"])
+    pts = [p for p in runs["bench_cpu"].m["points"] if p["device"] == "cpu" and p["law"].startswith("mlp") == learned]
+    if learned:
+        rows = ["| model | precision | N | pairs/s | FLOPs/pair | GFLOP/s |", "|---|---|---:|---:|---:|---:|"]
+        for p in pts:
+            rows.append(f"| {p['law']} squareplus | {p['precision']} | {p['N']} | {p['interactions_per_s']:.2e} | "
+                        f"{p['flops_per_interaction']:.0f} | {p['gflops']:.1f} |")
+    else:
+        rows = ["| law | precision | N | B | interactions/s | steps/s | GFLOP/s (20/interaction) |",
+                "|---|---|---:|---:|---:|---:|---:|"]
+        for p in pts:
+            gf = f"{p['gflops']:.1f}" if p["gflops"] > 0 else "—"
+            rows.append(f"| {p['law'].replace('_', ' ')} | {p['precision']} | {p['N']} | {p['B']} | "
+                        f"{p['interactions_per_s']:.2e} | {p['steps_per_s']:.2e} | {gf} |")
+    return "\n".join(rows)
+
+
 # ---- docs/REPRODUCING.md ------------------------------------------------------------------------------
 
 ALL_EXPERIMENTS = ["mclnn_linear_spring", "mclnn_nonlinear_spring", "mclnn_gravity", "mclnn_gravity_wide",
                    "hnn_mass_spring", "hnn_pendulum", "hnn_real_pendulum", "hnn_two_body", "hnn_three_body",
-                   "hnn_pixel_pendulum", "hnn_pixel_pendulum_reference_wd"]
+                   "hnn_pixel_pendulum", "hnn_pixel_pendulum_reference_wd", "bench_cpu"]
 
 
 def reproduce_times(out):
@@ -236,6 +260,8 @@ SECTIONS = {  # doc → [(marker name, generator)]
     "docs/HNN.md": [("hnn_results", hnn_results), ("hnn_per_seed", hnn_per_seed)],
     "docs/PIXEL_PENDULUM.md": [("pixel_results", pixel_results),
                                ("pixel_reference_wd", lambda out: pixel_results(out, "hnn_pixel_pendulum_reference_wd"))],
+    "docs/PERFORMANCE.md": [("bench_cpu_analytic", lambda out: bench_cpu(out, False)),
+                            ("bench_cpu_learned", lambda out: bench_cpu(out, True))],
     "docs/REPRODUCING.md": [("reproduce_times", reproduce_times)],
 }
 
