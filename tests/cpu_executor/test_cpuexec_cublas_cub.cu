@@ -177,7 +177,8 @@ TEST(CpuExecCub, BlockReduceSumIsValidInThreadZero) {
   // A block whose size differs from BlockReduce's BLOCK_DIM_X is an error (CUB would read garbage).
   NOETHER_LAUNCH(1, 64, 0, nullptr, block_reduce_kernel)(dx, out, others);
   EXPECT_EQ(cudaGetLastError(), cudaErrorAssert);
-  (void)cudaDeviceSynchronize();
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorAssert);  // and at the next synchronisation (which sets it again)
+  (void)cudaGetLastError();
   cudaFree(dx), cudaFree(out), cudaFree(others);
 }
 

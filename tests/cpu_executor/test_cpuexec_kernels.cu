@@ -284,7 +284,9 @@ TEST(CpuExecBroken, BlockAndGridLimitsFailTheLaunch) {
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
   NOETHER_LAUNCH(0, 32, 0, nullptr, noop)();
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
-  NOETHER_LAUNCH(dim3(2, 65535), 1024, 0, nullptr, noop)();  // at the limits: fine
+  NOETHER_LAUNCH(dim3(1, 65535, 2), 1, 0, nullptr, noop)();  // at the limits: fine
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  NOETHER_LAUNCH(1, dim3(16, 16, 4), 0, nullptr, noop)();
   EXPECT_EQ(cudaGetLastError(), cudaSuccess);
 }
 
