@@ -52,7 +52,7 @@ __global__ void __launch_bounds__(kMaxTile)
                     double* __restrict__ pot, int B, int N) {
   __shared__ T sh_q[kMaxTile * D];  // tile of positions of j
   __shared__ T sh_m[kMaxTile];      // tile of masses of j
-  extern __shared__ __align__(16) unsigned char sh_law[];  // SharedStaging<Law>::bytes(law_arg) bytes
+  NOETHER_DYNAMIC_SHARED(unsigned char, sh_law);  // SharedStaging<Law>::bytes(law_arg) bytes
   const Law law = SharedStaging<Law>::stage(law_arg, sh_law);  // every thread, before any divergence
   const int tile = blockDim.x;      // <= kMaxTile, set by the launcher
   const int t = threadIdx.x;
@@ -141,7 +141,7 @@ void launch_allpairs_law(const Law& law, const T* pos, const T* mass, T* acc, do
     NOETHER_CUDA_CHECK(cudaFuncSetAttribute(allpairs_kernel<T, D, Law, kAcc, kPot>,
                                             cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   }
-  allpairs_kernel<T, D, Law, kAcc, kPot><<<grid, block, smem, stream>>>(law, pos, mass, acc, pot, B, N);
+  NOETHER_LAUNCH(grid, block, smem, stream, allpairs_kernel<T, D, Law, kAcc, kPot>)(law, pos, mass, acc, pot, B, N);
   NOETHER_CUDA_CHECK_LAUNCH();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include "cuda_layer.cuh"
 #include "noether/error.hpp"
 
 /// Evaluate a cudaError_t expression; throw noether::Error if it is not cudaSuccess.

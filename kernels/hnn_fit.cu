@@ -121,7 +121,7 @@ struct HnnLossOnDevice {
     else
       mlp.forward(params, X, n, G.get());
     const std::size_t nd = std::size_t(n) * dim;
-    hnn_residual_kernel<<<cuda::elementwise_blocks(nd, kThreads), kThreads, 0, s>>>(
+    NOETHER_LAUNCH(cuda::elementwise_blocks(nd, kThreads), kThreads, 0, s, hnn_residual_kernel)(
         hamiltonian, G.get(), Y, n, dim, 2.0 / double(nd), sq.get(), dG.get());
     NOETHER_CUDA_CHECK_LAUNCH();
     std::size_t bytes = reduce_bytes;
@@ -206,7 +206,7 @@ void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std
                                          cudaMemcpyHostToDevice, s));
       rows_free.record(s);
       const std::size_t bd = std::size_t(b) * dim;
-      gather_rows_kernel<<<cuda::elementwise_blocks(bd, kThreads), kThreads, 0, s>>>(dX->get(), dY->get(),
+      NOETHER_LAUNCH(cuda::elementwise_blocks(bd, kThreads), kThreads, 0, s, gather_rows_kernel)(dX->get(), dY->get(),
                                                                                      rows_dev.get(), b, dim, Xb.get(),
                                                                                      Yb.get());
       NOETHER_CUDA_CHECK_LAUNCH();
@@ -214,7 +214,7 @@ void cuda_hnn_train(bool hamiltonian, const MlpShape& shape, double* params, std
     }
     dev.run(dP->get(), Xs, Ys, b, grad.get());
     const double c1 = 1.0 - std::pow(spec.beta1, double(t)), c2 = 1.0 - std::pow(spec.beta2, double(t));
-    adam_l2_kernel<<<cuda::elementwise_blocks(n_params, kThreads), kThreads, 0, s>>>(
+    NOETHER_LAUNCH(cuda::elementwise_blocks(n_params, kThreads), kThreads, 0, s, adam_l2_kernel)(
         dP->get(), grad.get(), m.get(), v.get(), n_params, spec.lr, spec.weight_decay, spec.beta1, spec.beta2, c1, c2,
         spec.eps);
     NOETHER_CUDA_CHECK_LAUNCH();

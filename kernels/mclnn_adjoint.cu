@@ -85,7 +85,7 @@ constexpr std::size_t kMaxStagedBytes = 48 * 1024;      // default dynamic share
 /// before any early return (the staging ends with __syncthreads()).
 template <class Mlp>
 __device__ Mlp staged_mlp(const Mlp& mlp, int stage) {
-  extern __shared__ __align__(16) unsigned char sh_mclnn[];  // P·sizeof(T) bytes when stage
+  NOETHER_DYNAMIC_SHARED(unsigned char, sh_mclnn);  // P·sizeof(T) bytes when stage
   return stage ? cuda::SharedStaging<Mlp>::stage(mlp, sh_mclnn) : mlp;
 }
 
@@ -166,11 +166,11 @@ void enqueue(const Mlp& mlp, int P, const MclnnSegmentBatch<T>& bt, const Device
   const unsigned blocks = unsigned((R + kThreads - 1) / kThreads);
 
   for (int f = 0; f <= S; ++f) {
-    mclnn_forward_frame<T, D, Mlp><<<blocks, kThreads, smem_launch, stream>>>(mlp, stage, d.q, d.a, d.v, d.mass, bt.B,
+    NOETHER_LAUNCH(blocks, kThreads, smem_launch, stream, mclnn_forward_frame<T, D, Mlp>)(mlp, stage, d.q, d.a, d.v, d.mass, bt.B,
                                                                               bt.N, f, S, bt.dt);
     NOETHER_CUDA_CHECK_LAUNCH();
   }
-  mclnn_loss_rows<T, D><<<blocks, kThreads, 0, stream>>>(d.q, d.target, bt.B, bt.N, bt.stride, bt.horizon,
+  NOETHER_LAUNCH(blocks, kThreads, 0, stream, mclnn_loss_rows<T, D>)(d.q, d.target, bt.B, bt.N, bt.stride, bt.horizon,
                                                          d.loss_rows);
   NOETHER_CUDA_CHECK_LAUNCH();
   if (!want_grad) return;
@@ -181,7 +181,7 @@ void enqueue(const Mlp& mlp, int P, const MclnnSegmentBatch<T>& bt, const Device
   T* lam_in = d.lam0;
   T* lam_out = d.lam1;
   for (int f = S; f >= 0; --f) {
-    mclnn_adjoint_frame<T, D, Mlp><<<blocks, kThreads, smem_launch, stream>>>(
+    NOETHER_LAUNCH(blocks, kThreads, smem_launch, stream, mclnn_adjoint_frame<T, D, Mlp>)(
         mlp, stage, d.q, d.target, d.mass, lam_in, lam_out, d.qb, d.vb, d.rows, P, bt.B, bt.N, f, bt.stride,
         bt.horizon, bt.dt, w2);
     NOETHER_CUDA_CHECK_LAUNCH();
@@ -189,9 +189,9 @@ void enqueue(const Mlp& mlp, int P, const MclnnSegmentBatch<T>& bt, const Device
   }
   const long long C = (R + kReduceRows - 1) / kReduceRows;
   const unsigned pblocks = unsigned((P + kReduceThreads - 1) / kReduceThreads);
-  reduce_rows_stage1<<<dim3(unsigned(C), pblocks), kReduceThreads, 0, stream>>>(d.rows, R, P, d.partial);
+  NOETHER_LAUNCH(dim3(unsigned(C), pblocks), kReduceThreads, 0, stream, reduce_rows_stage1)(d.rows, R, P, d.partial);
   NOETHER_CUDA_CHECK_LAUNCH();
-  reduce_rows_stage2<<<pblocks, kReduceThreads, 0, stream>>>(d.partial, C, P, d.grad);
+  NOETHER_LAUNCH(pblocks, kReduceThreads, 0, stream, reduce_rows_stage2)(d.partial, C, P, d.grad);
   NOETHER_CUDA_CHECK_LAUNCH();
 }
 

@@ -69,7 +69,7 @@ struct CudaMlp<T>::Impl {
   const T* W(const T* params, int l) const { return params + shape.weight_offset(l); }
   const T* b(const T* params, int l) const { return params + shape.bias_offset(l); }
   void fill(T* p, T v, std::size_t m) {
-    cuda::fill_kernel<T><<<blocks(m), kThreads, 0, stream>>>(p, v, m);
+    NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::fill_kernel<T>)(p, v, m);
     NOETHER_CUDA_CHECK_LAUNCH();
   }
 
@@ -92,10 +92,10 @@ struct CudaMlp<T>::Impl {
       T* Z = l < L ? t0 : Y;
       cuda::gemm_rm<T>(blas->get(), false, true, rows, dout, din, T(1), h[l - 1], W(params, l), T(0), Z);
       if (l < L) {
-        cuda::bias_activation_kernel<T><<<blocks(m), kThreads, 0, stream>>>(shape.activation, Z, b(params, l), dout, m,
+        NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::bias_activation_kernel<T>)(shape.activation, Z, b(params, l), dout, m,
                                                                            h[l], s1[l], jets2 ? s2[l] : nullptr);
       } else {
-        cuda::add_bias_kernel<T><<<blocks(m), kThreads, 0, stream>>>(Z, b(params, l), dout, m);
+        NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::add_bias_kernel<T>)(Z, b(params, l), dout, m);
       }
       NOETHER_CUDA_CHECK_LAUNCH();
     }
@@ -130,7 +130,7 @@ struct CudaMlp<T>::Impl {
       cuda::gemm_rm<T>(blas->get(), false, false, n, din, dout, T(1), zbar, W(params, l), T(0), hbar);
       if (l > 1) {
         const std::size_t m = std::size_t(n) * din;
-        cuda::hadamard_kernel<T><<<blocks(m), kThreads, 0, stream>>>(hbar, hbar, s1[l - 1], m);
+        NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::hadamard_kernel<T>)(hbar, hbar, s1[l - 1], m);
         NOETHER_CUDA_CHECK_LAUNCH();
       }
       zbar = hbar;
@@ -153,7 +153,7 @@ struct CudaMlp<T>::Impl {
       cuda::gemm_rm<T>(blas->get(), false, false, rows, din, dout, T(1), u[l], W(params, l), T(0), A);
       if (l > 1) {
         const std::size_t m = std::size_t(rows) * din;
-        cuda::hadamard_kernel<T><<<blocks(m), kThreads, 0, stream>>>(u[l - 1], s1[l - 1], A, m);
+        NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::hadamard_kernel<T>)(u[l - 1], s1[l - 1], A, m);
         NOETHER_CUDA_CHECK_LAUNCH();
       }
     }
@@ -170,7 +170,7 @@ struct CudaMlp<T>::Impl {
       const int din = shape.widths[l - 1], dout = shape.widths[l];
       const std::size_t m = std::size_t(n) * dout;
       cuda::gemm_rm<T>(blas->get(), false, true, n, dout, din, T(1), a[l - 1], W(params, l), T(0), t0);
-      cuda::tangent_kernel<T><<<blocks(m), kThreads, 0, stream>>>(t0, s1[l], a[l], s2[l], m);
+      NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::tangent_kernel<T>)(t0, s1[l], a[l], s2[l], m);
       NOETHER_CUDA_CHECK_LAUNCH();
     }
     if (df)
@@ -191,7 +191,7 @@ struct CudaMlp<T>::Impl {
       cuda::gemm_rm<T>(blas->get(), false, false, n, din, dout, T(1), zbar, W(params, l), T(0), hbar);
       if (l > 1) {
         const std::size_t m = std::size_t(n) * din;
-        cuda::adjoint_kernel<T><<<blocks(m), kThreads, 0, stream>>>(hbar, s1[l - 1], s2[l - 1], m);
+        NOETHER_LAUNCH(blocks(m), kThreads, 0, stream, cuda::adjoint_kernel<T>)(hbar, s1[l - 1], s2[l - 1], m);
         NOETHER_CUDA_CHECK_LAUNCH();
       }
       zbar = hbar;

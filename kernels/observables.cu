@@ -90,15 +90,15 @@ void launch_frame_observables(const T* pos, const T* vel, const T* acc, const T*
   NOETHER_ASSERT(D == 2 || D == 3);
   NOETHER_ASSERT(B >= 1 && N >= 1);
   if (D == 3)
-    frame_observables_kernel<T, 3><<<B, kReduceThreads, 0, stream>>>(pos, vel, acc, mass, pot, N, out, nonfinite);
+    NOETHER_LAUNCH(B, kReduceThreads, 0, stream, frame_observables_kernel<T, 3>)(pos, vel, acc, mass, pot, N, out, nonfinite);
   else
-    frame_observables_kernel<T, 2><<<B, kReduceThreads, 0, stream>>>(pos, vel, acc, mass, pot, N, out, nonfinite);
+    NOETHER_LAUNCH(B, kReduceThreads, 0, stream, frame_observables_kernel<T, 2>)(pos, vel, acc, mass, pot, N, out, nonfinite);
   NOETHER_CUDA_CHECK_LAUNCH();
 }
 
 void launch_row_sums(const double* x, int B, int N, double* out, cudaStream_t stream) {
   NOETHER_ASSERT(B >= 1 && N >= 1);
-  row_sums_kernel<<<B, kReduceThreads, 0, stream>>>(x, N, out);
+  NOETHER_LAUNCH(B, kReduceThreads, 0, stream, row_sums_kernel)(x, N, out);
   NOETHER_CUDA_CHECK_LAUNCH();
 }
 

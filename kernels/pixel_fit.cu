@@ -227,9 +227,9 @@ struct PixelLossOnDevice {
     else
       lat.forward(plat, Z.get(), n, Y.get());
     // Terms and adjoints.
-    ae_term_kernel<<<blocks(nD), kThreads, 0, s()>>>(XX, Xhat.get(), nD, 1.0 / double(nD), sq.get(), dXhat.get());
+    NOETHER_LAUNCH(blocks(nD), kThreads, 0, s(), ae_term_kernel)(XX, Xhat.get(), nD, 1.0 / double(nD), sq.get(), dXhat.get());
     NOETHER_CUDA_CHECK_LAUNCH();
-    latent_terms_kernel<<<blocks(std::size_t(n)), kThreads, 0, s()>>>(hnn, Z.get(), Y.get(), n, d, kPixelLatentWeight,
+    NOETHER_LAUNCH(blocks(std::size_t(n)), kThreads, 0, s(), latent_terms_kernel)(hnn, Z.get(), Y.get(), n, d, kPixelLatentWeight,
                                                                       cc_row.get(), lat_row.get(), dZ.get(), dY.get());
     NOETHER_CUDA_CHECK_LAUNCH();
     std::size_t bytes = tmp.size();
@@ -243,7 +243,7 @@ struct PixelLossOnDevice {
     NOETHER_CUDA_CHECK(cudaMemsetAsync(grad, 0, np * sizeof(float), s()));
     // Decoder: θ̄_dec and z̄ += its share.
     dec.backward(pdec, dXhat.get(), grad + m.decoder_offset(), dZf.get());
-    add_kernel<<<blocks(nd), kThreads, 0, s()>>>(dZ.get(), dZf.get(), nd);
+    NOETHER_LAUNCH(blocks(nd), kThreads, 0, s(), add_kernel)(dZ.get(), dZf.get(), nd);
     NOETHER_CUDA_CHECK_LAUNCH();
     // Latent field: θ̄_lat and z̄ += its share (double backprop for the HNN).
     float* glat = grad + m.latent_offset();
@@ -251,7 +251,7 @@ struct PixelLossOnDevice {
       lat.input_gradient_backward(plat, dY.get(), nullptr, glat, dZf.get());
     else
       lat.backward(plat, dY.get(), glat, dZf.get());
-    add_kernel<<<blocks(nd), kThreads, 0, s()>>>(dZ.get(), dZf.get(), nd);
+    NOETHER_LAUNCH(blocks(nd), kThreads, 0, s(), add_kernel)(dZ.get(), dZf.get(), nd);
     NOETHER_CUDA_CHECK_LAUNCH();
     const std::size_t ob = m.latent.bias_offset(m.latent.layers());  // frozen output bias
     NOETHER_CUDA_CHECK(cudaMemsetAsync(glat + ob, 0, (m.latent.parameter_count() - ob) * sizeof(float), s()));
@@ -357,7 +357,7 @@ void cuda_pixel_train(const PixelModel& m, double* params, const float* X, const
   NOETHER_CUDA_CHECK(cudaMemcpyAsync(theta.get(), params, np * sizeof(double), cudaMemcpyHostToDevice, s));
   NOETHER_CUDA_CHECK(cudaMemsetAsync(mom.get(), 0, np * sizeof(double), s));
   NOETHER_CUDA_CHECK(cudaMemsetAsync(vel.get(), 0, np * sizeof(double), s));
-  round_kernel<<<pblocks, kThreads, 0, s>>>(theta.get(), pf.get(), np);
+  NOETHER_LAUNCH(pblocks, kThreads, 0, s, round_kernel)(theta.get(), pf.get(), np);
   NOETHER_CUDA_CHECK_LAUNCH();
   rows_free.record(s);
   for (int t = 1; t <= spec.steps; ++t) {
@@ -370,12 +370,12 @@ void cuda_pixel_train(const PixelModel& m, double* params, const float* X, const
                                        cudaMemcpyHostToDevice, s));
     rows_free.record(s);
     const std::size_t nD = std::size_t(n) * D;
-    gather_pairs_kernel<<<cuda::elementwise_blocks(nD, kThreads), kThreads, 0, s>>>(dX.get(), dXn.get(), rows_dev.get(),
+    NOETHER_LAUNCH(cuda::elementwise_blocks(nD, kThreads), kThreads, 0, s, gather_pairs_kernel)(dX.get(), dXn.get(), rows_dev.get(),
                                                                                     n, D, XX.get());
     NOETHER_CUDA_CHECK_LAUNCH();
     dev.run(pf.get(), XX.get(), n, grad.get());
     const double c1 = 1.0 - std::pow(spec.beta1, double(t)), c2 = 1.0 - std::pow(spec.beta2, double(t));
-    adam_l2_kernel<<<pblocks, kThreads, 0, s>>>(theta.get(), pf.get(), grad.get(), mom.get(), vel.get(), np, spec.lr,
+    NOETHER_LAUNCH(pblocks, kThreads, 0, s, adam_l2_kernel)(theta.get(), pf.get(), grad.get(), mom.get(), vel.get(), np, spec.lr,
                                                 spec.weight_decay, spec.beta1, spec.beta2, c1, c2, spec.eps);
     NOETHER_CUDA_CHECK_LAUNCH();
     const PixelLossTerms terms = dev.terms(n);  // synchronises: the batch's loss sums

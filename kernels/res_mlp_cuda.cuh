@@ -91,7 +91,7 @@ class CudaResMlp {
     for (int l = 1; l < L_; ++l) {
       // Z_l (n, h) = H_{l−1} W_lᵀ   [2·n·h·d_{l−1} FLOPs]; S1_ slot holds Z before the kernel overwrites it.
       gemm_rm<float>(blas_, false, true, n, h_, shape_.widths[l - 1], 1.f, prev, W(params, l), 0.f, S1_[l - 1]);
-      res_layer_kernel<<<elementwise_blocks(m, kResMlpThreads), kResMlpThreads, 0, stream_>>>(
+      NOETHER_LAUNCH(elementwise_blocks(m, kResMlpThreads), kResMlpThreads, 0, stream_, res_layer_kernel)(
           shape_.activation, S1_[l - 1], b(params, l), l == 1 ? nullptr : prev, h_, m, H_[l - 1], S1_[l - 1]);
       NOETHER_CUDA_CHECK_LAUNCH();
       prev = H_[l - 1];
@@ -99,7 +99,7 @@ class CudaResMlp {
     const int out = shape_.out();
     gemm_rm<float>(blas_, false, true, n, out, h_, 1.f, prev, W(params, L_), 0.f, Y);  // [2·n·out·h]
     const std::size_t my = std::size_t(n) * out;
-    add_bias_kernel<<<elementwise_blocks(my, kResMlpThreads), kResMlpThreads, 0, stream_>>>(Y, b(params, L_), out, my);
+    NOETHER_LAUNCH(elementwise_blocks(my, kResMlpThreads), kResMlpThreads, 0, stream_, add_bias_kernel)(Y, b(params, L_), out, my);
     NOETHER_CUDA_CHECK_LAUNCH();
   }
 
@@ -116,7 +116,7 @@ class CudaResMlp {
       const int in = shape_.widths[l - 1];
       const float* Hprev = l == 1 ? X_ : H_[l - 2];
       // Z̄_l = S1_l ⊙ H̄_l; W̄_l += Z̄_lᵀ H_{l−1} [2·h·in·n]; b̄_l += Σ_rows Z̄_l.
-      hadamard_kernel<<<elementwise_blocks(m, kResMlpThreads), kResMlpThreads, 0, stream_>>>(Zbar_, S1_[l - 1], Hbar_, m);
+      NOETHER_LAUNCH(elementwise_blocks(m, kResMlpThreads), kResMlpThreads, 0, stream_, hadamard_kernel)(Zbar_, S1_[l - 1], Hbar_, m);
       NOETHER_CUDA_CHECK_LAUNCH();
       gemm_rm<float>(blas_, true, false, h_, in, n, 1.f, Zbar_, Hprev, 1.f, dW(dparams, l));
       col_sum(Zbar_, n, h_, db(dparams, l));
@@ -133,7 +133,7 @@ class CudaResMlp {
   float* dW(float* p, int l) const { return p + shape_.weight_offset(l); }
   float* db(float* p, int l) const { return p + shape_.bias_offset(l); }
   void col_sum(const float* A, int n, int d, float* out) {
-    column_sum_add_kernel<<<(d + kResMlpThreads - 1) / kResMlpThreads, kResMlpThreads, 0, stream_>>>(A, n, d, out);
+    NOETHER_LAUNCH((d + kResMlpThreads - 1) / kResMlpThreads, kResMlpThreads, 0, stream_, column_sum_add_kernel)(A, n, d, out);
     NOETHER_CUDA_CHECK_LAUNCH();
   }
 

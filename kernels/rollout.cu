@@ -93,9 +93,9 @@ class VerletDevice {
     const unsigned blocks = elementwise_blocks(n_, kElementwiseThreads);
     for (long s = 0; s < steps; ++s) {
       if (s == 0)
-        drift_kernel<T><<<blocks, kElementwiseThreads, 0, stream_.get()>>>(q_.get(), v_.get(), a_, dt_, n_);
+        NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), drift_kernel<T>)(q_.get(), v_.get(), a_, dt_, n_);
       else
-        kick_drift_kernel<T><<<blocks, kElementwiseThreads, 0, stream_.get()>>>(q_.get(), v_.get(), a_old_, a_,
+        NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), kick_drift_kernel<T>)(q_.get(), v_.get(), a_old_, a_,
                                                                                 dt_, n_);
       NOETHER_CUDA_CHECK_LAUNCH();
       std::swap(a_, a_old_);
@@ -104,7 +104,7 @@ class VerletDevice {
                          stream_.get(), learned_.get());
     }
     if (steps > 0) {
-      kick_kernel<T><<<blocks, kElementwiseThreads, 0, stream_.get()>>>(v_.get(), a_old_, a_, dt_, n_);
+      NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), kick_kernel<T>)(v_.get(), a_old_, a_, dt_, n_);
       NOETHER_CUDA_CHECK_LAUNCH();
     }
   }
