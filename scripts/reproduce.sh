@@ -56,7 +56,7 @@ mkdir -p "$out" "$results"
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 git diff --quiet HEAD -- host include kernels configs CMakeLists.txt 2>/dev/null || commit="$commit (with uncommitted changes)"
-machine="$(nproc) CPUs${cpu:+, $cpu}"
+machine="$(nproc --all) CPUs${cpu:+, $cpu}"
 
 for n in "${names[@]}"; do
   echo "reproduce: $n ($confdir/$n.json -> $out/$n)"
