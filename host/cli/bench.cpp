@@ -1,4 +1,4 @@
-// cli_bench.cpp — `noether bench [--device auto|cpu|cuda] [--quick] [--json OUT.json]`: throughput
+// cli/bench.cpp — `noether bench [--device auto|cpu|cuda] [--quick] [--json OUT.json]`: throughput
 // tables (pair interactions/s, steps/s, counted FLOPs, fraction of FP32 peak on a GPU) for the analytic
 // laws and the learned pair-MLP potentials [10,10] and [16,16], and the same as JSON.
 #include <cstdio>
@@ -6,12 +6,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli.hpp"
-#include "noether/bench.hpp"
-#include "noether/config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/json_file.hpp"
+#include "cli/commands.hpp"
+#include "noether/physics/bench.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// cli.hpp — registration of the `noether` subcommands (host-only; CLI11 never reaches nvcc).
+// cli/commands.hpp — registration of the `noether` subcommands (host-only; CLI11 never reaches nvcc).
 #pragma once
 #include <CLI/CLI.hpp>
 

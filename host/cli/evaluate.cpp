@@ -1,16 +1,16 @@
-// cli_evaluate.cpp — `noether evaluate --truth T.npz --pred P.npz [--model M.json --system CFG.json]
+// cli/evaluate.cpp — `noether evaluate --truth T.npz --pred P.npz [--model M.json --system CFG.json]
 // [-o METRICS.json]`: a learned rollout against ground truth from the same initial states (MAE of L, H,
 // linear and angular momentum, relative position error per frame, energy and momentum drift), and with
 // --model and --system the learned dV/dr against the true one over the model's training distances
-// (evaluate.hpp explains every metric and how the potential's constant is fixed).
+// (mclnn/evaluate.hpp explains every metric and how the potential's constant is fixed).
 #include <cstdio>
 #include <memory>
 
-#include "cli.hpp"
-#include "json_config.hpp"
-#include "noether/evaluate.hpp"
-#include "noether/json_file.hpp"
-#include "noether/model_file.hpp"
+#include "cli/commands.hpp"
+#include "io/json_config.hpp"
+#include "noether/mclnn/evaluate.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/io/model_file.hpp"
 
 namespace noether {
 

@@ -1,10 +1,10 @@
-// main.cpp — the `noether` command line: registers the subcommands and turns exceptions into a
+// cli/main.cpp — the `noether` command line: registers the subcommands and turns exceptions into a
 // message on stderr and a non-zero exit code (the only place that does).
 #include <cstdio>
 #include <exception>
 
-#include "cli.hpp"
-#include "noether/error.hpp"
+#include "cli/commands.hpp"
+#include "noether/core/error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"noether: learned interacting-particle dynamics on CPUs and NVIDIA GPUs"};

@@ -1,4 +1,4 @@
-// cli_potential.cpp — `noether potential --model M.json --r-min A --r-max B --points N [-o OUT.csv]`:
+// cli/potential.cpp — `noether potential --model M.json --r-min A --r-max B --points N [-o OUT.csv]`:
 // tabulate a scalar pair-potential model's V(r), dV/dr and d²V/dr² in float64 as CSV.
 //   r_k = A + (B − A)·k/(N − 1), k = 0…N−1 (both ends exact); N = 1 gives r = A.
 // Output goes to stdout, or atomically to OUT.csv; nothing is written when anything fails.
@@ -7,12 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "cli.hpp"
-#include "noether/error.hpp"
-#include "noether/json_file.hpp"
-#include "noether/model_file.hpp"
-#include "noether/pair_model_eval.hpp"
-#include "noether/pair_table_io.hpp"
+#include "cli/commands.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/io/model_eval.hpp"
+#include "noether/io/table_file.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// cli_rollout.cpp — `noether rollout --model M.json --init INIT.npz --dt DT --steps K --stride S
+// cli/rollout.cpp — `noether rollout --model M.json --init INIT.npz --dt DT --steps K --stride S
 // [-o OUT.npz] [--device auto|cpu|cuda] [--method verlet|rk4|rk45] [--float32]`: roll a trained pair
 // model out on any number of particles in 2-D or 3-D (the init file's; a pair model depends on
 // distances only) and write the trajectory format with observables (docs/FORMATS.md).
@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <memory>
 
-#include "cli.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/model_file.hpp"
-#include "noether/pair_table_io.hpp"
-#include "noether/simulate.hpp"
-#include "progress.hpp"
+#include "cli/commands.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/io/table_file.hpp"
+#include "noether/physics/simulate.hpp"
+#include "run/progress.hpp"
 
 namespace noether {
 

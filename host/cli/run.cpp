@@ -1,15 +1,15 @@
-// cli_run.cpp — `noether run CONFIG -o DIR`: the whole experiment. A config whose "task" is
-// "hnn_pixel_pendulum" is the pixel pendulum (run_pixel.hpp, docs/PIXEL_PENDULUM.md); any other top-level
-// "task" is an HNN experiment (run_hnn.hpp, docs/HNN.md); a config without one is the MCLNN experiment
-// (run_experiment.hpp). The task name is dispatched here, before any task's parser sees the config.
+// cli/run.cpp — `noether run CONFIG -o DIR`: the whole experiment. A config whose "task" is
+// "hnn_pixel_pendulum" is the pixel pendulum (run/pixel.hpp, docs/PIXEL_PENDULUM.md); any other top-level
+// "task" is an HNN experiment (run/hnn.hpp, docs/HNN.md); a config without one is the MCLNN experiment
+// (run/mclnn.hpp). The task name is dispatched here, before any task's parser sees the config.
 #include <memory>
 
-#include "cli.hpp"
-#include "hnn_run_config.hpp"
-#include "pixel_run_config.hpp"
-#include "run_experiment.hpp"
-#include "run_hnn.hpp"
-#include "run_pixel.hpp"
+#include "cli/commands.hpp"
+#include "run/hnn_config.hpp"
+#include "run/pixel_config.hpp"
+#include "run/mclnn.hpp"
+#include "run/hnn.hpp"
+#include "run/pixel.hpp"
 
 namespace noether {
 

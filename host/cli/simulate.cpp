@@ -1,14 +1,14 @@
-// cli_simulate.cpp — `noether simulate CONFIG [-o OUT.npz] [--device auto|cpu|cuda]`.
+// cli/simulate.cpp — `noether simulate CONFIG [-o OUT.npz] [--device auto|cpu|cuda]`.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
-#include "cli.hpp"
-#include "noether/config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/simulate.hpp"
-#include "progress.hpp"
+#include "cli/commands.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/physics/simulate.hpp"
+#include "run/progress.hpp"
 
 namespace noether {
 

@@ -1,6 +1,6 @@
-// cli_tabulate.cpp — `noether tabulate --model M.json [-o T.json] [--r-min A --r-max B] [--tolerance 1e-5]`:
+// cli/tabulate.cpp — `noether tabulate --model M.json [-o T.json] [--r-min A --r-max B] [--tolerance 1e-5]`:
 // turn a trained pair MLP ("mclnn" model file) into a piecewise quintic Hermite table of V(r)
-// (pair_table.hpp; file format in pair_table_io.hpp and docs/TABLES.md). The knot spacing is halved
+// (physics/pair_table.hpp; file format in io/table_file.hpp and docs/TABLES.md). The knot spacing is halved
 // until max |V′_table − V′_MLP| ≤ tolerance · max |V′_MLP| on 15 check points per interval.
 // The range defaults to the model's metadata.training.pair_distance_range [min, max].
 #include <cmath>
@@ -9,10 +9,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli.hpp"
-#include "noether/error.hpp"
-#include "noether/model_file.hpp"
-#include "noether/pair_table_io.hpp"
+#include "cli/commands.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/io/table_file.hpp"
 
 namespace noether {
 

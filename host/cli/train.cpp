@@ -1,17 +1,17 @@
-// cli_train.cpp — `noether train --model mclnn --data DATA.npz -o MODEL.json [--config C.json] [flags]`.
+// cli/train.cpp — `noether train --model mclnn --data DATA.npz -o MODEL.json [--config C.json] [flags]`.
 // Flags override the config's "train" section, which overrides the defaults (docs/TRAINING.md).
 #include <cstdio>
 #include <fstream>
 #include <memory>
 
-#include "cli.hpp"
-#include "noether/config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/dataset.hpp"
-#include "noether/mclnn_train.hpp"
-#include "noether/model_file.hpp"
-#include "progress.hpp"
-#include "train_config.hpp"
+#include "cli/commands.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/io/model_file.hpp"
+#include "run/progress.hpp"
+#include "run/mclnn_config.hpp"
 
 namespace noether {
 

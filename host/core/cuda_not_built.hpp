@@ -1,7 +1,7 @@
-// cuda_not_built.hpp — the one error of every host/cuda*_unavailable.cpp stand-in: the GPU function `fn`
+// core/cuda_not_built.hpp — the one error of every host/cuda*_unavailable.cpp stand-in: the GPU function `fn`
 // was called in a build configured without CUDA.
 #pragma once
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

@@ -1,13 +1,13 @@
-// hnn_analysis.cpp — the reference analysis protocol of the HNN experiments (hnn_analysis.hpp): RK45 rollouts
+// hnn/analysis.cpp — the reference analysis protocol of the HNN experiments (hnn/analysis.hpp): RK45 rollouts
 // of the true system, the HNN and the baseline from common initial states, the energies along them, and the
 // energy MSE.
-#include "noether/hnn_analysis.hpp"
+#include "noether/hnn/analysis.hpp"
 
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
-#include "noether/ode.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
+#include "noether/physics/ode.hpp"
 
 namespace noether {
 

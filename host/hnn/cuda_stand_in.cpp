@@ -1,9 +1,9 @@
-// cuda_hnn_unavailable.cpp — the GPU HNN trainer of a build without CUDA (compiled only when
-// NOETHER_HAVE_CUDA is OFF; kernels/hnn_fit.cu provides these otherwise): every function checks its
+// hnn/cuda_stand_in.cpp — the GPU HNN trainer of a build without CUDA (compiled only when
+// NOETHER_HAVE_CUDA is OFF; kernels/hnn/fit.cu provides these otherwise): every function checks its
 // arguments like the real one, then throws.
-#include "noether/cuda_hnn.hpp"
-#include "noether/error.hpp"
-#include "cuda_not_built.hpp"
+#include "noether/hnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "core/cuda_not_built.hpp"
 
 namespace noether {
 double cuda_hnn_loss(bool hamiltonian, const MlpShape& shape, const double* params, std::size_t n_params,

@@ -1,13 +1,13 @@
-// hnn_model.cpp — HNN and baseline models (hnn.hpp): reference initialisation, the learned field, and the
+// hnn/model.cpp — HNN and baseline models (hnn/model.hpp): reference initialisation, the learned field, and the
 // loss with its exact θ-gradient (double backprop for the HNN, plain backprop for the baseline).
 #include <algorithm>
 #include <cmath>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/hnn.hpp"
-#include "noether/mlp_init.hpp"
-#include "noether/mlp.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/nn/mlp.hpp"
 
 namespace noether {
 namespace {

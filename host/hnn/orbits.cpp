@@ -1,12 +1,12 @@
-// hnn_orbits.cpp — the two-body and three-body data of the HNN paper (hnn_orbits.hpp): planar gravity of
+// hnn/orbits.cpp — the two-body and three-body data of the HNN paper (hnn/orbits.hpp): planar gravity of
 // unit masses (energy, field, momentum), the reference's near-circular initial states, and the orbit data set
 // integrated with adaptive RK45.
-#include "noether/hnn_orbits.hpp"
+#include "noether/hnn/orbits.hpp"
 
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/ode.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/ode.hpp"
 
 namespace noether {
 

@@ -1,14 +1,14 @@
-// hnn_tasks.cpp — the HNN data sets (hnn_tasks.hpp): mass-spring and pendulum ground truth by adaptive
+// hnn/tasks.cpp — the HNN data sets (hnn/tasks.hpp): mass-spring and pendulum ground truth by adaptive
 // RK45, seeded SplitMix64 + Box–Muller noise, and the real-pendulum text reader.
-#include "noether/hnn_tasks.hpp"
+#include "noether/hnn/tasks.hpp"
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/ode.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/ode.hpp"
 
 namespace noether {
 

@@ -1,16 +1,16 @@
-// hnn_train.cpp — Adam training of HNN and baseline models (hnn.hpp), full batch or seeded minibatches, and
+// hnn/train.cpp — Adam training of HNN and baseline models (hnn/model.hpp), full batch or seeded minibatches, and
 // the energy MSE of a learned field integrated with adaptive RK45 from held-out initial states.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <utility>
 
-#include "eigen_threads.hpp"
-#include "noether/adam.hpp"
-#include "noether/cuda_hnn.hpp"
-#include "noether/error.hpp"
-#include "noether/hnn.hpp"
-#include "noether/ode.hpp"
+#include "nn/eigen_threads.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/hnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/physics/ode.hpp"
 
 namespace noether {
 namespace {

@@ -1,4 +1,4 @@
-// json_config.hpp — helpers for reading JSON configs with errors that name the file and the key path
+// io/json_config.hpp — helpers for reading JSON configs with errors that name the file and the key path
 // ("run.json: train.lr: expected a number > 0") and "did you mean" hints for unknown keys and values.
 // Host-only (nlohmann/json never reaches nvcc); shared by every config parser in host/.
 #pragma once
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "noether/config.hpp"
-#include "noether/error.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace cfg {
@@ -131,7 +131,7 @@ inline void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vecto
 /// Read a JSON file; errors name the file ("cannot open", "malformed JSON: …").
 json read_json_file(const std::string& path);
 
-// The sections of a simulation config (docs/CONFIG.md), for configs that embed them (host/config.cpp).
+// The sections of a simulation config (docs/CONFIG.md), for configs that embed them (host/io/simulation_config.cpp).
 /// "initial_state": a .npz path, inline arrays or a sampler; relative paths resolve next to ctx.file.
 InitialState parse_initial_state(const json& v, const Ctx& ctx);
 /// "system": the pair law.

@@ -1,5 +1,5 @@
-// json_file.cpp — atomic text-file output.
-#include "noether/json_file.hpp"
+// io/json_file.cpp — atomic text-file output.
+#include "noether/io/json_file.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

@@ -1,7 +1,7 @@
-// pair_model_eval.cpp — evaluate a scalar pair model file at many distances (formulas in the header).
-#include "noether/pair_model_eval.hpp"
+// io/model_eval.cpp — evaluate a scalar pair model file at many distances (formulas in the header).
+#include "noether/io/model_eval.hpp"
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

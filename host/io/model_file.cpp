@@ -1,8 +1,8 @@
-// model_file.cpp — read, validate and write model files (docs/MODEL_FORMAT.md).
+// io/model_file.cpp — read, validate and write model files (docs/MODEL_FORMAT.md).
 // Every error names the file and the key path (e.g. "pot.json: layers[1].bias") and what was
 // expected. Numbers are written shortest-round-trip (std::to_chars) and always as JSON floats, so
 // save → load is bit-exact, negative zero and subnormals included.
-#include "noether/model_file.hpp"
+#include "noether/io/model_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "noether/config.hpp"
-#include "noether/error.hpp"
-#include "noether/json_file.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
 
 namespace noether {
 

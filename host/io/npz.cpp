@@ -1,7 +1,7 @@
-// npz.cpp — NumPy .npz I/O without Python: a minimal zip reader (central directory, ZIP64, STORED and
+// io/npz.cpp — NumPy .npz I/O without Python: a minimal zip reader (central directory, ZIP64, STORED and
 // DEFLATE members, CRC32 checks) and .npy v1/v2/v3 parser, plus an atomic STORED .npz writer.
 // All multi-byte values are decoded/encoded explicitly as little-endian, independent of the host.
-#include "noether/npz.hpp"
+#include "noether/io/npz.hpp"
 
 #include <zlib.h>
 
@@ -17,7 +17,7 @@
 #include <random>
 #include <set>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace {

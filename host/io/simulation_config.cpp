@@ -1,17 +1,17 @@
-// config.cpp — parse and validate simulation configs (JSON) into SimulationConfig.
+// io/simulation_config.cpp — parse and validate simulation configs (JSON) into SimulationConfig.
 // Every error names the file and the key path (e.g. "lin.json: integrator.dt") and what was expected;
 // unknown keys and values get a "did you mean" hint.
-#include "noether/config.hpp"
+#include "noether/physics/config.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/sampler.hpp"
-#include "json_config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/sampler.hpp"
+#include "io/json_config.hpp"
 
 namespace noether {
 

@@ -1,5 +1,5 @@
-// pair_table.cpp — build pair tables from pair potentials and read/write table files
-// (pair_table_io.hpp, docs/TABLES.md). Every file error names the file and the key.
+// io/table_file.cpp — build pair tables from pair potentials and read/write table files
+// (io/table_file.hpp, docs/TABLES.md). Every file error names the file and the key.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "noether/error.hpp"
-#include "noether/json_file.hpp"
-#include "noether/pair_table_io.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/io/table_file.hpp"
 
 namespace noether {
 

@@ -1,9 +1,9 @@
-// trajectory_io.cpp — initial states from .npz files, their validation, and trajectory output.
+// io/trajectory.cpp — initial states from .npz files, their validation, and trajectory output.
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
-#include "noether/state.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/state.hpp"
 
 namespace noether {
 namespace {

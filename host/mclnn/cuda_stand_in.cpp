@@ -1,9 +1,9 @@
-// cuda_mclnn_unavailable.cpp — the GPU MCLNN loss/gradient of a build without CUDA (compiled only when
-// NOETHER_HAVE_CUDA is OFF; kernels/mclnn_adjoint.cu provides these otherwise): arguments are checked as
+// mclnn/cuda_stand_in.cpp — the GPU MCLNN loss/gradient of a build without CUDA (compiled only when
+// NOETHER_HAVE_CUDA is OFF; kernels/mclnn/adjoint.cu provides these otherwise): arguments are checked as
 // in the CUDA build, then every call throws.
-#include "noether/cuda_mclnn.hpp"
-#include "noether/error.hpp"
-#include "cuda_not_built.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "core/cuda_not_built.hpp"
 
 namespace noether {
 

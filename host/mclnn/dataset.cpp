@@ -1,11 +1,11 @@
-// dataset.cpp — loading, validating and segmenting trajectory data sets (dataset.hpp).
-#include "noether/dataset.hpp"
+// mclnn/dataset.cpp — loading, validating and segmenting trajectory data sets (mclnn/dataset.hpp).
+#include "noether/mclnn/dataset.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
 
 namespace noether {
 namespace {

@@ -1,12 +1,12 @@
-// euler_lagrange.cpp — the general Euler–Lagrange accelerations (euler_lagrange.hpp): Eigen solve of
+// mclnn/euler_lagrange.cpp — the general Euler–Lagrange accelerations (mclnn/euler_lagrange.hpp): Eigen solve of
 // (∇_q̇q̇ L) q̈ = ∇_q L − (∇_q̇q L) q̇, and finite-difference derivatives of a scalar L.
-#include "noether/euler_lagrange.hpp"
+#include "noether/mclnn/euler_lagrange.hpp"
 
 #include <Eigen/Dense>
 #include <cmath>
 #include <vector>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

@@ -1,10 +1,10 @@
-// evaluate.cpp — rollout and potential metrics (evaluate.hpp).
-#include "noether/evaluate.hpp"
+// mclnn/evaluate.cpp — rollout and potential metrics (mclnn/evaluate.hpp).
+#include "noether/mclnn/evaluate.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace {

@@ -1,7 +1,7 @@
-// lnn_baseline.cpp — the baseline LNN (lnn_baseline.hpp): accelerations −M⁻¹∇V_θ, the acceleration loss and
+// mclnn/lnn_baseline.cpp — the baseline LNN (mclnn/lnn_baseline.hpp): accelerations −M⁻¹∇V_θ, the acceleration loss and
 // its double-backprop gradient, training with Adam on sampled frames, and the velocity-Verlet rollout.
 // Deterministic: every random draw comes from SplitMix64 seeded by the options; loops are sequential.
-#include "noether/lnn_baseline.hpp"
+#include "noether/mclnn/lnn_baseline.hpp"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -9,19 +9,19 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "noether/adam.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
-#include "noether/mlp_init.hpp"
-#include "noether/npz.hpp"
-#include "noether/observables.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/observables.hpp"
 
 namespace noether {
 namespace {
 
 using json = nlohmann::json;
 
-/// Runs Eigen's products (inside mlp.hpp's CPU path) on one thread while alive, then back to Eigen's
+/// Runs Eigen's products (inside nn/mlp.hpp's CPU path) on one thread while alive, then back to Eigen's
 /// default (OpenMP's thread count). The LNN's products are small (batch 256 × width 32): measured on
 /// 2 cores, OpenMP-parallel products made training 15× slower (24 s vs 1.6 s for 100 epochs on 9,000
 /// samples), far worse on a loaded machine.

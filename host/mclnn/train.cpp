@@ -1,4 +1,4 @@
-// mclnn_train.cpp — the MCLNN training loop (mclnn_train.hpp): segments → Verlet adjoint → Adam.
+// mclnn/train.cpp — the MCLNN training loop (mclnn/train.hpp): segments → Verlet adjoint → Adam.
 //
 // Device: with MclnnTrainOptions::cuda the batch loss and gradient come from cuda_mclnn_loss_and_grad (the
 // batch's segments gathered into contiguous host arrays, one call per mini-batch, one workspace per run);
@@ -8,7 +8,7 @@
 // is accumulated in kLanes fixed lanes (segment k of the batch goes to lane k mod kLanes, in order) that
 // are then summed in lane order, so the result is bitwise the same for any number of threads, and a
 // run resumed from a checkpoint continues exactly as the uninterrupted run.
-#include "noether/mclnn_train.hpp"
+#include "noether/mclnn/train.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -19,13 +19,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "noether/adam.hpp"
-#include "noether/cuda_mclnn.hpp"
-#include "noether/error.hpp"
-#include "noether/json_file.hpp"
-#include "noether/mlp_init.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet_adjoint.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>

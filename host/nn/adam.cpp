@@ -1,10 +1,10 @@
-// adam.cpp — Adam / AdamW step and learning-rate schedules (formulas in include/noether/adam.hpp).
-#include "noether/adam.hpp"
+// nn/adam.cpp — Adam / AdamW step and learning-rate schedules (formulas in include/noether/nn/adam.hpp).
+#include "noether/nn/adam.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

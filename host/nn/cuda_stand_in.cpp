@@ -1,11 +1,11 @@
-// cuda_mlp_unavailable.cpp — the GPU MLP of a build without CUDA (compiled only when NOETHER_HAVE_CUDA is
-// OFF; kernels/mlp_cublas.cu provides these otherwise). Constructing a CudaMlp and every cuda_mlp_*
+// nn/cuda_stand_in.cpp — the GPU MLP of a build without CUDA (compiled only when NOETHER_HAVE_CUDA is
+// OFF; kernels/nn/mlp.cu provides these otherwise). Constructing a CudaMlp and every cuda_mlp_*
 // function throw noether::Error.
 #include <cstddef>
 
-#include "noether/cuda_mlp.hpp"
-#include "noether/error.hpp"
-#include "cuda_not_built.hpp"
+#include "noether/nn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "core/cuda_not_built.hpp"
 
 namespace noether {
 template <typename T>

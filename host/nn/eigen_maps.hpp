@@ -1,4 +1,4 @@
-// eigen_maps.hpp — the Eigen views the CPU MLP code uses over noether's flat row-major buffers:
+// nn/eigen_maps.hpp — the Eigen views the CPU MLP code uses over noether's flat row-major buffers:
 // matrices (n, d) and row vectors (biases), owning or mapped, mutable or const. Host-only (includes Eigen).
 #pragma once
 #include <Eigen/Core>

@@ -1,4 +1,4 @@
-// eigen_threads.hpp — EigenThreads: set Eigen's GEMM thread count for a scope and restore it (the CPU
+// nn/eigen_threads.hpp — EigenThreads: set Eigen's GEMM thread count for a scope and restore it (the CPU
 // trainers' `threads` option). Host-only: includes Eigen, so never from a public header.
 #pragma once
 #include <Eigen/Core>

@@ -1,14 +1,14 @@
-// mlp_cpu.cpp — the CPU implementation of mlp.hpp: batched forward, backward, input gradient and double
+// nn/mlp.cpp — the CPU implementation of nn/mlp.hpp: batched forward, backward, input gradient and double
 // backprop of the generic MLP, float64 and float32. Matrix products are Eigen GEMMs over row-major maps
 // of the flat parameter buffer and of the tape; activations are element-wise loops over activation_jet.
-// The formulas are in mlp.hpp's header; comments below name the step each block implements.
+// The formulas are in nn/mlp.hpp's header; comments below name the step each block implements.
 #include <algorithm>
 #include <cstddef>
 
-#include "eigen_maps.hpp"
-#include "noether/activations.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
+#include "nn/eigen_maps.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
 
 namespace noether {
 namespace {
@@ -180,7 +180,7 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
   tape.kind = MlpTape<T>::Kind::InputGradient;
 }
 
-/// Double backprop (mlp.hpp header): tangent sweep Ḣ_0 = Ḡ, Ż_l = Ḣ_{l−1} W_lᵀ, Ḣ_l = S1_l ⊙ Ż_l,
+/// Double backprop (nn/mlp.hpp header): tangent sweep Ḣ_0 = Ḡ, Ż_l = Ḣ_{l−1} W_lᵀ, Ḣ_l = S1_l ⊙ Ż_l,
 /// Z̃_l = S2_l ⊙ A_l ⊙ Ż_l; then Z̄_L = f̄ and for l = L…1: W̄_l += Z̄_lᵀ H_{l−1} + U_lᵀ Ḣ_{l−1},
 /// b̄_l += Σ_n Z̄_l, H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1} + Z̃_{l−1}; X̄ = H̄_0.
 /// The tangents Ḣ_l and Z̃_l overwrite the tape's A_l and S2_l slots once used (the tape is spent).

@@ -1,6 +1,6 @@
-// bench.cpp — the benchmark sweeps behind `noether bench` (CPU timings with steady_clock over a
+// physics/bench.cpp — the benchmark sweeps behind `noether bench` (CPU timings with steady_clock over a
 // minimum time window; GPU timings with CUDA events after warm-up, inside kernels/).
-#include "noether/bench.hpp"
+#include "noether/physics/bench.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "noether/cuda_backend.hpp"
-#include "noether/forces.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/verlet.hpp"
 
 namespace noether {
 namespace {
@@ -143,7 +143,7 @@ MlpShape bench_mlp_shape(int hidden) {
 }
 
 double mlp_flops_per_interaction(const MlpShape& shape) {
-  // Around the MLP, per ordered pair in D = 3 (allpairs.cuh / forces.hpp; FMA = 2):
+  // Around the MLP, per ordered pair in D = 3 (physics/allpairs.cuh / physics/forces.hpp; FMA = 2):
   //   d = qi − qj [3], r² = Σ d² [6], r = √r² [1], f_over_r = −V′/r [1], f += f_over_r·d [6]  = 17.
   return pair_mlp_slope_flops(shape) + 17.0;
 }

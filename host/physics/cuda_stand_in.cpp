@@ -1,12 +1,12 @@
-// cuda_unavailable.cpp — the CUDA backend of a build without CUDA (compiled only when
+// physics/cuda_stand_in.cpp — the CUDA backend of a build without CUDA (compiled only when
 // NOETHER_HAVE_CUDA is OFF; kernels/*.cu provide these functions otherwise). No device is ever
 // available, and every driver function throws noether::Error.
 #include <string>
 #include <vector>
 
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "cuda_not_built.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "core/cuda_not_built.hpp"
 
 namespace noether {
 bool cuda_device_available() { return false; }

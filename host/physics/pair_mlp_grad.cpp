@@ -1,5 +1,5 @@
-// pair_mlp_grad.cpp — pair_mlp_param_grad_cpu: PairMlp::param_grad summed over pairs (pair_mlp_grad.hpp).
-#include "noether/pair_mlp_grad.hpp"
+// physics/pair_mlp_grad.cpp — pair_mlp_param_grad_cpu: PairMlp::param_grad summed over pairs (physics/pair_mlp_grad.hpp).
+#include "noether/physics/pair_mlp_grad.hpp"
 
 #include <vector>
 

@@ -1,10 +1,10 @@
-// sampler.cpp — seeded random initial states (uniform box, perturbation of a base state).
-#include "noether/sampler.hpp"
+// physics/sampler.cpp — seeded random initial states (uniform box, perturbation of a base state).
+#include "noether/physics/sampler.hpp"
 
 #include <cmath>
 #include <random>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace {

@@ -1,13 +1,13 @@
-// simulate.cpp — the CPU reference simulation (Verlet, RK4, RK45) and dispatch to the CUDA rollout.
-#include "noether/simulate.hpp"
+// physics/simulate.cpp — the CPU reference simulation (Verlet, RK4, RK45) and dispatch to the CUDA rollout.
+#include "noether/physics/simulate.hpp"
 
 #include <cmath>
 
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
-#include "noether/ode.hpp"
-#include "noether/verlet.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/ode.hpp"
+#include "noether/physics/verlet.hpp"
 
 namespace noether {
 namespace {

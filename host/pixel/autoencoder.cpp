@@ -1,11 +1,11 @@
-// pixel_autoencoder.cpp — forward and backward of the residual MLP of pixel_autoencoder.hpp (the formulas
+// pixel/autoencoder.cpp — forward and backward of the residual MLP of pixel/autoencoder.hpp (the formulas
 // are in its header), float32 and float64, Eigen GEMMs over row-major maps of the flat parameter buffer.
 #include <algorithm>
 
-#include "eigen_maps.hpp"
-#include "noether/activations.hpp"
-#include "noether/error.hpp"
-#include "noether/pixel_autoencoder.hpp"
+#include "nn/eigen_maps.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/pixel/autoencoder.hpp"
 
 namespace noether {
 namespace {

@@ -1,8 +1,8 @@
-// cuda_pixel_unavailable.cpp — the GPU pixel pendulum loss of a build without CUDA (compiled only when
-// NOETHER_HAVE_CUDA is OFF; kernels/pixel_fit.cu provides it otherwise): every function throws.
-#include "noether/cuda_pixel.hpp"
-#include "noether/error.hpp"
-#include "cuda_not_built.hpp"
+// pixel/cuda_stand_in.cpp — the GPU pixel pendulum loss of a build without CUDA (compiled only when
+// NOETHER_HAVE_CUDA is OFF; kernels/pixel/fit.cu provides it otherwise): every function throws.
+#include "noether/pixel/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "core/cuda_not_built.hpp"
 
 namespace noether {
 struct CudaPixelLoss::Impl {};

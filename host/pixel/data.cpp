@@ -1,12 +1,12 @@
-// pixel_data.cpp — the pixel pendulum's dynamics and data set (pixel_pendulum.hpp): exact trajectories of
+// pixel/data.cpp — the pixel pendulum's dynamics and data set (pixel/data.hpp): exact trajectories of
 // θ̈ = −(3g/2l) sin θ by adaptive RK45, rendered frames, the sample pairs and the .npz file.
 #include <cmath>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
-#include "noether/ode.hpp"
-#include "noether/pixel_pendulum.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/ode.hpp"
+#include "noether/pixel/data.hpp"
 
 namespace noether {
 

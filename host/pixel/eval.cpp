@@ -1,11 +1,11 @@
-// pixel_eval.cpp — latent→canonical map, latent rollouts, decoded frames and the energy MSE of a trained
-// pixel pendulum model (pixel_eval.hpp, formulas in its header).
+// pixel/eval.cpp — latent→canonical map, latent rollouts, decoded frames and the energy MSE of a trained
+// pixel pendulum model (pixel/eval.hpp, formulas in its header).
 #include <Eigen/Dense>
 #include <numeric>
 
-#include "noether/error.hpp"
-#include "noether/ode.hpp"
-#include "noether/pixel_eval.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/ode.hpp"
+#include "noether/pixel/eval.hpp"
 
 namespace noether {
 

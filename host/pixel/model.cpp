@@ -1,12 +1,12 @@
-// pixel_model.cpp — the pixel pendulum model of pixel_hnn.hpp: reference initialisation, encode / decode /
+// pixel/model.cpp — the pixel pendulum model of pixel/model.hpp: reference initialisation, encode / decode /
 // latent field, and the loss L = ae + cc + 0.1·lat with its exact θ-gradient (formulas in the header).
 #include <algorithm>
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/hnn_tasks.hpp"
-#include "noether/mlp_init.hpp"
-#include "noether/pixel_hnn.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/tasks.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/pixel/model.hpp"
 
 namespace noether {
 

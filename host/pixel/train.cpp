@@ -1,16 +1,16 @@
-// pixel_train.cpp — the pixel pendulum trainer (pixel_train.hpp): minibatches of distinct samples by a
+// pixel/train.cpp — the pixel pendulum trainer (pixel/train.hpp): minibatches of distinct samples by a
 // partial Fisher–Yates shuffle, float32 loss and gradient, float64 Adam with coupled L2 — on the CPU, or
-// (PixelTrainOptions::cuda) as cuda_pixel.hpp's device-resident loop with the same draws.
+// (PixelTrainOptions::cuda) as pixel/cuda.hpp's device-resident loop with the same draws.
 #include <chrono>
 #include <cmath>
 #include <numeric>
 
-#include "eigen_threads.hpp"
-#include "noether/adam.hpp"
-#include "noether/cuda_pixel.hpp"
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/pixel_train.hpp"
+#include "nn/eigen_threads.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/pixel/cuda.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/pixel/train.hpp"
 
 namespace noether {
 
@@ -66,7 +66,7 @@ PixelTrainResult train_pixel_model(HnnModelKind kind, const PixelPendulumData& d
   const auto draw = [&] { partial_shuffle(pool, std::size_t(n), rng); };
   res.batch_loss.reserve(std::size_t(o.steps));
   if (o.cuda) {
-    // The device-resident loop (cuda_pixel.hpp): every training pair uploaded once, the same draws as below
+    // The device-resident loop (pixel/cuda.hpp): every training pair uploaded once, the same draws as below
     // (indices relative to the first training sample), Adam (coupled L2, float64) on the device.
     const int N = data.n_train();
     std::vector<int> all(static_cast<std::size_t>(N));

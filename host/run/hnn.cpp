@@ -1,15 +1,15 @@
-// run_hnn.cpp — the HNN experiment of `noether run` (run_hnn.hpp): for every seed, the task's data set
+// run/hnn.cpp — the HNN experiment of `noether run` (run/hnn.hpp): for every seed, the task's data set
 // (synthetic tasks: generated with that seed; real pendulum: the one recording), an HNN and the MLP baseline
 // trained with that seed, their final train / test losses and energy MSEs (the reference analysis protocol,
-// hnn_run_task.hpp; and along the test trajectories); then
+// run/hnn_task.hpp; and along the test trajectories); then
 //   DIR/metrics.json       {"task", "dim", "config", "seeds", "training", "dataset", "energy_protocol",
 //                           "models": {"hnn"|"baseline": {"train_loss"|"test_loss"|"energy_mse"
 //                           [|"energy_mse_test_trajectories"]: {"mean", "stderr", "per_seed"}, "seconds"}},
 //                           "published": {…}} (+ "data", the recording's path, for the real pendulum)
-//   DIR/trajectories.npz   the first seed's analysis rollouts (hnn_plot_data.hpp), for scripts/plot_hnn.py
+//   DIR/trajectories.npz   the first seed's analysis rollouts (run/hnn_plot_data.hpp), for scripts/plot_hnn.py
 //   DIR/summary.md         the table beside the published row, the HNN / baseline energy-MSE ratio, the plots.
 // std error = sample standard deviation (n − 1) / √n over the seeds (0 for a single seed).
-#include "run_hnn.hpp"
+#include "run/hnn.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,15 +18,15 @@
 #include <filesystem>
 #include <sstream>
 
-#include "hnn_plot_data.hpp"
-#include "hnn_run_config.hpp"
-#include "hnn_run_task.hpp"
-#include "json_config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/json_file.hpp"
-#include "plot_script.hpp"
-#include "seed_stats.hpp"
-#include "progress.hpp"
+#include "run/hnn_plot_data.hpp"
+#include "run/hnn_config.hpp"
+#include "run/hnn_task.hpp"
+#include "io/json_config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/io/json_file.hpp"
+#include "run/plot_script.hpp"
+#include "run/seed_stats.hpp"
+#include "run/progress.hpp"
 
 namespace noether {
 

@@ -1,5 +1,5 @@
-// run_hnn.hpp — `noether run CONFIG -o DIR` for the HNN experiments of paper 004 (configs with a top-level
-// "task"; run_hnn.cpp, config in docs/HNN.md): per seed, data, HNN and baseline training, losses and energy
+// run/hnn.hpp — `noether run CONFIG -o DIR` for the HNN experiments of paper 004 (configs with a top-level
+// "task"; run/hnn.cpp, config in docs/HNN.md): per seed, data, HNN and baseline training, losses and energy
 // MSEs; DIR/metrics.json, DIR/trajectories.npz (the first seed's analysis rollouts), the plots of
 // scripts/plot_hnn.py and DIR/summary.md with the mean ± std error beside the published numbers.
 #pragma once

@@ -1,12 +1,12 @@
-// hnn_run_config.cpp — parsing of the HNN `noether run` config (hnn_run_config.hpp, docs/HNN.md).
-#include "hnn_run_config.hpp"
+// run/hnn_config.cpp — parsing of the HNN `noether run` config (run/hnn_config.hpp, docs/HNN.md).
+#include "run/hnn_config.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
-#include "json_config.hpp"
-#include "noether/config.hpp"
-#include "noether/error.hpp"
+#include "io/json_config.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 
@@ -47,7 +47,7 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
                                     c.task == HnnRunTask::RealPendulum ? 1e-5 : c.task == HnnRunTask::TwoBody ? 0.0 : 1e-4);
   NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
-  // Where the models train: auto = the GPU when one is usable (cuda_hnn.hpp), else the CPU.
+  // Where the models train: auto = the GPU when one is usable (hnn/cuda.hpp), else the CPU.
   c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}),
                                             ctx.sub("device").where()),
                                ctx.sub("device").where());

@@ -1,4 +1,4 @@
-// hnn_run_config.hpp — the config of `noether run` for the HNN experiments of paper 004 (a top-level
+// run/hnn_config.hpp — the config of `noether run` for the HNN experiments of paper 004 (a top-level
 // "task": "hnn_mass_spring" | "hnn_pendulum" | "hnn_real_pendulum" | "hnn_two_body" | "hnn_three_body"; keys in
 // docs/HNN.md). Parsing checks
 // every key and loads the real pendulum's data file, so every config error comes before any work.
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "noether/hnn.hpp"
-#include "noether/hnn_tasks.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/hnn/tasks.hpp"
 
 namespace noether {
 

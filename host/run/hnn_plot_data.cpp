@@ -1,12 +1,12 @@
-// hnn_plot_data.cpp — writes an HNN run's trajectories.npz (hnn_plot_data.hpp): the analysis rollouts and, for
+// run/hnn_plot_data.cpp — writes an HNN run's trajectories.npz (run/hnn_plot_data.hpp): the analysis rollouts and, for
 // one degree of freedom, the true / learned H and fields on a phase-space grid.
-#include "hnn_plot_data.hpp"
+#include "run/hnn_plot_data.hpp"
 
 #include <algorithm>
 
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
-#include "noether/npz.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
+#include "noether/io/npz.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// hnn_plot_data.hpp — DIR/trajectories.npz of an HNN `noether run` (the first seed), the input of
+// run/hnn_plot_data.hpp — DIR/trajectories.npz of an HNN `noether run` (the first seed), the input of
 // scripts/plot_hnn.py. float64 arrays:
 //   times (T); true, hnn, baseline (S, T, dim) — the energy-MSE rollouts from the same S initial states;
 //   true_energy, hnn_energy, baseline_energy (S, T) — the TRUE H along each path; hnn_learned_H (S, T) — H_θ
@@ -8,7 +8,7 @@
 #pragma once
 #include <string>
 
-#include "noether/hnn_analysis.hpp"
+#include "noether/hnn/analysis.hpp"
 
 namespace noether {
 

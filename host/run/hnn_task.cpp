@@ -1,11 +1,11 @@
-// hnn_run_task.cpp — the HNN experiments' task definitions (hnn_run_task.hpp): systems, data sets, published
+// run/hnn_task.cpp — the HNN experiments' task definitions (run/hnn_task.hpp): systems, data sets, published
 // numbers and the reference analysis protocols.
-#include "hnn_run_task.hpp"
+#include "run/hnn_task.hpp"
 
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/hnn_orbits.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/orbits.hpp"
 
 namespace noether {
 

@@ -1,13 +1,13 @@
-// hnn_run_task.hpp — what each HNN experiment of `noether run` is (docs/HNN.md): the true system, the data set
+// run/hnn_task.hpp — what each HNN experiment of `noether run` is (docs/HNN.md): the true system, the data set
 // of a seed, the published numbers to compare with, and the energy-MSE analysis protocol of the reference
-// code's notebooks (initial states, times, tolerances). run_hnn.cpp runs the experiment from these.
+// code's notebooks (initial states, times, tolerances). run/hnn.cpp runs the experiment from these.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "hnn_run_config.hpp"
-#include "noether/hnn_analysis.hpp"
+#include "run/hnn_config.hpp"
+#include "noether/hnn/analysis.hpp"
 
 namespace noether {
 
@@ -16,7 +16,7 @@ struct HnnPublished {
   double test_baseline, test_hnn, energy_baseline, energy_hnn;
 };
 
-/// The energy-MSE analysis of a task (hnn_analysis.hpp): S initial states x0 (S, dim) and the saved times.
+/// The energy-MSE analysis of a task (hnn/analysis.hpp): S initial states x0 (S, dim) and the saved times.
 struct HnnAnalysisSetup {
   std::vector<double> x0;      ///< (S, dim)
   int S = 0;
@@ -28,7 +28,7 @@ struct HnnAnalysisSetup {
 HnnPublished hnn_published(HnnRunTask task);
 
 /// The true system: mass-spring H = q² + p², pendulum H = 3(1 − cos q) + p², real pendulum (the reference
-/// analysis Hamiltonian) H = 2.4(1 − cos q) + p², two- and three-body gravity (hnn_orbits.hpp).
+/// analysis Hamiltonian) H = 2.4(1 − cos q) + p², two- and three-body gravity (hnn/orbits.hpp).
 HnnSystem hnn_run_system(HnnRunTask task);
 
 /// The synthetic data set of a seed (the real pendulum's is c.real_data). trajectories: c.trajectories or the

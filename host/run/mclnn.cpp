@@ -1,9 +1,9 @@
-// run_experiment.cpp — `noether run CONFIG -o DIR`: the whole MCLNN experiment of paper 000 in one
+// run/mclnn.cpp — `noether run CONFIG -o DIR`: the whole MCLNN experiment of paper 000 in one
 // command — simulate the training set, train, roll the learned model out from every evaluation case's
-// initial state next to the ground truth, compare (evaluate.hpp), and write DIR/metrics.json,
+// initial state next to the ground truth, compare (mclnn/evaluate.hpp), and write DIR/metrics.json,
 // DIR/summary.md and (through scripts/plot_run.py) PNG plots. The config is documented in
 // docs/EXPERIMENTS.md; every error names the file and key before any work starts.
-#include "run_experiment.hpp"
+#include "run/mclnn.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -12,18 +12,18 @@
 #include <fstream>
 #include <sstream>
 
-#include "json_config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/dataset.hpp"
-#include "noether/evaluate.hpp"
-#include "noether/json_file.hpp"
-#include "noether/lnn_baseline.hpp"
-#include "noether/mclnn_train.hpp"
-#include "noether/model_file.hpp"
-#include "noether/simulate.hpp"
-#include "plot_script.hpp"
-#include "progress.hpp"
-#include "train_config.hpp"
+#include "io/json_config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/evaluate.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/mclnn/lnn_baseline.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/physics/simulate.hpp"
+#include "run/plot_script.hpp"
+#include "run/progress.hpp"
+#include "run/mclnn_config.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// run_experiment.hpp — `noether run CONFIG -o DIR` (run_experiment.cpp; config in docs/EXPERIMENTS.md).
+// run/mclnn.hpp — `noether run CONFIG -o DIR` (run/mclnn.cpp; config in docs/EXPERIMENTS.md).
 #pragma once
 #include <string>
 

@@ -1,5 +1,5 @@
-// train_config.cpp — parsing the "train" section (train_config.hpp).
-#include "train_config.hpp"
+// run/mclnn_config.cpp — parsing the "train" section (run/mclnn_config.hpp).
+#include "run/mclnn_config.hpp"
 
 namespace noether {
 

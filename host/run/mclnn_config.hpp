@@ -1,8 +1,8 @@
-// train_config.hpp — the "train" section of training and experiment configs (docs/TRAINING.md) parsed
+// run/mclnn_config.hpp — the "train" section of training and experiment configs (docs/TRAINING.md) parsed
 // into MclnnTrainOptions, with errors naming the file and key. Host-only.
 #pragma once
-#include "json_config.hpp"
-#include "noether/mclnn_train.hpp"
+#include "io/json_config.hpp"
+#include "noether/mclnn/train.hpp"
 
 namespace noether {
 

@@ -1,7 +1,7 @@
-// run_pixel.cpp — the pixel pendulum experiment of `noether run` (run_pixel.hpp): data (one data set, drawn
+// run/pixel.cpp — the pixel pendulum experiment of `noether run` (run/pixel.hpp): data (one data set, drawn
 // from data_seed), then per seed the baseline and the HNN trained with that seed, their final train / test
-// losses (L of pixel_hnn.hpp over the full sets), latent rollouts from every test trial and the energy MSE
-// (pixel_eval.hpp). Outputs:
+// losses (L of pixel/model.hpp over the full sets), latent rollouts from every test trial and the energy MSE
+// (pixel/eval.hpp). Outputs:
 //   DIR/pixel_pendulum.npz  the data set (save_data)
 //   DIR/metrics.json        {"task", "config", "seeds", "training", "data", "evaluation", "models": {"hnn"|"baseline":
 //                           {"train_loss"|"test_loss"|"energy_mse": {"mean","stderr","per_seed"}, "test_terms",
@@ -9,7 +9,7 @@
 //   DIR/summary.md          the table beside the published row, the HNN / baseline energy-MSE ratio
 //   DIR/rollouts.npz        first seed: frames, latents, energies and the learned H on a grid (plot_pixel.py)
 //   DIR/*.png               scripts/plot_pixel.py (pixel_strip.png, latent_phase.png, energy.png)
-#include "run_pixel.hpp"
+#include "run/pixel.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -17,15 +17,15 @@
 #include <filesystem>
 #include <sstream>
 
-#include "json_config.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/json_file.hpp"
-#include "noether/npz.hpp"
-#include "noether/pixel_eval.hpp"
-#include "pixel_run_config.hpp"
-#include "plot_script.hpp"
-#include "seed_stats.hpp"
-#include "progress.hpp"
+#include "io/json_config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/pixel/eval.hpp"
+#include "run/pixel_config.hpp"
+#include "run/plot_script.hpp"
+#include "run/seed_stats.hpp"
+#include "run/progress.hpp"
 
 namespace noether {
 

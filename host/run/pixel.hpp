@@ -1,5 +1,5 @@
-// run_pixel.hpp — `noether run CONFIG -o DIR` for the pixel pendulum (HNN paper Task 5; a config whose "task"
-// is "hnn_pixel_pendulum", pixel_run_config.hpp): the data set, per seed an HNN and its MLP baseline in an
+// run/pixel.hpp — `noether run CONFIG -o DIR` for the pixel pendulum (HNN paper Task 5; a config whose "task"
+// is "hnn_pixel_pendulum", run/pixel_config.hpp): the data set, per seed an HNN and its MLP baseline in an
 // autoencoder's latent space, losses, latent rollouts and energy MSE; DIR/metrics.json, DIR/summary.md,
 // DIR/rollouts.npz and the figures of scripts/plot_pixel.py. docs/PIXEL_PENDULUM.md.
 #pragma once

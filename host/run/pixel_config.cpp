@@ -1,12 +1,12 @@
-// pixel_run_config.cpp — parsing of the pixel pendulum `noether run` config (pixel_run_config.hpp,
+// run/pixel_config.cpp — parsing of the pixel pendulum `noether run` config (run/pixel_config.hpp,
 // docs/PIXEL_PENDULUM.md).
-#include "pixel_run_config.hpp"
+#include "run/pixel_config.hpp"
 
 #include <algorithm>
 
-#include "json_config.hpp"
-#include "noether/config.hpp"
-#include "noether/error.hpp"
+#include "io/json_config.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 
@@ -36,7 +36,7 @@ PixelRunConfig load_pixel_run_config(const std::string& path) {
   c.train.ae_hidden = int(get_int(root, ctx, "ae_hidden", 200, 1));
   c.train.latent_hidden = get_widths(root, ctx, "hidden", {200, 200});
   c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
-  // "device": where training runs (cuda_pixel.hpp's device loop or the CPU): cpu (default while the GPU path is
+  // "device": where training runs (pixel/cuda.hpp's device loop or the CPU): cpu (default while the GPU path is
   // unverified on a GPU), cuda (a usable GPU is required: checked here, before any work), auto.
   c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "cpu", {"auto", "cpu", "cuda"}),
                                             ctx.sub("device").where()),

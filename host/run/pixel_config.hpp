@@ -1,4 +1,4 @@
-// pixel_run_config.hpp — the config of `noether run` for the pixel pendulum (a top-level
+// run/pixel_config.hpp — the config of `noether run` for the pixel pendulum (a top-level
 // "task": "hnn_pixel_pendulum"; keys in docs/PIXEL_PENDULUM.md). Every key is checked while parsing, so
 // config errors come before any work or output.
 #pragma once
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "noether/pixel_pendulum.hpp"
-#include "noether/pixel_train.hpp"
+#include "noether/pixel/data.hpp"
+#include "noether/pixel/train.hpp"
 
 namespace noether {
 

@@ -1,5 +1,5 @@
-// plot_script.cpp — run a scripts/*.py plotting script on an output folder (plot_script.hpp).
-#include "plot_script.hpp"
+// run/plot_script.cpp — run a scripts/*.py plotting script on an output folder (run/plot_script.hpp).
+#include "run/plot_script.hpp"
 
 #include <cstdlib>
 #include <filesystem>

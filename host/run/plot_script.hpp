@@ -1,4 +1,4 @@
-// plot_script.hpp — run one of the project's plotting scripts (scripts/*.py, Python + matplotlib) on an
+// run/plot_script.hpp — run one of the project's plotting scripts (scripts/*.py, Python + matplotlib) on an
 // output folder, as every `noether run` experiment does after writing its metrics. Plots are optional:
 // a missing script or a failing Python is reported in the returned note, never an error.
 #pragma once

@@ -1,5 +1,5 @@
-// progress.cpp — implementation of the stderr progress line.
-#include "progress.hpp"
+// run/progress.cpp — implementation of the stderr progress line.
+#include "run/progress.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// progress.hpp — a one-line progress display with rate and ETA on stderr (only when stderr is a
+// run/progress.hpp — a one-line progress display with rate and ETA on stderr (only when stderr is a
 // terminal, or NOETHER_PROGRESS=1), redrawn at most 5 times a second.
 #pragma once
 #include <chrono>

@@ -1,4 +1,4 @@
-// seed_stats.hpp — the per-seed statistics and number formats shared by the HNN and pixel-pendulum
+// run/seed_stats.hpp — the per-seed statistics and number formats shared by the HNN and pixel-pendulum
 // `noether run` experiments: mean ± standard error over seeds, their metrics.json form, and the
 // summary tables' number formats.
 #pragma once

@@ -1,9 +1,9 @@
-// cuda_check.cuh — NOETHER_CUDA_CHECK: every CUDA runtime call and every kernel launch goes through it.
+// core/cuda_check.cuh — NOETHER_CUDA_CHECK: every CUDA runtime call and every kernel launch goes through it.
 // A failure throws noether::Error naming file:line, the failing expression and cudaGetErrorString.
 #pragma once
 #include <cuda_runtime.h>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 /// Evaluate a cudaError_t expression; throw noether::Error if it is not cudaSuccess.
 #define NOETHER_CUDA_CHECK(expr)                                                                   \

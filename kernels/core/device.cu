@@ -1,10 +1,10 @@
-// device_info.cu — is a CUDA device usable, what is it, and its peak FP32 throughput.
+// core/device.cu — is a CUDA device usable, what is it, and its peak FP32 throughput.
 #include <cuda_runtime.h>
 
 #include <sstream>
 #include <string>
 
-#include "noether/cuda_backend.hpp"
+#include "noether/physics/cuda.hpp"
 
 namespace noether {
 namespace {

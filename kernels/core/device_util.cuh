@@ -1,4 +1,4 @@
-// device_util.cuh — small RAII owners for device memory, pinned host memory, streams and events, plus
+// core/device_util.cuh — small RAII owners for device memory, pinned host memory, streams and events, plus
 // the argument checks shared by the driver functions of kernels/*.cu. Internal to kernels/.
 //
 // Destructors never throw: a failing cudaFree during unwinding is ignored (the error that caused the
@@ -11,8 +11,8 @@
 #include <cstddef>
 #include <utility>
 
-#include "cuda_check.cuh"
-#include "noether/error.hpp"
+#include "core/cuda_check.cuh"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace cuda {

@@ -1,6 +1,6 @@
-// hnn_fit.cu — cuda_hnn.hpp: the HNN / baseline loss, its θ-gradient and a device-resident Adam training
+// hnn/fit.cu — hnn/cuda.hpp: the HNN / baseline loss, its θ-gradient and a device-resident Adam training
 // loop, float64, on CudaMlp (cuBLAS GEMMs) plus three element-wise kernels (symplectic residual, row
-// gather, Adam). The formulas are those of hnn.hpp / adam.hpp, restated in cuda_hnn.hpp.
+// gather, Adam). The formulas are those of hnn/model.hpp / nn/adam.hpp, restated in hnn/cuda.hpp.
 #include <cuda_runtime.h>
 
 #include <cmath>
@@ -8,12 +8,12 @@
 #include <memory>
 #include <vector>
 
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/cuda_backend.hpp"
-#include "noether/cuda_hnn.hpp"
-#include "noether/cuda_mlp.hpp"
-#include "noether/error.hpp"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/physics/cuda.hpp"
+#include "noether/hnn/cuda.hpp"
+#include "noether/nn/cuda.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 namespace {
@@ -64,7 +64,7 @@ __global__ void gather_rows_kernel(const double* __restrict__ X, const double* _
   }
 }
 
-/// One Adam step with coupled L2 (adam.hpp, WeightDecay::L2, no clipping), c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ:
+/// One Adam step with coupled L2 (nn/adam.hpp, WeightDecay::L2, no clipping), c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ:
 ///   g = grad + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η (m/c1)/(√(v/c2) + ε)
 __global__ void adam_l2_kernel(double* __restrict__ theta, const double* __restrict__ grad, double* __restrict__ m,
                                double* __restrict__ v, std::size_t n, double lr, double lambda, double b1, double b2,

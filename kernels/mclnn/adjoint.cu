@@ -1,9 +1,9 @@
-// mclnn_adjoint.cu — the MCLNN segment loss and its exact θ-gradient through velocity Verlet on the GPU,
-// batched over segments and pairs: cuda_mclnn_loss_and_grad of cuda_mclnn.hpp, the device twin of
-// verlet_adjoint.hpp's segment_loss_and_grad_cpu (tests/test_cuda_mclnn_parity.cpp).
+// mclnn/adjoint.cu — the MCLNN segment loss and its exact θ-gradient through velocity Verlet on the GPU,
+// batched over segments and pairs: cuda_mclnn_loss_and_grad of mclnn/cuda.hpp, the device twin of
+// mclnn/verlet_adjoint.hpp's segment_loss_and_grad_cpu (tests/mclnn/test_cuda_parity.cpp).
 //
 // Every kernel runs one thread per row (segment b, particle i) and calls the row body of
-// include/noether/mclnn_rows.hpp, where the layout and the formulas are (the same bodies run on the CPU in
+// kernels/mclnn/rows.hpp, where the layout and the formulas are (the same bodies run on the CPU in
 // mclnn_loss_and_grad_rows_cpu, the kernels' CPU twin):
 //   forward:  S + 1 launches of mclnn_forward_frame (frame f = 0 … S): a_f, v_f, q_{f+1} per row
 //   loss:     mclnn_loss_rows: Σ_k |q_{k·stride,i} − q̂_{k,i}|² per row in float64 (segments summed on the host)
@@ -12,8 +12,8 @@
 //   θ̄:        rows (R, P) → grad (P) by a two-stage reduction in a fixed order: stage 1, each block sums a
 //             chunk of kReduceRows rows per parameter in row order; stage 2, one thread per parameter sums
 //             the chunks in order. No float atomics anywhere: results are bitwise reproducible run to run.
-// PairMlp weights are staged in shared memory when P·sizeof(T) <= 48 KB (law_staging.cuh), else read from
-// global memory. Launch checks after every launch (cuda_check.cuh); all work on one stream, one sync per call.
+// PairMlp weights are staged in shared memory when P·sizeof(T) <= 48 KB (physics/law_staging.cuh), else read from
+// global memory. Launch checks after every launch (core/cuda_check.cuh); all work on one stream, one sync per call.
 //
 // Cost per unordered pair per Verlet step (docs/PERFORMANCE.md): value_and_slope for both ordered pairs
 // (forward), jets for both (reverse) and param_grad for one; param_grad's g += go to the row's slice of
@@ -27,16 +27,16 @@
 #include <type_traits>
 #include <vector>
 
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "law_staging.cuh"
-#include "noether/cuda_backend.hpp"
-#include "noether/cuda_mclnn.hpp"
-#include "noether/mclnn_rows.hpp"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "physics/law_staging.cuh"
+#include "noether/physics/cuda.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "mclnn/rows.hpp"
 
 namespace noether {
 
-/// Grow-only device buffers and the stream of cuda_mclnn_loss_and_grad (cuda_mclnn.hpp).
+/// Grow-only device buffers and the stream of cuda_mclnn_loss_and_grad (mclnn/cuda.hpp).
 struct CudaMclnnWorkspace::Impl {
   enum Slot { kParams, kQ, kA, kV, kMass, kTarget, kQb, kVb, kLam0, kLam1, kRows, kPartial, kGrad, kLoss, kSlots };
   struct Raw {

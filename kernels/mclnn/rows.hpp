@@ -1,7 +1,7 @@
-// mclnn_rows.hpp — the per-row bodies of the GPU MCLNN loss/gradient (kernels/mclnn_adjoint.cu), written
+// mclnn/rows.hpp — the per-row bodies of the GPU MCLNN loss/gradient (kernels/mclnn/adjoint.cu), written
 // once as host/device functions, and mclnn_loss_and_grad_rows_cpu: the kernels' CPU twin, which runs the
 // same bodies over every row in the kernels' launch order. Tests compare the twin with the independent
-// CPU adjoint (verlet_adjoint.hpp) without a GPU, and the kernels with both on a GPU.
+// CPU adjoint (mclnn/verlet_adjoint.hpp) without a GPU, and the kernels with both on a GPU.
 //
 // A row is (segment b, particle i), t = b·N + i, R = B·N rows; S = stride·horizon. Layout:
 //   q, a      (S+1, B, N, D)   positions and accelerations of every Verlet frame (stored, never recomputed)
@@ -12,11 +12,11 @@
 //   rows      (R, P) float64   θ̄ of each row's pairs, accumulated over all frames
 //
 // Forward, frame f = 0 … S (mclnn_forward_row), row i of segment b:
-//   a_{f,i} = (1/m_i) Σ_{j≠i} f_over_r(r_ij) (q_{f,i} − q_{f,j})         (forces.hpp order: j = 0 … N−1)
+//   a_{f,i} = (1/m_i) Σ_{j≠i} f_over_r(r_ij) (q_{f,i} − q_{f,j})         (physics/forces.hpp order: j = 0 … N−1)
 //   f > 0:  v_i += ½ (a_{f−1,i} + a_{f,i}) dt;     f < S:  q_{f+1,i} = q_{f,i} + v_i dt + ½ a_{f,i} dt²
 // Loss (mclnn_loss_row): Σ_{k=1..horizon} Σ_c (q_{k·stride,i,c} − q̂_{k,i,c})² in float64; a segment's loss
 //   is 1/(horizon·N) times the sum of its rows.
-// Reverse, frame f = S … 0 (mclnn_adjoint_row), λ_f in lam_in (verlet_adjoint.hpp's sweep, by rows):
+// Reverse, frame f = S … 0 (mclnn_adjoint_row), λ_f in lam_in (mclnn/verlet_adjoint.hpp's sweep, by rows):
 //   f = S:   q̄_i = w2 (q_{S,i} − q̂_{horizon,i}),  v̄_i = 0   (λ_S = ā_S + ½dt v̄_S = 0: no pair terms)
 //   f < S:   per j ≠ i, d = q_i − q_j, r = |d|, û = d/r, μ = λ_i/m_i − λ_j/m_j, s = û·μ,
 //              q̄_i −= H μ,   H μ = V″ s û + (V′/r)(μ − s û)      (the pair Hessian; for row j the same pair
@@ -35,9 +35,9 @@
 #include <utility>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/hostdev.hpp"
-#include "noether/pair_mlp.hpp"
+#include "noether/core/error.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 
@@ -135,7 +135,7 @@ NOETHER_HOSTDEV void mclnn_adjoint_row(const Mlp& mlp, const T* q, const T* targ
         mu[c] = lam[i * D + c] / m[i] - lam[j * D + c] / m[j];
       }
       const T r = sqrt(r2);
-      if (!(r > T(0))) continue;  // coincident particles exert no force (pair_laws.hpp convention)
+      if (!(r > T(0))) continue;  // coincident particles exert no force (physics/pair_laws.hpp convention)
       T s = T(0);
       for (int c = 0; c < D; ++c) s += (d[c] / r) * mu[c];
       const PairJet<T> jet = mlp.jets(r);

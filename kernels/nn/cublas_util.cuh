@@ -1,4 +1,4 @@
-// cublas_util.cuh — NOETHER_CUBLAS_CHECK, an RAII cuBLAS handle and a row-major GEMM on top of cuBLAS's
+// nn/cublas_util.cuh — NOETHER_CUBLAS_CHECK, an RAII cuBLAS handle and a row-major GEMM on top of cuBLAS's
 // column-major one. Internal to kernels/.
 //
 // Row-major trick: a row-major (r × c) matrix is, read column-major, its transpose (c × r). So the row-major
@@ -9,8 +9,8 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
-#include "cuda_check.cuh"
-#include "noether/error.hpp"
+#include "core/cuda_check.cuh"
+#include "noether/core/error.hpp"
 
 /// Evaluate a cublasStatus_t expression; throw noether::Error naming file:line, the call and the status.
 #define NOETHER_CUBLAS_CHECK(expr)                                                                        \

@@ -1,18 +1,18 @@
-// mlp_cublas.cu — CudaMlp and the cuda_mlp_* host functions of cuda_mlp.hpp: the batched MLP on the GPU.
-// Each step of mlp.hpp's formulas is one cuBLAS GEMM over the whole batch (row-major, cublas_util.cuh)
-// or one element-wise kernel (mlp_elementwise.cuh); the tape lives in one device allocation.
+// nn/mlp.cu — CudaMlp and the cuda_mlp_* host functions of nn/cuda.hpp: the batched MLP on the GPU.
+// Each step of nn/mlp.hpp's formulas is one cuBLAS GEMM over the whole batch (row-major, nn/cublas_util.cuh)
+// or one element-wise kernel (nn/mlp_elementwise.cuh); the tape lives in one device allocation.
 #include <cuda_runtime.h>
 
 #include <cstddef>
 #include <memory>
 #include <vector>
 
-#include "cublas_util.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "mlp_elementwise.cuh"
-#include "noether/cuda_mlp.hpp"
-#include "noether/error.hpp"
+#include "nn/cublas_util.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "nn/mlp_elementwise.cuh"
+#include "noether/nn/cuda.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 
@@ -24,7 +24,7 @@ struct CudaMlp<T>::Impl {
   MlpShape shape;
   int cap;                               // max_batch
   cuda::DeviceBuffer<T> arena;           // every tape slot below points into it
-  std::vector<T*> h, s1, s2, a, u;       // H_l, S1_l, S2_l, A_l, U_l (n, d_l); see mlp.hpp
+  std::vector<T*> h, s1, s2, a, u;       // H_l, S1_l, S2_l, A_l, U_l (n, d_l); see nn/mlp.hpp
   T *t0, *t1, *t2, *ones, *fbuf;         // scratch (cap · max width), ones (cap), f stand-in (cap)
   std::unique_ptr<cuda::Stream> own;     // declared after the arena: destroyed (and drained) first
   cudaStream_t stream;
@@ -116,7 +116,7 @@ struct CudaMlp<T>::Impl {
     kind = Kind::Forward;
   }
 
-  /// mlp.hpp "Backward": H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1}; X̄ = H̄_0.
+  /// nn/mlp.hpp "Backward": H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1}; X̄ = H̄_0.
   void backward(const T* params, const T* dY, T* dparams, T* dX) {
     check_tape("CudaMlp::backward", false);
     const int L = shape.layers();
@@ -137,7 +137,7 @@ struct CudaMlp<T>::Impl {
     }
   }
 
-  /// mlp.hpp "Input gradient": U_L = 1, A_{l−1} = U_l W_l, U_{l−1} = S1_{l−1} ⊙ A_{l−1}; G = A_0.
+  /// nn/mlp.hpp "Input gradient": U_L = 1, A_{l−1} = U_l W_l, U_{l−1} = S1_{l−1} ⊙ A_{l−1}; G = A_0.
   void input_gradient(const T* params, const T* X, int rows, T* f, T* G) {
     check_batch("CudaMlp::input_gradient", rows);
     NOETHER_REQUIRE(shape.out() == 1, "CudaMlp::input_gradient: the input gradient needs a scalar MLP (output width 1), "
@@ -160,7 +160,7 @@ struct CudaMlp<T>::Impl {
     kind = Kind::InputGradient;
   }
 
-  /// mlp.hpp "Double backprop": tangent sweep (Ż_l = Ḣ_{l−1} W_lᵀ; Ḣ_l, Z̃_l element-wise), then the reverse
+  /// nn/mlp.hpp "Double backprop": tangent sweep (Ż_l = Ḣ_{l−1} W_lᵀ; Ḣ_l, Z̃_l element-wise), then the reverse
   /// sweep W̄_l += Z̄_lᵀ H_{l−1} + U_lᵀ Ḣ_{l−1}, b̄_l += 1ᵀ Z̄_l, H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1 ⊙ H̄ + Z̃.
   void input_gradient_backward(const T* params, const T* dG, const T* df, T* dparams, T* dX) {
     check_tape("CudaMlp::input_gradient_backward", true);

@@ -1,5 +1,5 @@
-// mlp_elementwise.cuh — the element-wise kernels between the cuBLAS GEMMs of the batched MLP
-// (kernels/mlp_cublas.cu): bias + activation jets, Hadamard products and the double-backprop updates.
+// nn/mlp_elementwise.cuh — the element-wise kernels between the cuBLAS GEMMs of the batched MLP
+// (kernels/nn/mlp.cu): bias + activation jets, Hadamard products and the double-backprop updates.
 // Every kernel is a grid-stride loop over the m = n·d entries of row-major (n, d) matrices.
 // Internal to kernels/.
 #pragma once
@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "noether/activations.hpp"
+#include "noether/nn/activations.hpp"
 
 namespace noether {
 namespace cuda {

@@ -1,12 +1,12 @@
-// allpairs.cu — launcher of the tiled all-pairs kernel (allpairs.cuh) and the driver functions
-// cuda_accelerations, cuda_potential_energy and cuda_time_accelerations of cuda_backend.hpp.
+// physics/allpairs.cu — launcher of the tiled all-pairs kernel (physics/allpairs.cuh) and the driver functions
+// cuda_accelerations, cuda_potential_energy and cuda_time_accelerations of physics/cuda.hpp.
 #include <cstddef>
 
-#include "allpairs.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/cuda_backend.hpp"
-#include "observables.cuh"
+#include "physics/allpairs.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/physics/cuda.hpp"
+#include "physics/observables.cuh"
 
 namespace noether {
 namespace cuda {

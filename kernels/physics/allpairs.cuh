@@ -1,5 +1,5 @@
-// allpairs.cuh — the shared-memory tiled all-pairs kernel (GPU twin of accelerations_cpu and
-// potential_energy_cpu in forces.hpp), after GPU Gems 3, ch. 31 ("Fast N-Body Simulation with CUDA").
+// physics/allpairs.cuh — the shared-memory tiled all-pairs kernel (GPU twin of accelerations_cpu and
+// potential_energy_cpu in physics/forces.hpp), after GPU Gems 3, ch. 31 ("Fast N-Body Simulation with CUDA").
 //
 //   grid  = (ceil(N / T), min(B, 65535)),   block = T threads,  T = min(kMaxTile, N rounded up to 32)
 //   thread (x, y) owns particle i = x·T + threadIdx.x of trajectory b = y (+ k·gridDim.y) and sums
@@ -10,12 +10,12 @@
 // Positions and masses of j are staged in shared memory one tile of T particles at a time; every
 // thread of the block (including those with i ≥ N, which own no particle) helps load the tile, and
 // no thread returns before the last __syncthreads. A law with parameters too large to pass by value
-// (the pair MLP) first copies them into dynamic shared memory (law_staging.cuh).
+// (the pair MLP) first copies them into dynamic shared memory (physics/law_staging.cuh).
 //
 // FLOPs per interaction, counted per line in the kernel as in GPU Gems 3 (an FMA is 2 FLOPs):
 //   d = qi − qj          D
 //   r2 = Σ d²            2D
-//   law.eval             see pair_laws.hpp; gravity is counted as 20 FLOPs for the whole interaction
+//   law.eval             see physics/pair_laws.hpp; gravity is counted as 20 FLOPs for the whole interaction
 //   f += f_over_r · d    2D
 // plus, per particle i, D divides by m_i once all j are summed.
 #pragma once
@@ -23,13 +23,13 @@
 
 #include <cstddef>
 
-#include "cuda_check.cuh"
-#include "law_staging.cuh"
-#include "noether/error.hpp"
+#include "core/cuda_check.cuh"
+#include "physics/law_staging.cuh"
+#include "noether/core/error.hpp"
 #include <vector>
 
-#include "device_util.cuh"
-#include "noether/pair_laws.hpp"
+#include "core/device_util.cuh"
+#include "noether/physics/pair_laws.hpp"
 
 namespace noether {
 namespace cuda {

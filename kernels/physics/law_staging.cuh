@@ -1,6 +1,6 @@
-// law_staging.cuh — the hook through which a pair law copies its parameters into the all-pairs
-// kernel's dynamic shared memory at kernel start (allpairs.cuh). Analytic laws (pair_laws.hpp) carry
-// a few scalars by value and stage nothing; a PairMlp (pair_mlp.hpp) copies its flat parameter buffer
+// physics/law_staging.cuh — the hook through which a pair law copies its parameters into the all-pairs
+// kernel's dynamic shared memory at kernel start (physics/allpairs.cuh). Analytic laws (physics/pair_laws.hpp) carry
+// a few scalars by value and stage nothing; a PairMlp (physics/pair_mlp.hpp) copies its flat parameter buffer
 // from global memory once per block, after which every thread reads the weights from shared memory
 // (all threads of a warp read the same W[o,i] at the same time: a broadcast, no bank conflicts).
 //
@@ -13,7 +13,7 @@
 
 #include <cstddef>
 
-#include "noether/pair_mlp.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 namespace cuda {

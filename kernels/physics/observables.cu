@@ -1,10 +1,10 @@
-// observables.cu — device reductions of per-frame observables (see observables.cuh).
+// physics/observables.cu — device reductions of per-frame observables (see physics/observables.cuh).
 #include <cub/block/block_reduce.cuh>
 
 #include <cstddef>
 
-#include "cuda_check.cuh"
-#include "observables.cuh"
+#include "core/cuda_check.cuh"
+#include "physics/observables.cuh"
 
 namespace noether {
 namespace cuda {

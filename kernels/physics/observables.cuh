@@ -1,4 +1,4 @@
-// observables.cuh — per-frame observables reduced on the device (GPU twin of observables.hpp).
+// physics/observables.cuh — per-frame observables reduced on the device (GPU twin of physics/observables.hpp).
 // One block per trajectory, cub::BlockReduce over particles, every sum in float64; CUB's block
 // reduction has a fixed order for a fixed block size, so results are bitwise reproducible.
 #pragma once

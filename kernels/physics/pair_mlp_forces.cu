@@ -1,7 +1,7 @@
-// pair_mlp_forces.cu — the learned pair potential (PairMlp) inside the tiled all-pairs kernel
-// (allpairs.cuh): driver functions cuda_mlp_accelerations, cuda_mlp_potential_energy and
-// cuda_time_mlp_accelerations of cuda_backend.hpp. Parameters are copied to the device once per call
-// and staged in shared memory once per block (law_staging.cuh). Kernels are instantiated for T ∈
+// physics/pair_mlp_forces.cu — the learned pair potential (PairMlp) inside the tiled all-pairs kernel
+// (physics/allpairs.cuh): driver functions cuda_mlp_accelerations, cuda_mlp_potential_energy and
+// cuda_time_mlp_accelerations of physics/cuda.hpp. Parameters are copied to the device once per call
+// and staged in shared memory once per block (physics/law_staging.cuh). Kernels are instantiated for T ∈
 // {float, double}, D ∈ {2, 3}, MaxWidth ∈ {16, 32, 64}, and (acc only) or (potential only).
 //
 // Performance note (ptxas -v, sm_90, not yet measured on a device): widths are runtime values, so each
@@ -12,11 +12,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "allpairs.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/cuda_backend.hpp"
-#include "observables.cuh"
+#include "physics/allpairs.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/physics/cuda.hpp"
+#include "physics/observables.cuh"
 
 namespace noether {
 namespace {

@@ -1,4 +1,4 @@
-// rollout.cu — velocity Verlet that stays on the device (GPU twin of verlet_steps_cpu):
+// physics/rollout.cu — velocity Verlet that stays on the device (GPU twin of verlet_steps_cpu):
 //   q' = q + v dt + ½ a dt²;   a' = a(q');   v' = v + ½ (a + a') dt
 // per step: one element-wise kernel and one all-pairs kernel. The kick of step s and the drift of
 // step s+1 are fused into one kernel inside a run of steps (each element's arithmetic is the same as
@@ -7,7 +7,7 @@
 //
 // cuda_verlet_rollout saves `frames` frames `stride` steps apart. A saved frame is copied into one of
 // two pinned staging buffers on the stream, together with its observables (reduced on the device,
-// observables.cu) and non-finite flags; the host scatters frame f into the caller's arrays while the
+// physics/observables.cu) and non-finite flags; the host scatters frame f into the caller's arrays while the
 // device already integrates frame f+1.
 #include <algorithm>
 #include <cmath>
@@ -16,11 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "allpairs.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/cuda_backend.hpp"
-#include "observables.cuh"
+#include "physics/allpairs.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/physics/cuda.hpp"
+#include "physics/observables.cuh"
 
 namespace noether {
 namespace cuda {

@@ -1,5 +1,5 @@
-// pixel_fit.cu — cuda_pixel.hpp: the pixel pendulum model's loss, θ-gradient and training loop on the GPU,
-// float32 compute. The autoencoder's residual ReLU layers run on CudaResMlp (res_mlp_cuda.cuh: cuBLAS GEMMs
+// pixel/fit.cu — pixel/cuda.hpp: the pixel pendulum model's loss, θ-gradient and training loop on the GPU,
+// float32 compute. The autoencoder's residual ReLU layers run on CudaResMlp (pixel/res_mlp.cuh: cuBLAS GEMMs
 // plus element-wise kernels); the latent HNN / baseline runs on CudaMlp<float>; the loss
 // terms are per-element / per-row kernels summed in float64 by CUB. One stream for everything.
 #include <cuda_runtime.h>
@@ -11,14 +11,14 @@
 #include <memory>
 #include <vector>
 
-#include "cublas_util.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/activations.hpp"
-#include "noether/cuda_mlp.hpp"
-#include "noether/cuda_pixel.hpp"
-#include "noether/error.hpp"
-#include "res_mlp_cuda.cuh"
+#include "nn/cublas_util.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/nn/activations.hpp"
+#include "noether/nn/cuda.hpp"
+#include "noether/pixel/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "pixel/res_mlp.cuh"
 
 namespace noether {
 namespace {
@@ -32,7 +32,7 @@ __global__ void add_kernel(float* __restrict__ y, const float* __restrict__ x, s
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Loss kernels (pixel_hnn.hpp's terms; products in float64 as pixel_model_loss, adjoints rounded to float).
+// Loss kernels (pixel/model.hpp's terms; products in float64 as pixel_model_loss, adjoints rounded to float).
 // ---------------------------------------------------------------------------------------------------------
 
 /// Autoencoder term over the m = n·D entries of X, X̂ (n, D): e = x − x̂, sq = e² (float64),
@@ -111,7 +111,7 @@ __global__ void gather_pairs_kernel(const float* __restrict__ X, const float* __
   }
 }
 
-/// One Adam step with coupled L2 on float64 master parameters from a float32 gradient (cuda_pixel.hpp):
+/// One Adam step with coupled L2 on float64 master parameters from a float32 gradient (pixel/cuda.hpp):
 ///   g = grad + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η (m/c1)/(√(v/c2) + ε);  θ_f = float(θ)
 __global__ void adam_l2_kernel(double* __restrict__ theta, float* __restrict__ theta_f, const float* __restrict__ grad,
                                double* __restrict__ m, double* __restrict__ v, std::size_t n, double lr, double lambda,

@@ -1,7 +1,7 @@
-// res_mlp_cuda.cuh — the residual MLP of pixel_autoencoder.hpp on the GPU, float32: CudaResMlp runs
-// res_mlp_forward / res_mlp_backward on device pointers, every matrix product a cuBLAS GEMM (cublas_util.cuh)
-// and the rest the element-wise kernels below (their CPU twin: host/pixel_autoencoder.cpp). Internal to
-// kernels/, included by pixel_fit.cu only (its definitions have internal linkage).
+// pixel/res_mlp.cuh — the residual MLP of pixel/autoencoder.hpp on the GPU, float32: CudaResMlp runs
+// res_mlp_forward / res_mlp_backward on device pointers, every matrix product a cuBLAS GEMM (nn/cublas_util.cuh)
+// and the rest the element-wise kernels below (their CPU twin: host/pixel/autoencoder.cpp). Internal to
+// kernels/, included by pixel/fit.cu only (its definitions have internal linkage).
 //
 // widths [d_0, h, …, h, d_L], X (n, d_0):  Z_l = H_{l−1} W_lᵀ + b_l;  H_1 = σ(Z_1);  H_l = H_{l−1} + σ(Z_l)
 // (1 < l < L);  Y = Z_L.  Backward: W̄_l += Z̄_lᵀ H_{l−1}, b̄_l += Σ_rows Z̄_l, Z̄_l = σ′(Z_l) ⊙ H̄_l,
@@ -12,12 +12,12 @@
 #include <cstddef>
 #include <vector>
 
-#include "cublas_util.cuh"
-#include "cuda_check.cuh"
-#include "device_util.cuh"
-#include "noether/activations.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp_layout.hpp"
+#include "nn/cublas_util.cuh"
+#include "core/cuda_check.cuh"
+#include "core/device_util.cuh"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 namespace cuda {
@@ -26,7 +26,7 @@ namespace {
 constexpr int kResMlpThreads = 256;
 
 // ---------------------------------------------------------------------------------------------------------
-// Element-wise kernels of the residual MLP (pixel_autoencoder.hpp). Matrices are row-major (n, d).
+// Element-wise kernels of the residual MLP (pixel/autoencoder.hpp). Matrices are row-major (n, d).
 // ---------------------------------------------------------------------------------------------------------
 
 /// Hidden layer l: Z (n, d) holds H_{l−1} W_lᵀ on entry; with u = Z + b (b (d)):
@@ -65,7 +65,7 @@ __global__ void column_sum_add_kernel(const float* __restrict__ A, int n, int d,
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The residual MLP on the device (pixel_autoencoder.hpp's res_mlp_forward / res_mlp_backward, float32).
+// The residual MLP on the device (pixel/autoencoder.hpp's res_mlp_forward / res_mlp_backward, float32).
 // ---------------------------------------------------------------------------------------------------------
 
 class CudaResMlp {

@@ -1,4 +1,4 @@
-// test_cli.cpp — the `noether simulate` command as a user meets it: the example config with an
+// cli/test_cli.cpp — the `noether simulate` command as a user meets it: the example config with an
 // init.npz works exactly as written; bad input exits non-zero with a message naming the file/key and
 // leaves no output file; the written .npz loads in NumPy.
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli_fixture.hpp"
-#include "noether/npz.hpp"
+#include "support/cli_fixture.hpp"
+#include "noether/io/npz.hpp"
 
 namespace fs = std::filesystem;
 using namespace noether;

@@ -1,4 +1,4 @@
-// test_cli_potential.cpp — `noether potential` on hand-written model files: a single affine layer is
+// cli/test_potential.cpp — `noether potential` on hand-written model files: a single affine layer is
 // exact; a [1,3,1] squareplus model matches its closed form; a 4-layer [1,5,7,3,1] model matches an
 // independent evaluator and finite differences; input/output scaling; header and row count; bad
 // input exits non-zero with a message and leaves no output file; the CSV loads in NumPy.
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "cli_fixture.hpp"
+#include "support/cli_fixture.hpp"
 
 using namespace noether_test;
 

@@ -1,4 +1,4 @@
-// test_cli_train.cpp — `noether train` and `noether rollout` as a user meets them: train with no config
+// cli/test_train.cpp — `noether train` and `noether rollout` as a user meets them: train with no config
 // from a simulated data set, the model file's training metadata, a resumable checkpoint, bad data
 // rejected before training with no model written, and a rollout of the trained 3-particle model on
 // 6 particles in the trajectory format with momentum conserved to round-off.
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "cli_fixture.hpp"
-#include "noether/npz.hpp"
+#include "support/cli_fixture.hpp"
+#include "noether/io/npz.hpp"
 
 using namespace noether_test;
 using noether::NpzArchive;

@@ -1,4 +1,4 @@
-// test_hnn_analysis.cpp — the reference energy-MSE analysis (hnn_analysis.hpp): rk45_path against the
+// hnn/test_analysis.cpp — the reference energy-MSE analysis (hnn/analysis.hpp): rk45_path against the
 // harmonic oscillator's closed form, the rollouts (true paths conserve H, model paths are the learned fields
 // integrated, H_θ along the truth is the network's output), the energy MSE formula, recorded truth, the
 // spring / pendulum initial-state distribution, and shape errors.
@@ -7,10 +7,10 @@
 #include <cmath>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/hnn_analysis.hpp"
-#include "noether/hnn_orbits.hpp"
-#include "noether/mlp.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/analysis.hpp"
+#include "noether/hnn/orbits.hpp"
+#include "noether/nn/mlp.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_cuda_hnn_parity.cpp — the GPU HNN trainer (cuda_hnn.hpp) against the CPU path (hnn.hpp, adam.hpp):
+// hnn/test_cuda_parity.cpp — the GPU HNN trainer (hnn/cuda.hpp) against the CPU path (hnn/model.hpp, nn/adam.hpp):
 // loss and θ-gradient of the HNN and the baseline, full-batch Adam training and minibatch training with the
 // same sampled rows. Tests that need a device skip without one (NOETHER_REQUIRE_GPU=1 makes them fail);
 // argument errors are checked without a device (and in builds without CUDA, where every call throws).
@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "mlp_test_util.hpp"
-#include "noether/adam.hpp"
-#include "noether/cuda_hnn.hpp"
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/hnn.hpp"
+#include "support/gpu_gate.hpp"
+#include "support/mlp_test_util.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/hnn/cuda.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/model.hpp"
 
 using namespace noether;
 using noether_test::scaled_error;

@@ -1,4 +1,4 @@
-// test_hnn_minibatch.cpp — minibatch training of HNN / baseline models (hnn.hpp): the batch rows are distinct,
+// hnn/test_minibatch.cpp — minibatch training of HNN / baseline models (hnn/model.hpp): the batch rows are distinct,
 // in range, uniformly spread and a pure function of (seed, step); minibatch training is deterministic and
 // equals a hand-written Adam loop over those rows; batch_size 0 is the unchanged full-batch loop, bit for bit;
 // the final losses are on the full sets.
@@ -8,10 +8,10 @@
 #include <set>
 #include <vector>
 
-#include "noether/adam.hpp"
-#include "noether/error.hpp"
-#include "noether/hnn.hpp"
-#include "noether/hnn_orbits.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/hnn/orbits.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_hnn.cpp — HNN and baseline (hnn.hpp) and their data (hnn_tasks.hpp): loss θ-gradients against
+// hnn/test_model.cpp — HNN and baseline (hnn/model.hpp) and their data (hnn/tasks.hpp): loss θ-gradients against
 // float64 central differences, the orthogonal initialisation, generated data (energy conservation, shapes,
 // noise, determinism), the real-pendulum reader and its errors, and a fast end-to-end mass-spring run in
 // which the HNN's energy MSE beats the baseline's. DISABLED_FullProtocol measures the reference protocol
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/hnn.hpp"
-#include "noether/hnn_tasks.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/hnn/tasks.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_hnn_orbits.cpp — the two-body and three-body tasks (hnn_orbits.hpp): the field is Hamilton's
+// hnn/test_orbits.cpp — the two-body and three-body tasks (hnn/orbits.hpp): the field is Hamilton's
 // equations of the energy (float64 central differences), Newton's third law, the ground truth conserves
 // energy and momentum, circular reference configurations stay circular (analytic solution), the reference
 // test split (the FIRST orbits drawn) and the option errors.
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/hnn_orbits.hpp"
+#include "noether/core/error.hpp"
+#include "noether/hnn/orbits.hpp"
 
 using namespace noether;
 

@@ -1,12 +1,12 @@
-// test_pair_model_eval.cpp — pair_model_jets over every PairMlp width bucket and the generic
+// io/test_model_eval.cpp — pair_model_jets over every PairMlp width bucket and the generic
 // fallback (too wide, too deep) agree with the std::vector reference, and V′, V″ match central
 // finite differences of V in float64.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/pair_model_eval.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/model_eval.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_model_file.cpp — model files: save → load is bit-exact (random bit patterns, tiny, huge,
+// io/test_model_file.cpp — model files: save → load is bit-exact (random bit patterns, tiny, huge,
 // negative zero, subnormals); the loaded struct has the right shape, flat layout and scaling; every
 // malformed file is rejected with an Error naming the file and the key/layer.
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 #include <limits>
 #include <random>
 
-#include "noether/error.hpp"
-#include "noether/model_file.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/model_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace noether;

@@ -1,4 +1,4 @@
-// test_npz.cpp — .npz I/O: bit-exact float64 and float32 round trips, atomic writes, clear errors on
+// io/test_npz.cpp — .npz I/O: bit-exact float64 and float32 round trips, atomic writes, clear errors on
 // missing/truncated/corrupt files, hand-built ZIP64 + DEFLATE archives, and interoperability with NumPy
 // in both directions (skipped when /usr/bin/python3 with numpy is unavailable).
 #include <gtest/gtest.h>
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
 
 using namespace noether;
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// test_config_initial_state.cpp — a config's "initial_state" given as a LIST of specs (host/config.cpp):
+// io/test_simulation_config.cpp — a config's "initial_state" given as a LIST of specs (host/io/simulation_config.cpp):
 // the batches are concatenated in order, each item parsed as if it stood alone; items must agree on N and D,
 // and errors name the item's index.
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "noether/config.hpp"
-#include "noether/error.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/core/error.hpp"
 
 using namespace noether;
 

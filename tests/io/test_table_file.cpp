@@ -1,4 +1,4 @@
-// test_pair_table.cpp — tabulated pair potentials (pair_table.hpp, pair_table_io.hpp, `noether tabulate`):
+// io/test_table_file.cpp — tabulated pair potentials (physics/pair_table.hpp, io/table_file.hpp, `noether tabulate`):
 // a quintic is reproduced exactly; a random [1,16,16,1] squareplus MLP's table meets the 1e-5 dV/dr
 // criterion on a denser, independent grid than the builder's; V, V′, V″ continuous across knots and at
 // both extrapolation ends; r = 0 gives no force; momentum conservation; a 100-step rollout with the table
@@ -15,15 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "cli_fixture.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
-#include "noether/npz.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_table_io.hpp"
-#include "noether/verlet.hpp"
+#include "support/gpu_gate.hpp"
+#include "support/cli_fixture.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/io/table_file.hpp"
+#include "noether/physics/verlet.hpp"
 
 using namespace noether;
 

@@ -1,5 +1,5 @@
-// test_cuda_mclnn_parity.cpp — the GPU MCLNN segment loss and exact gradient (cuda_mclnn.hpp,
-// kernels/mclnn_adjoint.cu) against their CPU twin (segment_loss_and_grad_cpu of verlet_adjoint.hpp summed
+// mclnn/test_cuda_parity.cpp — the GPU MCLNN segment loss and exact gradient (mclnn/cuda.hpp,
+// kernels/mclnn/adjoint.cu) against their CPU twin (segment_loss_and_grad_cpu of mclnn/verlet_adjoint.hpp summed
 // over the batch): N = 3, 4, 7; D = 2, 3; several stride·horizon; widths 10 and 16 (MaxWidth 16), 40
 // (MaxWidth 64) and a model too large to stage in shared memory; float64 to 1e-11 relative, float32
 // to 1e-4; bitwise determinism; a few epochs of `train_mclnn` on both devices; and argument errors, which
@@ -13,16 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/cuda_mclnn.hpp"
-#include "noether/error.hpp"
-#include "noether/mclnn_train.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet_adjoint.hpp"
-#include "mclnn_batch_util.hpp"
-#include "pair_mlp_test_util.hpp"
-#include "spring_data.hpp"
+#include "support/gpu_gate.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
+#include "support/mclnn_batch_util.hpp"
+#include "support/pair_mlp_test_util.hpp"
+#include "support/spring_data.hpp"
 
 using namespace noether;
 using namespace noether_test;

@@ -1,4 +1,4 @@
-// test_dataset.cpp — trajectory data sets: loading a simulated file, and every kind of bad data rejected
+// mclnn/test_dataset.cpp — trajectory data sets: loading a simulated file, and every kind of bad data rejected
 // with a message naming the file and key before any training starts; splits and segments.
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <limits>
 #include <string>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
 
 using namespace noether;
 namespace fs = std::filesystem;

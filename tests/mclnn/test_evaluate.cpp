@@ -1,16 +1,16 @@
-// test_evaluate.cpp — the paper's metrics (evaluate.hpp): zero for identical rollouts, the potential's
+// mclnn/test_evaluate.cpp — the paper's metrics (mclnn/evaluate.hpp): zero for identical rollouts, the potential's
 // additive constant removed before comparing L and H, dV/dr errors against closed forms; and
 // `noether run` (with the LNN baseline) / `noether evaluate` end to end on a tiny experiment.
 #include <gtest/gtest.h>
 
-#include "noether/cuda_backend.hpp"
+#include "noether/physics/cuda.hpp"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "cli_fixture.hpp"
-#include "noether/evaluate.hpp"
-#include "noether/npz.hpp"
+#include "support/cli_fixture.hpp"
+#include "noether/mclnn/evaluate.hpp"
+#include "noether/io/npz.hpp"
 
 using namespace noether;
 using namespace noether_test;

@@ -1,5 +1,5 @@
-// test_lnn_baseline.cpp — the baseline LNN (lnn_baseline.hpp) and the general Euler–Lagrange form
-// (euler_lagrange.hpp): the acceleration-loss gradient against float64 central differences, general vs
+// mclnn/test_lnn_baseline.cpp — the baseline LNN (mclnn/lnn_baseline.hpp) and the general Euler–Lagrange form
+// (mclnn/euler_lagrange.hpp): the acceleration-loss gradient against float64 central differences, general vs
 // separable accelerations (analytic spring V and V_θ), a non-separable L with a closed form, loss reduction on
 // a small linear-spring data set, the rollout's shape and observables, the wrong-N error, the missing
 // `accelerations` key, and the LNN's momentum drift against MCLNN's round-off.
@@ -10,18 +10,18 @@
 #include <random>
 #include <unistd.h>
 
-#include "spring_data.hpp"
-#include "noether/config.hpp"
-#include "noether/dataset.hpp"
-#include "noether/euler_lagrange.hpp"
-#include "noether/evaluate.hpp"
-#include "noether/forces.hpp"
-#include "noether/lnn_baseline.hpp"
-#include "noether/mclnn_train.hpp"
-#include "noether/npz.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/simulate.hpp"
-#include "noether/verlet.hpp"
+#include "support/spring_data.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/euler_lagrange.hpp"
+#include "noether/mclnn/evaluate.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/mclnn/lnn_baseline.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/simulate.hpp"
+#include "noether/physics/verlet.hpp"
 
 using namespace noether;
 using noether_test::spring_data;

@@ -1,19 +1,19 @@
-// test_mclnn_rows.cpp — the GPU MCLNN adjoint's row bodies (mclnn_rows.hpp) run on the CPU by the kernels'
+// mclnn/test_rows.cpp — the GPU MCLNN adjoint's row bodies (mclnn/rows.hpp) run on the CPU by the kernels'
 // CPU twin mclnn_loss_and_grad_rows_cpu, against the independent CPU adjoint segment_loss_and_grad_cpu
-// (verlet_adjoint.hpp, itself checked against central differences): same loss and θ-gradient to 1e-11 in
+// (mclnn/verlet_adjoint.hpp, itself checked against central differences): same loss and θ-gradient to 1e-11 in
 // float64 for N = 1 … 7, D = 2 and 3, several stride·horizon and widths, and float32 to 1e-5. This checks
 // the kernels' indexing, frame schedule, λ double-buffering and pair bookkeeping (q̄ over all j, θ̄ over
-// j > i) without a GPU; test_cuda_mclnn_parity.cpp runs the same bodies inside the kernels.
+// j > i) without a GPU; mclnn/test_cuda_parity.cpp runs the same bodies inside the kernels.
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "mclnn_batch_util.hpp"
-#include "noether/error.hpp"
-#include "noether/mclnn_rows.hpp"
-#include "pair_mlp_test_util.hpp"
+#include "support/mclnn_batch_util.hpp"
+#include "noether/core/error.hpp"
+#include "../../kernels/mclnn/rows.hpp"
+#include "support/pair_mlp_test_util.hpp"
 
 using namespace noether;
 using namespace noether_test;
@@ -79,7 +79,7 @@ TEST(MclnnRows, NonFiniteRolloutNamesTheSegment) {
 
 TEST(MclnnRows, Float32TwinIsCloseToFloat64) {
   // The float32 kernels' arithmetic (θ̄ accumulated in float64) on float-rounded inputs, against float64
-  // arithmetic on the same rounded inputs: the bound test_cuda_mclnn_parity.cpp's float32 test relies on.
+  // arithmetic on the same rounded inputs: the bound mclnn/test_cuda_parity.cpp's float32 test relies on.
   const MlpShape shape = shape_of({1, 16, 16, 1}, Activation::Squareplus);
   const std::vector<double> p = random_params(shape, 5u);
   const Batch b = random_batch(4, 4, 3, 2, 2, 77u);

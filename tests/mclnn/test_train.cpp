@@ -1,4 +1,4 @@
-// test_mclnn_train.cpp — MCLNN training on the CPU: the through-the-integrator gradient of the learned
+// mclnn/test_train.cpp — MCLNN training on the CPU: the through-the-integrator gradient of the learned
 // pair MLP against central differences, loss reduction and the learned dV/dr on a small linear-spring
 // data set, bitwise determinism across thread counts, checkpoint/resume equality, and the metadata.
 #include <gtest/gtest.h>
@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "noether/dataset.hpp"
-#include "noether/mclnn_train.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet.hpp"
-#include "noether/verlet_adjoint.hpp"
-#include "spring_data.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/verlet.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
+#include "support/spring_data.hpp"
 
 using namespace noether;
 using noether_test::spring_data;

@@ -1,5 +1,5 @@
-// test_verlet_adjoint.cpp — the reverse-mode gradient of the MCLNN trajectory loss through velocity
-// Verlet (verlet_adjoint.hpp) against float64 central differences, with an analytic parametrised
+// mclnn/test_verlet_adjoint.cpp — the reverse-mode gradient of the MCLNN trajectory loss through velocity
+// Verlet (mclnn/verlet_adjoint.hpp) against float64 central differences, with an analytic parametrised
 // pair model V(r; α, k, r0) = α/r + ½k(r − r0)², so the adjoint is checked independently of the MLP.
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 #include <random>
 #include <vector>
 
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet.hpp"
-#include "noether/verlet_adjoint.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/verlet.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
 
 using namespace noether;
 

@@ -1,12 +1,12 @@
-// test_adam.cpp — Adam/AdamW against steps computed by hand from the formulas (bias correction,
+// nn/test_adam.cpp — Adam/AdamW against steps computed by hand from the formulas (bias correction,
 // decoupled and coupled weight decay, global-norm clipping), the learning-rate schedules at their
 // landmarks, convergence on a quadratic and on Rosenbrock, determinism and checkpoint/resume.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "noether/adam.hpp"
-#include "noether/error.hpp"
+#include "noether/nn/adam.hpp"
+#include "noether/core/error.hpp"
 
 using namespace noether;
 

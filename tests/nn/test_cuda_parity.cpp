@@ -1,4 +1,4 @@
-// test_cuda_mlp_parity.cpp — the cuBLAS MLP (cuda_mlp.hpp) against the CPU MLP (mlp.hpp): forward, ∇_x f,
+// nn/test_cuda_parity.cpp — the cuBLAS MLP (nn/cuda.hpp) against the CPU MLP (nn/mlp.hpp): forward, ∇_x f,
 // double-backprop gradients and vector backward, float32 and float64, batch sizes that are not multiples of
 // anything; the device-pointer API is exercised through the host functions. Every test that needs a device
 // skips without one, unless NOETHER_REQUIRE_GPU=1, in which case it fails. Builds (and skips) without CUDA.
@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "mlp_test_util.hpp"
-#include "gpu_gate.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/cuda_mlp.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
+#include "support/mlp_test_util.hpp"
+#include "support/gpu_gate.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/nn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
 
 using namespace noether;
 using namespace noether_test;

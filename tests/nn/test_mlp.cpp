@@ -1,4 +1,4 @@
-// test_mlp.cpp — the CPU MLP of mlp.hpp against float64 central finite differences: the input gradient
+// nn/test_mlp.cpp — the CPU MLP of nn/mlp.hpp against float64 central finite differences: the input gradient
 // ∇_x f, double backprop (θ- and x-gradients of losses on ∇_x f and f) for every activation and several
 // shapes, the vector-output backward pass; float32 against float64; accumulation semantics; and the
 // errors for misuse. Max errors are printed.
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "mlp_test_util.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp.hpp"
+#include "support/mlp_test_util.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
 
 using namespace noether;
 using namespace noether_test;

@@ -1,9 +1,9 @@
-// test_cuda_pair_mlp_parity.cpp — the learned pair potential inside the CUDA all-pairs kernel against
+// physics/test_cuda_pair_mlp_parity.cpp — the learned pair potential inside the CUDA all-pairs kernel against
 // its CPU twin (accelerations_cpu / potential_energy_cpu with PairMlp): every MaxWidth dispatch (16, 32,
 // 64), every activation, D = 2 and 3, N not a multiple of the tile, B > 1, float32 and float64; a model
 // whose parameters need the >48 KB shared-memory opt-in; bitwise determinism; and clear errors. Tests
 // that need a device skip without one, unless NOETHER_REQUIRE_GPU=1, in which case they fail. Only CPU
-// headers and cuda_backend.hpp are included, so this file builds (and skips) without CUDA too.
+// headers and physics/cuda.hpp are included, so this file builds (and skips) without CUDA too.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
-#include "noether/pair_mlp.hpp"
-#include "pair_mlp_test_util.hpp"
+#include "support/gpu_gate.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "support/pair_mlp_test_util.hpp"
 
 using namespace noether;
 using namespace noether_test;

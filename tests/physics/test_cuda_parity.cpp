@@ -1,8 +1,8 @@
-// test_cuda_parity.cpp — the CUDA backend against its CPU twins: all-pairs accelerations and potential
+// physics/test_cuda_parity.cpp — the CUDA backend against its CPU twins: all-pairs accelerations and potential
 // energy for every law, D = 2 and 3, N not a multiple of the tile, B > 1, float32 and float64; one Verlet
 // step; a 1,000-step rollout with its device-reduced observables; bitwise determinism of two runs; and
 // non-finite detection. Every test that needs a device skips without one, unless NOETHER_REQUIRE_GPU=1,
-// in which case it fails. Only CPU headers and cuda_backend.hpp are included, so this file builds (and
+// in which case it fails. Only CPU headers and physics/cuda.hpp are included, so this file builds (and
 // skips) in a build without CUDA too.
 #include <gtest/gtest.h>
 
@@ -17,14 +17,14 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "pair_mlp_test_util.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
-#include "noether/observables.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/verlet.hpp"
+#include "support/gpu_gate.hpp"
+#include "support/pair_mlp_test_util.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/observables.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/verlet.hpp"
 
 using namespace noether;
 using noether_test::expect_close;

@@ -1,10 +1,10 @@
-// test_ode.cpp — RK4 converges at fourth order; RK45's error tracks its tolerance on the harmonic
+// physics/test_ode.cpp — RK4 converges at fourth order; RK45's error tracks its tolerance on the harmonic
 // oscillator y'' = −y (closed form cos t).
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "noether/ode.hpp"
+#include "noether/physics/ode.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_pair_laws.cpp — forces equal minus the float64 finite-difference gradient of the energy,
+// physics/test_pair_laws.cpp — forces equal minus the float64 finite-difference gradient of the energy,
 // momentum conservation of the force sum, translation/rotation invariance, float32 vs float64.
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <random>
 #include <vector>
 
-#include "noether/forces.hpp"
-#include "noether/pair_laws.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/pair_laws.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_pair_mlp.cpp — the learned pair potential on the CPU: forward jets V′, V″ against float64
+// physics/test_pair_mlp.cpp — the learned pair potential on the CPU: forward jets V′, V″ against float64
 // central differences; every parameter gradient (w-part ∂V/∂θ and c-part ∂V′/∂θ) against central
 // differences; the batched gradient; float32 against float64; conservation of linear and angular
 // momentum by learned forces; accelerations = −∇U/m by finite differences; shape errors; FLOP count.
@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/pair_mlp_grad.hpp"
-#include "pair_mlp_test_util.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/pair_mlp_grad.hpp"
+#include "support/pair_mlp_test_util.hpp"
 
 using namespace noether;
 using namespace noether_test;

@@ -1,11 +1,11 @@
-// test_simulate.cpp — end-to-end CPU simulation: Kepler orbit period, integrator agreement,
+// physics/test_simulate.cpp — end-to-end CPU simulation: Kepler orbit period, integrator agreement,
 // NaN detection naming trajectory/step/time, observables of saved frames, float32 against float64.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "noether/error.hpp"
-#include "noether/simulate.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/simulate.hpp"
 
 using namespace noether;
 

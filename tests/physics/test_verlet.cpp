@@ -1,12 +1,12 @@
-// test_verlet.cpp — velocity Verlet physics: harmonic oscillator closed form, dt² energy-error scaling,
+// physics/test_verlet.cpp — velocity Verlet physics: harmonic oscillator closed form, dt² energy-error scaling,
 // conservation of linear and angular momentum to round-off.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "noether/pair_laws.hpp"
-#include "noether/verlet.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/verlet.hpp"
 
 using namespace noether;
 

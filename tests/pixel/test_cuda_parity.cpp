@@ -1,5 +1,5 @@
-// test_cuda_pixel_parity.cpp — the GPU pixel pendulum loss and gradient (cuda_pixel.hpp) against the CPU
-// float32 path (pixel_hnn.hpp's pixel_model_loss<float>): every loss term and every parameter-gradient
+// pixel/test_cuda_parity.cpp — the GPU pixel pendulum loss and gradient (pixel/cuda.hpp) against the CPU
+// float32 path (pixel/model.hpp's pixel_model_loss<float>): every loss term and every parameter-gradient
 // segment (each layer's W and b of the encoder, the decoder and the latent MLP, scaled by that segment's
 // largest entry, so a wrong index in a small bias segment is not hidden by a large weight segment), for the
 // HNN and the baseline, latent dimension 2 and 4 (k = 2 exercises the symplectic index map); a batch of 300
@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "gpu_gate.hpp"
-#include "noether/cuda_pixel.hpp"
-#include "noether/error.hpp"
-#include "noether/pixel_hnn.hpp"
-#include "noether/pixel_train.hpp"
+#include "support/gpu_gate.hpp"
+#include "noether/pixel/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/pixel/model.hpp"
+#include "noether/pixel/train.hpp"
 
 using namespace noether;
 

@@ -1,4 +1,4 @@
-// test_pixel_data.cpp — the pixel pendulum data (pixel_pendulum.hpp): the exact dynamics (energy conserved,
+// pixel/test_data.cpp — the pixel pendulum data (pixel/data.hpp): the exact dynamics (energy conserved,
 // small-angle period 2π/ω), the renderer (covered area = the capsule's, mirror symmetry, the bob moves the
 // right way, values within [0, intensity]), the sample pairs and the test split, the .npz file, and errors.
 #include <gtest/gtest.h>
@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <numeric>
 
-#include "noether/error.hpp"
-#include "noether/npz.hpp"
-#include "noether/pixel_pendulum.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/pixel/data.hpp"
 
 using namespace noether;
 

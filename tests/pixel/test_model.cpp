@@ -1,6 +1,6 @@
-// test_pixel_model.cpp — the pixel pendulum model's derivatives against float64 central differences: the
-// residual MLP of pixel_autoencoder.hpp (θ and X), and the full loss L = ae + cc + 0.1·latent of
-// pixel_hnn.hpp for the HNN and the baseline (every parameter: the encoder's gradient carries ∂L/∂z through
+// pixel/test_model.cpp — the pixel pendulum model's derivatives against float64 central differences: the
+// residual MLP of pixel/autoencoder.hpp (θ and X), and the full loss L = ae + cc + 0.1·latent of
+// pixel/model.hpp for the HNN and the baseline (every parameter: the encoder's gradient carries ∂L/∂z through
 // the decoder, the consistency term and the symplectic gradient's double backprop); float32 against float64;
 // the ReLU jet; orthogonal initialisation; and misuse errors. Max errors are printed.
 #include <gtest/gtest.h>
@@ -11,13 +11,13 @@
 #include <random>
 #include <vector>
 
-#include "mlp_test_util.hpp"
-#include "noether/activations.hpp"
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp_init.hpp"
-#include "noether/pixel_autoencoder.hpp"
-#include "noether/pixel_hnn.hpp"
+#include "support/mlp_test_util.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/pixel/autoencoder.hpp"
+#include "noether/pixel/model.hpp"
 
 using namespace noether;
 using namespace noether_test;

@@ -1,4 +1,4 @@
-// test_hnn_run.cpp — `noether run` on HNN configs (a top-level "task", run_hnn.hpp) end to end through the
+// run/test_hnn.cpp — `noether run` on HNN configs (a top-level "task", run/hnn.hpp) end to end through the
 // CLI on tiny settings: metrics.json with both models' mean / std error and the published numbers,
 // summary.md's table; the two-body / three-body tasks (their reference defaults, energy protocol) and
 // trajectories.npz (array names and shapes of scripts/plot_hnn.py's spec, the dim == 2 grid); config errors
@@ -8,9 +8,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "cli_fixture.hpp"
-#include "run_metrics_util.hpp"
-#include "noether/cuda_backend.hpp"
+#include "support/cli_fixture.hpp"
+#include "support/run_metrics_util.hpp"
+#include "noether/physics/cuda.hpp"
 
 using namespace noether_test;
 

@@ -1,4 +1,4 @@
-// test_pixel_run.cpp — `noether run` on a pixel pendulum config (task "hnn_pixel_pendulum", run_pixel.hpp)
+// run/test_pixel.cpp — `noether run` on a pixel pendulum config (task "hnn_pixel_pendulum", run/pixel.hpp)
 // end to end through the CLI on a tiny version (seconds): metrics.json in the HNN tasks' shape with both
 // models' mean / std error and the published numbers, summary.md's table, the data and rollout .npz files;
 // the trainer's loss falls; config errors name the key before any output; HNN configs still dispatch to the
@@ -8,11 +8,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "cli_fixture.hpp"
-#include "run_metrics_util.hpp"
-#include "noether/cuda_backend.hpp"
-#include "noether/npz.hpp"
-#include "noether/pixel_train.hpp"
+#include "support/cli_fixture.hpp"
+#include "support/run_metrics_util.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/pixel/train.hpp"
 
 using namespace noether_test;
 

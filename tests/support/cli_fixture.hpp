@@ -1,4 +1,4 @@
-// cli_fixture.hpp — a GoogleTest fixture that runs the `noether` binary in a fresh temporary folder
+// support/cli_fixture.hpp — a GoogleTest fixture that runs the `noether` binary in a fresh temporary folder
 // and captures its exit code, stdout and stderr; shared by the command-line tests.
 #pragma once
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/npz.hpp"
+#include "noether/io/npz.hpp"
 
 namespace noether_test {
 

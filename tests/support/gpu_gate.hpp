@@ -1,4 +1,4 @@
-// gpu_gate.hpp — the one rule for tests that need a CUDA device: skip cleanly without one, unless
+// support/gpu_gate.hpp — the one rule for tests that need a CUDA device: skip cleanly without one, unless
 // NOETHER_REQUIRE_GPU=1, in which case the missing device is a failure (the GPU machine's check).
 #pragma once
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "noether/cuda_backend.hpp"
+#include "noether/physics/cuda.hpp"
 
 namespace noether_test {
 

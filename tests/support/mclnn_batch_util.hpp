@@ -1,13 +1,13 @@
-// mclnn_batch_util.hpp — random batches of MCLNN training segments for the GPU-adjoint tests
-// (test_cuda_mclnn_parity.cpp, test_mclnn_rows.cpp), and the CPU reference they are checked against:
-// segment_loss_and_grad_cpu (verlet_adjoint.hpp) summed over the batch.
+// support/mclnn_batch_util.hpp — random batches of MCLNN training segments for the GPU-adjoint tests
+// (mclnn/test_cuda_parity.cpp, mclnn/test_rows.cpp), and the CPU reference they are checked against:
+// segment_loss_and_grad_cpu (mclnn/verlet_adjoint.hpp) summed over the batch.
 #pragma once
 #include <random>
 #include <vector>
 
-#include "noether/cuda_mclnn.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/verlet_adjoint.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
 
 namespace noether_test {
 

@@ -1,4 +1,4 @@
-// mlp_test_util.hpp — shared inputs of the generic-MLP tests (CPU derivatives and CPU/GPU parity):
+// support/mlp_test_util.hpp — shared inputs of the generic-MLP tests (CPU derivatives and CPU/GPU parity):
 // the activations to sweep, shapes, seeded parameters that leave the activations' linear range, and
 // seeded input vectors, and the scaled error and central differences the derivative checks use.
 #pragma once
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/mlp_layout.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether_test {
 

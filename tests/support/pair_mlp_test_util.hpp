@@ -1,4 +1,4 @@
-// pair_mlp_test_util.hpp — helpers shared by the pair-MLP tests: seeded random parameters, the shapes
+// support/pair_mlp_test_util.hpp — helpers shared by the pair-MLP tests: seeded random parameters, the shapes
 // and scalings under test, and an llm.c-style closeness check that prints the largest error.
 #pragma once
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/pair_mlp.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether_test {
 

@@ -1,4 +1,4 @@
-// run_metrics_util.hpp — the shape check of an HNN-style `noether run` metrics.json shared by the HNN and
+// support/run_metrics_util.hpp — the shape check of an HNN-style `noether run` metrics.json shared by the HNN and
 // pixel-pendulum run tests: models.{hnn, baseline}.{train_loss, test_loss, energy_mse} as mean ± std error
 // over two seeds.
 #pragma once

@@ -1,4 +1,4 @@
-// spring_data.hpp — a small in-memory training set for the learning tests: B planar trajectories of
+// support/spring_data.hpp — a small in-memory training set for the learning tests: B planar trajectories of
 // 3 unit masses under the linear spring k = 1, r0 = 1, integrated with velocity Verlet (dt 0.01,
 // stride 10, so frames are 0.1 apart), from seeded random states.
 #pragma once
@@ -6,10 +6,10 @@
 #include <random>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/forces.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/verlet.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/verlet.hpp"
 
 namespace noether_test {
 

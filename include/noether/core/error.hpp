@@ -1,4 +1,4 @@
-// error.hpp — the one exception type of noether and the macros that throw it with file:line.
+// core/error.hpp — the one exception type of noether and the macros that throw it with file:line.
 // Library code throws; only main() turns an exception into a message and an exit code.
 #pragma once
 #include <sstream>

@@ -1,19 +1,19 @@
-// hnn_analysis.hpp — the energy-MSE protocol of the HNN reference ANALYSIS code (analyze-*.ipynb of paper
+// hnn/analysis.hpp — the energy-MSE protocol of the HNN reference ANALYSIS code (analyze-*.ipynb of paper
 // 004's reference implementation): from S held-out initial states, integrate the true field, the HNN and the
 // MLP baseline with adaptive RK45 to the same times, evaluate the TRUE energy along the three paths, and
 //   energy MSE(model) = 1/(S·T) Σ_s Σ_t (H(x_true(s, t)) − H(x_model(s, t)))².
 // The rollouts themselves (and H_θ along the true path) are kept for plots (trajectories.npz of `noether run`).
 //
 // Reference initial states (the notebooks): spring and pendulum x₀ = u + 0.2·sign(u), u ~ U(−0.8, 0.8)²
-// (|q₀|, |p₀| ∈ [0.2, 1.0]); the orbit tasks draw their data set's `random_config` (hnn_orbits.hpp).
+// (|q₀|, |p₀| ∈ [0.2, 1.0]); the orbit tasks draw their data set's `random_config` (hnn/orbits.hpp).
 #pragma once
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/hnn.hpp"
-#include "noether/ode.hpp"  // rk45_path
+#include "noether/mclnn/dataset.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/physics/ode.hpp"  // rk45_path
 
 namespace noether {
 

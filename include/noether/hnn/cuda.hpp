@@ -1,5 +1,5 @@
-// cuda_hnn.hpp — HNN / baseline-MLP training on the GPU (kernels/hnn_fit.cu): the loss and θ-gradient of
-// hnn.hpp's hnn_model_loss, and a whole Adam training loop that stays on the device (data uploaded once,
+// hnn/cuda.hpp — HNN / baseline-MLP training on the GPU (kernels/hnn/fit.cu): the loss and θ-gradient of
+// hnn/model.hpp's hnn_model_loss, and a whole Adam training loop that stays on the device (data uploaded once,
 // one cuBLAS forward + backward per step, an element-wise Adam kernel; parameters copied back at the end).
 // float64 throughout, the same formulas as the CPU path:
 //   HNN       G = ∇_x H_θ (CudaMlp::input_gradient), F = (G_p, −G_q)
@@ -9,14 +9,14 @@
 //   the output bias is frozen: its gradient is zeroed (as hnn_model_loss)
 //   Adam, coupled L2 (PyTorch Adam(weight_decay)): g ← g + λθ; m, v moments; θ ← θ − η m̂/(√v̂ + ε)
 // In a build without CUDA every function checks its arguments, then throws noether::Error
-// (host/cuda_hnn_unavailable.cpp); with CUDA but no usable device they throw too.
+// (host/hnn/cuda_stand_in.cpp); with CUDA but no usable device they throw too.
 // Nothing CUDA-specific leaks into this header.
 #pragma once
 #include <cstddef>
 #include <functional>
 
-#include "noether/error.hpp"
-#include "noether/mlp_layout.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 

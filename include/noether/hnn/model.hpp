@@ -1,5 +1,5 @@
-// hnn.hpp — Hamiltonian Neural Networks (paper 004) and their MLP baseline on the CPU, float64, on the
-// generic MLP of mlp.hpp: losses with exact θ-gradients, full-batch Adam training, and the energy MSE of
+// hnn/model.hpp — Hamiltonian Neural Networks (paper 004) and their MLP baseline on the CPU, float64, on the
+// generic MLP of nn/mlp.hpp: losses with exact θ-gradients, full-batch Adam training, and the energy MSE of
 // learned fields integrated with adaptive RK45. Training is full batch or, with batch_size > 0, minibatch
 // (each step a fresh uniformly random subset of the training rows: the reference's randperm(n)[:batch]).
 //
@@ -23,9 +23,9 @@
 #include <functional>
 #include <vector>
 
-#include "noether/hnn_tasks.hpp"
-#include "noether/mlp.hpp"
-#include "noether/mlp_layout.hpp"
+#include "noether/hnn/tasks.hpp"
+#include "noether/nn/mlp.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 
@@ -35,7 +35,7 @@ enum class HnnModelKind { Hnn, Baseline };
 struct HnnModel {
   HnnModelKind kind = HnnModelKind::Hnn;
   MlpShape shape;
-  std::vector<double> params;  ///< mlp_layout.hpp order
+  std::vector<double> params;  ///< nn/mlp_layout.hpp order
 };
 
 /// A model of `kind` for states of dimension dim with the reference initialisation (file header) drawn from
@@ -70,7 +70,7 @@ struct HnnTrainOptions {
   std::uint64_t seed = 0;       ///< initialisation
   int threads = 0;              ///< Eigen GEMM threads during training (0 = Eigen's default); results do not
                                 ///< depend on it. 1 is fastest for small nets or a loaded machine.
-  bool cuda = false;             ///< train on the GPU (cuda_hnn.hpp: the same loss, batches and Adam on the device,
+  bool cuda = false;             ///< train on the GPU (hnn/cuda.hpp: the same loss, batches and Adam on the device,
                                 ///< equal to the CPU path to round-off); initialisation and final losses stay on the CPU
   /// Called after every Adam step with the number of steps done and that step's (batch) loss; may be empty.
   /// On the GPU: every 100 steps and after the last.
@@ -80,7 +80,7 @@ struct HnnTrainOptions {
 /// The training rows of minibatch step `step` (0-based): `batch` distinct rows of [0, n), uniformly random
 /// (a partial Fisher–Yates shuffle of 0 … n−1 driven by SplitMix64 seeded from (seed, step)), i.e. the
 /// reference's torch.randperm(n)[:batch]. A pure function of its arguments: the CPU trainer and a GPU
-/// sampler (cuda_hnn.hpp's HnnBatchSampler) draw the same rows. rows (batch); needs 1 <= batch <= n.
+/// sampler (hnn/cuda.hpp's HnnBatchSampler) draw the same rows. rows (batch); needs 1 <= batch <= n.
 void hnn_minibatch_rows(std::uint64_t seed, long step, int n, int batch, int* rows);
 
 struct HnnTrainResult {

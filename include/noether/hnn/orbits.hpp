@@ -1,4 +1,4 @@
-// hnn_orbits.hpp — the gravitational N-body tasks of the HNN paper (paper 004): the two-body and three-body
+// hnn/orbits.hpp — the gravitational N-body tasks of the HNN paper (paper 004): the two-body and three-body
 // data sets generated per the reference code's protocol (/work/shared/papers/README.md; reference
 // experiment-2body / experiment-3body data.py), on the CPU in float64.
 //
@@ -23,8 +23,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/hnn_tasks.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/hnn/tasks.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// hnn_tasks.hpp — the data sets of the HNN paper (paper 004) on the CPU, float64: the ideal mass-spring
+// hnn/tasks.hpp — the data sets of the HNN paper (paper 004) on the CPU, float64: the ideal mass-spring
 // and ideal pendulum generated per the reference code's protocol (/work/shared/papers/README.md), and the
 // real pendulum of Schmidt & Lipson read from its text file with finite-difference targets.
 //
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/dataset.hpp"
+#include "noether/mclnn/dataset.hpp"
 
 namespace noether {
 

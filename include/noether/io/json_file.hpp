@@ -1,4 +1,4 @@
-// json_file.hpp — atomic text output (temporary name in the same folder, then rename).
+// io/json_file.hpp — atomic text output (temporary name in the same folder, then rename).
 #pragma once
 #include <string>
 

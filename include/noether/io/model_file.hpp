@@ -1,6 +1,6 @@
-// model_file.hpp — a learned model as stored on disk (JSON, docs/MODEL_FORMAT.md) and in memory.
+// io/model_file.hpp — a learned model as stored on disk (JSON, docs/MODEL_FORMAT.md) and in memory.
 //
-// A model file holds one MLP (mlp_layout.hpp) plus what is needed to use it outside noether:
+// A model file holds one MLP (nn/mlp_layout.hpp) plus what is needed to use it outside noether:
 //   {"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
 //    "input_scaling":  {"shift": [...], "scale": [...]},   // optional, length = input width
 //    "output_scaling": {"shift": [...], "scale": [...]},   // optional, length = output width
@@ -9,14 +9,14 @@
 // evaluated as  x = (input − in_shift) / in_scale  (per component),
 //               y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
 //               output = out_scale · y + out_shift   (per component).
-// Parsing and writing live in host/model_file.cpp so that nlohmann/json never reaches nvcc.
+// Parsing and writing live in host/io/model_file.cpp so that nlohmann/json never reaches nvcc.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "noether/mlp_layout.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_mlp.hpp"
+#include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 
@@ -38,7 +38,7 @@ struct ModelFile {
   std::string source;            ///< path it was read from (for messages); empty when built in memory
   std::string model = "mclnn";   ///< one of model_kinds()
   MlpShape shape;                ///< widths inferred from the layers; activation from "activation"
-  std::vector<double> params;    ///< flat buffer, mlp_layout.hpp order: [W_1, b_1, W_2, b_2, …]
+  std::vector<double> params;    ///< flat buffer, nn/mlp_layout.hpp order: [W_1, b_1, W_2, b_2, …]
   AffineScaling input_scaling;   ///< x = (input − shift) / scale
   AffineScaling output_scaling;  ///< output = scale · y + shift
   std::string metadata;          ///< the "metadata" object as JSON text ("" = absent), e.g. training info

@@ -1,4 +1,4 @@
-// npz.hpp — reading and writing NumPy .npz archives (zip of .npy arrays), no Python needed.
+// io/npz.hpp — reading and writing NumPy .npz archives (zip of .npy arrays), no Python needed.
 // Reads STORED and DEFLATE members (np.savez and np.savez_compressed), little-endian C-order
 // arrays of dtype f8, f4, i8, i4, u1, b1 (converted to double on load). Writes float64 or float32
 // arrays, STORED, atomically (temporary file, then rename).

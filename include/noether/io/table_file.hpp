@@ -1,5 +1,5 @@
-// pair_table_io.hpp — building a pair table (pair_table.hpp) from a pair potential, and the table
-// file (JSON, docs/TABLES.md). Host only: implemented in host/pair_table.cpp (nlohmann/json stays there).
+// io/table_file.hpp — building a pair table (physics/pair_table.hpp) from a pair potential, and the table
+// file (JSON, docs/TABLES.md). Host only: implemented in host/io/table_file.cpp (nlohmann/json stays there).
 //
 // Table file, readable without noether (knots r_k = r_min + k·(r_max − r_min)/(knots − 1)):
 //   {"format": "noether-pair-table", "version": 1, "r_min": A, "r_max": B, "knots": K,
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "noether/model_file.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_table.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_table.hpp"
 
 namespace noether {
 

@@ -1,8 +1,8 @@
-// cuda_mclnn.hpp — the MCLNN segment loss (paper 000, Eq. 6) and its exact θ-gradient on the GPU, batched
-// over segments and pairs (kernels/mclnn_adjoint.cu): the device twin of verlet_adjoint.hpp's
+// mclnn/cuda.hpp — the MCLNN segment loss (paper 000, Eq. 6) and its exact θ-gradient on the GPU, batched
+// over segments and pairs (kernels/mclnn/adjoint.cu): the device twin of mclnn/verlet_adjoint.hpp's
 // segment_loss_and_grad_cpu for a PairMlp model, summed over a batch of B segments.
 //
-// Per segment b (the formulas of verlet_adjoint.hpp), S = stride·horizon Verlet steps of dt from the data
+// Per segment b (the formulas of mclnn/verlet_adjoint.hpp), S = stride·horizon Verlet steps of dt from the data
 // state (q_0, v_0), A_i(q) = −(1/m_i) Σ_{j≠i} V′(r_ij) û_ij:
 //   q_{n+1} = q_n + v_n dt + ½ a_n dt²,   a_{n+1} = A(q_{n+1}),   v_{n+1} = v_n + ½ (a_n + a_{n+1}) dt
 //   loss_b  = 1/(horizon·N) Σ_{k=1..horizon} Σ_i |q_{k·stride,i} − q̂_{k,i}|²
@@ -11,17 +11,17 @@
 // step with one thread per (segment, particle i): q̄_i sums its own pair terms over all j ≠ i (no atomics),
 // θ̄ adds −s ∂V′/∂θ for j > i only (each unordered pair once) into the thread's own row, and the rows are
 // summed by a fixed-order two-stage reduction, so the result is bitwise reproducible run to run. The row
-// bodies, the layout and the reverse-pass formulas are in mclnn_rows.hpp (shared with the CPU twin).
+// bodies, the layout and the reverse-pass formulas are in mclnn/rows.hpp (shared with the CPU twin).
 //
 // Host pointers in and out; device memory, streams and kernels stay inside kernels/. In a build without
-// CUDA every function throws noether::Error after checking its arguments (host/cuda_mclnn_unavailable.cpp).
+// CUDA every function throws noether::Error after checking its arguments (host/mclnn/cuda_stand_in.cpp).
 #pragma once
 #include <cmath>
 #include <memory>
 
-#include "noether/error.hpp"
-#include "noether/mlp_layout.hpp"
-#include "noether/pair_mlp.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 
@@ -66,7 +66,7 @@ class CudaMclnnWorkspace {
   ~CudaMclnnWorkspace();
   CudaMclnnWorkspace(const CudaMclnnWorkspace&) = delete;
   CudaMclnnWorkspace& operator=(const CudaMclnnWorkspace&) = delete;
-  struct Impl;  ///< defined in kernels/mclnn_adjoint.cu
+  struct Impl;  ///< defined in kernels/mclnn/adjoint.cu
   Impl& impl() { return *impl_; }
 
  private:
@@ -74,7 +74,7 @@ class CudaMclnnWorkspace {
 };
 
 /// Σ_b loss_b of the B segments of `batch` for the PairMlp of `shape`, `scaling` over `params`
-/// (shape.parameter_count() values, mlp_layout.hpp order, host memory), returned in float64; when `grad`
+/// (shape.parameter_count() values, nn/mlp_layout.hpp order, host memory), returned in float64; when `grad`
 /// (parameter_count(), host) is non-null it is OVERWRITTEN with Σ_b ∂loss_b/∂θ. Formulas in the file
 /// header. T ∈ {float, double}; θ̄ is accumulated in float64 for both. `workspace` may be null (a
 /// temporary one is used). Device memory: q and a of every frame, 2·(S+1)·B·N·D values of T, and the

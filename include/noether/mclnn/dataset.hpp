@@ -1,4 +1,4 @@
-// dataset.hpp — trajectory data sets for training: a DESIGN.md §3 trajectory .npz loaded, validated
+// mclnn/dataset.hpp — trajectory data sets for training: a DESIGN.md §3 trajectory .npz loaded, validated
 // (shapes, finiteness, masses, evenly spaced times) and cut into segments (a start frame and the
 // `horizon` saved frames after it), split into training and validation sets by trajectory.
 #pragma once

@@ -1,4 +1,4 @@
-// evaluate.hpp — how good a learned model is (paper 000's metrics): a learned rollout against ground
+// mclnn/evaluate.hpp — how good a learned model is (paper 000's metrics): a learned rollout against ground
 // truth from the same initial states, and a learned pair potential against the true one.
 //
 // Rollouts (trajectory files of docs/FORMATS.md, same B, T, N, D and times):
@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/npz.hpp"
-#include "noether/pair_laws.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/physics/pair_laws.hpp"
 
 namespace noether {
 

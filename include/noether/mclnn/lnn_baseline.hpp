@@ -1,4 +1,4 @@
-// lnn_baseline.hpp — the baseline LNN of paper 000 (§4.1.2) on the CPU: a potential V_θ(q) of ALL N·D
+// mclnn/lnn_baseline.hpp — the baseline LNN of paper 000 (§4.1.2) on the CPU: a potential V_θ(q) of ALL N·D
 // coordinates of a system of fixed N, the known kinetic energy T = Σ ½ m_i |v_i|², L = T − V_θ, trained on
 // accelerations, and its velocity-Verlet rollout.
 //
@@ -9,7 +9,7 @@
 // Loss over n samples (q, q̇, q̈) (q̇ does not enter a separable L's accelerations, but is kept in the sample):
 //   ℓ(θ) = 1/(n·N·D) Σ_samples Σ_k (a_k(q) − q̈_k)²
 // and ∂ℓ/∂θ by double backprop: Ḡ_k = 2(a_k − q̈_k)/(n·N·D) · (−σ_out/(m σ_in,k)), then
-// mlp_input_gradient_backward (mlp.hpp). Checked against float64 central differences in tests.
+// mlp_input_gradient_backward (nn/mlp.hpp). Checked against float64 central differences in tests.
 //
 // The LNN does NOT conserve linear or angular momentum by construction (V_θ is not translation- or
 // rotation-invariant), and it cannot run another N or D: the input width is N·D.
@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "noether/activations.hpp"
-#include "noether/dataset.hpp"
-#include "noether/model_file.hpp"
-#include "noether/state.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/physics/state.hpp"
 
 namespace noether {
 
@@ -77,7 +77,7 @@ double lnn_loss_and_grad(const ModelFile& model, const double* q, const double* 
 
 /// Velocity-Verlet rollout of the LNN from `init` (B, N, D): `frames` saved frames (the first = init),
 /// `stride` steps of `dt` apart, q′ = q + v dt + ½ a dt², v′ = v + ½ (a + a′) dt. Observables per frame:
-/// kinetic energy, potential energy = V_θ(q) + V_offset, linear and angular momentum (observables.hpp).
+/// kinetic energy, potential energy = V_θ(q) + V_offset, linear and angular momentum (physics/observables.hpp).
 /// The model is only defined up to a constant: V_offset (e.g. lnn_potential_offset) aligns it with a
 /// ground truth's potential before L and H are compared; compare_rollouts then takes V_offset = 0.
 /// Throws noether::Error when init's N or D differ from the model's ("cannot run other particle counts").

@@ -1,6 +1,6 @@
-// mclnn_train.hpp — training the MCLNN pair potential V_θ(r) from positions (paper 000, Eq. 6) on the
-// CPU or the GPU: mini-batches of trajectory segments, the exact Verlet adjoint (verlet_adjoint.hpp on the
-// CPU, cuda_mclnn.hpp on the GPU), Adam on the host, a train/validation split by trajectory, a CSV log,
+// mclnn/train.hpp — training the MCLNN pair potential V_θ(r) from positions (paper 000, Eq. 6) on the
+// CPU or the GPU: mini-batches of trajectory segments, the exact Verlet adjoint (mclnn/verlet_adjoint.hpp on the
+// CPU, mclnn/cuda.hpp on the GPU), Adam on the host, a train/validation split by trajectory, a CSV log,
 // and checkpoints that resume bit-exactly.
 //
 // Defaults (docs/TRAINING.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "noether/activations.hpp"
-#include "noether/dataset.hpp"
-#include "noether/model_file.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/io/model_file.hpp"
 
 namespace noether {
 
@@ -31,7 +31,7 @@ struct MclnnTrainOptions {
   double val_fraction = 0.1; ///< share of trajectories held out for validation
   std::uint64_t seed = 100;  ///< initialisation, split and shuffles (A.6's seed)
   int threads = 0;           ///< OpenMP threads (0 = all); results do not depend on it
-  bool cuda = false;         ///< segment losses and gradients on the GPU (cuda_mclnn.hpp; Adam stays on the
+  bool cuda = false;         ///< segment losses and gradients on the GPU (mclnn/cuda.hpp; Adam stays on the
                              ///< host); same results as the CPU to round-off. The CLI resolves --device.
   std::string log_csv;       ///< per-epoch CSV log (empty = none)
   std::string checkpoint;    ///< checkpoint file written every checkpoint_every epochs (empty = none)

@@ -1,4 +1,4 @@
-// verlet_adjoint.hpp — the MCLNN trajectory loss (paper 000, Eq. 6) of one trajectory segment and its
+// mclnn/verlet_adjoint.hpp — the MCLNN trajectory loss (paper 000, Eq. 6) of one trajectory segment and its
 // exact gradient with respect to the pair model's parameters θ: reverse mode through the DISCRETE
 // velocity-Verlet map (an adjoint of the map, not of the ODE), on the CPU.
 //
@@ -17,7 +17,7 @@
 // the model recomputes them in jets() and param_grad().
 //
 // A pair model provides (PairMlp does; tests also use an analytic one):
-//   eval(r2, mi, mj, V, f_over_r)                 the pair-law interface of pair_laws.hpp
+//   eval(r2, mi, mj, V, f_over_r)                 the pair-law interface of physics/pair_laws.hpp
 //   PairJet<T> jets(T r)                          V, V′, V″
 //   void param_grad(T r, T wV, T wdV, T* g)   g += wV ∂V/∂θ + wdV ∂V′/∂θ
 #pragma once
@@ -25,8 +25,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/forces.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
 
 namespace noether {
 
@@ -45,7 +45,7 @@ void accelerations_vjp_cpu(const Model& model, const T* q, const T* mass, const 
         mu[c] = lambda[i * D + c] / mass[i] - lambda[j * D + c] / mass[j];
       }
       const T r = std::sqrt(r2);
-      if (!(r > T(0))) continue;  // coincident particles exert no force (pair_laws.hpp convention)
+      if (!(r > T(0))) continue;  // coincident particles exert no force (physics/pair_laws.hpp convention)
       T s = 0;
       for (int c = 0; c < D; ++c) s += (d[c] / r) * mu[c];
       const auto jet = model.jets(r);

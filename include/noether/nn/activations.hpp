@@ -1,4 +1,4 @@
-// activations.hpp — the MLP activations and their first three derivatives, host/device.
+// nn/activations.hpp — the MLP activations and their first three derivatives, host/device.
 //
 //   squareplus  σ = (x + s)/2, s = √(x² + 4)      σ′ = (1 + x/s)/2   σ″ = 2/s³        σ‴ = −6x/s⁵
 //   softplus    σ = log(1 + eˣ)                    σ′ = S = 1/(1+e⁻ˣ) σ″ = S(1−S)     σ‴ = S(1−S)(1−2S)
@@ -6,7 +6,7 @@
 //   relu        σ = max(x, 0)                      σ′ = [x > 0]       σ″ = 0           σ‴ = 0
 //               (σ′(0) = 0 as PyTorch; σ″ = 0 away from the kink: a ReLU net's input Hessian is 0 almost
 //               everywhere, so ReLU suits plain forward/backward nets such as the pixel autoencoder,
-//               pixel_autoencoder.hpp, not input-gradient models)
+//               pixel/autoencoder.hpp, not input-gradient models)
 //
 // σ, σ′, σ″ carry the forward jets of the pair MLP (V, V′, V″); σ‴ is needed by reverse mode through
 // V″-shaped quantities (double backprop of jets). Everything is evaluated in the caller's precision T.
@@ -14,7 +14,7 @@
 #include <cmath>
 #include <string>
 
-#include "noether/hostdev.hpp"
+#include "noether/core/hostdev.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// adam.hpp — Adam / AdamW over one flat float64 parameter buffer, with global-norm gradient
+// nn/adam.hpp — Adam / AdamW over one flat float64 parameter buffer, with global-norm gradient
 // clipping and a learning-rate schedule (docs/OPTIMIZER.md). Deterministic: plain sequential loops.
 //
 // Step t = 1, 2, … with gradient g (s = t − 1 steps done before it):

@@ -1,19 +1,19 @@
-// cuda_mlp.hpp — the generic batched MLP on the GPU (kernels/mlp_cublas.cu): forward, backward, input
-// gradient ∇_x f and double backprop, the GPU twins of mlp.hpp (same formulas, same conventions: flat
-// parameter buffer in mlp_layout.hpp order, dparams accumulated, dX overwritten). Every matrix product is
+// nn/cuda.hpp — the generic batched MLP on the GPU (kernels/nn/mlp.cu): forward, backward, input
+// gradient ∇_x f and double backprop, the GPU twins of nn/mlp.hpp (same formulas, same conventions: flat
+// parameter buffer in nn/mlp_layout.hpp order, dparams accumulated, dX overwritten). Every matrix product is
 // a cuBLAS GEMM; activations and products ⊙ are small element-wise kernels.
 //
 // Two layers of API:
 //   - CudaMlp<T>: a device-resident workspace (cuBLAS handle, stream, tape for up to max_batch rows) whose
 //     methods take DEVICE pointers and enqueue asynchronously on stream() — for training loops;
 //   - cuda_mlp_*: one-shot functions on HOST pointers (copy in, compute, copy out) — for tests and tools.
-// In a build without CUDA every function throws noether::Error (host/cuda_mlp_unavailable.cpp); check
-// cuda_device_available() (cuda_backend.hpp) first. Nothing CUDA-specific leaks into this header.
+// In a build without CUDA every function throws noether::Error (host/nn/cuda_stand_in.cpp); check
+// cuda_device_available() (physics/cuda.hpp) first. Nothing CUDA-specific leaks into this header.
 #pragma once
 #include <cstddef>
 #include <memory>
 
-#include "noether/mlp_layout.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 
@@ -45,11 +45,11 @@ class CudaMlp {
   void input_gradient_backward(const T* params, const T* dG, const T* df, T* dparams, T* dX);
 
  private:
-  struct Impl;  // kernels/mlp_cublas.cu (or the throwing stand-in of a build without CUDA)
+  struct Impl;  // kernels/nn/mlp.cu (or the throwing stand-in of a build without CUDA)
   std::unique_ptr<Impl> impl_;
 };
 
-// --- host-pointer API (one-shot: allocates, copies, synchronizes); shapes as in mlp.hpp ---
+// --- host-pointer API (one-shot: allocates, copies, synchronizes); shapes as in nn/mlp.hpp ---
 
 /// Y (n, d_L) = MLP(X (n, d_0)).
 template <typename T>

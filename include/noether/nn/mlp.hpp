@@ -1,7 +1,7 @@
-// mlp.hpp — the generic batched MLP on the CPU: forward, backward (vector-Jacobian products), the input
+// nn/mlp.hpp — the generic batched MLP on the CPU: forward, backward (vector-Jacobian products), the input
 // gradient ∇_x f of a scalar MLP and "double backprop" (the θ- and x-gradients of a loss on ∇_x f).
-// float64 and float32; the matrix products go through Eigen (host/mlp_cpu.cpp). The GPU twin is
-// cuda_mlp.hpp; both follow the same formulas, written here once.
+// float64 and float32; the matrix products go through Eigen (host/nn/mlp.cpp). The GPU twin is
+// nn/cuda.hpp; both follow the same formulas, written here once.
 //
 // Notation (batch rows are independent; every matrix below is (n, width) row-major, one row per input):
 //   H_0 = X (n, d_0);  Z_l = H_{l−1} W_lᵀ + 1 b_lᵀ (n, d_l);  H_l = σ(Z_l) for l < L;  Y = Z_L (n, d_L).
@@ -27,7 +27,7 @@
 // U-contribution because b_l does not appear in the input-gradient pass.
 //
 // Pass nullptr for an optional argument with the template argument spelled out, e.g. mlp_backward<float>(…).
-// Conventions: parameters are ONE flat buffer in mlp_layout.hpp order, given with their count (checked
+// Conventions: parameters are ONE flat buffer in nn/mlp_layout.hpp order, given with their count (checked
 // against MlpShape::parameter_count). Parameter gradients ACCUMULATE (+=) into dparams (nullptr skips
 // them); input gradients dX are OVERWRITTEN (nullptr skips them). The tape keeps what the reverse passes
 // need and is reused across calls (buffers only grow).
@@ -35,7 +35,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "noether/mlp_layout.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 

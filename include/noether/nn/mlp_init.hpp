@@ -1,12 +1,12 @@
-// mlp_init.hpp — seeded, library-independent initialisation of an MLP's flat parameter buffer.
+// nn/mlp_init.hpp — seeded, library-independent initialisation of an MLP's flat parameter buffer.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
-#include "noether/dataset.hpp"
-#include "noether/error.hpp"
-#include "noether/mlp_layout.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 

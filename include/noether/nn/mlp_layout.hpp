@@ -1,4 +1,4 @@
-// mlp_layout.hpp — the shape of an MLP and where each layer's parameters sit in ONE flat buffer.
+// nn/mlp_layout.hpp — the shape of an MLP and where each layer's parameters sit in ONE flat buffer.
 //
 // widths = [d_0 (input), d_1, …, d_L (output)]: L affine layers z_l = W_l h_{l−1} + b_l with
 // W_l of shape (d_l × d_{l−1}) stored row-major, the activation between layers and none after the last.
@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "noether/activations.hpp"
-#include "noether/error.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

@@ -1,11 +1,11 @@
-// bench.hpp — throughput measurements of the all-pairs force evaluation (analytic laws and the learned
+// physics/bench.hpp — throughput measurements of the all-pairs force evaluation (analytic laws and the learned
 // pair-MLP potential) and the Verlet step.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "noether/mlp_layout.hpp"
-#include "noether/pair_laws.hpp"
+#include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/pair_laws.hpp"
 
 namespace noether {
 

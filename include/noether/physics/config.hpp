@@ -1,10 +1,10 @@
-// config.hpp — the simulation config (JSON) as plain structs. Parsing lives in host/config.cpp so
+// physics/config.hpp — the simulation config (JSON) as plain structs. Parsing lives in host/io/simulation_config.cpp so
 // that nlohmann/json never reaches nvcc. Every key is documented in docs/CONFIG.md.
 #pragma once
 #include <string>
 
-#include "noether/pair_laws.hpp"
-#include "noether/state.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/state.hpp"
 
 namespace noether {
 

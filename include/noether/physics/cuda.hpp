@@ -1,13 +1,13 @@
-// cuda_backend.hpp — the host-facing driver functions of the CUDA backend (kernels/*.cu).
+// physics/cuda.hpp — the host-facing driver functions of the CUDA backend (kernels/*.cu).
 // Plain pointers to HOST memory in and out; device memory, streams and kernels stay inside kernels/.
 // In a build without CUDA (or on a machine without a usable GPU) cuda_device_available() is false
 // and every other function throws noether::Error.
 #pragma once
 #include <string>
 
-#include "noether/observables.hpp"
-#include "noether/pair_laws.hpp"
-#include "noether/pair_mlp.hpp"
+#include "noether/physics/observables.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 
@@ -53,10 +53,10 @@ double cuda_time_verlet_steps(const PairLawSpec& law, const T* pos0, const T* ve
 template <typename T>
 double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* mass, int B, int N, int D, int reps);
 
-// --- learned pair potential (PairMlp, pair_mlp.hpp) inside the all-pairs kernel ---
+// --- learned pair potential (PairMlp, physics/pair_mlp.hpp) inside the all-pairs kernel ---
 // shape: scalar-in/scalar-out MLP, widths up to kPairMlpMaxWidth (= 64; kernels are compiled for
 // MaxWidth 16, 32 and 64), at most kPairMlpMaxLayers layers; params (shape.parameter_count()) in
-// mlp_layout.hpp order, host memory; the kernel stages them in shared memory once per block. Throws
+// nn/mlp_layout.hpp order, host memory; the kernel stages them in shared memory once per block. Throws
 // noether::Error for a shape check_pair_mlp_shape refuses, or parameters too large for shared memory.
 
 /// All-pairs accelerations with V = the pair MLP: pos (B, N, D), mass (B, N), acc (B, N, D) written.

@@ -1,5 +1,5 @@
-// forces.hpp — CPU all-pairs accelerations and potential energy, templated on the pair evaluator.
-// The CPU twin of kernels/allpairs.cu: same per-i summation order over j = 0..N-1, no atomics.
+// physics/forces.hpp — CPU all-pairs accelerations and potential energy, templated on the pair evaluator.
+// The CPU twin of kernels/physics/allpairs.cu: same per-i summation order over j = 0..N-1, no atomics.
 // With OpenMP the (trajectory, particle i) rows are split across threads; each row is still summed by
 // one thread in the same order, so results do not depend on the thread count.
 #pragma once

@@ -1,12 +1,12 @@
-// observables.hpp — per-frame physical observables of a batch of trajectories (CPU twin of the
-// device reduction in kernels/observables.cu).
+// physics/observables.hpp — per-frame physical observables of a batch of trajectories (CPU twin of the
+// device reduction in kernels/physics/observables.cu).
 //   K = Σ ½ m |v|²,  U = Σ_{i<j} V(r_ij),  L = K − U,  H = K + U,
 //   P = Σ m v  (D components),  J = Σ m q × v  (3 components in 3-D; the scalar z-component in 2-D).
 #pragma once
 #include <cstddef>
 #include <vector>
 
-#include "noether/forces.hpp"
+#include "noether/physics/forces.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// ode.hpp — generic explicit integrators for y' = f(t, y): classic RK4 and adaptive Dormand–Prince
+// physics/ode.hpp — generic explicit integrators for y' = f(t, y): classic RK4 and adaptive Dormand–Prince
 // RK45 (the HNN protocol integrates learned fields with tight tolerances). Templated on precision.
 #pragma once
 #include <algorithm>
@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "noether/error.hpp"
+#include "noether/core/error.hpp"
 
 namespace noether {
 

@@ -1,4 +1,4 @@
-// pair_laws.hpp — the analytic pair potentials, each written once as a host/device "evaluator".
+// physics/pair_laws.hpp — the analytic pair potentials, each written once as a host/device "evaluator".
 //
 // An evaluator is a small struct with parameters and one method
 //     void eval(T r2, T mi, T mj, T& V, T& f_over_r) const
@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "noether/hostdev.hpp"
-#include "noether/pair_mlp.hpp"
-#include "noether/pair_table.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/pair_table.hpp"
 
 namespace noether {
 
@@ -63,11 +63,11 @@ struct Gravity {
 };
 
 /// Which law, with every parameter any law can take; the runtime form of the evaluators.
-/// Learned = a trained pair MLP V_θ(r) (pair_mlp.hpp), e.g. from an mclnn model file.
-/// Tabulated = piecewise quintic Hermite table of V(r) (pair_table.hpp), e.g. from `noether tabulate`.
+/// Learned = a trained pair MLP V_θ(r) (physics/pair_mlp.hpp), e.g. from an mclnn model file.
+/// Tabulated = piecewise quintic Hermite table of V(r) (physics/pair_table.hpp), e.g. from `noether tabulate`.
 enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated };
 
-/// A learned pair potential: MLP shape, float64 parameters (mlp_layout.hpp order) and scaling.
+/// A learned pair potential: MLP shape, float64 parameters (nn/mlp_layout.hpp order) and scaling.
 struct LearnedPotential {
   MlpShape shape;
   std::vector<double> params;

@@ -1,17 +1,17 @@
-// pair_mlp.hpp — the learned pair potential V_θ(r) as a host/device pair-law evaluator: forward jets
+// physics/pair_mlp.hpp — the learned pair potential V_θ(r) as a host/device pair-law evaluator: forward jets
 // (V, V′, V″) and reverse-mode parameter gradients of V and V′ for one pair.
 //
-// A scalar-in, scalar-out MLP (mlp_layout.hpp) with optional affine input/output scaling
+// A scalar-in, scalar-out MLP (nn/mlp_layout.hpp) with optional affine input/output scaling
 //   x = (r − in_shift) / in_scale,   V(r) = out_scale · MLP(x) + out_shift
 // evaluated with forward jets (DESIGN.md §2): carry (h, ∂h/∂r, ∂²h/∂r²) through every layer,
 //   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;   a = σ(z),  a_r = σ′(z) z_r,  a_rr = σ″(z) z_r² + σ′(z) z_rr,
 // starting from (x, 1/in_scale, 0), so one pass yields V, V′ = dV/dr and V″ = d²V/dr².
-// The scaling constants are fixed (not parameters θ); θ is the flat buffer of mlp_layout.hpp.
+// The scaling constants are fixed (not parameters θ); θ is the flat buffer of nn/mlp_layout.hpp.
 //
-// PairMlp has the same eval(r2, mi, mj, V, f_over_r) as the analytic laws of pair_laws.hpp
+// PairMlp has the same eval(r2, mi, mj, V, f_over_r) as the analytic laws of physics/pair_laws.hpp
 // (f_over_r = −V′(r)/r), so accelerations_cpu and the CUDA all-pairs kernel take it unchanged.
 // It holds a POINTER to the flat parameter buffer: host memory for CPU loops, device memory
-// (or shared memory staged by the kernel, kernels/law_staging.cuh) on the GPU. Widths are stored inline.
+// (or shared memory staged by the kernel, kernels/physics/law_staging.cuh) on the GPU. Widths are stored inline.
 //
 // MaxWidth bounds every width; it sizes per-call scratch arrays (registers / local memory on a GPU).
 // with_pair_mlp picks MaxWidth ∈ {16, 32, 64} from a runtime shape; wider MLPs are refused.
@@ -19,10 +19,10 @@
 #include <cmath>
 #include <cstddef>
 
-#include "noether/activations.hpp"
-#include "noether/error.hpp"
-#include "noether/hostdev.hpp"
-#include "noether/mlp_layout.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 
@@ -52,7 +52,7 @@ struct PairSlope {
 template <typename T, int MaxWidth = 32>
 struct PairMlp {
   static constexpr int kMaxWidth = MaxWidth;
-  const T* params = nullptr;                    ///< flat buffer, mlp_layout.hpp order
+  const T* params = nullptr;                    ///< flat buffer, nn/mlp_layout.hpp order
   int widths[kPairMlpMaxLayers + 1] = {};       ///< [1, hidden…, 1]
   int n_layers = 0;                             ///< number of affine layers L
   Activation act = Activation::Squareplus;
@@ -148,7 +148,7 @@ struct PairMlp {
   }
 
   /// Reverse mode over the first-order jets: accumulate, for one pair at distance r,
-  ///   g += w · ∂V(r)/∂θ + c · ∂V′(r)/∂θ        (g has parameter_count() entries, mlp_layout.hpp order)
+  ///   g += w · ∂V(r)/∂θ + c · ∂V′(r)/∂θ        (g has parameter_count() entries, nn/mlp_layout.hpp order)
   /// With adjoints ẑ = ∂J/∂z, ẑ_r = ∂J/∂z_r of J = w V + c V′, seeded at the output layer L by
   ///   ẑ_L = w · out_scale,   ẑ_{L,r} = c · out_scale,
   /// every layer l = L … 1 (inputs h = h_{l−1}, h_r = h_{l−1,r}; h_0 = x, h_{0,r} = 1/in_scale) adds

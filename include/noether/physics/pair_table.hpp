@@ -1,6 +1,6 @@
-// pair_table.hpp — a tabulated pair potential: piecewise quintic Hermite interpolation of V(r) from
+// physics/pair_table.hpp — a tabulated pair potential: piecewise quintic Hermite interpolation of V(r) from
 // V, V′, V″ at uniform knots (the model-compression trick of DeePMD-kit), as a host/device pair-law
-// evaluator with the same interface as the analytic laws and the pair MLP (pair_laws.hpp).
+// evaluator with the same interface as the analytic laws and the pair MLP (physics/pair_laws.hpp).
 //
 // Knots r_k = r_min + k·h, k = 0 … n (n = intervals, h = (r_max − r_min)/n). On interval k, with
 // t = (r − r_k)/h ∈ [0, 1], V is the quintic p(t) = c0 + c1 t + c2 t² + c3 t³ + c4 t⁴ + c5 t⁵ matching
@@ -28,9 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "noether/error.hpp"
-#include "noether/hostdev.hpp"
-#include "noether/pair_mlp.hpp"
+#include "noether/core/error.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 

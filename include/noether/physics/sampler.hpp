@@ -1,11 +1,11 @@
-// sampler.hpp — seeded random initial states for B trajectories (documented in docs/CONFIG.md).
+// physics/sampler.hpp — seeded random initial states for B trajectories (documented in docs/CONFIG.md).
 // Random numbers come from std::mt19937_64 turned into uniforms by bit arithmetic and Gaussians by
 // Box–Muller, so a seed gives the same states with any C++ standard library.
 #pragma once
 #include <cstdint>
 #include <vector>
 
-#include "noether/state.hpp"
+#include "noether/physics/state.hpp"
 
 namespace noether {
 

@@ -1,10 +1,10 @@
-// simulate.hpp — ground-truth simulation of a config on the CPU or the GPU.
+// physics/simulate.hpp — ground-truth simulation of a config on the CPU or the GPU.
 #pragma once
 #include <functional>
 #include <string>
 
-#include "noether/config.hpp"
-#include "noether/state.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/state.hpp"
 
 namespace noether {
 

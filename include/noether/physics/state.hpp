@@ -1,9 +1,9 @@
-// state.hpp — initial states and trajectories of a batch: B trajectories of N particles in D = 2 or 3.
+// physics/state.hpp — initial states and trajectories of a batch: B trajectories of N particles in D = 2 or 3.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "noether/observables.hpp"
+#include "noether/physics/observables.hpp"
 
 namespace noether {
 

@@ -1,11 +1,11 @@
-// verlet.hpp — velocity Verlet on the CPU for a batch of trajectories (B, N, D).
+// physics/verlet.hpp — velocity Verlet on the CPU for a batch of trajectories (B, N, D).
 //   q' = q + v dt + ½ a dt²;   a' = a(q');   v' = v + ½ (a + a') dt
 // Symplectic, second order, time-reversible.
 #pragma once
 #include <cstddef>
 #include <vector>
 
-#include "noether/forces.hpp"
+#include "noether/physics/forces.hpp"
 
 namespace noether {
 

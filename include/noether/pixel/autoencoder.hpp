@@ -1,7 +1,7 @@
-// pixel_autoencoder.hpp — the fully connected residual MLP of the pixel pendulum's autoencoder (reference
+// pixel/autoencoder.hpp — the fully connected residual MLP of the pixel pendulum's autoencoder (reference
 // nn_models.py MLPAutoencoder: encoder 1568-200-200(+res)-200(+res)-2, decoder its mirror, ReLU), on the
-// CPU, float32 and float64 (host/pixel_autoencoder.cpp, Eigen GEMMs). The encoder and the decoder are each
-// one ResMlp; parameters use mlp_layout.hpp's flat order.
+// CPU, float32 and float64 (host/pixel/autoencoder.cpp, Eigen GEMMs). The encoder and the decoder are each
+// one ResMlp; parameters use nn/mlp_layout.hpp's flat order.
 //
 // widths = [d_0, d_1, …, d_L] with d_1 = … = d_{L−1} (the residual layers need equal widths), σ = the
 // shape's activation (ReLU for the autoencoder); rows of X (n, d_0) are independent:
@@ -12,13 +12,13 @@
 //   Z̄_L = Ȳ;  W̄_l += Z̄_lᵀ H_{l−1},  b̄_l += Σ_rows Z̄_l,  P_{l−1} = Z̄_l W_l;
 //   H̄_{L−1} = P_{L−1};   for l = L−1 … 1:  Z̄_l = S1_l ⊙ H̄_l,  then (weights as above)
 //   H̄_{l−1} = P_{l−1} + H̄_l [residual, 1 < l]  ;  X̄ = P_0.
-// Conventions as mlp.hpp: parameter gradients ACCUMULATE into dparams, dX is OVERWRITTEN, either may be
+// Conventions as nn/mlp.hpp: parameter gradients ACCUMULATE into dparams, dX is OVERWRITTEN, either may be
 // nullptr; the tape is reused across calls (buffers only grow).
 #pragma once
 #include <cstddef>
 #include <vector>
 
-#include "noether/mlp_layout.hpp"
+#include "noether/nn/mlp_layout.hpp"
 
 namespace noether {
 

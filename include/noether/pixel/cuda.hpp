@@ -1,6 +1,6 @@
-// cuda_pixel.hpp — the pixel pendulum model's batch loss and full parameter gradient on the GPU
-// (kernels/pixel_fit.cu), the twin of pixel_hnn.hpp's pixel_model_loss<float>: float32 compute (as the CPU
-// training path), loss terms summed in float64. Same formulas as pixel_hnn.hpp, restated:
+// pixel/cuda.hpp — the pixel pendulum model's batch loss and full parameter gradient on the GPU
+// (kernels/pixel/fit.cu), the twin of pixel/model.hpp's pixel_model_loss<float>: float32 compute (as the CPU
+// training path), loss terms summed in float64. Same formulas as pixel/model.hpp, restated:
 //
 //   forward   Z (2n, 2k) = E([x; x′]) — the encoder once on the stacked batch (residual ReLU layers:
 //             a cuBLAS GEMM Z_l = H_{l−1} W_lᵀ, then H_l = [H_{l−1} +] σ(Z_l + b_l) element-wise);
@@ -16,15 +16,15 @@
 //
 // Host-pointer API: CudaPixelLoss keeps the device buffers for batches of up to max_pairs pairs across
 // calls; cuda_pixel_loss is its one-shot form (for tests and tools); cuda_pixel_train is a training loop
-// that stays on the device (pixel_train.hpp's GPU path):
+// that stays on the device (pixel/train.hpp's GPU path):
 //   the N training pairs uploaded once; per step the caller's sampler gives n row indices (host, so the CPU
 //   and GPU paths draw the same batches), uploaded (n ints) and gathered on the device; loss + gradient as
-//   above; Adam with coupled L2 (adam.hpp, WeightDecay::L2, no clipping, constant η) on float64 master
+//   above; Adam with coupled L2 (nn/adam.hpp, WeightDecay::L2, no clipping, constant η) on float64 master
 //   parameters on the device, c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ:
 //     g = grad + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η (m/c1)/(√(v/c2) + ε);
-//   the float32 compute copy θ_f = float(θ) rounded in the same kernel (pixel_train.hpp rounds before
+//   the float32 compute copy θ_f = float(θ) rounded in the same kernel (pixel/train.hpp rounds before
 //   every step). Only the three loss sums come back per step.
-// In a build without CUDA every function throws noether::Error (host/cuda_pixel_unavailable.cpp); check
+// In a build without CUDA every function throws noether::Error (host/pixel/cuda_stand_in.cpp); check
 // cuda_device_available() first.
 // Nothing CUDA-specific leaks into this header.
 #pragma once
@@ -32,7 +32,7 @@
 #include <functional>
 #include <memory>
 
-#include "noether/pixel_hnn.hpp"
+#include "noether/pixel/model.hpp"
 
 namespace noether {
 
@@ -59,7 +59,7 @@ class CudaPixelLoss {
   PixelLossTerms evaluate(const float* params, const float* XX, int n, float* grad);
 
  private:
-  struct Impl;  // kernels/pixel_fit.cu (or the throwing stand-in of a build without CUDA)
+  struct Impl;  // kernels/pixel/fit.cu (or the throwing stand-in of a build without CUDA)
   std::unique_ptr<Impl> impl_;
 };
 

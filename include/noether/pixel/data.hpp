@@ -1,7 +1,7 @@
-// pixel_pendulum.hpp — the pixel pendulum data of the HNN paper's Task 5 (paper 004 §5), made by noether:
+// pixel/data.hpp — the pixel pendulum data of the HNN paper's Task 5 (paper 004 §5), made by noether:
 // a pendulum with the physics of OpenAI Gym's Pendulum-v0 (no torque), its exact trajectories, and 28×28
-// grayscale frames with an anti-aliased rod. Renderer: host/pixel_render.cpp; dynamics and data set:
-// host/pixel_data.cpp; docs/PIXEL_PENDULUM.md.
+// grayscale frames with an anti-aliased rod. Renderer: host/pixel/render.cpp; dynamics and data set:
+// host/pixel/data.cpp; docs/PIXEL_PENDULUM.md.
 //
 // Physics (Gym Pendulum-v0: g = 10, m = l = 1, a uniform rod about its end, θ = 0 hanging down here):
 //   θ̈ = −(3g / 2l) sin θ,   E = ½ θ̇² + (3g / 2l)(1 − cos θ)   (per unit m l²/3; conserved)

@@ -1,6 +1,6 @@
-// pixel_eval.hpp — evaluation of a trained pixel pendulum model (pixel_hnn.hpp) as in the reference's
+// pixel/eval.hpp — evaluation of a trained pixel pendulum model (pixel/model.hpp) as in the reference's
 // analysis notebook (analyze-pixels): roll the learned field out in latent space, decode to frames, and
-// measure the energy of the decoded motion (host/pixel_eval.cpp; docs/PIXEL_PENDULUM.md).
+// measure the energy of the decoded motion (host/pixel/eval.cpp; docs/PIXEL_PENDULUM.md).
 //
 // Latent → canonical map: the least-squares affine map (q, p) ≈ A z + b from the model's latent codes
 // z = E(x_s) of every TRAINING sample to its true (θ, θ̇/4) (the reference fits the same map, nn.Linear(2, 2),
@@ -15,8 +15,8 @@
 #pragma once
 #include <vector>
 
-#include "noether/pixel_hnn.hpp"
-#include "noether/pixel_pendulum.hpp"
+#include "noether/pixel/model.hpp"
+#include "noether/pixel/data.hpp"
 
 namespace noether {
 

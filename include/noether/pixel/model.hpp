@@ -1,9 +1,9 @@
-// pixel_hnn.hpp — the pixel pendulum model of the HNN paper (§5; reference experiment-pixels/train.py
+// pixel/model.hpp — the pixel pendulum model of the HNN paper (§5; reference experiment-pixels/train.py
 // `pixelhnn_loss`, hnn.py PixelHNN): an autoencoder whose 2-d latent space carries an HNN (or, for the
-// baseline, a plain MLP field), trained on one loss. CPU, float32 or float64 (host/pixel_model.cpp).
+// baseline, a plain MLP field), trained on one loss. CPU, float32 or float64 (host/pixel/model.cpp).
 //
 // Model, one flat parameter buffer [encoder | decoder | latent]:
-//   encoder  E: [D, h, h(+res), h(+res), 2k] ReLU residual MLP (pixel_autoencoder.hpp), D = 2·28² = 1568
+//   encoder  E: [D, h, h(+res), h(+res), 2k] ReLU residual MLP (pixel/autoencoder.hpp), D = 2·28² = 1568
 //   decoder  Dec: [2k, h, h(+res), h(+res), D] ReLU residual MLP (the mirror)
 //   latent   HNN: H_θ [2k, 200, 200, 1] tanh, field F(z) = (∂H/∂z_p, −∂H/∂z_q)  (z = (z_q, z_p), k each)
 //            baseline: F_θ [2k, 200, 200, 2k] tanh, F(z) = F_θ(z)
@@ -24,9 +24,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "noether/hnn.hpp"
-#include "noether/mlp.hpp"
-#include "noether/pixel_autoencoder.hpp"
+#include "noether/hnn/model.hpp"
+#include "noether/nn/mlp.hpp"
+#include "noether/pixel/autoencoder.hpp"
 
 namespace noether {
 
@@ -37,7 +37,7 @@ constexpr double kPixelLatentWeight = 0.1;
 struct PixelModel {
   HnnModelKind kind = HnnModelKind::Hnn;
   MlpShape encoder, decoder, latent;
-  std::vector<double> params;  ///< [encoder | decoder | latent], each in mlp_layout.hpp order
+  std::vector<double> params;  ///< [encoder | decoder | latent], each in nn/mlp_layout.hpp order
 
   int input_dim() const { return encoder.in(); }
   int latent_dim() const { return encoder.out(); }

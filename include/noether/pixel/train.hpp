@@ -1,20 +1,20 @@
-// pixel_train.hpp — minibatch training of the pixel pendulum model (pixel_hnn.hpp) on the pixel pendulum
-// data (pixel_pendulum.hpp), the reference protocol (experiment-pixels/train.py): Adam lr 1e-3 with coupled
+// pixel/train.hpp — minibatch training of the pixel pendulum model (pixel/model.hpp) on the pixel pendulum
+// data (pixel/data.hpp), the reference protocol (experiment-pixels/train.py): Adam lr 1e-3 with coupled
 // L2 weight decay (PyTorch Adam(weight_decay); the reference's 1e-5, default 0 here: see docs/PIXEL_PENDULUM.md)
 // on ALL parameters, 10000 steps, each on 200 distinct training samples drawn uniformly
 // (torch.randperm(N)[:200]); final losses on the full training and test sets.
 //
 // Precision: the losses and gradients are computed in float32 (as the reference, which trains in float32;
 // float64 GEMMs have half the SIMD width), the master parameters and Adam's moments are
-// float64 (adam.hpp) and rounded to float32 before every step. Deterministic for a seed (the Eigen thread
+// float64 (nn/adam.hpp) and rounded to float32 before every step. Deterministic for a seed (the Eigen thread
 // count may change float32 summation order inside GEMMs).
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "noether/pixel_hnn.hpp"
-#include "noether/pixel_pendulum.hpp"
+#include "noether/pixel/model.hpp"
+#include "noether/pixel/data.hpp"
 
 namespace noether {
 
@@ -28,7 +28,7 @@ struct PixelTrainOptions {
   std::vector<int> latent_hidden = {200, 200};
   std::uint64_t seed = 0;                    ///< initialisation and batch draws
   int threads = 1;                           ///< Eigen GEMM threads (0 = Eigen's default)
-  /// Train on the GPU (cuda_pixel.hpp's cuda_pixel_train: the training pairs uploaded once, the same batch
+  /// Train on the GPU (pixel/cuda.hpp's cuda_pixel_train: the training pairs uploaded once, the same batch
   /// draws, float32 loss and gradient on cuBLAS, float64 Adam on the device). The final full-set losses stay
   /// on the CPU. Needs a CUDA device.
   bool cuda = false;
