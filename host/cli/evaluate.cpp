@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "io/json_config.hpp"
+#include "noether/io/simulation_config.hpp"
 #include "noether/mclnn/evaluate.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/io/model_file.hpp"

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "noether/io/trajectory.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/io/model_file.hpp"
 #include "noether/io/table_file.hpp"

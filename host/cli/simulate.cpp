@@ -5,7 +5,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "noether/physics/config.hpp"
+#include "noether/io/trajectory.hpp"
+#include "noether/io/simulation_config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/physics/simulate.hpp"
 #include "run/progress.hpp"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
 #include "noether/hnn/model.hpp"
 #include "noether/nn/mlp_init.hpp"

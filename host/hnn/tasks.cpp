@@ -6,17 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "noether/mclnn/dataset.hpp"
 #include "noether/core/error.hpp"
 #include "noether/physics/ode.hpp"
 
 namespace noether {
-
-double standard_normal(SplitMix64& rng) {
-  const double u1 = 1.0 - rng.uniform();  // (0, 1]: log finite
-  const double u2 = rng.uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
 
 const char* hnn_task_name(HnnTask task) { return task == HnnTask::MassSpring ? "mass-spring" : "pendulum"; }
 

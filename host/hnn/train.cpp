@@ -9,7 +9,7 @@
 #include "noether/nn/adam.hpp"
 #include "noether/hnn/cuda.hpp"
 #include "noether/core/error.hpp"
-#include "noether/hnn/model.hpp"
+#include "noether/hnn/train.hpp"
 #include "noether/physics/ode.hpp"
 
 namespace noether {

@@ -1,41 +1,23 @@
 // io/simulation_config.cpp — parse and validate simulation configs (JSON) into SimulationConfig.
 // Every error names the file and the key path (e.g. "lin.json: integrator.dt") and what was expected;
 // unknown keys and values get a "did you mean" hint.
-#include "noether/physics/config.hpp"
+#include "noether/io/trajectory.hpp"
+#include "noether/io/simulation_config.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "noether/physics/cuda.hpp"
+#include "noether/core/device.hpp"
+#include "noether/core/text.hpp"
 #include "noether/core/error.hpp"
 #include "noether/physics/sampler.hpp"
-#include "io/json_config.hpp"
 
 namespace noether {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::max<std::size_t>(3, word.size() / 2) + 1;
-  for (const auto& c : candidates) {
-    // Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps.
-    std::vector<std::vector<std::size_t>> d(word.size() + 1, std::vector<std::size_t>(c.size() + 1));
-    for (std::size_t i = 0; i <= word.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= c.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i)
-      for (std::size_t j = 1; j <= c.size(); ++j) {
-        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
-        if (i > 1 && j > 1 && word[i - 1] == c[j - 2] && word[i - 2] == c[j - 1])
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    if (d[word.size()][c.size()] < best_d) best_d = d[word.size()][c.size()], best = c;
-  }
-  return best;
-}
 
 namespace {
 using namespace cfg;
@@ -219,34 +201,6 @@ void check_no_coincident_particles(const InitialState& s, const std::string& whe
 }  // namespace cfg
 
 using namespace cfg;
-
-DeviceChoice parse_device(const std::string& s, const std::string& where) {
-  if (s == "auto") return DeviceChoice::Auto;
-  if (s == "cpu") return DeviceChoice::Cpu;
-  if (s == "cuda") return DeviceChoice::Cuda;
-  const std::string hint = nearest_word(s, {"auto", "cpu", "cuda"});
-  NOETHER_FAIL(where << ": unknown device '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
-                     << "; expected auto, cpu or cuda");
-}
-
-bool train_on_cuda(DeviceChoice choice, const std::string& where) {
-  NOETHER_REQUIRE(choice != DeviceChoice::Cuda || cuda_device_available(),
-                  where << ": \"cuda\" but no CUDA device is usable: " << cuda_device_description()
-                        << " (use auto or cpu)");
-  return choice == DeviceChoice::Cuda || (choice == DeviceChoice::Auto && cuda_device_available());
-}
-
-namespace cfg {
-json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  NOETHER_REQUIRE(in, path << ": cannot open config file");
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    NOETHER_FAIL(path << ": malformed JSON: " << e.what());
-  }
-}
-}  // namespace cfg
 
 SimulationConfig load_simulation_config(const std::string& path) {
   const json root = read_json_file(path);

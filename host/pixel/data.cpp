@@ -2,7 +2,7 @@
 // θ̈ = −(3g/2l) sin θ by adaptive RK45, rendered frames, the sample pairs and the .npz file.
 #include <cmath>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
 #include "noether/physics/ode.hpp"

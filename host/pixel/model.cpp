@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "noether/core/error.hpp"
-#include "noether/hnn/tasks.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/nn/mlp_init.hpp"
 #include "noether/pixel/model.hpp"
 

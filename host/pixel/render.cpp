@@ -1,11 +1,11 @@
-// pixel/render.cpp — the pendulum renderer of pixel/data.hpp: an anti-aliased rod (a capsule) on a
+// pixel/render.cpp — the pendulum renderer of pixel/render.hpp: an anti-aliased rod (a capsule) on a
 // black side × side frame, each pixel's value = intensity × covered fraction of its square, estimated by
 // supersample² midpoint samples (box filter). Geometry and conventions in the header.
 #include <algorithm>
 #include <cmath>
 
 #include "noether/core/error.hpp"
-#include "noether/pixel/data.hpp"
+#include "noether/pixel/render.hpp"
 
 namespace noether {
 

@@ -8,7 +8,7 @@
 #include "nn/eigen_threads.hpp"
 #include "noether/nn/adam.hpp"
 #include "noether/pixel/cuda.hpp"
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
 #include "noether/pixel/train.hpp"
 

@@ -21,7 +21,8 @@
 #include "run/hnn_plot_data.hpp"
 #include "run/hnn_config.hpp"
 #include "run/hnn_task.hpp"
-#include "io/json_config.hpp"
+#include "noether/hnn/train.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/io/json_file.hpp"
 #include "run/plot_script.hpp"
@@ -197,7 +198,7 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
       {"energy_protocol", protocol},
       {"models", {{"hnn", model_json(hnn)}, {"baseline", model_json(base)}}},
       {"published",
-       {{"source", "HNN reference code README (/work/shared/papers/README.md), mean over 5 runs"},
+       {{"source", "HNN reference code README (github.com/greydanus/hamiltonian-nn), mean over 5 runs"},
         {"hnn", {{"test_loss", p.test_hnn}, {"energy_mse", p.energy_hnn}}},
         {"baseline", {{"test_loss", p.test_baseline}, {"energy_mse", p.energy_baseline}}}}}};
   if (real) m["data"] = c.data_path;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/hnn/model.hpp"
+#include "noether/hnn/train.hpp"
 #include "noether/hnn/tasks.hpp"
 
 namespace noether {

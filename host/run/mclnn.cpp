@@ -12,7 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "io/json_config.hpp"
+#include "noether/io/trajectory.hpp"
+#include "noether/io/simulation_config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/mclnn/dataset.hpp"
 #include "noether/mclnn/evaluate.hpp"

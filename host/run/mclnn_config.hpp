@@ -1,7 +1,7 @@
 // run/mclnn_config.hpp — the "train" section of training and experiment configs (docs/TRAINING.md) parsed
 // into MclnnTrainOptions, with errors naming the file and key. Host-only.
 #pragma once
-#include "io/json_config.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/mclnn/train.hpp"
 
 namespace noether {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "io/json_config.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/core/error.hpp"
 

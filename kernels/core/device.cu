@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "noether/physics/cuda.hpp"
+#include "noether/core/device.hpp"
 
 namespace noether {
 namespace {

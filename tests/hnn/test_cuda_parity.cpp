@@ -14,9 +14,9 @@
 #include "support/mlp_test_util.hpp"
 #include "noether/nn/adam.hpp"
 #include "noether/hnn/cuda.hpp"
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
-#include "noether/hnn/model.hpp"
+#include "noether/hnn/train.hpp"
 
 using namespace noether;
 using noether_test::scaled_error;

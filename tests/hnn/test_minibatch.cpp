@@ -10,7 +10,7 @@
 
 #include "noether/nn/adam.hpp"
 #include "noether/core/error.hpp"
-#include "noether/hnn/model.hpp"
+#include "noether/hnn/train.hpp"
 #include "noether/hnn/orbits.hpp"
 
 using namespace noether;

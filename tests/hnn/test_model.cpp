@@ -12,16 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
-#include "noether/hnn/model.hpp"
+#include "noether/hnn/train.hpp"
 #include "noether/hnn/tasks.hpp"
 
 using namespace noether;
 
 namespace {
 
-const char* kRealPendulum = "/work/shared/data/schmidt-lipson/real_pend_h_1.txt";
+/// The repository's copy of the Schmidt & Lipson real-pendulum data (data/schmidt-lipson/README.md).
+const std::string kRealPendulum = std::string(NOETHER_SOURCE_DIR) + "/data/schmidt-lipson/real_pend_h_1.txt";
 
 /// Random X, Y (n, 2) and a model whose parameters (all of them, biases included) are perturbed away from
 /// the initialisation so no term of the gradient is trivially zero.
@@ -187,8 +188,7 @@ TEST(HnnTasks, DeterministicPerSeed) {
 }
 
 TEST(HnnTasks, RealPendulumReader) {
-  std::ifstream probe(kRealPendulum);
-  if (!probe) GTEST_SKIP() << kRealPendulum << " not found";
+  ASSERT_TRUE(std::ifstream(kRealPendulum).good()) << kRealPendulum << " is part of the repository";
   const HnnDataset d = load_real_pendulum(kRealPendulum);
   EXPECT_EQ(d.dim, 2);
   EXPECT_EQ(d.n_train + d.n_test, 555);  // 556 rows, forward differences

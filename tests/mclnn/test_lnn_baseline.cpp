@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "support/spring_data.hpp"
+#include "noether/io/trajectory.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/mclnn/dataset.hpp"
 #include "noether/mclnn/euler_lagrange.hpp"

@@ -14,7 +14,8 @@
 
 #include "support/mlp_test_util.hpp"
 #include "support/gpu_gate.hpp"
-#include "noether/physics/cuda.hpp"
+#include "support/precision.hpp"
+#include "noether/core/device.hpp"
 #include "noether/nn/cuda.hpp"
 #include "noether/core/error.hpp"
 #include "noether/nn/mlp.hpp"
@@ -23,11 +24,6 @@ using namespace noether;
 using namespace noether_test;
 
 namespace {
-
-template <typename T>
-std::vector<T> cast(const std::vector<double>& x) {
-  return std::vector<T>(x.begin(), x.end());
-}
 
 /// max |gpu − cpu| / max(1, max |cpu|), printing the first mismatch over `tol`.
 template <typename T>

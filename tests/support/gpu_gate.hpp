@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "noether/physics/cuda.hpp"
+#include "noether/core/device.hpp"
 
 namespace noether_test {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/hnn/model.hpp"
 #include "noether/physics/ode.hpp"  // rk45_path
 

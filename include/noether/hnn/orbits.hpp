@@ -1,5 +1,5 @@
 // hnn/orbits.hpp — the gravitational N-body tasks of the HNN paper (paper 004): the two-body and three-body
-// data sets generated per the reference code's protocol (/work/shared/papers/README.md; reference
+// data sets generated per the reference code's protocol (github.com/greydanus/hamiltonian-nn; reference
 // experiment-2body / experiment-3body data.py), on the CPU in float64.
 //
 // Bodies of unit mass in the plane, G = 1. State x (4N) in the reference's canonical ordering
@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/hnn/tasks.hpp"
 
 namespace noether {

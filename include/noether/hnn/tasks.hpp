@@ -1,5 +1,5 @@
 // hnn/tasks.hpp — the data sets of the HNN paper (paper 004) on the CPU, float64: the ideal mass-spring
-// and ideal pendulum generated per the reference code's protocol (/work/shared/papers/README.md), and the
+// and ideal pendulum generated per the reference code's protocol (github.com/greydanus/hamiltonian-nn), and the
 // real pendulum of Schmidt & Lipson read from its text file with finite-difference targets.
 //
 // Systems, x = (q, p), field f(x) = (∂H/∂p, −∂H/∂q):
@@ -16,12 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 
 namespace noether {
-
-/// One N(0, 1) draw by Box–Muller from two SplitMix64 uniforms: √(−2 ln u₁) cos(2π u₂), u₁ ∈ (0, 1].
-double standard_normal(SplitMix64& rng);
 
 enum class HnnTask { MassSpring, Pendulum };
 

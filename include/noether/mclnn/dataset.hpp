@@ -1,10 +1,12 @@
-// mclnn/dataset.hpp — trajectory data sets for training: a DESIGN.md §3 trajectory .npz loaded, validated
+// mclnn/dataset.hpp — trajectory data sets for training: a trajectory .npz (docs/FORMATS.md) loaded, validated
 // (shapes, finiteness, masses, evenly spaced times) and cut into segments (a start frame and the
 // `horizon` saved frames after it), split into training and validation sets by trajectory.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "noether/core/rng.hpp"
 
 namespace noether {
 
@@ -53,33 +55,5 @@ DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<
 /// RMS of m_i |a_i| over the given trajectories, with a from central differences of the velocities
 /// (a force scale used to normalise a learned potential's output).
 double force_scale(const TrajectoryData& data, const std::vector<int>& trajectories);
-
-/// Deterministic, library-independent pseudo-random numbers (splitmix64), for shuffles and splits.
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform integer in [0, n).
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-  /// Uniform double in [0, 1).
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }
-};
-
-/// Fisher–Yates shuffle driven by SplitMix64.
-template <typename V>
-void shuffle(V& v, SplitMix64& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
-}
-
-/// Partial Fisher–Yates: for i = 0 … k−1 swap v[i] with v[i + below(size − i)], so v[0 … k) are k distinct
-/// elements of v drawn uniformly (torch.randperm(n)[:k] when v = 0 … n−1). Needs k <= v.size().
-template <typename V>
-void partial_shuffle(V& v, std::size_t k, SplitMix64& rng) {
-  for (std::size_t i = 0; i < k; ++i) std::swap(v[i], v[i + rng.below(v.size() - i)]);
-}
 
 }  // namespace noether

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "noether/mclnn/dataset.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/core/error.hpp"
 #include "noether/nn/mlp_layout.hpp"
 

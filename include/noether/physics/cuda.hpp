@@ -1,28 +1,20 @@
-// physics/cuda.hpp — the host-facing driver functions of the CUDA backend (kernels/*.cu).
+// physics/cuda.hpp — the physics driver functions of the CUDA backend (kernels/physics/*.cu).
 // Plain pointers to HOST memory in and out; device memory, streams and kernels stay inside kernels/.
 // In a build without CUDA (or on a machine without a usable GPU) cuda_device_available() is false
 // and every other function throws noether::Error.
 #pragma once
 #include <string>
 
+#include "noether/core/device.hpp"
 #include "noether/physics/observables.hpp"
 #include "noether/physics/pair_laws.hpp"
 #include "noether/physics/pair_mlp.hpp"
 
 namespace noether {
 
-/// True when this build has the CUDA backend and a CUDA device can be used.
-bool cuda_device_available();
-
-/// "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs)" or a reason why no device is usable.
-std::string cuda_device_description();
-
 /// True when this build's device functions accept PotentialKind::Learned and PotentialKind::Tabulated laws
 /// (the CUDA build).
 bool cuda_learned_rollout_available();
-
-/// Peak FP32 FLOP/s of device 0: SMs × FP32 lanes per SM × 2 × boost clock (0 when unknown).
-double cuda_fp32_peak_flops();
 
 /// All-pairs accelerations on the device (the GPU twin of accelerations_cpu).
 /// pos (B, N, D), mass (B, N), acc (B, N, D) written; all host pointers.
@@ -73,5 +65,24 @@ void cuda_mlp_potential_energy(const MlpShape& shape, const T* params, const Pai
 template <typename T>
 double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const PairScaling& scaling, const T* pos,
                                    const T* mass, int B, int N, int D, int reps);
+
+// --- explicit instantiations (T = float, double): the one list per kernels/physics/*.cu file, used by that
+// file and by the stand-in of a build without CUDA (host/physics/cuda_stand_in.cpp) ---
+#define NOETHER_PHYSICS_CUDA_ALLPAIRS(T)                                                                   \
+  template void cuda_accelerations<T>(const PairLawSpec&, const T*, const T*, T*, int, int, int);          \
+  template void cuda_potential_energy<T>(const PairLawSpec&, const T*, const T*, T*, int, int, int);       \
+  template double cuda_time_accelerations<T>(const PairLawSpec&, const T*, const T*, int, int, int, int);
+#define NOETHER_PHYSICS_CUDA_ROLLOUT(T)                                                                    \
+  template void cuda_verlet_rollout<T>(const PairLawSpec&, const T*, const T*, const T*, int, int, int, T, \
+                                       long, int, T*, T*, T*, std::vector<FrameObservables>&);             \
+  template double cuda_time_verlet_steps<T>(const PairLawSpec&, const T*, const T*, const T*, int, int,   \
+                                            int, T, long);
+#define NOETHER_PHYSICS_CUDA_PAIR_MLP(T)                                                                   \
+  template void cuda_mlp_accelerations<T>(const MlpShape&, const T*, const PairScaling&, const T*,        \
+                                          const T*, T*, int, int, int);                                    \
+  template void cuda_mlp_potential_energy<T>(const MlpShape&, const T*, const PairScaling&, const T*,     \
+                                             const T*, T*, int, int, int);                                 \
+  template double cuda_time_mlp_accelerations<T>(const MlpShape&, const T*, const PairScaling&, const T*, \
+                                                 const T*, int, int, int, int);
 
 }  // namespace noether

@@ -31,11 +31,4 @@ struct Trajectory {
 /// (e.g. "init.npz" or "config.json: initial_state"). Throws noether::Error.
 void validate_initial_state(const InitialState& s, const std::string& where);
 
-/// Load an initial state from a .npz: positions/velocities (B, N, D) or (N, D) (= one trajectory) or a
-/// trajectory file's (B, T, N, D) (its first frame); masses (N) or (B, N).
-InitialState load_initial_state_npz(const std::string& path);
-
-/// Write a trajectory in the format of DESIGN.md §3 plus observables (see docs/FORMATS.md).
-void write_trajectory_npz(const std::string& path, const Trajectory& traj);
-
 }  // namespace noether

@@ -1,6 +1,6 @@
 // pixel/data.hpp — the pixel pendulum data of the HNN paper's Task 5 (paper 004 §5), made by noether:
 // a pendulum with the physics of OpenAI Gym's Pendulum-v0 (no torque), its exact trajectories, and 28×28
-// grayscale frames with an anti-aliased rod. Renderer: host/pixel/render.cpp; dynamics and data set:
+// grayscale frames with an anti-aliased rod. Renderer: pixel/render.hpp; dynamics and data set:
 // host/pixel/data.cpp; docs/PIXEL_PENDULUM.md.
 //
 // Physics (Gym Pendulum-v0: g = 10, m = l = 1, a uniform rod about its end, θ = 0 hanging down here):
@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "noether/pixel/render.hpp"
+
 namespace noether {
 
 /// Pendulum physics (Gym Pendulum-v0 defaults).
@@ -45,22 +47,6 @@ std::vector<double> pendulum_trajectory(const PendulumPhysics& physics, double t
 
 /// H(q, p) = (3g / 16l)(1 − cos q) + p² for (q, p) = (θ, θ̇/4) (file header): E/8.
 double pendulum_canonical_energy(const PendulumPhysics& physics, double q, double p);
-
-/// Renderer settings (file header).
-struct PendulumRenderer {
-  int side = 28;            ///< image side, pixels (>= 8)
-  int supersample = 8;      ///< midpoint samples per pixel and axis (>= 1)
-  double intensity = 0.5;   ///< value of a fully covered pixel
-  /// Pivot, rod length and half-width in pixels (the file header's values scaled by side / 28).
-  double pivot_x() const { return 0.5 * side; }
-  double pivot_y() const { return 5.0 * side / 28.0; }
-  double rod_length() const { return 18.0 * side / 28.0; }
-  double half_width() const { return 1.8 * side / 28.0; }
-};
-
-/// Render the pendulum at angle theta: image (side, side) row-major, overwritten. Throws noether::Error on
-/// bad settings.
-void render_pendulum(const PendulumRenderer& r, double theta, float* image);
 
 /// Options of the data set (file header). Defaults: the reference protocol.
 struct PixelPendulumOptions {

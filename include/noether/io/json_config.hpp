@@ -1,6 +1,6 @@
 // io/json_config.hpp — helpers for reading JSON configs with errors that name the file and the key path
 // ("run.json: train.lr: expected a number > 0") and "did you mean" hints for unknown keys and values.
-// Host-only (nlohmann/json never reaches nvcc); shared by every config parser in host/.
+// Host-only (nlohmann/json never reaches nvcc); shared by every config, model, table and checkpoint reader.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "noether/physics/config.hpp"
 #include "noether/core/error.hpp"
+#include "noether/core/text.hpp"
 
 namespace noether {
 namespace cfg {
@@ -21,6 +21,8 @@ using json = nlohmann::json;
 struct Ctx {
   std::string file, path;
   Ctx sub(const std::string& key) const { return {file, path.empty() ? key : path + "." + key}; }
+  /// Element i of the array at this path ("layers[2]").
+  Ctx at(std::size_t i) const { return {file, path + "[" + std::to_string(i) + "]"}; }
   std::string where() const { return file + ": " + (path.empty() ? "top level" : path); }
 };
 
@@ -30,22 +32,48 @@ inline std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
+/// " (did you mean 'x'?)" for the candidate nearest to `word`, or "" when none is close.
+inline std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string hint = nearest_word(word, candidates);
+  return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
+}
+
+/// A JSON value shortened for messages (at most 60 characters).
+inline std::string brief(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
 inline void check_keys(const json& obj, const Ctx& ctx, const std::vector<std::string>& allowed) {
   NOETHER_REQUIRE(obj.is_object(), ctx.where() << ": expected a JSON object, got " << obj.type_name());
   for (const auto& item : obj.items()) {
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
-    const std::string hint = nearest_word(item.key(), allowed);
-    NOETHER_FAIL(ctx.sub(item.key()).where() << ": unknown key" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+    NOETHER_FAIL(ctx.sub(item.key()).where() << ": unknown key" << did_you_mean(item.key(), allowed)
                                              << "; valid keys: " << join(allowed));
   }
+}
+
+/// The finite number `v` at ctx.
+inline double finite_number(const json& v, const Ctx& ctx) {
+  NOETHER_REQUIRE(v.is_number(), ctx.where() << ": expected a number, got " << brief(v));
+  const double x = v.get<double>();
+  NOETHER_REQUIRE(std::isfinite(x), ctx.where() << ": expected a finite number, got " << brief(v));
+  return x;
+}
+
+/// The list of finite numbers `v` at ctx (elements named ctx[i]).
+inline std::vector<double> number_list(const json& v, const Ctx& ctx) {
+  NOETHER_REQUIRE(v.is_array(), ctx.where() << ": expected a list of numbers, got " << brief(v));
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(finite_number(v[i], ctx.at(i)));
+  return out;
 }
 
 inline double get_number(const json& obj, const Ctx& ctx, const std::string& key, double def, bool positive = false) {
   if (!obj.contains(key)) return def;
   const json& v = obj.at(key);
-  NOETHER_REQUIRE(v.is_number(), ctx.sub(key).where() << ": expected a number, got " << v.dump());
-  const double x = v.get<double>();
-  NOETHER_REQUIRE(std::isfinite(x), ctx.sub(key).where() << ": expected a finite number, got " << v.dump());
+  const double x = finite_number(v, ctx.sub(key));
   if (positive) NOETHER_REQUIRE(x > 0, ctx.sub(key).where() << ": expected a value > 0, got " << v.dump());
   return x;
 }
@@ -65,6 +93,14 @@ inline bool get_bool(const json& obj, const Ctx& ctx, const std::string& key, bo
   return obj.at(key).get<bool>();
 }
 
+/// A string; `def` when the key is absent.
+inline std::string get_string(const json& obj, const Ctx& ctx, const std::string& key, const std::string& def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_string(), ctx.sub(key).where() << ": expected a string, got " << brief(v));
+  return v.get<std::string>();
+}
+
 inline std::string get_choice(const json& obj, const Ctx& ctx, const std::string& key, const std::string& def,
                        const std::vector<std::string>& choices) {
   if (!obj.contains(key)) {
@@ -75,8 +111,7 @@ inline std::string get_choice(const json& obj, const Ctx& ctx, const std::string
   NOETHER_REQUIRE(v.is_string(), ctx.sub(key).where() << ": expected a string (one of " << join(choices) << "), got " << v.dump());
   const std::string s = v.get<std::string>();
   if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
-    const std::string hint = nearest_word(s, choices);
-    NOETHER_FAIL(ctx.sub(key).where() << ": unknown value '" << s << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+    NOETHER_FAIL(ctx.sub(key).where() << ": unknown value '" << s << "'" << did_you_mean(s, choices)
                                       << "; expected one of " << join(choices));
   }
   return s;
@@ -128,18 +163,8 @@ inline void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vecto
   for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
 }
 
-/// Read a JSON file; errors name the file ("cannot open", "malformed JSON: …").
-json read_json_file(const std::string& path);
-
-// The sections of a simulation config (docs/CONFIG.md), for configs that embed them (host/io/simulation_config.cpp).
-/// "initial_state": a .npz path, inline arrays or a sampler; relative paths resolve next to ctx.file.
-InitialState parse_initial_state(const json& v, const Ctx& ctx);
-/// "system": the pair law.
-PairLawSpec parse_system(const json& v, const Ctx& ctx);
-/// "integrator": method, dt, stride, frames, tolerances.
-IntegratorSpec parse_integrator(const json& v, const Ctx& ctx);
-/// Under exact gravity two particles at one position are singular: error naming `where`.
-void check_no_coincident_particles(const InitialState& s, const std::string& where);
+/// Read a JSON file; errors name the file ("cannot open <what>", "malformed JSON: …").
+json read_json_file(const std::string& path, const std::string& what = "config file");
 
 }  // namespace cfg
 }  // namespace noether
