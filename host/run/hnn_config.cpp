@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "io/json_config.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/core/error.hpp"
 
@@ -70,7 +70,7 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
                     ctx.sub("data").where() << ": only the task hnn_real_pendulum reads a data file");
     return c;
   }
-  std::string rel = "../../shared/data/schmidt-lipson/real_pend_h_1.txt";  // configs/ -> checkout -> shared/ beside it
+  std::string rel = "../data/schmidt-lipson/real_pend_h_1.txt";  // configs/ -> the repository's data/
   if (root.contains("data")) {
     NOETHER_REQUIRE(root.at("data").is_string() && !root.at("data").get<std::string>().empty(),
                     ctx.sub("data").where() << ": expected the path of real_pend_h_1.txt, got " << root.at("data").dump());

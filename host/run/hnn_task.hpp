@@ -11,7 +11,7 @@
 
 namespace noether {
 
-/// The reference code's README numbers (/work/shared/papers/README.md): test loss and energy MSE.
+/// The reference code's README numbers (github.com/greydanus/hamiltonian-nn): test loss and energy MSE.
 struct HnnPublished {
   double test_baseline, test_hnn, energy_baseline, energy_hnn;
 };

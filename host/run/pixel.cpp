@@ -17,7 +17,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "io/json_config.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/io/npz.hpp"
@@ -34,7 +34,7 @@ namespace {
 using cfg::json;
 namespace fs = std::filesystem;
 
-// The reference code's README (/work/shared/papers/README.md): pixel pendulum.
+// The reference code's README (github.com/greydanus/hamiltonian-nn): pixel pendulum.
 constexpr double kPubTestBaseline = 1.73e-4, kPubTestHnn = 1.85e-4, kPubEnergyBaseline = 9.27e-3, kPubEnergyHnn = 1.53e-4;
 
 struct ModelRuns {
@@ -251,7 +251,7 @@ int run_pixel_experiment(const std::string& config, const std::string& out_dir, 
                       {"energy", "H = (3g/16l)(1 - cos q) + p^2, (q, p) = (theta, theta_dot/4), of the re-encoded decoded frames"}}},
       {"models", {{"hnn", model_json(hnn)}, {"baseline", model_json(base)}}},
       {"published",
-       {{"source", "HNN reference code README (/work/shared/papers/README.md), mean over 5 runs"},
+       {{"source", "HNN reference code README (github.com/greydanus/hamiltonian-nn), mean over 5 runs"},
         {"hnn", {{"test_loss", kPubTestHnn}, {"energy_mse", kPubEnergyHnn}}},
         {"baseline", {{"test_loss", kPubTestBaseline}, {"energy_mse", kPubEnergyBaseline}}}}}};
   write_text_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");

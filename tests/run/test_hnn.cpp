@@ -15,7 +15,8 @@
 using namespace noether_test;
 
 namespace {
-const char* kRealPendulum = "/work/shared/data/schmidt-lipson/real_pend_h_1.txt";
+/// The repository's copy of the Schmidt & Lipson real-pendulum data (data/schmidt-lipson/README.md).
+const std::string kRealPendulum = std::string(NOETHER_SOURCE_DIR) + "/data/schmidt-lipson/real_pend_h_1.txt";
 }  // namespace
 
 TEST_F(CliTest, RunHnnMassSpringWritesMetricsAndSummary) {
@@ -76,7 +77,7 @@ TEST_F(CliTest, RunHnnRejectsBadConfigsNamingTheKey) {
 }
 
 TEST_F(CliTest, RunHnnRealPendulumReadsTheDataKey) {
-  if (!fs::exists(kRealPendulum)) GTEST_SKIP() << kRealPendulum << " not available";
+  ASSERT_TRUE(fs::exists(kRealPendulum)) << kRealPendulum << " is part of the repository";
   write("real.json", std::string(R"({"task": "hnn_real_pendulum", "steps": 20, "hidden": [8], "seeds": [3], "data": ")") +
                          kRealPendulum + "\"}");
   const CmdResult r = noether("run real.json -o out -q");

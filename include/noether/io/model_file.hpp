@@ -23,7 +23,7 @@ namespace noether {
 /// Current (and only) model-file version this build reads and writes.
 constexpr int kModelFileVersion = 1;
 
-/// The model kinds a file may declare (DESIGN.md §1).
+/// The model kinds a file may declare (docs/MODEL_FORMAT.md).
 const std::vector<std::string>& model_kinds();
 
 /// A per-component affine map; both vectors empty means identity (the key is absent from the file).

@@ -84,4 +84,10 @@ template <typename T>
 double cuda_mclnn_loss_and_grad(const MlpShape& shape, const PairScaling& scaling, const T* params,
                                 const MclnnSegmentBatch<T>& batch, T* grad, CudaMclnnWorkspace* workspace = nullptr);
 
+// Explicit instantiations (T = float, double): the one list, used by kernels/mclnn/adjoint.cu and by the stand-in
+// of a build without CUDA (host/mclnn/cuda_stand_in.cpp).
+#define NOETHER_MCLNN_CUDA(T)                                                                                \
+  template double cuda_mclnn_loss_and_grad<T>(const MlpShape&, const PairScaling&, const T*,               \
+                                              const MclnnSegmentBatch<T>&, T*, CudaMclnnWorkspace*);
+
 }  // namespace noether

@@ -1,5 +1,5 @@
 // mclnn/euler_lagrange.hpp — the general Euler–Lagrange accelerations of a Lagrangian L(q, q̇) of n coordinates
-// (DESIGN.md §2), for small systems (an n × n solve per state):
+// (docs/TRAINING.md), for small systems (an n × n solve per state):
 //   q̈ = (∇_q̇q̇ L)⁻¹ [∇_q L − (∇_q̇q L) q̇],   (∇_q̇q L)_{ij} = ∂²L/∂q̇_i ∂q_j.
 // This is the path a learned kinetic energy or a full L(q, q̇) needs; for L = Σ ½ m v² − V(q) it reduces to
 // the separable shortcut q̈ = −M⁻¹ ∇_q V (tested for an analytic spring potential and for the LNN's V_θ).

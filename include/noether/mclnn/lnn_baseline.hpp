@@ -4,7 +4,7 @@
 //
 // Model (a ModelFile of kind "lnn", widths [N·D, hidden…, 1], docs/MODEL_FORMAT.md scaling):
 //   x = (q − s_in) / σ_in  (per coordinate),   V_θ(q) = σ_out · MLP_θ(x) + s_out
-// Dynamics (the Euler–Lagrange equation of a separable L, DESIGN.md §2):
+// Dynamics (the Euler–Lagrange equation of a separable L, docs/TRAINING.md):
 //   a_k = −(1/m_{i(k)}) ∂V_θ/∂q_k = −(σ_out / (m_{i(k)} σ_in,k)) · (∇_x MLP_θ)_k,   i(k) = ⌊k/D⌋
 // Loss over n samples (q, q̇, q̈) (q̇ does not enter a separable L's accelerations, but is kept in the sample):
 //   ℓ(θ) = 1/(n·N·D) Σ_samples Σ_k (a_k(q) − q̈_k)²

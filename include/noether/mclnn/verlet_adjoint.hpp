@@ -10,7 +10,7 @@
 //   ā_{n+1} += ½dt v̄_{n+1};   q̄_{n+1} += J_A(q_{n+1})ᵀ ā_{n+1};   θ̄ += (∂A/∂θ)ᵀ ā_{n+1}
 //   q̄_n += q̄_{n+1};   v̄_n = v̄_{n+1} + dt q̄_{n+1};   ā_n = ½dt v̄_{n+1} + ½dt² q̄_{n+1}
 // and finally θ̄ += (∂A(q_0)/∂θ)ᵀ ā_0. Per unordered pair (i, j), with μ = λ_i/m_i − λ_j/m_j, s = û·μ
-// (λ = the ā being pulled back), DESIGN.md §2:
+// (λ = the ā being pulled back), docs/TRAINING.md:
 //   J_Aᵀλ:   q̄_i −= H μ,  q̄_j += H μ,   H μ = V″ s û + (V′/r)(μ − s û)   (the pair Hessian applied to μ)
 //   θ̄:       θ̄ += −s · ∂V′(r)/∂θ
 // Positions and accelerations are stored per step (S+1 frames of N·D); per-pair activations never are:

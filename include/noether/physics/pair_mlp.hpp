@@ -3,7 +3,7 @@
 //
 // A scalar-in, scalar-out MLP (nn/mlp_layout.hpp) with optional affine input/output scaling
 //   x = (r − in_shift) / in_scale,   V(r) = out_scale · MLP(x) + out_shift
-// evaluated with forward jets (DESIGN.md §2): carry (h, ∂h/∂r, ∂²h/∂r²) through every layer,
+// evaluated with forward jets (docs/TRAINING.md): carry (h, ∂h/∂r, ∂²h/∂r²) through every layer,
 //   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;   a = σ(z),  a_r = σ′(z) z_r,  a_rr = σ″(z) z_r² + σ′(z) z_rr,
 // starting from (x, 1/in_scale, 0), so one pass yields V, V′ = dV/dr and V″ = d²V/dr².
 // The scaling constants are fixed (not parameters θ); θ is the flat buffer of nn/mlp_layout.hpp.

@@ -1,6 +1,6 @@
 // physics/pair_mlp_grad.hpp — batched CPU parameter gradients of the learned pair potential: the per-pair
 // reverse mode of PairMlp::param_grad (physics/pair_mlp.hpp) summed over a list of pairs. This is the θ-part of
-// one Verlet step's adjoint in the MCLNN trajectory loss (DESIGN.md §2): w_k is the adjoint weight of
+// one Verlet step's adjoint in the MCLNN trajectory loss (docs/TRAINING.md): w_k is the adjoint weight of
 // the pair energy V(r_k), c_k = (λ_i/m_i − λ_j/m_j)·û_ij the one of V′(r_k).
 #pragma once
 #include <cstddef>
