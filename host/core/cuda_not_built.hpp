@@ -1,4 +1,4 @@
-// core/cuda_not_built.hpp — the one error of every host/cuda*_unavailable.cpp stand-in: the GPU function `fn`
+// core/cuda_not_built.hpp — the one error of every host/<module>/cuda_stand_in.cpp: the GPU function `fn`
 // was called in a build configured without CUDA.
 #pragma once
 #include "noether/core/error.hpp"

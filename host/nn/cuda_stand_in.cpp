@@ -56,15 +56,7 @@ void cuda_mlp_input_gradient_backward(const MlpShape&, const T*, std::size_t, co
   cuda_not_built("cuda_mlp_input_gradient_backward");
 }
 
-#define NOETHER_INSTANTIATE_CUDA_MLP(T)                                                                             \
-  template class CudaMlp<T>;                                                                                        \
-  template void cuda_mlp_forward<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*);                      \
-  template void cuda_mlp_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, T*, T*);       \
-  template void cuda_mlp_input_gradient<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*);           \
-  template void cuda_mlp_input_gradient_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, \
-                                                    const T*, T*, T*);
-NOETHER_INSTANTIATE_CUDA_MLP(float)
-NOETHER_INSTANTIATE_CUDA_MLP(double)
-#undef NOETHER_INSTANTIATE_CUDA_MLP
+NOETHER_NN_CUDA_MLP(float)
+NOETHER_NN_CUDA_MLP(double)
 
 }  // namespace noether

@@ -1,5 +1,5 @@
 // core/device_util.cuh — small RAII owners for device memory, pinned host memory, streams and events, plus
-// the argument checks shared by the driver functions of kernels/*.cu. Internal to kernels/.
+// the argument checks shared by the driver functions of kernels/*/*.cu. Internal to kernels/.
 //
 // Destructors never throw: a failing cudaFree during unwinding is ignored (the error that caused the
 // unwinding is the one worth reporting). Stream is meant to be declared AFTER the buffers its work

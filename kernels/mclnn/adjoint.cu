@@ -274,9 +274,7 @@ double cuda_mclnn_loss_and_grad(const MlpShape& shape, const PairScaling& scalin
   return total;
 }
 
-template double cuda_mclnn_loss_and_grad<float>(const MlpShape&, const PairScaling&, const float*,
-                                                const MclnnSegmentBatch<float>&, float*, CudaMclnnWorkspace*);
-template double cuda_mclnn_loss_and_grad<double>(const MlpShape&, const PairScaling&, const double*,
-                                                 const MclnnSegmentBatch<double>&, double*, CudaMclnnWorkspace*);
+NOETHER_MCLNN_CUDA(float)
+NOETHER_MCLNN_CUDA(double)
 
 }  // namespace noether

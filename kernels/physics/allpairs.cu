@@ -118,14 +118,8 @@ double cuda_time_accelerations(const PairLawSpec& law, const T* pos, const T* ma
   return cuda::elapsed_seconds(start, stop);
 }
 
-template void cuda_accelerations<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);
-template void cuda_accelerations<double>(const PairLawSpec&, const double*, const double*, double*, int, int, int);
-template void cuda_potential_energy<float>(const PairLawSpec&, const float*, const float*, float*, int, int, int);
-template void cuda_potential_energy<double>(const PairLawSpec&, const double*, const double*, double*, int, int,
-                                            int);
-template double cuda_time_accelerations<float>(const PairLawSpec&, const float*, const float*, int, int, int, int);
-template double cuda_time_accelerations<double>(const PairLawSpec&, const double*, const double*, int, int, int,
-                                                int);
+NOETHER_PHYSICS_CUDA_ALLPAIRS(float)
+NOETHER_PHYSICS_CUDA_ALLPAIRS(double)
 
 bool cuda_learned_rollout_available() { return true; }
 

@@ -109,17 +109,7 @@ double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const
   return cuda::elapsed_seconds(start, stop);
 }
 
-template void cuda_mlp_accelerations<float>(const MlpShape&, const float*, const PairScaling&, const float*,
-                                            const float*, float*, int, int, int);
-template void cuda_mlp_accelerations<double>(const MlpShape&, const double*, const PairScaling&, const double*,
-                                             const double*, double*, int, int, int);
-template void cuda_mlp_potential_energy<float>(const MlpShape&, const float*, const PairScaling&, const float*,
-                                               const float*, float*, int, int, int);
-template void cuda_mlp_potential_energy<double>(const MlpShape&, const double*, const PairScaling&, const double*,
-                                                const double*, double*, int, int, int);
-template double cuda_time_mlp_accelerations<float>(const MlpShape&, const float*, const PairScaling&, const float*,
-                                                   const float*, int, int, int, int);
-template double cuda_time_mlp_accelerations<double>(const MlpShape&, const double*, const PairScaling&,
-                                                    const double*, const double*, int, int, int, int);
+NOETHER_PHYSICS_CUDA_PAIR_MLP(float)
+NOETHER_PHYSICS_CUDA_PAIR_MLP(double)
 
 }  // namespace noether

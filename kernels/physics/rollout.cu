@@ -244,14 +244,7 @@ double cuda_time_verlet_steps(const PairLawSpec& law, const T* pos0, const T* ve
   return cuda::elapsed_seconds(start, stop);
 }
 
-template void cuda_verlet_rollout<float>(const PairLawSpec&, const float*, const float*, const float*, int, int, int,
-                                         float, long, int, float*, float*, float*, std::vector<FrameObservables>&);
-template void cuda_verlet_rollout<double>(const PairLawSpec&, const double*, const double*, const double*, int, int,
-                                          int, double, long, int, double*, double*, double*,
-                                          std::vector<FrameObservables>&);
-template double cuda_time_verlet_steps<float>(const PairLawSpec&, const float*, const float*, const float*, int, int,
-                                              int, float, long);
-template double cuda_time_verlet_steps<double>(const PairLawSpec&, const double*, const double*, const double*, int,
-                                               int, int, double, long);
+NOETHER_PHYSICS_CUDA_ROLLOUT(float)
+NOETHER_PHYSICS_CUDA_ROLLOUT(double)
 
 }  // namespace noether

@@ -71,4 +71,14 @@ template <typename T>
 void cuda_mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::size_t n_params, const T* X,
                                       int n, const T* dG, const T* df, T* dparams, T* dX);
 
+// Explicit instantiations (T = float, double): the one list, used by kernels/nn/mlp.cu and by the stand-in of a
+// build without CUDA (host/nn/cuda_stand_in.cpp).
+#define NOETHER_NN_CUDA_MLP(T)                                                                                      \
+  template class CudaMlp<T>;                                                                                        \
+  template void cuda_mlp_forward<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*);                      \
+  template void cuda_mlp_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, T*, T*);       \
+  template void cuda_mlp_input_gradient<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*);           \
+  template void cuda_mlp_input_gradient_backward<T>(const MlpShape&, const T*, std::size_t, const T*, int, const T*, \
+                                                    const T*, T*, T*);
+
 }  // namespace noether
