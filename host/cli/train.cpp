@@ -1,8 +1,9 @@
 // cli/train.cpp — `noether train --model mclnn --data DATA.npz -o MODEL.json [--config C.json] [flags]`.
 // Flags override the config's "train" section, which overrides the defaults (docs/TRAINING.md).
 #include <cstdio>
-#include <fstream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "noether/physics/config.hpp"
@@ -17,7 +18,8 @@ namespace noether {
 
 void add_train_command(CLI::App& app) {
   struct Opts {
-    std::string model = "mclnn", data, output, config, device = "auto", hidden, log, checkpoint, resume;
+    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume;
+    std::vector<int> hidden;
     int epochs = 0, horizon = 0, stride = 0, batch_size = -1, threads = -1;
     double lr = 0, val_fraction = -1, time_budget = -1;
     long seed = -1;
@@ -30,7 +32,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "model file to write (JSON)");
   cmd->add_option("--config", o->config, "JSON with \"model\", \"data\", \"output\" and a \"train\" section");
   cmd->add_option("--epochs", o->epochs, "passes over the training segments");
-  cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10");
+  cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10")->delimiter(',')->check(CLI::Range(1, 4096));
   cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)");
   cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state");
   cmd->add_option("--stride", o->stride, "Verlet steps per saved frame (dt = frame spacing / stride)");
@@ -50,19 +52,12 @@ void add_train_command(CLI::App& app) {
     t.time_budget_s = 270;  // the no-config default: any ordinary data set trains within 5 minutes
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
-      std::ifstream f(o->config);
-      NOETHER_REQUIRE(f, o->config << ": cannot open config file");
-      cfg::json root;
-      try {
-        f >> root;
-      } catch (const std::exception& e) {
-        NOETHER_FAIL(o->config << ": not valid JSON: " << e.what());
-      }
+      const cfg::json root = cfg::read_json_file(o->config);
       const cfg::Ctx ctx{o->config, ""};
       cfg::check_keys(root, ctx, {"description", "model", "data", "output", "train"});
       if (root.contains("model")) model = cfg::get_choice(root, ctx, "model", "mclnn", {"mclnn"});
-      if (data.empty() && root.contains("data")) data = root.at("data").get<std::string>();
-      if (output.empty() && root.contains("output")) output = root.at("output").get<std::string>();
+      if (data.empty()) data = cfg::get_string(root, ctx, "data", "");
+      if (output.empty()) output = cfg::get_string(root, ctx, "output", "");
       if (root.contains("train")) t = parse_train_section(root.at("train"), ctx.sub("train"));
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
@@ -71,20 +66,7 @@ void add_train_command(CLI::App& app) {
     // auto = the GPU when one is usable (loss and gradient there; Adam on the host), else the CPU.
     t.cuda = train_on_cuda(parse_device(o->device, "--device"), "--device");
     if (o->epochs > 0) t.epochs = o->epochs;
-    if (!o->hidden.empty()) {
-      t.hidden.clear();
-      std::size_t p = 0;
-      while (p < o->hidden.size()) {
-        const std::size_t q = o->hidden.find(',', p);
-        const std::string w = o->hidden.substr(p, q == std::string::npos ? std::string::npos : q - p);
-        try {
-          t.hidden.push_back(std::stoi(w));
-        } catch (...) {
-          NOETHER_FAIL("--hidden: expected comma-separated widths like 10,10, got '" << o->hidden << "'");
-        }
-        p = q == std::string::npos ? o->hidden.size() : q + 1;
-      }
-    }
+    if (!o->hidden.empty()) t.hidden = o->hidden;
     if (o->lr > 0) t.lr = o->lr, t.lr_final = std::min(t.lr_final, o->lr);
     if (o->horizon > 0) t.horizon = o->horizon;
     if (o->stride > 0) t.stride = o->stride;

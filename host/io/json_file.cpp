@@ -29,13 +29,4 @@ void write_text_file_atomic(const std::string& path, const std::string& text) {
   }
 }
 
-std::string json_number_text(double x) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x);
-  NOETHER_ASSERT(r.ec == std::errc());
-  std::string s(buf, r.ptr);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
 }  // namespace noether

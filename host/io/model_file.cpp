@@ -11,13 +11,20 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "noether/physics/config.hpp"
 #include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
 
 namespace noether {
 
 using json = nlohmann::json;
+using cfg::brief;
+using cfg::check_keys;
+using cfg::Ctx;
+using cfg::did_you_mean;
+using cfg::finite_number;
+using cfg::join;
+using cfg::number_list;
 
 const std::vector<std::string>& model_kinds() {
   static const std::vector<std::string> kinds{"mclnn", "lnn", "hnn", "mlp"};
@@ -30,62 +37,22 @@ const std::vector<std::string> kTopKeys{"format",        "version",        "mode
                                         "input_scaling", "output_scaling", "metadata", "layers"};
 const std::vector<std::string> kActivations{"squareplus", "softplus", "tanh"};
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
-  return s;
-}
-
-std::string hint(const std::string& word, const std::vector<std::string>& valid) {
-  const std::string h = nearest_word(word, valid);
-  return h.empty() ? "" : " (did you mean '" + h + "'?)";
-}
-
-/// A JSON value shortened for messages.
-std::string brief(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
-
-void check_keys(const json& obj, const std::string& where, const std::vector<std::string>& allowed) {
-  for (const auto& item : obj.items())
-    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
-      NOETHER_FAIL(where << (where.back() == ' ' ? "" : ".") << item.key() << ": unknown key" << hint(item.key(), allowed)
-                         << "; valid keys: " << join(allowed));
-}
-
-/// A finite number at `where`.
-double finite_number(const json& v, const std::string& where) {
-  NOETHER_REQUIRE(v.is_number(), where << ": expected a number, got " << brief(v));
-  const double x = v.get<double>();
-  NOETHER_REQUIRE(std::isfinite(x), where << ": expected a finite number, got " << brief(v));
-  return x;
-}
-
-/// A list of finite numbers at `where`.
-std::vector<double> number_list(const json& v, const std::string& where) {
-  NOETHER_REQUIRE(v.is_array(), where << ": expected a list of numbers, got " << brief(v));
-  std::vector<double> out;
-  out.reserve(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(finite_number(v[i], where + "[" + std::to_string(i) + "]"));
-  return out;
-}
-
 /// "input_scaling"/"output_scaling": {"shift": [width], "scale": [width]}; a missing inner key is identity.
 AffineScaling parse_scaling(const json& root, const std::string& file, const std::string& key, int width,
                             const std::string& width_name) {
   AffineScaling s;
   if (!root.contains(key)) return s;
-  const std::string where = file + ": " + key;
+  const Ctx ctx{file, key};
+  const std::string where = ctx.where();
   const json& v = root.at(key);
   NOETHER_REQUIRE(v.is_object(), where << ": expected an object {\"shift\": [...], \"scale\": [...]}, got " << brief(v));
-  check_keys(v, where, {"shift", "scale"});
+  check_keys(v, ctx, {"shift", "scale"});
   s.shift.assign(width, 0.0);
   s.scale.assign(width, 1.0);
   for (const char* inner : {"shift", "scale"}) {
     if (!v.contains(inner)) continue;
-    const std::string w = where + "." + inner;
-    std::vector<double> x = number_list(v.at(inner), w);
+    const std::string w = ctx.sub(inner).where();
+    std::vector<double> x = number_list(v.at(inner), ctx.sub(inner));
     NOETHER_REQUIRE(int(x.size()) == width, w << ": expected " << width << " entries (the model's " << width_name
                                               << " width), got " << x.size());
     if (std::string(inner) == "scale")
@@ -98,7 +65,7 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
 
 std::string list_text(const double* x, std::size_t n) {
   std::string s = "[";
-  for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + json_number_text(x[i]);
+  for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + json(x[i]).dump();
   return s + "]";
 }
 
@@ -168,7 +135,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
   }
   NOETHER_REQUIRE(root.is_object(), file << ": not a noether model file: expected a JSON object at the top level, got "
                                          << root.type_name());
-  check_keys(root, file + ": ", kTopKeys);
+  check_keys(root, Ctx{file, ""}, kTopKeys);
   auto require_key = [&](const char* key, const std::string& what) {
     NOETHER_REQUIRE(root.contains(key), file << ": missing key '" << key << "' (" << what << ")");
   };
@@ -190,7 +157,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
   NOETHER_REQUIRE(kind.is_string(), file << ": model: expected a string (" << join(model_kinds()) << "), got " << brief(kind));
   m.model = kind.get<std::string>();
   NOETHER_REQUIRE(std::find(model_kinds().begin(), model_kinds().end(), m.model) != model_kinds().end(),
-                  file << ": model: unknown model kind '" << m.model << "'" << hint(m.model, model_kinds())
+                  file << ": model: unknown model kind '" << m.model << "'" << did_you_mean(m.model, model_kinds())
                        << "; expected one of " << join(model_kinds()));
 
   require_key("activation", "one of " + join(kActivations));
@@ -198,17 +165,18 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
   NOETHER_REQUIRE(act.is_string(), file << ": activation: expected a string (" << join(kActivations) << "), got " << brief(act));
   NOETHER_REQUIRE(parse_activation(act.get<std::string>(), m.shape.activation),
                   file << ": activation: unknown activation '" << act.get<std::string>() << "'"
-                       << hint(act.get<std::string>(), kActivations) << "; expected one of " << join(kActivations));
+                       << did_you_mean(act.get<std::string>(), kActivations) << "; expected one of " << join(kActivations));
 
   require_key("layers", "a list of {\"weight\": [[...]], \"bias\": [...]} objects, first layer first");
   const json& layers = root.at("layers");
   NOETHER_REQUIRE(layers.is_array(), file << ": layers: expected a list of {\"weight\", \"bias\"} objects, got " << brief(layers));
   NOETHER_REQUIRE(!layers.empty(), file << ": layers: expected at least one layer, got an empty list");
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    const std::string where = file + ": layers[" + std::to_string(l) + "]";
+    const Ctx lc = Ctx{file, "layers"}.at(l);
+    const std::string where = lc.where();
     const json& layer = layers[l];
     NOETHER_REQUIRE(layer.is_object(), where << ": expected an object {\"weight\": [[...]], \"bias\": [...]}, got " << brief(layer));
-    check_keys(layer, where, {"weight", "bias"});
+    check_keys(layer, lc, {"weight", "bias"});
     NOETHER_REQUIRE(layer.contains("weight"), where << ": missing key 'weight' (a list of rows, out × in)");
     NOETHER_REQUIRE(layer.contains("bias"), where << ": missing key 'bias' (a list with one entry per weight row)");
     const json& W = layer.at("weight");
@@ -217,7 +185,8 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
     std::size_t cols = 0;
     std::vector<double> flat;
     for (std::size_t o = 0; o < rows; ++o) {
-      const std::string rw = where + ".weight[" + std::to_string(o) + "]";
+      const Ctx rc = lc.sub("weight").at(o);
+      const std::string rw = rc.where();
       NOETHER_REQUIRE(W[o].is_array(), rw << ": expected a row (a list of numbers), got " << brief(W[o])
                                           << "; weight is a list of rows, out × in");
       if (o == 0) {
@@ -226,7 +195,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
       }
       NOETHER_REQUIRE(W[o].size() == cols, rw << ": ragged weight: row has " << W[o].size() << " entries, row 0 has "
                                               << cols << " (every row must have the input width)");
-      for (std::size_t i = 0; i < cols; ++i) flat.push_back(finite_number(W[o][i], rw + "[" + std::to_string(i) + "]"));
+      for (std::size_t i = 0; i < cols; ++i) flat.push_back(finite_number(W[o][i], rc.at(i)));
     }
     if (l == 0) {
       m.shape.widths.push_back(int(cols));
@@ -237,7 +206,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
                             << " columns");
     }
     m.shape.widths.push_back(int(rows));
-    const std::vector<double> b = number_list(layer.at("bias"), where + ".bias");
+    const std::vector<double> b = number_list(layer.at("bias"), lc.sub("bias"));
     NOETHER_REQUIRE(b.size() == rows, where << ".bias: expected " << rows << " entries (one per weight row), got " << b.size());
     m.params.insert(m.params.end(), flat.begin(), flat.end());
     m.params.insert(m.params.end(), b.begin(), b.end());

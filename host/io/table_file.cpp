@@ -8,12 +8,17 @@
 #include <sstream>
 
 #include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/io/table_file.hpp"
 
 namespace noether {
 
 using json = nlohmann::json;
+using cfg::brief;
+using cfg::Ctx;
+using cfg::finite_number;
+using cfg::number_list;
 
 namespace {
 
@@ -33,22 +38,13 @@ PairTableData sample(const std::function<PairJet<double>(double)>& ref, double r
 
 std::string list_text(const std::vector<double>& x) {
   std::string s = "[";
-  for (std::size_t i = 0; i < x.size(); ++i) s += (i ? (i % 4 == 0 ? ",\n    " : ", ") : "") + json_number_text(x[i]);
+  for (std::size_t i = 0; i < x.size(); ++i) s += (i ? (i % 4 == 0 ? ",\n    " : ", ") : "") + json(x[i]).dump();
   return s + "]";
-}
-
-std::string brief(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
 double number_at(const json& root, const std::string& file, const char* key) {
   NOETHER_REQUIRE(root.contains(key), file << ": " << key << ": missing (a noether-pair-table needs it)");
-  const json& v = root.at(key);
-  NOETHER_REQUIRE(v.is_number(), file << ": " << key << ": expected a number, got " << brief(v));
-  const double x = v.get<double>();
-  NOETHER_REQUIRE(std::isfinite(x), file << ": " << key << ": expected a finite number, got " << brief(v));
-  return x;
+  return finite_number(root.at(key), Ctx{file, key});
 }
 
 std::vector<double> list_at(const json& root, const std::string& file, const char* key, std::size_t knots) {
@@ -57,14 +53,7 @@ std::vector<double> list_at(const json& root, const std::string& file, const cha
   NOETHER_REQUIRE(v.is_array(), file << ": " << key << ": expected a list of " << knots << " numbers, got " << brief(v));
   NOETHER_REQUIRE(v.size() == knots,
                   file << ": " << key << ": expected " << knots << " entries (\"knots\"), got " << v.size());
-  std::vector<double> out(knots);
-  for (std::size_t i = 0; i < knots; ++i) {
-    const json& x = v[i];
-    NOETHER_REQUIRE(x.is_number(), file << ": " << key << "[" << i << "]: expected a number, got " << brief(x));
-    out[i] = x.get<double>();
-    NOETHER_REQUIRE(std::isfinite(out[i]), file << ": " << key << "[" << i << "]: expected a finite number, got " << brief(x));
-  }
-  return out;
+  return number_list(v, Ctx{file, key});
 }
 
 std::string read_text(const std::string& path, const char* what) {
@@ -213,11 +202,11 @@ std::string pair_table_json(const PairTableData& t) {
   std::string s = "{\n";
   s += std::string("  \"format\": \"") + kPairTableFormat + "\",\n";
   s += "  \"version\": " + std::to_string(kPairTableFileVersion) + ",\n";
-  s += "  \"r_min\": " + json_number_text(t.r_min) + ",\n";
-  s += "  \"r_max\": " + json_number_text(t.r_max) + ",\n";
+  s += "  \"r_min\": " + json(t.r_min).dump() + ",\n";
+  s += "  \"r_max\": " + json(t.r_max).dump() + ",\n";
   s += "  \"knots\": " + std::to_string(t.V.size()) + ",\n";
-  s += "  \"tolerance\": " + json_number_text(t.tolerance) + ",\n";
-  s += "  \"max_rel_error_dVdr\": " + json_number_text(t.max_rel_error_dVdr) + ",\n";
+  s += "  \"tolerance\": " + json(t.tolerance).dump() + ",\n";
+  s += "  \"max_rel_error_dVdr\": " + json(t.max_rel_error_dVdr).dump() + ",\n";
   s += std::string("  \"extrapolation\": \"") + kPairTableExtrapolation + "\",\n";
   if (!t.source_json.empty()) s += "  \"source\": " + json::parse(t.source_json).dump() + ",\n";
   s += "  \"V\": " + list_text(t.V) + ",\n";

@@ -22,6 +22,7 @@
 #include "noether/nn/adam.hpp"
 #include "noether/mclnn/cuda.hpp"
 #include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/nn/mlp_init.hpp"
 #include "noether/physics/pair_mlp.hpp"
@@ -172,13 +173,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   const json fingerprint = options_json(o);
   json ckpt;
   if (!o.resume.empty()) {
-    std::ifstream f(o.resume);
-    NOETHER_REQUIRE(f, o.resume << ": cannot open checkpoint");
-    try {
-      f >> ckpt;
-    } catch (const std::exception& e) {
-      NOETHER_FAIL(o.resume << ": not a JSON checkpoint: " << e.what());
-    }
+    ckpt = cfg::read_json_file(o.resume, "checkpoint");
     NOETHER_REQUIRE(ckpt.value("format", "") == "noether-checkpoint", o.resume << ": \"format\" is not noether-checkpoint");
     NOETHER_REQUIRE(ckpt.at("options") == fingerprint, o.resume << ": written with other training options ("
                                                                << ckpt.at("options").dump() << "); resume needs the same");
