@@ -1,9 +1,9 @@
-// io/npz.cpp — NumPy .npz I/O without Python: a minimal zip reader (central directory, ZIP64, STORED and
-// DEFLATE members, CRC32 checks) and .npy v1/v2/v3 parser, plus an atomic STORED .npz writer.
-// All multi-byte values are decoded/encoded explicitly as little-endian, independent of the host.
+// io/npz.cpp — NumPy .npz I/O without Python: the zip container is libzip's (STORED and DEFLATE members,
+// ZIP64, CRC checks); the .npy v1/v2/v3 arrays inside are parsed and written here. All multi-byte values
+// of the .npy payload are decoded/encoded explicitly as little-endian, independent of the host.
 #include "noether/io/npz.hpp"
 
-#include <zlib.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
+#include <memory>
 #include <random>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "noether/core/error.hpp"
 
@@ -26,26 +28,12 @@ namespace {
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
 
-constexpr std::uint32_t kLocalHeaderSig = 0x04034b50;
-constexpr std::uint32_t kCentralHeaderSig = 0x02014b50;
-constexpr std::uint32_t kEocdSig = 0x06054b50;
-constexpr std::uint32_t kZip64EocdSig = 0x06064b50;
-constexpr std::uint32_t kZip64LocatorSig = 0x07064b50;
-constexpr std::uint16_t kZip64ExtraId = 0x0001;
-constexpr std::size_t kLocalHeaderSize = 30;
-constexpr std::size_t kCentralHeaderSize = 46;
-constexpr std::size_t kEocdSize = 22;
-constexpr std::size_t kZip64LocatorSize = 20;
-constexpr std::size_t kZip64EocdSize = 56;
-constexpr std::uint16_t kMethodStored = 0;
-constexpr std::uint16_t kMethodDeflate = 8;
-constexpr std::uint32_t kMax32 = 0xFFFFFFFFu;  ///< 32-bit sentinel meaning "see the ZIP64 record"
 constexpr std::uint16_t kMax16 = 0xFFFFu;
 constexpr char kNpyMagic[] = "\x93NUMPY";
 constexpr std::size_t kNpyMagicLen = 6;
 constexpr std::size_t kNpyAlign = 64;
-/// Largest chunk handed to zlib at once: its length parameters are 32-bit (uInt).
-constexpr std::size_t kZlibChunk = std::size_t{1} << 30;
+/// Entry times of written archives: 1980-01-01 (the zip epoch), fixed for reproducible files.
+constexpr time_t kZipEpoch = 315532800;
 
 /// Read n (≤ 8) little-endian bytes of b starting at `at`; the caller has checked the bounds.
 std::uint64_t get_le(const std::string& b, std::size_t at, int n) {
@@ -59,16 +47,7 @@ void put_le(std::string& out, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
-/// CRC-32 of a buffer of any size (zlib's crc32 takes 32-bit lengths, so feed it in chunks).
-std::uint32_t crc32_of(const std::string& bytes) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  for (std::size_t at = 0; at < bytes.size(); at += kZlibChunk) {
-    const std::size_t n = std::min(kZlibChunk, bytes.size() - at);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), static_cast<uInt>(n));
-  }
-  return static_cast<std::uint32_t>(crc);
-}
-
+/// Number of elements of a shape (1 for a 0-d array), or false when the product overflows.
 /// Number of elements of a shape (1 for a 0-d array), or false when the product overflows.
 bool element_count(const std::vector<std::size_t>& shape, std::size_t& count) {
   count = 1;
@@ -79,225 +58,57 @@ bool element_count(const std::vector<std::size_t>& shape, std::size_t& count) {
   return true;
 }
 
+/// libzip's message for an error code ("Not a zip archive", "CRC error", ...).
+std::string zip_code_message(int code) {
+  zip_error_t e;
+  zip_error_init_with_code(&e, code);
+  std::string msg = zip_error_strerror(&e);
+  zip_error_fini(&e);
+  return msg;
+}
+
+/// An archive opened by libzip, closed (without writing) when it goes out of scope unless closed by close().
+struct ZipArchive {
+  zip_t* z = nullptr;
+  ~ZipArchive() {
+    if (z) zip_discard(z);
+  }
+};
+
 // ---------------------------------------------------------------------------------------------
-// Reader: zip container
+// Reader: zip members (libzip)
 // ---------------------------------------------------------------------------------------------
 
-/// One member as described by the central directory (sizes and offset already ZIP64-resolved).
-struct ZipMember {
-  std::string name;
-  std::uint16_t flags = 0;
-  std::uint16_t method = 0;
-  std::uint32_t crc = 0;
-  std::uint64_t compressed_size = 0;
-  std::uint64_t size = 0;
-  std::uint64_t local_offset = 0;
-};
-
-/// Where the central directory lives and how many entries it holds.
-struct CentralDirectory {
-  std::uint64_t offset = 0;
-  std::uint64_t size = 0;
-  std::uint64_t entries = 0;
-};
-
-/// A binary input file with bounds-checked random access; errors name the path.
-class InputFile {
- public:
-  explicit InputFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-    NOETHER_REQUIRE(in_, path << ": cannot open for reading (expected an existing, readable .npz file)");
-    NOETHER_REQUIRE(!std::filesystem::is_directory(path), path << ": is a directory (expected a .npz file)");
-    in_.seekg(0, std::ios::end);
-    const std::streamoff end = in_.tellg();
-    NOETHER_REQUIRE(end >= 0, path << ": cannot determine the file size");
-    size_ = static_cast<std::uint64_t>(end);
-  }
-
-  const std::string& path() const { return path_; }
-  std::uint64_t size() const { return size_; }
-
-  /// Exactly n bytes starting at offset; throws if they lie (partly) past the end of the file.
-  std::string read_at(std::uint64_t offset, std::uint64_t n, const char* what) {
-    NOETHER_REQUIRE(offset <= size_ && n <= size_ - offset, path_ << ": truncated or corrupt zip: " << what << " needs "
-                                                                  << n << " bytes at offset " << offset
-                                                                  << " but the file has only " << size_ << " bytes");
-    std::string buf(static_cast<std::size_t>(n), '\0');
-    in_.clear();
-    in_.seekg(static_cast<std::streamoff>(offset));
-    in_.read(&buf[0], static_cast<std::streamsize>(n));
-    NOETHER_REQUIRE(in_ && static_cast<std::uint64_t>(in_.gcount()) == n,
-                    path_ << ": read error at offset " << offset << " while reading " << what);
-    return buf;
-  }
-
- private:
-  std::string path_;
-  std::ifstream in_;
-  std::uint64_t size_ = 0;
-};
-
-/// Offset of the end-of-central-directory record: scan back over at most a 64 KiB zip comment.
-std::uint64_t find_eocd(InputFile& file) {
-  NOETHER_REQUIRE(file.size() >= kEocdSize,
-                  file.path() << ": not a zip/.npz file (" << file.size()
-                              << " bytes, expected at least a 22-byte end-of-central-directory record)");
-  const std::uint64_t tail_len = std::min<std::uint64_t>(file.size(), kEocdSize + kMax16);
-  const std::uint64_t tail_start = file.size() - tail_len;
-  const std::string tail = file.read_at(tail_start, tail_len, "end of central directory");
-  for (std::size_t i = tail.size() - kEocdSize + 1; i-- > 0;) {
-    if (get_le(tail, i, 4) != kEocdSig) continue;
-    const std::uint64_t comment_len = get_le(tail, i + 20, 2);
-    if (i + kEocdSize + comment_len <= tail.size()) return tail_start + i;
-  }
-  NOETHER_FAIL(file.path() << ": not a zip/.npz file or truncated "
-                              "(expected an end-of-central-directory record near the end of the file)");
-}
-
-/// Replace saturated EOCD fields with those of the ZIP64 end-of-central-directory record.
-void read_zip64_eocd(InputFile& file, std::uint64_t eocd_at, CentralDirectory& cd) {
-  NOETHER_REQUIRE(eocd_at >= kZip64LocatorSize,
-                  file.path() << ": corrupt zip: EOCD fields are saturated but there is no ZIP64 locator");
-  const std::string loc = file.read_at(eocd_at - kZip64LocatorSize, kZip64LocatorSize, "ZIP64 locator");
-  NOETHER_REQUIRE(get_le(loc, 0, 4) == kZip64LocatorSig,
-                  file.path() << ": corrupt zip: EOCD fields are saturated but the ZIP64 locator is missing");
-  const std::uint64_t rec_at = get_le(loc, 8, 8);
-  const std::string rec = file.read_at(rec_at, kZip64EocdSize, "ZIP64 end-of-central-directory record");
-  NOETHER_REQUIRE(get_le(rec, 0, 4) == kZip64EocdSig,
-                  file.path() << ": corrupt zip: no ZIP64 end-of-central-directory record at offset " << rec_at);
-  NOETHER_REQUIRE(get_le(rec, 16, 4) == 0 && get_le(rec, 20, 4) == 0,
-                  file.path() << ": multi-disk zip archives are not supported (expected a single-file archive)");
-  cd.entries = get_le(rec, 32, 8);
-  cd.size = get_le(rec, 40, 8);
-  cd.offset = get_le(rec, 48, 8);
-}
-
-/// Locate the central directory via the (ZIP64) end-of-central-directory record.
-CentralDirectory locate_central_directory(InputFile& file) {
-  const std::uint64_t eocd_at = find_eocd(file);
-  const std::string eocd = file.read_at(eocd_at, kEocdSize, "end-of-central-directory record");
-  CentralDirectory cd;
-  cd.entries = get_le(eocd, 10, 2);
-  cd.size = get_le(eocd, 12, 4);
-  cd.offset = get_le(eocd, 16, 4);
-  const bool zip64 = cd.entries == kMax16 || cd.size == kMax32 || cd.offset == kMax32;
-  if (zip64) {
-    read_zip64_eocd(file, eocd_at, cd);
-  } else {
-    NOETHER_REQUIRE(get_le(eocd, 4, 2) == 0 && get_le(eocd, 6, 2) == 0 && get_le(eocd, 8, 2) == cd.entries,
-                    file.path() << ": multi-disk zip archives are not supported (expected a single-file archive)");
-  }
-  return cd;
-}
-
-/// Resolve 0xFFFFFFFF size/offset fields from the ZIP64 extended-information extra field.
-void apply_zip64_extra(const std::string& path, const std::string& extra, ZipMember& m) {
-  std::size_t at = 0;
-  while (at + 4 <= extra.size()) {
-    const std::uint64_t id = get_le(extra, at, 2), len = get_le(extra, at + 2, 2);
-    NOETHER_REQUIRE(at + 4 + len <= extra.size(),
-                    path << ": corrupt zip: extra field of member '" << m.name << "' overruns its header");
-    if (id == kZip64ExtraId) {
-      std::size_t p = at + 4;
-      const std::size_t end = p + len;
-      auto take = [&](std::uint64_t& field) {
-        if (field != kMax32) return;
-        NOETHER_REQUIRE(p + 8 <= end, path << ": corrupt zip: ZIP64 extra field of member '" << m.name
-                                           << "' is too short for its saturated size/offset fields");
-        field = get_le(extra, p, 8);
-        p += 8;
-      };
-      take(m.size);  // order fixed by the zip specification: size, compressed size, offset
-      take(m.compressed_size);
-      take(m.local_offset);
+/// The bytes of member `index` (named `name`), read whole; a CRC mismatch or a short member is an error
+/// naming the file and key.
+std::string read_member(zip_t* z, const std::string& path, zip_uint64_t index, const std::string& key,
+                        zip_uint64_t size) {
+  NOETHER_REQUIRE(size <= std::numeric_limits<std::size_t>::max(), path << ": key '" << key << "' is too large");
+  zip_file_t* f = zip_fopen_index(z, index, 0);
+  NOETHER_REQUIRE(f, path << ": key '" << key << "': cannot open the member: " << zip_strerror(z));
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const zip_int64_t n = zip_fread(f, &bytes[got], bytes.size() - got);
+    if (n <= 0) {
+      const std::string why = n < 0 ? zip_error_strerror(zip_file_get_error(f)) : std::string("unexpected end of data");
+      const bool crc = n < 0 && zip_error_code_zip(zip_file_get_error(f)) == ZIP_ER_CRC;
+      zip_fclose(f);
+      NOETHER_FAIL(path << ": key '" << key << "': cannot read the member (" << why
+                        << (crc ? "; CRC mismatch: the file is corrupt" : "") << ")");
     }
-    at += 4 + len;
+    got += static_cast<std::size_t>(n);
   }
-}
-
-/// Parse every file header of the central directory.
-std::vector<ZipMember> read_central_directory(InputFile& file, const CentralDirectory& cd) {
-  const std::string dir = file.read_at(cd.offset, cd.size, "central directory");
-  std::vector<ZipMember> members;
-  std::size_t at = 0;
-  for (std::uint64_t i = 0; i < cd.entries; ++i) {
-    NOETHER_REQUIRE(at + kCentralHeaderSize <= dir.size() && get_le(dir, at, 4) == kCentralHeaderSig,
-                    file.path() << ": corrupt zip: central directory entry " << i << " of " << cd.entries
-                                << " is missing or malformed");
-    ZipMember m;
-    m.flags = static_cast<std::uint16_t>(get_le(dir, at + 8, 2));
-    m.method = static_cast<std::uint16_t>(get_le(dir, at + 10, 2));
-    m.crc = static_cast<std::uint32_t>(get_le(dir, at + 16, 4));
-    m.compressed_size = get_le(dir, at + 20, 4);
-    m.size = get_le(dir, at + 24, 4);
-    m.local_offset = get_le(dir, at + 42, 4);
-    const std::size_t name_len = get_le(dir, at + 28, 2), extra_len = get_le(dir, at + 30, 2),
-                      comment_len = get_le(dir, at + 32, 2);
-    const std::size_t var_at = at + kCentralHeaderSize;
-    NOETHER_REQUIRE(var_at + name_len + extra_len + comment_len <= dir.size(),
-                    file.path() << ": corrupt zip: central directory entry " << i << " overruns the directory");
-    m.name = dir.substr(var_at, name_len);
-    apply_zip64_extra(file.path(), dir.substr(var_at + name_len, extra_len), m);
-    members.push_back(std::move(m));
-    at = var_at + name_len + extra_len + comment_len;
-  }
-  return members;
-}
-
-/// Inflate a raw DEFLATE stream that must expand to exactly `size` bytes.
-std::string inflate_raw(const std::string& path, const std::string& key, const std::string& in, std::uint64_t size) {
-  std::string out(static_cast<std::size_t>(size), '\0');
-  unsigned char sink = 0;  // zlib rejects a null next_out, even for an empty result
-  z_stream zs{};
-  zs.next_out = &sink;
-  NOETHER_REQUIRE(inflateInit2(&zs, -MAX_WBITS) == Z_OK, path << ": key '" << key << "': zlib inflateInit2 failed");
-  std::size_t in_at = 0, out_at = 0;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    if (zs.avail_in == 0 && in_at < in.size()) {
-      const std::size_t n = std::min(kZlibChunk, in.size() - in_at);
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_at));
-      zs.avail_in = static_cast<uInt>(n);
-      in_at += n;
-    }
-    if (zs.avail_out == 0 && out_at < out.size()) {
-      const std::size_t n = std::min(kZlibChunk, out.size() - out_at);
-      zs.next_out = reinterpret_cast<Bytef*>(&out[out_at]);
-      zs.avail_out = static_cast<uInt>(n);
-      out_at += n;
-    }
-    rc = inflate(&zs, Z_NO_FLUSH);
-  }
-  const std::uint64_t produced = zs.total_out;
-  inflateEnd(&zs);
-  NOETHER_REQUIRE(rc == Z_STREAM_END && produced == size,
-                  path << ": key '" << key << "': corrupt DEFLATE data (zlib status " << rc << ", produced " << produced
-                       << " bytes, expected " << size << ")");
-  return out;
-}
-
-/// The uncompressed bytes of one member, CRC-checked.
-std::string read_member(InputFile& file, const ZipMember& m, const std::string& key) {
-  const std::string& path = file.path();
-  NOETHER_REQUIRE((m.flags & 0x1) == 0, path << ": key '" << key << "': encrypted zip members are not supported");
-  const std::string local = file.read_at(m.local_offset, kLocalHeaderSize, "local file header");
-  NOETHER_REQUIRE(get_le(local, 0, 4) == kLocalHeaderSig,
-                  path << ": key '" << key << "': corrupt zip: no local file header at offset " << m.local_offset);
-  const std::uint64_t data_at = m.local_offset + kLocalHeaderSize + get_le(local, 26, 2) + get_le(local, 28, 2);
-  const std::string raw = file.read_at(data_at, m.compressed_size, "member data");
-  std::string bytes;
-  if (m.method == kMethodStored) {
-    NOETHER_REQUIRE(m.compressed_size == m.size, path << ": key '" << key << "': corrupt zip: stored member has "
-                                                      << m.compressed_size << " bytes but declares " << m.size);
-    bytes = raw;
-  } else if (m.method == kMethodDeflate) {
-    bytes = inflate_raw(path, key, raw, m.size);
-  } else {
-    NOETHER_FAIL(path << ": key '" << key << "': unsupported zip compression method " << m.method
-                      << " (expected 0 stored or 8 deflate)");
-  }
-  const std::uint32_t crc = crc32_of(bytes);
-  NOETHER_REQUIRE(crc == m.crc, path << ": key '" << key << "': CRC-32 mismatch (stored " << std::hex << m.crc
-                                     << ", computed " << crc << std::dec << "); the file is corrupt");
+  char extra;
+  const zip_int64_t more = zip_fread(f, &extra, 1);  // reaching the end makes libzip check the CRC
+  const bool crc_error = more < 0 && zip_error_code_zip(zip_file_get_error(f)) == ZIP_ER_CRC;
+  const std::string why = more < 0 ? zip_error_strerror(zip_file_get_error(f)) : "";
+  const int closed = zip_fclose(f);
+  NOETHER_REQUIRE(more == 0 && closed == 0,
+                  path << ": key '" << key << "': "
+                       << (crc_error || closed == ZIP_ER_CRC ? "CRC mismatch: the file is corrupt"
+                                                              : "member longer than its recorded size or unreadable")
+                       << (why.empty() ? "" : " (" + why + ")"));
   return bytes;
 }
 
@@ -516,11 +327,6 @@ std::string member_key(const std::string& path, const std::string& name) {
 // Writer
 // ---------------------------------------------------------------------------------------------
 
-constexpr std::uint16_t kZipVersion = 20;                       ///< 2.0: plain STORED members
-constexpr std::uint16_t kMadeByUnix = (3u << 8) | kZipVersion;  ///< host system 3 = Unix
-constexpr std::uint16_t kDosDate1980 = (1u << 5) | 1u;          ///< 1980-01-01, fixed for reproducible files
-constexpr std::uint32_t kRegularFile0644 = 0100644u << 16;
-
 /// Python tuple literal for a shape: (), (5,), (2, 3).
 std::string shape_literal(const std::vector<std::size_t>& shape) {
   std::string s = "(";
@@ -575,89 +381,7 @@ void validate_entries(const std::string& path, const std::vector<NpzEntry>& entr
                     path << ": key '" << e.name << "': shape " << shape_literal(e.shape) << " does not match "
                          << e.data.size() << " values (expected the product of the shape)");
   }
-  NOETHER_REQUIRE(entries.size() < kMax16,
-                  path << ": " << entries.size() << " arrays is too many (at most 65534 without zip64)");
 }
-
-/// Streams STORED members to an output file and appends the central directory; plain zip32 only.
-class ZipWriter {
- public:
-  ZipWriter(const std::string& file, const std::string& path)
-      : out_(file, std::ios::binary | std::ios::trunc), path_(path) {
-    NOETHER_REQUIRE(out_, path << ": cannot create temporary file '" << file << "' (expected a writable directory)");
-  }
-
-  /// Append one member named `name` holding `bytes`.
-  void add(const std::string& name, const std::string& bytes) {
-    require_fits(name, bytes.size());
-    const std::uint32_t crc = crc32_of(bytes);
-    std::string local;
-    put_le(local, kLocalHeaderSig, 4);
-    append_common_fields(local, crc, bytes.size(), name.size());
-    put_le(local, 0, 2);  // extra field length
-    write(local + name);
-    write(bytes);
-
-    put_le(central_, kCentralHeaderSig, 4);
-    put_le(central_, kMadeByUnix, 2);
-    append_common_fields(central_, crc, bytes.size(), name.size());
-    put_le(central_, 0, 2);  // extra field length
-    put_le(central_, 0, 2);  // comment length
-    put_le(central_, 0, 2);  // disk number start
-    put_le(central_, 0, 2);  // internal attributes
-    put_le(central_, kRegularFile0644, 4);
-    put_le(central_, offset_, 4);
-    central_ += name;
-    offset_ += local.size() + name.size() + bytes.size();
-    ++count_;
-  }
-
-  /// Write the central directory and end record, then close; throws if any write failed.
-  void finish() {
-    require_fits("central directory", central_.size());
-    std::string eocd;
-    put_le(eocd, kEocdSig, 4);
-    put_le(eocd, 0, 4);  // this disk, disk with the central directory
-    put_le(eocd, count_, 2);
-    put_le(eocd, count_, 2);
-    put_le(eocd, central_.size(), 4);
-    put_le(eocd, offset_, 4);
-    put_le(eocd, 0, 2);  // comment length
-    write(central_);
-    write(eocd);
-    out_.close();
-    NOETHER_REQUIRE(!out_.fail(), path_ << ": error closing the temporary file (disk full?)");
-  }
-
- private:
-  /// Version needed, flags, method, time, date, CRC, sizes, name length: shared by local and central headers.
-  static void append_common_fields(std::string& h, std::uint32_t crc, std::uint64_t size, std::size_t name_len) {
-    put_le(h, kZipVersion, 2);
-    put_le(h, 0, 2);  // flags
-    put_le(h, kMethodStored, 2);
-    put_le(h, 0, 2);  // time 00:00
-    put_le(h, kDosDate1980, 2);
-    put_le(h, crc, 4);
-    put_le(h, size, 4);  // compressed size
-    put_le(h, size, 4);  // uncompressed size
-    put_le(h, name_len, 2);
-  }
-  void require_fits(const std::string& what, std::uint64_t size) const {
-    NOETHER_REQUIRE(size < kMax32 && offset_ + size < kMax32,
-                    path_ << ": '" << what << "' would take the archive past 4 GiB "
-                          << "(zip64 output is not supported; write the arrays to several files)");
-  }
-  void write(const std::string& bytes) {
-    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    NOETHER_REQUIRE(out_, path_ << ": error writing the temporary file (disk full?)");
-  }
-
-  std::ofstream out_;
-  std::string path_;
-  std::string central_;
-  std::uint64_t offset_ = 0;
-  std::uint64_t count_ = 0;
-};
 
 /// A temporary sibling of the target that is removed unless renamed over the target by commit().
 class TempFile {
@@ -691,26 +415,72 @@ class TempFile {
   bool committed_ = false;
 };
 
+/// Write `members` (name, bytes) as a STORED zip at `file` (libzip; ZIP64 where sizes need it).
+void write_zip(const std::string& file, const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& members) {
+  if (members.empty()) {  // libzip writes no file for an empty archive: write the 22-byte end record alone
+    static const char kEmptyZip[22] = {'P', 'K', 5, 6};
+    std::FILE* out = std::fopen(file.c_str(), "wb");
+    NOETHER_REQUIRE(out, path << ": cannot create temporary file '" << file << "': " << std::strerror(errno));
+    const bool ok = std::fwrite(kEmptyZip, 1, sizeof kEmptyZip, out) == sizeof kEmptyZip;
+    NOETHER_REQUIRE(std::fclose(out) == 0 && ok, path << ": error writing the temporary file (disk full?)");
+    return;
+  }
+  int code = 0;
+  ZipArchive zip;
+  zip.z = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
+  NOETHER_REQUIRE(zip.z, path << ": cannot create temporary file '" << file << "': " << zip_code_message(code));
+  for (const auto& [name, bytes] : members) {
+    zip_source_t* src = zip_source_buffer(zip.z, bytes.data(), bytes.size(), 0);
+    NOETHER_REQUIRE(src, path << ": '" << name << "': " << zip_strerror(zip.z));
+    const zip_int64_t index = zip_file_add(zip.z, name.c_str(), src, ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+      zip_source_free(src);
+      NOETHER_FAIL(path << ": '" << name << "': " << zip_strerror(zip.z));
+    }
+    const auto i = static_cast<zip_uint64_t>(index);
+    NOETHER_REQUIRE(zip_set_file_compression(zip.z, i, ZIP_CM_STORE, 0) == 0 &&
+                        zip_file_set_mtime(zip.z, i, kZipEpoch, 0) == 0,
+                    path << ": '" << name << "': " << zip_strerror(zip.z));
+  }
+  // zip_close writes everything (the buffers above stay alive until then); on failure the archive stays open.
+  if (zip_close(zip.z) != 0) {
+    const std::string why = zip_strerror(zip.z);
+    NOETHER_FAIL(path << ": error writing the temporary file '" << file << "': " << why);
+  }
+  zip.z = nullptr;
+}
+
 }  // namespace
 
 NpzArchive read_npz(const std::string& path) {
-  InputFile file(path);
-  const CentralDirectory cd = locate_central_directory(file);
+  int code = 0;
+  ZipArchive zip;
+  zip.z = zip_open(path.c_str(), ZIP_RDONLY, &code);
+  NOETHER_REQUIRE(zip.z, path << ": cannot read as a .npz (zip) archive: " << zip_code_message(code));
+  const zip_int64_t count = zip_get_num_entries(zip.z, 0);
   NpzArchive archive;
-  for (const ZipMember& m : read_central_directory(file, cd)) {
-    const std::string key = member_key(path, m.name);
+  for (zip_int64_t i = 0; i < count; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    NOETHER_REQUIRE(zip_stat_index(zip.z, static_cast<zip_uint64_t>(i), 0, &st) == 0 &&
+                        (st.valid & ZIP_STAT_NAME) && (st.valid & ZIP_STAT_SIZE),
+                    path << ": cannot read the directory entry of member " << i << ": " << zip_strerror(zip.z));
+    const std::string key = member_key(path, st.name);
     NOETHER_REQUIRE(archive.count(key) == 0, path << ": key '" << key << "' appears twice in the archive");
-    archive[key] = parse_npy(read_member(file, m, key), path + ": key '" + key + "'");
+    archive[key] = parse_npy(read_member(zip.z, path, static_cast<zip_uint64_t>(i), key, st.size),
+                             path + ": key '" + key + "'");
   }
   return archive;
 }
 
 void write_npz(const std::string& path, const std::vector<NpzEntry>& entries) {
   validate_entries(path, entries);
+  std::vector<std::pair<std::string, std::string>> members;
+  members.reserve(entries.size());
+  for (const NpzEntry& e : entries) members.emplace_back(e.name + ".npy", npy_member(e, path));
   TempFile tmp(path);
-  ZipWriter zip(tmp.name(), path);
-  for (const NpzEntry& e : entries) zip.add(e.name + ".npy", npy_member(e, path));
-  zip.finish();
+  write_zip(tmp.name(), path, members);
   tmp.commit();
 }
 
