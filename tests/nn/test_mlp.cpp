@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/mlp_test_util.hpp"
+#include "support/precision.hpp"
 #include "noether/core/error.hpp"
 #include "noether/nn/mlp.hpp"
 
@@ -180,7 +181,6 @@ TEST(Mlp, Float32AgreesWithFloat64) {
       MlpTape<float> tf;
       mlp_input_gradient(s, pf.data(), pf.size(), Xf.data(), n, ff.data(), Gf.data(), tf);
       mlp_input_gradient_backward(s, pf.data(), pf.size(), tf, dGf.data(), dff.data(), dpf.data(), dXf.data());
-      auto widen = [](const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); };
       const double ef = scaled_error(widen(ff), f), eg = scaled_error(widen(Gf), G);
       const double ep = scaled_error(widen(dpf), dp), ex = scaled_error(widen(dXf), dX);
       worst_f = std::max(worst_f, ef), worst_g = std::max(worst_g, eg);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/gpu_gate.hpp"
+#include "support/precision.hpp"
 #include "support/pair_mlp_test_util.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/core/error.hpp"
@@ -27,6 +28,8 @@
 #include "noether/physics/verlet.hpp"
 
 using namespace noether;
+using noether_test::cast;
+using noether_test::widen;
 using noether_test::expect_close;
 using noether_test::gpu_required;
 
@@ -47,16 +50,6 @@ Batch random_batch(int B, int N, int D, unsigned seed, double box = 2.0, double 
   for (auto& x : s.vel) x = uv(rng);
   for (auto& m : s.mass) m = um(rng);
   return s;
-}
-
-template <typename T>
-std::vector<T> cast(const std::vector<double>& x) {
-  return std::vector<T>(x.begin(), x.end());
-}
-
-template <typename T>
-std::vector<double> widen(const std::vector<T>& x) {
-  return std::vector<double>(x.begin(), x.end());
 }
 
 std::string law_name(const PairLawSpec& s) {
