@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""record_result.py — write one experiment's record for docs/results/ (scripts/reproduce.sh calls it):
+{"experiment", "config", "command", "commit", "date", "machine", "wall_s", "metrics"}, atomically."""
+import argparse
+import datetime
+import json
+import os
+
+ap = argparse.ArgumentParser(description=__doc__)
+ap.add_argument("path")
+for k in ("experiment", "config", "commit", "machine", "t0", "t1", "metrics"):
+    ap.add_argument("--" + k, required=True)
+a = ap.parse_args()
+with open(a.metrics) as f:
+    metrics = json.load(f)
+rec = {"experiment": a.experiment, "config": a.config, "command": f"noether run {a.config}", "commit": a.commit,
+       "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(), "machine": a.machine,
+       "wall_s": round(float(a.t1) - float(a.t0), 1), "metrics": metrics}
+with open(a.path + ".tmp", "w") as f:
+    json.dump(rec, f, indent=1)
+    f.write("\n")
+os.replace(a.path + ".tmp", a.path)
+print(f"reproduce: {a.experiment} took {rec['wall_s']} s; recorded in {a.path}")
