@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "noether/physics/config.hpp"
+#include "noether/io/simulation_config.hpp"
 #include "noether/core/error.hpp"
 
 using namespace noether;
