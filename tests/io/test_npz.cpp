@@ -222,6 +222,12 @@ TEST_F(NpzRoundTrip, Float32RoundsToFloat) {
   EXPECT_TRUE(a.at("t").shape.empty());
 }
 
+TEST_F(NpzRoundTrip, EmptyArchive) {
+  write_npz(file("e.npz"), {});
+  EXPECT_TRUE(read_npz(file("e.npz")).empty());
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
 TEST_F(NpzRoundTrip, OverwritesAndLeavesNoTemporaryFiles) {
   write_npz(file("a.npz"), {{"x", {2}, {1, 2}}});
   write_npz(file("a.npz"), {{"y", {0}, {}}});
