@@ -191,11 +191,11 @@ def hnn_per_seed(out):
 
 # ---- docs/PIXEL_PENDULUM.md ----------------------------------------------------------------------------
 
-def pixel_results(out):
-    runs = load(out, ["hnn_pixel_pendulum"])
+def pixel_results(out, name="hnn_pixel_pendulum"):
+    runs = load(out, [name])
     if runs is None:
-        return pending(["hnn_pixel_pendulum"])
-    r = runs["hnn_pixel_pendulum"]
+        return pending([name])
+    r = runs[name]
     m = r.m
     pub = m["published"]
     rows = ["| model | train loss | test loss | (published) | energy MSE | (published) | energy MSE per seed | seconds |",
@@ -211,11 +211,58 @@ def pixel_results(out):
     return "\n".join(rows)
 
 
+# ---- docs/PERFORMANCE.md ------------------------------------------------------------------------------
+
+def bench_cpu(out, learned):
+    """The CPU points of `noether bench --device cpu`: analytic laws (interactions/s, steps/s, GFLOP/s) or the
+    learned MLP laws (pairs/s, GFLOP/s from the counted FLOPs per pair)."""
+    runs = load(out, ["bench_cpu"])
+    if runs is None:
+        return pending(["bench_cpu"])
+    pts = [p for p in runs["bench_cpu"].m["points"] if p["device"] == "cpu" and p["law"].startswith("mlp") == learned]
+    if learned:
+        rows = ["| model | precision | N | pairs/s | FLOPs/pair | GFLOP/s |", "|---|---|---:|---:|---:|---:|"]
+        for p in pts:
+            rows.append(f"| {p['law']} squareplus | {p['precision']} | {p['N']} | {p['interactions_per_s']:.2e} | "
+                        f"{p['flops_per_interaction']:.0f} | {p['gflops']:.1f} |")
+    else:
+        rows = ["| law | precision | N | B | interactions/s | steps/s | GFLOP/s (20/interaction) |",
+                "|---|---|---:|---:|---:|---:|---:|"]
+        for p in pts:
+            gf = f"{p['gflops']:.1f}" if p["gflops"] > 0 else "—"
+            rows.append(f"| {p['law'].replace('_', ' ')} | {p['precision']} | {p['N']} | {p['B']} | "
+                        f"{p['interactions_per_s']:.2e} | {p['steps_per_s']:.2e} | {gf} |")
+    return "\n".join(rows)
+
+
+# ---- docs/REPRODUCING.md ------------------------------------------------------------------------------
+
+ALL_EXPERIMENTS = ["mclnn_linear_spring", "mclnn_nonlinear_spring", "mclnn_gravity", "mclnn_gravity_wide",
+                   "hnn_mass_spring", "hnn_pendulum", "hnn_real_pendulum", "hnn_two_body", "hnn_three_body",
+                   "hnn_pixel_pendulum", "hnn_pixel_pendulum_reference_wd", "bench_cpu"]
+
+
+def reproduce_times(out):
+    rows = ["| experiment | command | wall time | commit | date | machine |", "|---|---|---:|---|---|---|"]
+    for n in ALL_EXPERIMENTS:
+        if not have(out, n):
+            rows.append(f"| {n} | `scripts/reproduce.sh --only {n}` | not yet recorded | | | |")
+            continue
+        r = Run(out, n)
+        rows.append(f"| {n} | `{r.rec['command']}` | {wall(r)} | {r.rec['commit']} | {r.rec['date']} | {r.rec['machine']} |")
+    USED.clear()  # the table is its own provenance
+    return "\n".join(rows)
+
+
 SECTIONS = {  # doc → [(marker name, generator)]
     "docs/EXPERIMENTS.md": [("mclnn_results", mclnn_results), ("lnn_baseline", lnn_baseline),
                             ("mclnn_gravity_sets", mclnn_gravity_sets)],
     "docs/HNN.md": [("hnn_results", hnn_results), ("hnn_per_seed", hnn_per_seed)],
-    "docs/PIXEL_PENDULUM.md": [("pixel_results", pixel_results)],
+    "docs/PIXEL_PENDULUM.md": [("pixel_results", pixel_results),
+                               ("pixel_reference_wd", lambda out: pixel_results(out, "hnn_pixel_pendulum_reference_wd"))],
+    "docs/PERFORMANCE.md": [("bench_cpu_analytic", lambda out: bench_cpu(out, False)),
+                            ("bench_cpu_learned", lambda out: bench_cpu(out, True))],
+    "docs/REPRODUCING.md": [("reproduce_times", reproduce_times)],
 }
 
 
@@ -243,22 +290,29 @@ def render(out):
     return result
 
 
-def write_docs(tables):
+def write_docs(tables, check=False):
+    """Rewrite the generated sections; with check, only list the docs whose sections differ from the records."""
+    stale = []
     for doc in SECTIONS:
         path = os.path.join(ROOT, doc)
         text = open(path).read()
         for (d, name), table in tables.items():
             if d != doc:
                 continue
-            pat = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n)(.*?)(\n<!-- END GENERATED: {name} -->)", re.S)
+            pat = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n)(.*?)(<!-- END GENERATED: {name} -->)", re.S)
             if not pat.search(text):
                 raise SystemExit(f"docs_tables.py: {doc}: no '<!-- BEGIN GENERATED: {name} -->' … "
                                  f"'<!-- END GENERATED: {name} -->' section")
-            text = pat.sub(lambda mt: mt.group(1) + table + mt.group(3), text)
+            text = pat.sub(lambda mt: mt.group(1) + table + "\n" + mt.group(3), text)
+        if check:
+            if text != open(path).read():
+                stale.append(doc)
+            continue
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
             f.write(text)
         os.replace(tmp, path)
+    return stale
 
 
 def main():
@@ -266,6 +320,8 @@ def main():
     ap.add_argument("results", nargs="?", default=os.path.join(ROOT, "docs", "results"),
                     help="folder of experiment records (default docs/results/)")
     ap.add_argument("--print", action="store_true", help="print the tables (markdown) instead of writing the docs")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when a generated section of the docs differs from what the records give (CI)")
     a = ap.parse_args()
     if not os.path.isdir(a.results):
         raise SystemExit(f"docs_tables.py: {a.results}: no such folder")
@@ -274,6 +330,14 @@ def main():
         for (doc, name), table in tables.items():
             print(f"## {doc}: {name}\n\n{table}\n")
         return 0
+    if a.check:
+        stale = write_docs(tables, check=True)
+        for doc in stale:
+            print(f"docs_tables.py: {doc}: a generated section differs from docs/results/ (edited by hand, or the "
+                  f"records changed): run python3 scripts/docs_tables.py")
+        if not stale:
+            print("docs_tables.py: every generated section matches docs/results/")
+        return 1 if stale else 0
     write_docs(tables)
     print("docs_tables.py: generated sections rewritten (git diff docs/ shows what changed)")
     return 0

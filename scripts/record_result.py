@@ -8,12 +8,12 @@ import os
 
 ap = argparse.ArgumentParser(description=__doc__)
 ap.add_argument("path")
-for k in ("experiment", "config", "commit", "machine", "t0", "t1", "metrics"):
+for k in ("experiment", "command", "config", "commit", "machine", "t0", "t1", "metrics"):
     ap.add_argument("--" + k, required=True)
 a = ap.parse_args()
 with open(a.metrics) as f:
     metrics = json.load(f)
-rec = {"experiment": a.experiment, "config": a.config, "command": f"noether run {a.config}", "commit": a.commit,
+rec = {"experiment": a.experiment, "config": a.config, "command": a.command, "commit": a.commit,
        "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(), "machine": a.machine,
        "wall_s": round(float(a.t1) - float(a.t0), 1), "metrics": metrics}
 with open(a.path + ".tmp", "w") as f:

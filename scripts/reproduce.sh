@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FULL=(mclnn_linear_spring mclnn_nonlinear_spring mclnn_gravity mclnn_gravity_wide
-      hnn_mass_spring hnn_pendulum hnn_real_pendulum hnn_two_body hnn_three_body hnn_pixel_pendulum)
+      hnn_mass_spring hnn_pendulum hnn_real_pendulum hnn_two_body hnn_three_body hnn_pixel_pendulum
+      hnn_pixel_pendulum_reference_wd bench_cpu)
 quick=0
 only=""
 out=""
@@ -45,6 +46,7 @@ if [ -n "$only" ]; then
   IFS=, read -r -a names <<<"$only"
 fi
 for n in "${names[@]}"; do  # every name is checked before any work starts
+  [ "$n" = bench_cpu ] && [ "$quick" = 0 ] && continue  # `noether bench --device cpu` (PERFORMANCE.md), no config
   [ -f "$confdir/$n.json" ] || { echo "reproduce.sh: --only: no experiment '$n' ($confdir/$n.json; known: ${FULL[*]})" >&2; exit 2; }
 done
 
@@ -60,9 +62,16 @@ for n in "${names[@]}"; do
   echo "reproduce: $n ($confdir/$n.json -> $out/$n)"
   rm -rf "${out:?}/$n"
   t0=$(date +%s.%N)
-  "$binary" run "$confdir/$n.json" -o "$out/$n"
+  if [ "$n" = bench_cpu ]; then
+    mkdir -p "$out/$n"
+    "$binary" bench --device cpu --json "$out/$n/metrics.json"
+    command="noether bench --device cpu --json bench.json"
+  else
+    "$binary" run "$confdir/$n.json" -o "$out/$n"
+    command="noether run $confdir/$n.json"
+  fi
   # The record: written whole to a temporary file and renamed, so a failed run leaves the old one.
-  python3 scripts/record_result.py "$results/$n.json" --experiment "$n" --config "$confdir/$n.json" \
+  python3 scripts/record_result.py "$results/$n.json" --experiment "$n" --command "$command" --config "$confdir/$n.json" \
     --commit "$commit" --machine "$machine" --t0 "$t0" --t1 "$(date +%s.%N)" --metrics "$out/$n/metrics.json"
 done
 
