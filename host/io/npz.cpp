@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <limits>
-#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -33,7 +33,7 @@ constexpr char kNpyMagic[] = "\x93NUMPY";
 constexpr std::size_t kNpyMagicLen = 6;
 constexpr std::size_t kNpyAlign = 64;
 /// Entry times of written archives: 1980-01-01 (the zip epoch), fixed for reproducible files.
-constexpr time_t kZipEpoch = 315532800;
+constexpr std::time_t kZipEpoch = 315532800;
 
 /// Read n (≤ 8) little-endian bytes of b starting at `at`; the caller has checked the bounds.
 std::uint64_t get_le(const std::string& b, std::size_t at, int n) {
@@ -47,7 +47,6 @@ void put_le(std::string& out, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
-/// Number of elements of a shape (1 for a 0-d array), or false when the product overflows.
 /// Number of elements of a shape (1 for a 0-d array), or false when the product overflows.
 bool element_count(const std::vector<std::size_t>& shape, std::size_t& count) {
   count = 1;
@@ -67,7 +66,7 @@ std::string zip_code_message(int code) {
   return msg;
 }
 
-/// An archive opened by libzip, closed (without writing) when it goes out of scope unless closed by close().
+/// An archive opened by libzip; discarded (nothing written) when it goes out of scope unless z was reset after zip_close.
 struct ZipArchive {
   zip_t* z = nullptr;
   ~ZipArchive() {
@@ -79,8 +78,8 @@ struct ZipArchive {
 // Reader: zip members (libzip)
 // ---------------------------------------------------------------------------------------------
 
-/// The bytes of member `index` (named `name`), read whole; a CRC mismatch or a short member is an error
-/// naming the file and key.
+/// The bytes of member `index` (key `key`, `size` bytes), read whole; a CRC mismatch or a short member is an
+/// error naming the file and key.
 std::string read_member(zip_t* z, const std::string& path, zip_uint64_t index, const std::string& key,
                         zip_uint64_t size) {
   NOETHER_REQUIRE(size <= std::numeric_limits<std::size_t>::max(), path << ": key '" << key << "' is too large");
