@@ -16,7 +16,7 @@ target_link_libraries(noether_cpu_executor PUBLIC Boost::context OpenMP::OpenMP_
 set_source_files_properties(${NOETHER_CUDA_SOURCES} PROPERTIES LANGUAGE CXX)
 add_library(noether_cuda STATIC ${NOETHER_CUDA_SOURCES})
 target_compile_options(noether_cuda PRIVATE -x c++)
-target_include_directories(noether_cuda PUBLIC ${CMAKE_SOURCE_DIR}/include)
+target_include_directories(noether_cuda PUBLIC ${CMAKE_SOURCE_DIR}/include PRIVATE ${CMAKE_SOURCE_DIR}/kernels)
 target_link_libraries(noether_cuda PUBLIC noether_cpu_executor)
 
 # The executor's own tests (shim semantics, deliberately broken kernels): C++ and .cu files, the latter as C++.

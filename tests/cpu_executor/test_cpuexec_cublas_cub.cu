@@ -13,8 +13,8 @@
 #include <random>
 #include <vector>
 
-#include "../../kernels/cublas_util.cuh"
-#include "../../kernels/cuda_layer.cuh"
+#include "nn/cublas_util.cuh"
+#include "core/cuda_layer.cuh"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../../kernels/cuda_layer.cuh"
+#include "core/cuda_layer.cuh"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // noether_cpu/launch.hpp — kernel launches on the CPU executor: NOETHER_LAUNCH and NOETHER_DYNAMIC_SHARED for
-// NOETHER_CUDA_ON_CPU builds (kernels/cuda_layer.cuh picks these or the nvcc ones). docs/CUDA_ON_CPU.md.
+// NOETHER_CUDA_ON_CPU builds (kernels/core/cuda_layer.cuh picks these or the nvcc ones). docs/CUDA_ON_CPU.md.
 #pragma once
 #include <cuda_runtime.h>
 

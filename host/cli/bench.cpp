@@ -1,0 +1,72 @@
+// cli/bench.cpp — `noether bench [--device auto|cpu|cuda] [--quick] [--json OUT.json]`: throughput
+// tables (pair interactions/s, steps/s, counted FLOPs, fraction of FP32 peak on a GPU) for the analytic
+// laws and the learned pair-MLP potentials [10,10] and [16,16], and the same as JSON.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "noether/physics/bench.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
+
+namespace noether {
+
+void add_bench_command(CLI::App& app) {
+  struct Opts {
+    std::string device = "auto", json;
+    bool quick = false, float64 = false;
+    int cpu_max_n = 4096, gpu_max_n = 65536;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("bench", "Measure all-pairs interactions/s and Verlet steps/s against N and trajectories");
+  cmd->add_option("--device", o->device, "auto (CPU, plus CUDA when usable) | cpu | cuda");
+  cmd->add_option("--json", o->json, "also write the points as JSON to this file");
+  cmd->add_flag("--quick", o->quick, "short sweeps and timing windows");
+  cmd->add_flag("--float64", o->float64, "measure float64 instead of float32");
+  cmd->add_option("--cpu-max-n", o->cpu_max_n, "largest N on the CPU")->check(CLI::Range(16, 1 << 16));
+  cmd->add_option("--gpu-max-n", o->gpu_max_n, "largest N on the GPU")->check(CLI::Range(64, 1 << 24));
+  cmd->callback([o] {
+    const DeviceChoice dev = parse_device(o->device, "--device");
+    train_on_cuda(dev, "--device");  // cuda without a usable device: the error
+    BenchOptions opt;
+    opt.cpu = dev != DeviceChoice::Cuda;
+    opt.cuda = dev != DeviceChoice::Cpu;
+    opt.quick = o->quick, opt.float64 = o->float64, opt.cpu_max_n = o->cpu_max_n, opt.gpu_max_n = o->gpu_max_n;
+    const double peak = cuda_device_available() ? cuda_fp32_peak_flops() : 0.0;
+    std::printf("# noether bench — GPU: %s", cuda_device_description().c_str());
+    if (peak > 0) std::printf(" (FP32 peak %.1f TFLOP/s)", peak * 1e-12);
+    std::printf("\n%-6s %-16s %-8s %8s %6s %16s %14s %10s %10s %10s\n", "device", "law", "prec", "N", "B",
+                "interactions/s", "steps/s", "FLOP/pair", "GFLOP/s", "of FP32");
+    const auto points = run_benchmarks(opt, [](const BenchPoint& p) {
+      char steps[32] = "n/a", peak_frac[32] = "n/a";
+      if (p.steps_per_s > 0) std::snprintf(steps, sizeof steps, "%.4e", p.steps_per_s);
+      if (p.fraction_of_fp32_peak > 0) std::snprintf(peak_frac, sizeof peak_frac, "%.1f%%", 100 * p.fraction_of_fp32_peak);
+      std::printf("%-6s %-16s %-8s %8d %6d %16.4e %14s %10.0f %10.1f %10s\n", p.device.c_str(), p.law.c_str(),
+                  p.precision.c_str(), p.N, p.B, p.interactions_per_s, steps, p.flops_per_interaction, p.gflops,
+                  peak_frac);
+      std::fflush(stdout);
+    });
+    if (!o->json.empty()) {
+      nlohmann::json j;
+      j["gpu"] = cuda_device_description();
+      j["fp32_peak_flops"] = peak;
+      j["flops_per_gravity_interaction"] = flops_per_interaction(PotentialKind::Gravity);
+      for (int hidden : {10, 16})
+        j["flops_per_mlp_interaction"]["mlp[" + std::to_string(hidden) + "," + std::to_string(hidden) + "]"] =
+            mlp_flops_per_interaction(bench_mlp_shape(hidden));
+      for (const auto& p : points)
+        j["points"].push_back({{"device", p.device}, {"law", p.law}, {"precision", p.precision}, {"N", p.N}, {"B", p.B},
+                               {"interactions_per_s", p.interactions_per_s}, {"steps_per_s", p.steps_per_s},
+                               {"flops_per_interaction", p.flops_per_interaction}, {"gflops", p.gflops},
+                               {"fraction_of_fp32_peak", p.fraction_of_fp32_peak}});
+      write_text_file_atomic(o->json, j.dump(2) + "\n");
+      std::printf("wrote %s\n", o->json.c_str());
+    }
+  });
+}
+
+}  // namespace noether

@@ -1,0 +1,89 @@
+// cli/potential.cpp — `noether potential --model M.json --r-min A --r-max B --points N [-o OUT.csv]`:
+// tabulate a scalar pair-potential model's V(r), dV/dr and d²V/dr² in float64 as CSV.
+//   r_k = A + (B − A)·k/(N − 1), k = 0…N−1 (both ends exact); N = 1 gives r = A.
+// Output goes to stdout, or atomically to OUT.csv; nothing is written when anything fails.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/io/model_eval.hpp"
+#include "noether/io/table_file.hpp"
+
+namespace noether {
+
+namespace {
+
+/// N evenly spaced distances in [a, b], ends exact.
+std::vector<double> distances(double a, double b, long n) {
+  std::vector<double> r(n);
+  for (long k = 0; k < n; ++k) r[k] = a + (b - a) * (double(k) / double(n - 1 > 0 ? n - 1 : 1));
+  r[0] = a;
+  if (n > 1) r[n - 1] = b;
+  return r;
+}
+
+/// The CSV text: header "r,V,dVdr,d2Vdr2", then one row per distance with 17 significant digits.
+std::string potential_csv(const std::vector<double>& r, const std::vector<PairJet<double>>& j) {
+  std::string s = "r,V,dVdr,d2Vdr2\n";
+  s.reserve(s.size() + r.size() * 100);
+  char line[160];
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    const int n = std::snprintf(line, sizeof line, "%.17g,%.17g,%.17g,%.17g\n", r[k], j[k].V, j[k].dV, j[k].d2V);
+    s.append(line, std::size_t(n));
+  }
+  return s;
+}
+
+}  // namespace
+
+void add_potential_command(CLI::App& app) {
+  struct Opts {
+    std::string model, output;
+    double r_min = 0, r_max = 0;
+    long points = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "potential",
+      "Tabulate a scalar pair-potential model V(r) (model file, docs/MODEL_FORMAT.md) in float64.\n"
+      "Writes CSV with the header r,V,dVdr,d2Vdr2 (17 significant digits) at N evenly spaced r in\n"
+      "[r-min, r-max], both ends included (N = 1: r = r-min). The model must have input and output\n"
+      "width 1; its input/output scaling is applied; derivatives are exact (forward jets), not finite\n"
+      "differences. Example: noether potential --model pot.json --r-min 0.5 --r-max 3 --points 200 -o V.csv");
+  cmd->add_option("--model", o->model, "model file (JSON, docs/MODEL_FORMAT.md) with input and output width 1, or a pair table (docs/TABLES.md)")->required();
+  cmd->add_option("--r-min", o->r_min, "smallest distance r (first row)")->required();
+  cmd->add_option("--r-max", o->r_max, "largest distance r (last row); must be > r-min")->required();
+  cmd->add_option("--points", o->points, "number of rows N >= 1")->required();
+  cmd->add_option("-o,--output", o->output, "output CSV (written atomically); default: stdout");
+  cmd->callback([o] {
+    NOETHER_REQUIRE(std::isfinite(o->r_min) && std::isfinite(o->r_max),
+                    "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
+    NOETHER_REQUIRE(o->r_min < o->r_max, "--r-min must be < --r-max, got " << o->r_min << " >= " << o->r_max);
+    NOETHER_REQUIRE(o->points >= 1, "--points must be >= 1, got " << o->points);
+    const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
+    std::string csv;
+    if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)
+      csv = potential_csv(r, pair_table_jets(load_pair_table_file(o->model), r));
+    } else {
+      const ModelFile m = load_model_file(o->model);
+      NOETHER_REQUIRE(m.shape.in() == 1 && m.shape.out() == 1,
+                      o->model << ": `potential` needs a scalar pair-potential model (input and output width 1); this '"
+                               << m.model << "' model has input width " << m.shape.in() << " and output width "
+                               << m.shape.out());
+      csv = potential_csv(r, pair_model_jets(m, r));
+    }
+    if (o->output.empty()) {
+      NOETHER_REQUIRE(std::fwrite(csv.data(), 1, csv.size(), stdout) == csv.size() && std::fflush(stdout) == 0,
+                      "potential: cannot write to stdout");
+    } else {
+      write_text_file_atomic(o->output, csv);
+    }
+  });
+}
+
+}  // namespace noether

@@ -1,0 +1,105 @@
+// cli/train.cpp — `noether train --model mclnn --data DATA.npz -o MODEL.json [--config C.json] [flags]`.
+// Flags override the config's "train" section, which overrides the defaults (docs/TRAINING.md).
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/train.hpp"
+#include "noether/io/model_file.hpp"
+#include "run/progress.hpp"
+#include "run/mclnn_config.hpp"
+
+namespace noether {
+
+void add_train_command(CLI::App& app) {
+  struct Opts {
+    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume;
+    std::vector<int> hidden;
+    int epochs = 0, horizon = 0, stride = 0, batch_size = -1, threads = -1;
+    double lr = 0, val_fraction = -1, time_budget = -1;
+    long seed = -1;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("train", "Learn a model from trajectories (.npz); writes a model file (JSON)");
+  cmd->add_option("--model", o->model, "model kind: mclnn (pair potential V(r), trained on positions)");
+  cmd->add_option("--data", o->data, "training trajectories (.npz: positions, velocities (B,T,N,D), masses, times)");
+  cmd->add_option("-o,--output", o->output, "model file to write (JSON)");
+  cmd->add_option("--config", o->config, "JSON with \"model\", \"data\", \"output\" and a \"train\" section");
+  cmd->add_option("--epochs", o->epochs, "passes over the training segments");
+  cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10")->delimiter(',')->check(CLI::Range(1, 4096));
+  cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)");
+  cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state");
+  cmd->add_option("--stride", o->stride, "Verlet steps per saved frame (dt = frame spacing / stride)");
+  cmd->add_option("--batch-size", o->batch_size, "segments per Adam step (0 = all)");
+  cmd->add_option("--val-fraction", o->val_fraction, "share of trajectories held out for validation");
+  cmd->add_option("--seed", o->seed, "seed of initialisation, split and shuffles");
+  cmd->add_option("--threads", o->threads, "CPU threads (0 = all); results do not depend on it");
+  cmd->add_option("--log", o->log, "per-epoch loss log (CSV)");
+  cmd->add_option("--checkpoint", o->checkpoint, "checkpoint file, rewritten every checkpoint_every epochs");
+  cmd->add_option("--resume", o->resume, "resume from this checkpoint (same data and options)");
+  cmd->add_option("--time-budget", o->time_budget,
+                  "seconds: train fewer epochs when one timed epoch says all would not fit (default 270; 0 = off)");
+  cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
+  cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
+  cmd->callback([o] {
+    MclnnTrainOptions t;
+    t.time_budget_s = 270;  // the no-config default: any ordinary data set trains within 5 minutes
+    std::string model = o->model, data = o->data, output = o->output;
+    if (!o->config.empty()) {
+      const cfg::json root = cfg::read_json_file(o->config);
+      const cfg::Ctx ctx{o->config, ""};
+      cfg::check_keys(root, ctx, {"description", "model", "data", "output", "train"});
+      if (root.contains("model")) model = cfg::get_choice(root, ctx, "model", "mclnn", {"mclnn"});
+      if (data.empty()) data = cfg::get_string(root, ctx, "data", "");
+      if (output.empty()) output = cfg::get_string(root, ctx, "output", "");
+      if (root.contains("train")) t = parse_train_section(root.at("train"), ctx.sub("train"));
+    }
+    NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
+    NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
+    NOETHER_REQUIRE(!output.empty(), "-o/--output: missing; give the model file to write");
+    // auto = the GPU when one is usable (loss and gradient there; Adam on the host), else the CPU.
+    t.cuda = train_on_cuda(parse_device(o->device, "--device"), "--device");
+    if (o->epochs > 0) t.epochs = o->epochs;
+    if (!o->hidden.empty()) t.hidden = o->hidden;
+    if (o->lr > 0) t.lr = o->lr, t.lr_final = std::min(t.lr_final, o->lr);
+    if (o->horizon > 0) t.horizon = o->horizon;
+    if (o->stride > 0) t.stride = o->stride;
+    if (o->batch_size >= 0) t.batch_size = o->batch_size;
+    if (o->val_fraction >= 0) t.val_fraction = o->val_fraction;
+    if (o->seed >= 0) t.seed = std::uint64_t(o->seed);
+    if (o->threads >= 0) t.threads = o->threads;
+    if (o->time_budget >= 0) t.time_budget_s = o->time_budget;
+    t.log_csv = o->log, t.checkpoint = o->checkpoint, t.resume = o->resume;
+
+    const TrajectoryData d = load_trajectory_data(data);
+    if (!o->quiet)
+      std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g; "
+                  "device %s\n",
+                  data.c_str(), d.B, d.T, d.N, d.D, d.frame_dt, d.frame_dt / t.stride,
+                  t.cuda ? cuda_device_description().c_str() : "cpu");
+    MclnnTrainResult r;
+    {
+      Progress bar("train");
+      r = train_mclnn(d, t, [&](const EpochReport& e) {
+        char note[128];
+        std::snprintf(note, sizeof note, "loss %.3e  val %.3e  lr %.1e", e.train_loss, e.val_loss, e.lr);
+        bar.update(e.epoch, e.epochs, note);
+      });
+    }
+    save_model_file(output, r.model);
+    if (!o->quiet && r.epochs < t.epochs)
+      std::printf("note: %d of %d epochs fit in the time budget of %.0f s (--time-budget, --epochs)\n", r.epochs,
+                  t.epochs, t.time_budget_s);
+    if (!o->quiet)
+      std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),
+                  r.epochs, r.seconds, t.cuda ? "GPU" : "CPU", r.train_loss, r.val_loss);
+  });
+}
+
+}  // namespace noether

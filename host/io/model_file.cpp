@@ -1,0 +1,338 @@
+// io/model_file.cpp — read, validate and write model files (docs/MODEL_FORMAT.md).
+// Every error names the file and the key path (e.g. "pot.json: layers[1].bias") and what was
+// expected. Numbers are written shortest-round-trip (std::to_chars) and always as JSON floats, so
+// save → load is bit-exact, negative zero and subnormals included.
+#include "noether/io/model_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
+#include "noether/io/json_file.hpp"
+
+namespace noether {
+
+using json = nlohmann::json;
+using cfg::brief;
+using cfg::check_keys;
+using cfg::Ctx;
+using cfg::did_you_mean;
+using cfg::finite_number;
+using cfg::join;
+using cfg::number_list;
+
+const std::vector<std::string>& model_kinds() {
+  static const std::vector<std::string> kinds{"mclnn", "lnn", "hnn", "mlp"};
+  return kinds;
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys{"format",        "version",        "model",    "activation",
+                                        "input_scaling", "output_scaling", "metadata", "layers"};
+const std::vector<std::string> kActivations{"squareplus", "softplus", "tanh"};
+
+/// "input_scaling"/"output_scaling": {"shift": [width], "scale": [width]}; a missing inner key is identity.
+AffineScaling parse_scaling(const json& root, const std::string& file, const std::string& key, int width,
+                            const std::string& width_name) {
+  AffineScaling s;
+  if (!root.contains(key)) return s;
+  const Ctx ctx{file, key};
+  const std::string where = ctx.where();
+  const json& v = root.at(key);
+  NOETHER_REQUIRE(v.is_object(), where << ": expected an object {\"shift\": [...], \"scale\": [...]}, got " << brief(v));
+  check_keys(v, ctx, {"shift", "scale"});
+  s.shift.assign(width, 0.0);
+  s.scale.assign(width, 1.0);
+  for (const char* inner : {"shift", "scale"}) {
+    if (!v.contains(inner)) continue;
+    const std::string w = ctx.sub(inner).where();
+    std::vector<double> x = number_list(v.at(inner), ctx.sub(inner));
+    NOETHER_REQUIRE(int(x.size()) == width, w << ": expected " << width << " entries (the model's " << width_name
+                                              << " width), got " << x.size());
+    if (std::string(inner) == "scale")
+      for (std::size_t i = 0; i < x.size(); ++i)
+        NOETHER_REQUIRE(x[i] != 0.0, w << "[" << i << "]: a scale must be non-zero, got 0");
+    (std::string(inner) == "shift" ? s.shift : s.scale) = std::move(x);
+  }
+  return s;
+}
+
+std::string list_text(const double* x, std::size_t n) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < n; ++i) s += (i ? ", " : "") + json(x[i]).dump();
+  return s + "]";
+}
+
+std::string scaling_text(const AffineScaling& s) {
+  return "{\"shift\": " + list_text(s.shift.data(), s.shift.size()) + ", \"scale\": " +
+         list_text(s.scale.data(), s.scale.size()) + "}";
+}
+
+void validate_scaling(const AffineScaling& s, const std::string& key, int width) {
+  if (s.identity()) return;
+  NOETHER_REQUIRE(int(s.shift.size()) == width && int(s.scale.size()) == width,
+                  key << ": shift and scale need " << width << " entries each, got " << s.shift.size() << " and "
+                      << s.scale.size());
+  for (int i = 0; i < width; ++i) {
+    NOETHER_REQUIRE(std::isfinite(s.shift[i]), key << ".shift[" << i << "]: expected a finite number, got " << s.shift[i]);
+    NOETHER_REQUIRE(std::isfinite(s.scale[i]) && s.scale[i] != 0.0,
+                    key << ".scale[" << i << "]: expected a finite non-zero number, got " << s.scale[i]);
+  }
+}
+
+/// Tracks the key path of the value being parsed ("layers[0].weight[2][1]") through parser callbacks,
+/// so that a number that overflows float64 (nlohmann throws before the value exists) can be named.
+struct PathTracker {
+  struct Frame {
+    bool array;
+    std::size_t count = 0;  ///< completed elements (arrays)
+    std::string key;        ///< current key (objects)
+  };
+  std::vector<Frame> stack;
+  void completed() {
+    if (!stack.empty() && stack.back().array) ++stack.back().count;
+  }
+  bool operator()(int, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start: stack.push_back({false, 0, ""}); break;
+      case json::parse_event_t::array_start: stack.push_back({true, 0, ""}); break;
+      case json::parse_event_t::key: stack.back().key = parsed.get<std::string>(); break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end: stack.pop_back(), completed(); break;
+      case json::parse_event_t::value: completed(); break;
+    }
+    return true;
+  }
+  std::string path() const {
+    std::string p;
+    for (const Frame& f : stack) p += f.array ? "[" + std::to_string(f.count) + "]" : (p.empty() ? "" : ".") + f.key;
+    return p.empty() ? "top level" : p;
+  }
+};
+
+}  // namespace
+
+ModelFile parse_model_json(const std::string& text, const std::string& file) {
+  json root;
+  PathTracker tracker;
+  try {
+    root = json::parse(text, [&tracker](int depth, json::parse_event_t ev, json& parsed) { return tracker(depth, ev, parsed); });
+  } catch (const json::out_of_range& e) {  // a number beyond float64's range, e.g. 1e999
+    NOETHER_FAIL(file << ": " << tracker.path() << ": expected a finite number (" << e.what() << ")");
+  } catch (const json::parse_error& e) {
+    // Python's json.dump writes NaN/Infinity, which JSON does not allow: say so.
+    const std::size_t at = e.byte > 12 ? e.byte - 12 : 0;
+    const std::string near = text.substr(std::min(at, text.size()), 24);
+    const bool nonfinite = near.find("NaN") != std::string::npos || near.find("Infinity") != std::string::npos;
+    NOETHER_FAIL(file << ": not a noether model file: malformed JSON: " << e.what()
+                      << (nonfinite ? " (NaN and Infinity are not valid JSON; a model's numbers must be finite)" : ""));
+  }
+  NOETHER_REQUIRE(root.is_object(), file << ": not a noether model file: expected a JSON object at the top level, got "
+                                         << root.type_name());
+  check_keys(root, Ctx{file, ""}, kTopKeys);
+  auto require_key = [&](const char* key, const std::string& what) {
+    NOETHER_REQUIRE(root.contains(key), file << ": missing key '" << key << "' (" << what << ")");
+  };
+
+  require_key("format", "expected \"format\": \"noether-model\"");
+  const json& fmt = root.at("format");
+  NOETHER_REQUIRE(fmt.is_string() && fmt.get<std::string>() == "noether-model",
+                  file << ": format: expected \"noether-model\", got " << brief(fmt) << " (not a noether model file?)");
+  require_key("version", "expected \"version\": 1");
+  const json& ver = root.at("version");
+  NOETHER_REQUIRE(ver.is_number_integer(), file << ": version: expected an integer, got " << brief(ver));
+  NOETHER_REQUIRE(ver.get<long>() == kModelFileVersion, file << ": version: unsupported version " << ver.get<long>()
+                                                             << "; this noether reads version " << kModelFileVersion);
+
+  ModelFile m;
+  m.source = file;
+  require_key("model", "the model kind: one of " + join(model_kinds()));
+  const json& kind = root.at("model");
+  NOETHER_REQUIRE(kind.is_string(), file << ": model: expected a string (" << join(model_kinds()) << "), got " << brief(kind));
+  m.model = kind.get<std::string>();
+  NOETHER_REQUIRE(std::find(model_kinds().begin(), model_kinds().end(), m.model) != model_kinds().end(),
+                  file << ": model: unknown model kind '" << m.model << "'" << did_you_mean(m.model, model_kinds())
+                       << "; expected one of " << join(model_kinds()));
+
+  require_key("activation", "one of " + join(kActivations));
+  const json& act = root.at("activation");
+  NOETHER_REQUIRE(act.is_string(), file << ": activation: expected a string (" << join(kActivations) << "), got " << brief(act));
+  NOETHER_REQUIRE(parse_activation(act.get<std::string>(), m.shape.activation),
+                  file << ": activation: unknown activation '" << act.get<std::string>() << "'"
+                       << did_you_mean(act.get<std::string>(), kActivations) << "; expected one of " << join(kActivations));
+
+  require_key("layers", "a list of {\"weight\": [[...]], \"bias\": [...]} objects, first layer first");
+  const json& layers = root.at("layers");
+  NOETHER_REQUIRE(layers.is_array(), file << ": layers: expected a list of {\"weight\", \"bias\"} objects, got " << brief(layers));
+  NOETHER_REQUIRE(!layers.empty(), file << ": layers: expected at least one layer, got an empty list");
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const Ctx lc = Ctx{file, "layers"}.at(l);
+    const std::string where = lc.where();
+    const json& layer = layers[l];
+    NOETHER_REQUIRE(layer.is_object(), where << ": expected an object {\"weight\": [[...]], \"bias\": [...]}, got " << brief(layer));
+    check_keys(layer, lc, {"weight", "bias"});
+    NOETHER_REQUIRE(layer.contains("weight"), where << ": missing key 'weight' (a list of rows, out × in)");
+    NOETHER_REQUIRE(layer.contains("bias"), where << ": missing key 'bias' (a list with one entry per weight row)");
+    const json& W = layer.at("weight");
+    NOETHER_REQUIRE(W.is_array() && !W.empty(), where << ".weight: expected a non-empty list of rows (out × in), got " << brief(W));
+    const std::size_t rows = W.size();
+    std::size_t cols = 0;
+    std::vector<double> flat;
+    for (std::size_t o = 0; o < rows; ++o) {
+      const Ctx rc = lc.sub("weight").at(o);
+      const std::string rw = rc.where();
+      NOETHER_REQUIRE(W[o].is_array(), rw << ": expected a row (a list of numbers), got " << brief(W[o])
+                                          << "; weight is a list of rows, out × in");
+      if (o == 0) {
+        cols = W[0].size();
+        NOETHER_REQUIRE(cols >= 1, rw << ": expected a non-empty row");
+      }
+      NOETHER_REQUIRE(W[o].size() == cols, rw << ": ragged weight: row has " << W[o].size() << " entries, row 0 has "
+                                              << cols << " (every row must have the input width)");
+      for (std::size_t i = 0; i < cols; ++i) flat.push_back(finite_number(W[o][i], rc.at(i)));
+    }
+    if (l == 0) {
+      m.shape.widths.push_back(int(cols));
+    } else {
+      NOETHER_REQUIRE(int(cols) == m.shape.widths.back(),
+                      where << ".weight: layers do not chain: has " << cols << " columns (inputs) but layers[" << l - 1
+                            << "] has " << m.shape.widths.back() << " outputs (weight rows); expected " << m.shape.widths.back()
+                            << " columns");
+    }
+    m.shape.widths.push_back(int(rows));
+    const std::vector<double> b = number_list(layer.at("bias"), lc.sub("bias"));
+    NOETHER_REQUIRE(b.size() == rows, where << ".bias: expected " << rows << " entries (one per weight row), got " << b.size());
+    m.params.insert(m.params.end(), flat.begin(), flat.end());
+    m.params.insert(m.params.end(), b.begin(), b.end());
+  }
+  m.input_scaling = parse_scaling(root, file, "input_scaling", m.shape.in(), "input");
+  m.output_scaling = parse_scaling(root, file, "output_scaling", m.shape.out(), "output");
+  if (root.contains("metadata")) {
+    const json& md = root.at("metadata");
+    NOETHER_REQUIRE(md.is_object(), file << ": metadata: expected an object (free-form), got " << brief(md));
+    m.metadata = md.dump();
+  }
+  try {
+    validate_model(m);
+  } catch (const Error& e) {
+    NOETHER_FAIL(file << ": " << e.what());
+  }
+  return m;
+}
+
+ModelFile load_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  NOETHER_REQUIRE(in, path << ": cannot open model file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  NOETHER_REQUIRE(!in.bad(), path << ": cannot read model file");
+  return parse_model_json(ss.str(), path);
+}
+
+void validate_model(const ModelFile& m) {
+  NOETHER_REQUIRE(std::find(model_kinds().begin(), model_kinds().end(), m.model) != model_kinds().end(),
+                  "model: unknown model kind '" << m.model << "'; expected one of " << join(model_kinds()));
+  m.shape.validate("layers");
+  const std::string kind = "model '" + m.model + "'";
+  if (m.model == "mclnn")
+    NOETHER_REQUIRE(m.shape.in() == 1 && m.shape.out() == 1,
+                    kind << " is a pair potential V(r): input and output widths must be 1, got " << m.shape.in() << " and "
+                         << m.shape.out());
+  if (m.model == "lnn" || m.model == "hnn")
+    NOETHER_REQUIRE(m.shape.out() == 1, kind << " outputs a scalar (V or H): output width must be 1, got " << m.shape.out());
+  if (m.model == "hnn")
+    NOETHER_REQUIRE(m.shape.in() % 2 == 0, kind << " takes (q, p): input width must be even, got " << m.shape.in());
+  if (m.model == "mlp")
+    NOETHER_REQUIRE(m.shape.in() == m.shape.out(), kind << " maps (q, p) to (dq/dt, dp/dt): input and output widths must match, got "
+                                                        << m.shape.in() << " and " << m.shape.out());
+  NOETHER_REQUIRE(m.params.size() == m.shape.parameter_count(), "layers: widths need " << m.shape.parameter_count()
+                                                                   << " parameters, got " << m.params.size());
+  for (std::size_t k = 0; k < m.params.size(); ++k)
+    NOETHER_REQUIRE(std::isfinite(m.params[k]), "layers: parameter " << k << " is not finite: " << m.params[k]);
+  validate_scaling(m.input_scaling, "input_scaling", m.shape.in());
+  validate_scaling(m.output_scaling, "output_scaling", m.shape.out());
+  if (!m.metadata.empty()) {
+    json md;
+    try {
+      md = json::parse(m.metadata);
+    } catch (const json::parse_error& e) {
+      NOETHER_FAIL("metadata: not valid JSON: " << e.what());
+    }
+    NOETHER_REQUIRE(md.is_object(), "metadata: expected a JSON object, got " << md.type_name());
+  }
+}
+
+std::string model_json(const ModelFile& m) {
+  validate_model(m);
+  std::string s = "{\n";
+  s += "  \"format\": \"noether-model\",\n";
+  s += "  \"version\": " + std::to_string(kModelFileVersion) + ",\n";
+  s += "  \"model\": " + json(m.model).dump() + ",\n";
+  s += "  \"activation\": \"" + std::string(activation_name(m.shape.activation)) + "\",\n";
+  if (!m.input_scaling.identity()) s += "  \"input_scaling\": " + scaling_text(m.input_scaling) + ",\n";
+  if (!m.output_scaling.identity()) s += "  \"output_scaling\": " + scaling_text(m.output_scaling) + ",\n";
+  if (!m.metadata.empty()) {
+    std::string md = json::parse(m.metadata).dump(2);
+    for (std::size_t p = md.find('\n'); p != std::string::npos; p = md.find('\n', p + 1)) md.insert(p + 1, "  ");
+    s += "  \"metadata\": " + md + ",\n";
+  }
+  s += "  \"layers\": [\n";
+  for (int l = 1; l <= m.shape.layers(); ++l) {
+    const int din = m.shape.widths[l - 1], dout = m.shape.widths[l];
+    const double* W = m.params.data() + m.shape.weight_offset(l);
+    const double* b = m.params.data() + m.shape.bias_offset(l);
+    s += "    {\"weight\": [";
+    for (int o = 0; o < dout; ++o) s += std::string(o ? ",\n                " : "") + list_text(W + std::size_t(o) * din, din);
+    s += "],\n     \"bias\": " + list_text(b, dout) + "}" + (l < m.shape.layers() ? "," : "") + "\n";
+  }
+  s += "  ]\n}\n";
+  return s;
+}
+
+void save_model_file(const std::string& path, const ModelFile& m) {
+  std::string text;
+  try {
+    text = model_json(m);
+  } catch (const Error& e) {
+    NOETHER_FAIL(path << ": cannot save model: " << e.what());
+  }
+  write_text_file_atomic(path, text);
+}
+
+PairScaling pair_scaling(const ModelFile& m) {
+  NOETHER_REQUIRE(m.shape.in() == 1 && m.shape.out() == 1,
+                  (m.source.empty() ? std::string("model") : m.source)
+                      << ": a pair potential needs input and output widths 1, got " << m.shape.in() << " and " << m.shape.out());
+  PairScaling s;
+  if (!m.input_scaling.identity()) s.in_shift = m.input_scaling.shift[0], s.in_scale = m.input_scaling.scale[0];
+  if (!m.output_scaling.identity()) s.out_shift = m.output_scaling.shift[0], s.out_scale = m.output_scaling.scale[0];
+  return s;
+}
+
+/// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).
+PairLawSpec learned_pair_law(const ModelFile& m) {
+  const std::string who = m.source.empty() ? "model" : m.source;
+  NOETHER_REQUIRE(m.model != "lnn", who << ": an LNN baseline model (V of all " << m.shape.in()
+                                        << " coordinates of the system it was trained on) cannot be rolled out by "
+                                           "noether rollout or run on other particle counts; only pair-potential "
+                                           "models ('mclnn') generalise to any N (the LNN's own rollouts are part "
+                                           "of `noether run`)");
+  NOETHER_REQUIRE(m.model == "mclnn", who << ": \"model\" is '" << m.model
+                                          << "'; rollout needs a pair-potential model ('mclnn')");
+  auto L = std::make_shared<LearnedPotential>();
+  L->shape = m.shape;
+  L->params = m.params;
+  L->scaling = pair_scaling(m);
+  PairLawSpec spec;
+  spec.kind = PotentialKind::Learned;
+  spec.learned = L;
+  return spec;
+}
+
+}  // namespace noether

@@ -1,0 +1,97 @@
+// io/trajectory.cpp — initial states from .npz files and trajectory output (io/trajectory.hpp).
+#include <cmath>
+
+#include "noether/core/error.hpp"
+#include "noether/io/npz.hpp"
+#include "noether/io/trajectory.hpp"
+
+namespace noether {
+namespace {
+
+std::string shape_str(const std::vector<std::size_t>& s) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+
+const NpyArray& require_key(const NpzArchive& a, const std::string& key, const std::string& path,
+                            const std::string& expected) {
+  auto it = a.find(key);
+  NOETHER_REQUIRE(it != a.end(), path << ": missing key '" << key << "' (expected " << expected << ")");
+  return it->second;
+}
+
+}  // namespace
+
+InitialState load_initial_state_npz(const std::string& path) {
+  const NpzArchive a = read_npz(path);
+  const std::string state_shape = "(B, N, D), (N, D) or a trajectory's (B, T, N, D) with D = 2 or 3";
+  const NpyArray& P = require_key(a, "positions", path, state_shape);
+  const NpyArray& V = require_key(a, "velocities", path, "the shape of 'positions'");
+  const NpyArray& M = require_key(a, "masses", path, "(N) or (B, N)");
+  NOETHER_REQUIRE(P.shape.size() >= 2 && P.shape.size() <= 4,
+                  path << ": key 'positions' has shape " << shape_str(P.shape) << ", expected " << state_shape);
+  NOETHER_REQUIRE(V.shape == P.shape, path << ": key 'velocities' has shape " << shape_str(V.shape)
+                                           << ", expected the shape of 'positions' " << shape_str(P.shape));
+  InitialState s;
+  const auto& sh = P.shape;
+  const std::size_t r = sh.size();
+  s.D = int(sh[r - 1]);
+  s.N = int(sh[r - 2]);
+  s.B = r >= 3 ? int(sh[0]) : 1;
+  const std::size_t T = r == 4 ? sh[1] : 1;
+  NOETHER_REQUIRE(s.D == 2 || s.D == 3, path << ": key 'positions' has shape " << shape_str(sh) << ", expected last axis D = 2 or 3");
+  NOETHER_REQUIRE(T >= 1 && s.N >= 1 && s.B >= 1, path << ": key 'positions' has an empty axis: " << shape_str(sh));
+  const std::size_t frame = std::size_t(s.N) * s.D;
+  for (int b = 0; b < s.B; ++b) {  // first frame of each trajectory
+    const std::size_t o = std::size_t(b) * T * frame;
+    s.pos.insert(s.pos.end(), P.data.begin() + o, P.data.begin() + o + frame);
+    s.vel.insert(s.vel.end(), V.data.begin() + o, V.data.begin() + o + frame);
+  }
+  if (M.shape.size() == 1) {
+    NOETHER_REQUIRE(M.shape[0] == std::size_t(s.N), path << ": key 'masses' has shape " << shape_str(M.shape)
+                                                       << ", expected (" << s.N << ",) or (" << s.B << ", " << s.N << ")");
+    for (int b = 0; b < s.B; ++b) s.mass.insert(s.mass.end(), M.data.begin(), M.data.end());
+  } else {
+    NOETHER_REQUIRE(M.shape.size() == 2 && M.shape[0] == std::size_t(s.B) && M.shape[1] == std::size_t(s.N),
+                    path << ": key 'masses' has shape " << shape_str(M.shape) << ", expected (" << s.N << ",) or ("
+                         << s.B << ", " << s.N << ")");
+    s.mass = M.data;
+  }
+  validate_initial_state(s, path);
+  return s;
+}
+
+void write_trajectory_npz(const std::string& path, const Trajectory& t) {
+  using S = std::vector<std::size_t>;
+  const std::size_t B = t.B, T = t.T, N = t.N, D = t.D, A = angular_components(t.D);
+  const bool f32 = t.float32;
+  std::vector<NpzEntry> e;
+  e.push_back({"positions", {B, T, N, D}, t.pos, f32});
+  e.push_back({"velocities", {B, T, N, D}, t.vel, f32});
+  e.push_back({"accelerations", {B, T, N, D}, t.acc, f32});
+  e.push_back({"masses", {B, N}, t.mass, f32});
+  e.push_back({"times", {T}, t.times, false});
+  // Observables, (B, T[, ...]) in float64.
+  std::vector<double> K(B * T), U(B * T), L(B * T), H(B * T), P(B * T * D), J(B * T * A);
+  for (std::size_t f = 0; f < T; ++f) {
+    const FrameObservables& o = t.frames[f];
+    for (std::size_t b = 0; b < B; ++b) {
+      K[b * T + f] = o.kinetic[b];
+      U[b * T + f] = o.potential[b];
+      L[b * T + f] = o.kinetic[b] - o.potential[b];
+      H[b * T + f] = o.kinetic[b] + o.potential[b];
+      for (std::size_t c = 0; c < D; ++c) P[(b * T + f) * D + c] = o.momentum[b * D + c];
+      for (std::size_t c = 0; c < A; ++c) J[(b * T + f) * A + c] = o.angular[b * A + c];
+    }
+  }
+  e.push_back({"kinetic_energy", S{B, T}, K, false});
+  e.push_back({"potential_energy", S{B, T}, U, false});
+  e.push_back({"lagrangian", S{B, T}, L, false});
+  e.push_back({"hamiltonian", S{B, T}, H, false});
+  e.push_back({"linear_momentum", S{B, T, D}, P, false});
+  e.push_back({"angular_momentum", A == 3 ? S{B, T, 3} : S{B, T}, J, false});
+  write_npz(path, e);
+}
+
+}  // namespace noether

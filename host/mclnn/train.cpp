@@ -1,0 +1,293 @@
+// mclnn/train.cpp — the MCLNN training loop (mclnn/train.hpp): segments → Verlet adjoint → Adam.
+//
+// Device: with MclnnTrainOptions::cuda the batch loss and gradient come from cuda_mclnn_loss_and_grad (the
+// batch's segments gathered into contiguous host arrays, one call per mini-batch, one workspace per run);
+// everything else (shuffles, Adam, validation bookkeeping, checkpoints) is the same host code.
+//
+// Determinism: every random draw comes from SplitMix64 seeded by the options; a mini-batch's gradient
+// is accumulated in kLanes fixed lanes (segment k of the batch goes to lane k mod kLanes, in order) that
+// are then summed in lane order, so the result is bitwise the same for any number of threads, and a
+// run resumed from a checkpoint continues exactly as the uninterrupted run.
+#include "noether/mclnn/train.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "noether/nn/adam.hpp"
+#include "noether/mclnn/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
+#include "noether/io/json_file.hpp"
+#include "noether/nn/mlp_init.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/mclnn/verlet_adjoint.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace noether {
+namespace {
+
+using json = nlohmann::json;
+constexpr int kLanes = 16;
+
+/// The GPU twin of batch_loss_grad: the segments gathered into q0, v0 (n, N, D), mass (n, N) and target
+/// (n, horizon, N, D), then one cuda_mclnn_loss_and_grad call (grad, when non-null, is overwritten).
+double batch_loss_grad_cuda(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
+                            int horizon, std::vector<double>* grad, CudaMclnnWorkspace& ws) {
+  const std::size_t f = std::size_t(d.N) * d.D;
+  std::vector<double> q0(std::size_t(n) * f), v0(q0.size()), mass(std::size_t(n) * d.N),
+      target(std::size_t(n) * horizon * f);
+  for (int k = 0; k < n; ++k) {
+    const Segment& s = segs[k];
+    std::copy(d.q(s.b, s.t), d.q(s.b, s.t) + f, q0.begin() + std::ptrdiff_t(k * f));
+    std::copy(d.v(s.b, s.t), d.v(s.b, s.t) + f, v0.begin() + std::ptrdiff_t(k * f));
+    std::copy(d.m(s.b), d.m(s.b) + d.N, mass.begin() + std::ptrdiff_t(std::size_t(k) * d.N));
+    const double* t1 = d.q(s.b, s.t + 1);  // frames t+1 … t+horizon are contiguous
+    std::copy(t1, t1 + horizon * f, target.begin() + std::ptrdiff_t(std::size_t(k) * horizon * f));
+  }
+  MclnnSegmentBatch<double> batch;
+  batch.q0 = q0.data(), batch.v0 = v0.data(), batch.mass = mass.data(), batch.target = target.data();
+  batch.B = n, batch.N = d.N, batch.D = d.D;
+  batch.dt = d.frame_dt / stride, batch.stride = stride, batch.horizon = horizon;
+  if (grad) grad->assign(model.params.size(), 0.0);
+  if (n == 0) return 0.0;  // as the CPU path: no segments, zero loss and gradient
+  try {
+    return cuda_mclnn_loss_and_grad<double>(model.shape, pair_scaling(model), model.params.data(), batch,
+                                            grad ? grad->data() : nullptr, &ws);
+  } catch (const Error& e) {
+    if (std::strstr(e.what(), "not finite")) NOETHER_FAIL(e.what() << " — lower the learning rate or raise the stride");
+    throw;
+  }
+}
+
+/// Σ over `segs` of the segment loss, and (grad non-null) Σ of its gradients, accumulated in lanes; on the
+/// GPU when `ws` is non-null.
+double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
+                       int horizon, std::vector<double>* grad, CudaMclnnWorkspace* ws = nullptr) {
+  if (ws) return batch_loss_grad_cuda(model, d, segs, n, stride, horizon, grad, *ws);
+  const std::size_t P = model.params.size();
+  std::vector<double> lane_loss(kLanes, 0.0);
+  std::vector<std::vector<double>> lane_grad(grad ? kLanes : 0, std::vector<double>(P, 0.0));
+  const double dt = d.frame_dt / stride;
+  std::string error;
+  with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
+#pragma omp parallel for schedule(static, 1)
+    for (int lane = 0; lane < kLanes; ++lane) {
+      try {
+        for (int k = lane; k < n; k += kLanes) {
+          const Segment& s = segs[k];
+          lane_loss[lane] += segment_loss_and_grad_cpu<double>(
+              mlp, d.q(s.b, s.t), d.v(s.b, s.t), d.m(s.b), d.N, d.D, dt, stride, horizon, d.q(s.b, s.t + 1), 1.0,
+              grad ? lane_grad[lane].data() : nullptr);
+        }
+      } catch (const std::exception& e) {
+#pragma omp critical
+        error = e.what();
+      }
+    }
+  });
+  NOETHER_REQUIRE(error.empty(), error << " — lower the learning rate or raise the stride");
+  double loss = 0;
+  for (int l = 0; l < kLanes; ++l) loss += lane_loss[l];
+  if (grad) {
+    grad->assign(P, 0.0);
+    for (int l = 0; l < kLanes; ++l)
+      for (std::size_t k = 0; k < P; ++k) (*grad)[k] += lane_grad[l][k];
+  }
+  return loss;
+}
+
+json options_json(const MclnnTrainOptions& o) {
+  return {{"hidden", o.hidden},         {"activation", activation_name(o.activation)},
+          {"stride", o.stride},         {"horizon", o.horizon},
+          {"epochs", o.epochs},         {"batch_size", o.batch_size},
+          {"lr", o.lr},                 {"lr_final", o.lr_final},
+          {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
+          {"val_fraction", o.val_fraction}, {"seed", o.seed}};
+}
+
+/// Mean loss over `segments` on the CPU (ws null) or the GPU.
+double mean_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
+                 int horizon, CudaMclnnWorkspace* ws) {
+  if (segments.empty()) return 0.0;
+  return batch_loss_grad(model, data, segments.data(), int(segments.size()), stride, horizon, nullptr, ws) /
+         double(segments.size());
+}
+
+}  // namespace
+
+double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
+                  int horizon) {
+  return mean_loss(model, data, segments, stride, horizon, nullptr);
+}
+
+MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& o,
+                             const std::function<void(const EpochReport&)>& on_epoch) {
+  NOETHER_REQUIRE(!o.hidden.empty(), "train: hidden widths must not be empty");
+  for (int w : o.hidden)
+    NOETHER_REQUIRE(w >= 1 && w <= kPairMlpMaxWidth, "train: hidden widths must be in [1, " << kPairMlpMaxWidth << "], got " << w);
+  NOETHER_REQUIRE(o.stride >= 1, "train: stride must be >= 1, got " << o.stride);
+  NOETHER_REQUIRE(o.epochs >= 1, "train: epochs must be >= 1, got " << o.epochs);
+  NOETHER_REQUIRE(o.batch_size >= 0, "train: batch_size must be >= 0, got " << o.batch_size);
+  NOETHER_REQUIRE(o.lr > 0 && o.lr_final >= 0, "train: lr must be > 0 and lr_final >= 0");
+  NOETHER_REQUIRE(o.checkpoint_every >= 1, "train: checkpoint_every must be >= 1");
+#ifdef _OPENMP
+  if (o.threads > 0) omp_set_num_threads(o.threads);
+#endif
+  // GPU: one workspace (device buffers, stream) for the whole run; null = the CPU path.
+  std::unique_ptr<CudaMclnnWorkspace> gpu;
+  if (o.cuda) gpu = std::make_unique<CudaMclnnWorkspace>();
+  CudaMclnnWorkspace* ws = gpu.get();
+
+  std::vector<int> train_traj, val_traj;
+  split_trajectories(data.B, o.val_fraction, o.seed, train_traj, val_traj);
+  const std::vector<Segment> train_segs = make_segments(data, train_traj, o.horizon);
+  const std::vector<Segment> val_segs = make_segments(data, val_traj, o.horizon);
+
+  // Model: widths [1, hidden…, 1]; input scaled to about [−1, 1] over the training distances, output
+  // scaled so that a unit slope of the network is a typical force of the data.
+  ModelFile model;
+  model.model = "mclnn";
+  model.shape.widths = {1};
+  for (int w : o.hidden) model.shape.widths.push_back(w);
+  model.shape.widths.push_back(1);
+  model.shape.activation = o.activation;
+  const DistanceRange range = pair_distance_range(data, train_traj);
+  const double half = std::max(0.5 * (range.max - range.min), 1e-3 * std::max(range.max, 1e-12));
+  const double F = force_scale(data, train_traj);
+  model.input_scaling = {{0.5 * (range.max + range.min)}, {half}};
+  model.output_scaling = {{0.0}, {F > 0 ? F * half : 1.0}};
+  glorot_uniform_init(model.shape, o.seed, model.params);
+
+  const int nb = o.batch_size == 0 ? int(train_segs.size()) : std::min<int>(o.batch_size, int(train_segs.size()));
+  const long steps_per_epoch = (long(train_segs.size()) + nb - 1) / nb;
+  // A checkpoint to resume from is read first: it fixes the number of epochs and the state.
+  const json fingerprint = options_json(o);
+  json ckpt;
+  if (!o.resume.empty()) {
+    ckpt = cfg::read_json_file(o.resume, "checkpoint");
+    NOETHER_REQUIRE(ckpt.value("format", "") == "noether-checkpoint", o.resume << ": \"format\" is not noether-checkpoint");
+    NOETHER_REQUIRE(ckpt.at("options") == fingerprint, o.resume << ": written with other training options ("
+                                                               << ckpt.at("options").dump() << "); resume needs the same");
+  }
+  // Epochs: o.epochs, fewer when one measured epoch says they would not fit in the time budget.
+  int epochs = o.epochs;
+  double epoch_seconds = 0;
+  if (o.time_budget_s > 0 && o.resume.empty()) {
+    std::vector<double> g;
+    // On the GPU the first call pays for the CUDA context and the buffers: keep it out of the timing, and
+    // time the epoch in its real mini-batches (per-call latency, not FLOPs, dominates small batches there).
+    if (ws && nb > 0) batch_loss_grad(model, data, train_segs.data(), nb, o.stride, o.horizon, &g, ws);
+    const auto m0 = std::chrono::steady_clock::now();
+    for (int start = 0; start < int(train_segs.size()); start += nb)
+      batch_loss_grad(model, data, train_segs.data() + start, std::min(nb, int(train_segs.size()) - start), o.stride,
+                      o.horizon, &g, ws);
+    mean_loss(model, data, val_segs, o.stride, o.horizon, ws);
+    epoch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
+    const double fit = o.time_budget_s / (1.15 * std::max(epoch_seconds, 1e-9));
+    if (fit < epochs) epochs = std::max(10, int(fit));
+  }
+  if (!ckpt.is_null()) epochs = ckpt.at("epochs").get<int>();
+  AdamOptions ao;
+  ao.weight_decay = o.weight_decay;
+  ao.clip_norm = o.clip_norm;
+  ao.schedule.kind = LrScheduleKind::Cosine;  // per Adam step, from lr to lr_final over the whole run
+  ao.schedule.lr = o.lr;
+  ao.schedule.min_lr = o.lr_final;
+  ao.schedule.decay_steps = std::max(1L, steps_per_epoch * epochs);
+  Adam adam(model.params.size(), ao);
+  SplitMix64 rng{o.seed * 0x2545F4914F6CDD1DULL + 1};
+  int first_epoch = 0;
+  std::uint64_t saved_rng = 0;
+  if (!ckpt.is_null()) {
+    first_epoch = ckpt.at("epoch").get<int>();
+    model.params = ckpt.at("params").get<std::vector<double>>();
+    NOETHER_REQUIRE(model.params.size() == model.shape.parameter_count(), o.resume << ": parameter count mismatch");
+    saved_rng = ckpt.at("rng").get<std::uint64_t>();
+    adam.restore(ckpt.at("adam_t").get<long>(), ckpt.at("adam_m").get<std::vector<double>>(),
+                 ckpt.at("adam_v").get<std::vector<double>>());
+  }
+
+  std::ofstream log;
+  if (!o.log_csv.empty()) {
+    log.open(o.log_csv, first_epoch > 0 ? std::ios::app : std::ios::trunc);
+    NOETHER_REQUIRE(log, o.log_csv << ": cannot open the loss log for writing");
+    if (first_epoch == 0) log << "epoch,train_loss,val_loss,lr,seconds\n";
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Segment> order = train_segs;
+  if (first_epoch > 0) {  // the shuffles are cumulative: replay them to restore the order
+    for (int e = 0; e < first_epoch; ++e) shuffle(order, rng);
+    NOETHER_REQUIRE(rng.s == saved_rng, o.resume << ": the checkpoint does not belong to this data set and options");
+  }
+  std::vector<double> grad;
+  MclnnTrainResult res;
+  for (int epoch = first_epoch; epoch < epochs; ++epoch) {
+    const double lr = ao.schedule.at(adam.steps());
+    shuffle(order, rng);
+    double train_sum = 0;
+    for (int start = 0; start < int(order.size()); start += nb) {
+      const int n = std::min(nb, int(order.size()) - start);
+      train_sum += batch_loss_grad(model, data, order.data() + start, n, o.stride, o.horizon, &grad, ws);
+      for (double& g : grad) g /= double(n);
+      adam.step(model.params.data(), grad.data());
+    }
+    res.train_loss = train_sum / double(order.size());  // during the epoch (before each step)
+    // The budget is also a hard limit: a machine slower than the timed epoch said stops here.
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (o.time_budget_s > 0 && elapsed + epoch_seconds > o.time_budget_s && epoch + 1 < epochs) {
+      res.stopped_by_time_budget = true;
+      epochs = epoch + 1;
+    }
+    const bool last = epoch + 1 == epochs;
+    const bool report = last || log.is_open() || on_epoch;
+    res.val_loss = report ? mean_loss(model, data, val_segs, o.stride, o.horizon, ws) : 0.0;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (log.is_open()) {
+      char line[200];
+      std::snprintf(line, sizeof line, "%d,%.9e,%.9e,%.6e,%.3f\n", epoch + 1, res.train_loss, res.val_loss,
+                    lr, secs);
+      log << line << std::flush;
+    }
+    if (!o.checkpoint.empty() && ((epoch + 1) % o.checkpoint_every == 0 || last)) {
+      json c = {{"format", "noether-checkpoint"}, {"version", 1},   {"options", fingerprint},
+                {"data", data.source},            {"epoch", epoch + 1}, {"epochs", epochs}, {"params", model.params},
+                {"rng", rng.s},                   {"adam_m", adam.first_moment()},
+                {"adam_v", adam.second_moment()}, {"adam_t", adam.steps()}};
+      write_text_file_atomic(o.checkpoint, c.dump());
+    }
+    if (on_epoch) on_epoch({epoch + 1, epochs, res.train_loss, res.val_loss, lr, secs});
+  }
+  res.epochs = epochs;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  json meta = {{"trained_on", data.source},
+               {"trajectories", {{"train", train_traj.size()}, {"validation", val_traj.size()}}},
+               {"particles", data.N},
+               {"dimension", data.D},
+               {"frame_dt", data.frame_dt},
+               {"dt", data.frame_dt / o.stride},
+               {"pair_distance_range", {{"min", range.min}, {"max", range.max}, {"p05", range.p05}, {"p95", range.p95}}},
+               {"options", fingerprint},
+               {"device", o.cuda ? "cuda" : "cpu"},
+               {"epochs_run", epochs},
+               {"epochs_limited_by_time_budget", epochs < o.epochs},
+               {"stopped_by_time_budget", res.stopped_by_time_budget},
+               {"train_loss", res.train_loss},
+               {"val_loss", res.val_loss},
+               {"seconds", res.seconds}};
+  model.metadata = json{{"training", meta}}.dump();
+  res.model = model;
+  return res;
+}
+
+}  // namespace noether

@@ -1,0 +1,251 @@
+// nn/mlp.cpp — the CPU implementation of nn/mlp.hpp: batched forward, backward, input gradient and double
+// backprop of the generic MLP, float64 and float32. Matrix products are Eigen GEMMs over row-major maps
+// of the flat parameter buffer and of the tape; activations are element-wise loops over activation_jet.
+// The formulas are in nn/mlp.hpp's header; comments below name the step each block implements.
+#include <algorithm>
+#include <cstddef>
+
+#include "nn/eigen_maps.hpp"
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
+
+namespace noether {
+namespace {
+
+using namespace eigen_maps;
+
+/// Shape, parameter-count and batch checks shared by every entry point.
+void check_call(const char* fn, const MlpShape& shape, std::size_t n_params, int n) {
+  shape.validate(fn);
+  NOETHER_REQUIRE(n_params == shape.parameter_count(),
+                  fn << ": the flat parameter buffer must hold " << shape.parameter_count()
+                     << " values for widths of " << shape.widths.size() << " layers, got " << n_params);
+  NOETHER_REQUIRE(n >= 1, fn << ": batch size n must be >= 1, got " << n);
+}
+
+/// The reverse calls need the tape of a matching forward call.
+template <typename T>
+void check_tape(const char* fn, const MlpShape& shape, const MlpTape<T>& tape, bool need_input_gradient) {
+  NOETHER_REQUIRE(tape.kind != MlpTape<T>::Kind::None, fn << ": the tape is empty; run the forward call first");
+  NOETHER_REQUIRE(!need_input_gradient || tape.kind == MlpTape<T>::Kind::InputGradient,
+                  fn << ": the tape was recorded by mlp_forward; run mlp_input_gradient first");
+  NOETHER_REQUIRE(tape.widths == shape.widths && tape.activation == shape.activation,
+                  fn << ": the tape was recorded for a different MLP shape or activation");
+}
+
+template <typename T>
+CMapM<T> weight(const MlpShape& s, const T* p, int l) {
+  return CMapM<T>(p + s.weight_offset(l), s.widths[l], s.widths[l - 1]);
+}
+template <typename T>
+CMapV<T> bias(const MlpShape& s, const T* p, int l) {
+  return CMapV<T>(p + s.bias_offset(l), s.widths[l]);
+}
+
+/// Size the tape for batch n; buffers only grow, so a reused tape stops allocating.
+template <typename T>
+void prepare_tape(const MlpShape& shape, int n, MlpTape<T>& tape, bool input_gradient) {
+  const int L = shape.layers();
+  tape.kind = MlpTape<T>::Kind::None;  // until the forward call completes
+  tape.n = n;
+  tape.widths = shape.widths;
+  tape.activation = shape.activation;
+  auto fit = [](std::vector<T>& v, std::size_t size) {
+    if (v.size() < size) v.resize(size);
+  };
+  tape.h.resize(std::size_t(L));
+  tape.s1.resize(std::size_t(L));
+  tape.s2.resize(std::size_t(L));
+  for (int l = 0; l < L; ++l) fit(tape.h[l], std::size_t(n) * shape.widths[l]);
+  for (int l = 1; l < L; ++l) fit(tape.s1[l], std::size_t(n) * shape.widths[l]);
+  if (input_gradient) {
+    tape.a.resize(std::size_t(L));
+    tape.u.resize(std::size_t(L) + 1);
+    for (int l = 1; l < L; ++l) fit(tape.s2[l], std::size_t(n) * shape.widths[l]);
+    for (int l = 0; l < L; ++l) fit(tape.a[l], std::size_t(n) * shape.widths[l]);
+    for (int l = 1; l <= L; ++l) fit(tape.u[l], std::size_t(n) * shape.widths[l]);
+  }
+  const std::size_t scratch = std::size_t(n) * shape.max_width();
+  fit(tape.t0, scratch);
+  fit(tape.t1, scratch);
+  fit(tape.t2, scratch);
+}
+
+/// Forward pass: Z_l = H_{l−1} W_lᵀ + b_l, H_l = σ(Z_l) (recording S1_l, and S2_l when jets2), Y = Z_L.
+template <typename T>
+void forward_pass(const MlpShape& shape, const T* params, const T* X, int n, T* Y, MlpTape<T>& tape, bool jets2) {
+  const int L = shape.layers();
+  std::copy(X, X + std::size_t(n) * shape.in(), tape.h[0].data());
+  for (int l = 1; l <= L; ++l) {
+    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    CMapM<T> Hin(tape.h[l - 1].data(), n, din);
+    T* zout = l < L ? tape.t0.data() : Y;
+    MapM<T> Z(zout, n, dout);
+    Z.noalias() = Hin * weight(shape, params, l).transpose();  // [2·n·dout·din FLOPs]
+    Z.rowwise() += bias(shape, params, l);
+    if (l == L) break;
+    T* h = tape.h[l].data();
+    T* s1 = tape.s1[l].data();
+    T* s2 = jets2 ? tape.s2[l].data() : nullptr;
+    const std::size_t m = std::size_t(n) * dout;
+    for (std::size_t k = 0; k < m; ++k) {
+      const ActivationJet<T> j = activation_jet<T>(shape.activation, zout[k]);
+      h[k] = j.s0;
+      s1[k] = j.s1;
+      if (s2) s2[k] = j.s2;
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void mlp_forward(const MlpShape& shape, const T* params, std::size_t n_params, const T* X, int n, T* Y,
+                 MlpTape<T>& tape) {
+  check_call("mlp_forward", shape, n_params, n);
+  prepare_tape(shape, n, tape, false);
+  forward_pass(shape, params, X, n, Y, tape, false);
+  tape.kind = MlpTape<T>::Kind::Forward;
+}
+
+template <typename T>
+void mlp_forward(const MlpShape& shape, const T* params, std::size_t n_params, const T* X, int n, T* Y) {
+  MlpTape<T> tape;
+  mlp_forward(shape, params, n_params, X, n, Y, tape);
+}
+
+/// Z̄_L = Ȳ; W̄_l += Z̄_lᵀ H_{l−1}, b̄_l += Σ_n Z̄_l, H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1}; X̄ = H̄_0.
+template <typename T>
+void mlp_backward(const MlpShape& shape, const T* params, std::size_t n_params, MlpTape<T>& tape, const T* dY,
+                  T* dparams, T* dX) {
+  const char* fn = "mlp_backward";
+  check_call(fn, shape, n_params, tape.n);
+  check_tape(fn, shape, tape, false);
+  const int L = shape.layers(), n = tape.n;
+  const T* zbar = dY;  // Z̄_l, (n, d_l)
+  T* bufs[2] = {tape.t0.data(), tape.t1.data()};
+  for (int l = L; l >= 1; --l) {
+    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    CMapM<T> Zb(zbar, n, dout);
+    if (dparams) {
+      MapM<T>(dparams + shape.weight_offset(l), dout, din).noalias() +=
+          Zb.transpose() * CMapM<T>(tape.h[l - 1].data(), n, din);  // [2·n·dout·din]
+      MapV<T>(dparams + shape.bias_offset(l), dout) += Zb.colwise().sum();
+    }
+    if (l == 1 && !dX) break;
+    T* hbar = l == 1 ? dX : bufs[l & 1];
+    MapM<T> Hb(hbar, n, din);
+    Hb.noalias() = Zb * weight(shape, params, l);  // [2·n·dout·din]
+    if (l > 1) {
+      const T* s1 = tape.s1[l - 1].data();
+      const std::size_t m = std::size_t(n) * din;
+      for (std::size_t k = 0; k < m; ++k) hbar[k] *= s1[k];  // Z̄_{l−1} in place
+    }
+    zbar = hbar;
+  }
+}
+
+/// U_L = 1; A_{l−1} = U_l W_l, U_{l−1} = S1_{l−1} ⊙ A_{l−1}; G = A_0.
+template <typename T>
+void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_params, const T* X, int n, T* f, T* G,
+                        MlpTape<T>& tape) {
+  const char* fn = "mlp_input_gradient";
+  check_call(fn, shape, n_params, n);
+  NOETHER_REQUIRE(shape.out() == 1, fn << ": the input gradient needs a scalar MLP (output width 1), got output width "
+                                       << shape.out());
+  prepare_tape(shape, n, tape, true);
+  const int L = shape.layers();
+  std::vector<T> fbuf;
+  T* fout = f;
+  if (!fout) {
+    fbuf.resize(std::size_t(n));
+    fout = fbuf.data();
+  }
+  forward_pass(shape, params, X, n, fout, tape, true);
+  std::fill(tape.u[L].begin(), tape.u[L].begin() + n, T(1));
+  for (int l = L; l >= 1; --l) {
+    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    MapM<T> A(tape.a[l - 1].data(), n, din);
+    A.noalias() = CMapM<T>(tape.u[l].data(), n, dout) * weight(shape, params, l);  // [2·n·dout·din]
+    if (l > 1) {
+      const T* s1 = tape.s1[l - 1].data();
+      const T* a = tape.a[l - 1].data();
+      T* u = tape.u[l - 1].data();
+      const std::size_t m = std::size_t(n) * din;
+      for (std::size_t k = 0; k < m; ++k) u[k] = s1[k] * a[k];
+    }
+  }
+  std::copy(tape.a[0].begin(), tape.a[0].begin() + std::size_t(n) * shape.in(), G);
+  tape.kind = MlpTape<T>::Kind::InputGradient;
+}
+
+/// Double backprop (nn/mlp.hpp header): tangent sweep Ḣ_0 = Ḡ, Ż_l = Ḣ_{l−1} W_lᵀ, Ḣ_l = S1_l ⊙ Ż_l,
+/// Z̃_l = S2_l ⊙ A_l ⊙ Ż_l; then Z̄_L = f̄ and for l = L…1: W̄_l += Z̄_lᵀ H_{l−1} + U_lᵀ Ḣ_{l−1},
+/// b̄_l += Σ_n Z̄_l, H̄_{l−1} = Z̄_l W_l, Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1} + Z̃_{l−1}; X̄ = H̄_0.
+/// The tangents Ḣ_l and Z̃_l overwrite the tape's A_l and S2_l slots once used (the tape is spent).
+template <typename T>
+void mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::size_t n_params, MlpTape<T>& tape,
+                                 const T* dG, const T* df, T* dparams, T* dX) {
+  const char* fn = "mlp_input_gradient_backward";
+  check_call(fn, shape, n_params, tape.n);
+  check_tape(fn, shape, tape, true);
+  const int L = shape.layers(), n = tape.n;
+  // Tangent sweep. Ḣ_l is stored in tape.h-shaped scratch: hdot[l] reuses tape.a[l] after A_l is consumed.
+  std::copy(dG, dG + std::size_t(n) * shape.in(), tape.a[0].data());  // Ḣ_0 = Ḡ (A_0 = G is no longer needed)
+  for (int l = 1; l < L; ++l) {
+    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    MapM<T> Zd(tape.t0.data(), n, dout);
+    Zd.noalias() = CMapM<T>(tape.a[l - 1].data(), n, din) * weight(shape, params, l).transpose();  // [2·n·dout·din]
+    const T* zd = tape.t0.data();
+    const T* s1 = tape.s1[l].data();
+    T* a = tape.a[l].data();    // A_l → Ḣ_l
+    T* s2 = tape.s2[l].data();  // S2_l → Z̃_l
+    const std::size_t m = std::size_t(n) * dout;
+    for (std::size_t k = 0; k < m; ++k) {
+      s2[k] = s2[k] * a[k] * zd[k];
+      a[k] = s1[k] * zd[k];
+    }
+  }
+  // Reverse sweep over the forward pass with the Z̃_l injected.
+  T* bufs[2] = {tape.t1.data(), tape.t2.data()};
+  T* zbar = tape.t0.data();
+  if (df)
+    std::copy(df, df + n, zbar);
+  else
+    std::fill(zbar, zbar + n, T(0));
+  for (int l = L; l >= 1; --l) {
+    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    CMapM<T> Zb(zbar, n, dout);
+    if (dparams) {
+      MapM<T> Wb(dparams + shape.weight_offset(l), dout, din);
+      Wb.noalias() += Zb.transpose() * CMapM<T>(tape.h[l - 1].data(), n, din);                       // [2·n·dout·din]
+      Wb.noalias() += CMapM<T>(tape.u[l].data(), n, dout).transpose() * CMapM<T>(tape.a[l - 1].data(), n, din);
+      MapV<T>(dparams + shape.bias_offset(l), dout) += Zb.colwise().sum();
+    }
+    if (l == 1 && !dX) break;
+    T* hbar = l == 1 ? dX : bufs[l & 1];
+    MapM<T>(hbar, n, din).noalias() = Zb * weight(shape, params, l);  // [2·n·dout·din]
+    if (l > 1) {
+      const T* s1 = tape.s1[l - 1].data();
+      const T* zt = tape.s2[l - 1].data();
+      const std::size_t m = std::size_t(n) * din;
+      for (std::size_t k = 0; k < m; ++k) hbar[k] = s1[k] * hbar[k] + zt[k];
+    }
+    zbar = hbar;
+  }
+  tape.kind = MlpTape<T>::Kind::None;  // A_l and S2_l were overwritten by the tangents
+}
+
+#define NOETHER_INSTANTIATE_MLP(T)                                                                                 \
+  template void mlp_forward<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*, MlpTape<T>&);            \
+  template void mlp_forward<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*);                         \
+  template void mlp_backward<T>(const MlpShape&, const T*, std::size_t, MlpTape<T>&, const T*, T*, T*);            \
+  template void mlp_input_gradient<T>(const MlpShape&, const T*, std::size_t, const T*, int, T*, T*, MlpTape<T>&); \
+  template void mlp_input_gradient_backward<T>(const MlpShape&, const T*, std::size_t, MlpTape<T>&, const T*,      \
+                                               const T*, T*, T*);
+NOETHER_INSTANTIATE_MLP(double)
+NOETHER_INSTANTIATE_MLP(float)
+#undef NOETHER_INSTANTIATE_MLP
+
+}  // namespace noether

@@ -1,0 +1,166 @@
+// physics/simulate.cpp — the CPU reference simulation (Verlet, RK4, RK45) and dispatch to the CUDA rollout.
+#include "noether/physics/simulate.hpp"
+
+#include <cmath>
+
+#include "noether/physics/cuda.hpp"
+#include "noether/core/error.hpp"
+#include "noether/physics/forces.hpp"
+#include "noether/physics/ode.hpp"
+#include "noether/physics/verlet.hpp"
+
+namespace noether {
+namespace {
+
+template <typename T>
+std::vector<T> cast(const std::vector<double>& v) { return std::vector<T>(v.begin(), v.end()); }
+
+/// Throw if any position or velocity is non-finite; names trajectory, step and time.
+template <typename T>
+void check_finite(const std::vector<T>& pos, const std::vector<T>& vel, int N, int D, long step, double t,
+                  int traj_offset = 0) {
+  const std::size_t per = std::size_t(N) * D;
+  for (std::size_t k = 0; k < pos.size(); ++k)
+    if (!std::isfinite(double(pos[k])) || !std::isfinite(double(vel[k])))
+      NOETHER_FAIL("simulation became non-finite (NaN/Inf) in trajectory " << traj_offset + k / per << ", particle "
+                   << (k / D) % N << " at step " << step << ", time " << t
+                   << " (time step too large for this system, or a close encounter under gravity?)");
+}
+
+/// Record frame f of the trajectory from host state arrays of precision T.
+template <typename T, typename Law>
+void record_frame(const Law& law, const std::vector<T>& pos, const std::vector<T>& vel, const std::vector<T>& mass,
+                  int f, Trajectory& out) {
+  const int B = out.B, N = out.N, D = out.D;
+  std::vector<T> acc(pos.size()), U(B);
+  accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D);
+  potential_energy_cpu(law, pos.data(), mass.data(), U.data(), B, N, D);
+  FrameObservables& o = out.frames[f];
+  kinematic_observables_cpu(pos.data(), vel.data(), mass.data(), B, N, D, o);
+  o.potential.assign(U.begin(), U.end());
+  const std::size_t frame = std::size_t(N) * D;
+  for (int b = 0; b < B; ++b) {
+    const std::size_t dst = (std::size_t(b) * out.T + f) * frame, src = std::size_t(b) * frame;
+    for (std::size_t k = 0; k < frame; ++k) {
+      out.pos[dst + k] = pos[src + k];
+      out.vel[dst + k] = vel[src + k];
+      out.acc[dst + k] = acc[src + k];
+    }
+  }
+}
+
+template <typename T, typename Law>
+void simulate_cpu(const Law& law, const SimulationConfig& cfg, Trajectory& out, const ProgressFn& progress) {
+  const InitialState& s = cfg.init;
+  const IntegratorSpec& it = cfg.integrator;
+  const int B = s.B, N = s.N, D = s.D;
+  std::vector<T> pos = cast<T>(s.pos), vel = cast<T>(s.vel), mass = cast<T>(s.mass), acc(pos.size());
+  const T dt = T(it.dt);
+  const std::size_t per = std::size_t(N) * D;
+  record_frame(law, pos, vel, mass, 0, out);
+  if (progress) progress(1, it.frames);
+  accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D);
+  std::vector<T> rk45_h(B, T(0));
+  for (int f = 1; f < it.frames; ++f) {
+    const long step0 = long(f - 1) * it.stride;
+    switch (it.method) {
+      case IntegratorMethod::Verlet:
+        for (long s_ = 0; s_ < it.stride; ++s_) {
+          verlet_steps_cpu(law, pos.data(), vel.data(), acc.data(), mass.data(), B, N, D, dt, 1);
+          check_finite(pos, vel, N, D, step0 + s_ + 1, (step0 + s_ + 1) * it.dt);
+        }
+        break;
+      case IntegratorMethod::RK4:
+      case IntegratorMethod::RK45: {
+        // y = [q (N·D), v (N·D)] of one trajectory; y' = [v, a(q)].
+        for (int b = 0; b < B; ++b) {
+          const T* m = mass.data() + b * N;
+          OdeRhs<T> rhs = [&](T, const std::vector<T>& y, std::vector<T>& dy) {
+            std::copy(y.begin() + per, y.end(), dy.begin());
+            accelerations_cpu(law, y.data(), m, dy.data() + per, 1, N, D);
+          };
+          std::vector<T> y(2 * per);
+          std::copy(pos.begin() + b * per, pos.begin() + (b + 1) * per, y.begin());
+          std::copy(vel.begin() + b * per, vel.begin() + (b + 1) * per, y.begin() + per);
+          if (it.method == IntegratorMethod::RK4) {
+            for (long s_ = 0; s_ < it.stride; ++s_) rk4_step(rhs, T((step0 + s_) * it.dt), y, dt);
+          } else {
+            Rk45Options opt;
+            opt.rtol = it.rtol, opt.atol = it.atol, opt.h_init = it.dt;
+            try {
+              rk45_integrate(rhs, T(step0 * it.dt), T((step0 + it.stride) * it.dt), y, opt, rk45_h[b]);
+            } catch (const Error& e) {
+              NOETHER_FAIL("trajectory " << b << ", saved frame " << f << ": " << e.what());
+            }
+          }
+          std::copy(y.begin(), y.begin() + per, pos.begin() + b * per);
+          std::copy(y.begin() + per, y.end(), vel.begin() + b * per);
+        }
+        check_finite(pos, vel, N, D, step0 + it.stride, (step0 + it.stride) * it.dt);
+        break;
+      }
+    }
+    record_frame(law, pos, vel, mass, f, out);
+    if (progress) progress(f + 1, it.frames);
+  }
+}
+
+}  // namespace
+
+DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const PairLawSpec& law) {
+  const DeviceChoice d = resolve_device(choice, method);
+  if (d == DeviceChoice::Cuda && pair_law_has_buffer(law) && !cuda_learned_rollout_available()) {
+    NOETHER_REQUIRE(choice != DeviceChoice::Cuda,
+                    "--device cuda: this build has no GPU rollout of learned or tabulated potentials; use --device cpu or auto");
+    return DeviceChoice::Cpu;
+  }
+  return d;
+}
+
+DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
+  if (choice == DeviceChoice::Cpu) return DeviceChoice::Cpu;
+  const bool gpu = cuda_device_available();
+  if (choice == DeviceChoice::Cuda) {
+    NOETHER_REQUIRE(gpu, "device 'cuda' requested but no CUDA device is usable: " << cuda_device_description()
+                                                                                   << " (use --device auto or cpu)");
+    NOETHER_REQUIRE(method == IntegratorMethod::Verlet,
+                    "integrator.method: the CUDA backend runs velocity Verlet only; use method 'verlet' or device 'cpu'");
+    return DeviceChoice::Cuda;
+  }
+  return gpu && method == IntegratorMethod::Verlet ? DeviceChoice::Cuda : DeviceChoice::Cpu;
+}
+
+Trajectory simulate(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress) {
+  const InitialState& s = cfg.init;
+  const IntegratorSpec& it = cfg.integrator;
+  Trajectory out;
+  out.B = s.B, out.T = it.frames, out.N = s.N, out.D = s.D, out.float32 = cfg.float32;
+  const std::size_t n = std::size_t(s.B) * it.frames * s.N * s.D;
+  out.pos.assign(n, 0.0), out.vel.assign(n, 0.0), out.acc.assign(n, 0.0);
+  out.mass = s.mass;
+  out.frames.resize(it.frames);
+  for (int f = 0; f < it.frames; ++f) out.times.push_back(f * it.stride * it.dt);
+  if (cfg.float32)  // the masses written are those the run used
+    for (double& m : out.mass) m = double(float(m));
+
+  if (device == DeviceChoice::Cuda) {
+    auto run = [&](auto zero) {
+      using T = decltype(zero);
+      std::vector<T> pos = cast<T>(s.pos), vel = cast<T>(s.vel), mass = cast<T>(s.mass);
+      std::vector<T> po(n), vo(n), ao(n);
+      cuda_verlet_rollout<T>(cfg.law, pos.data(), vel.data(), mass.data(), s.B, s.N, s.D, T(it.dt), it.stride,
+                             it.frames, po.data(), vo.data(), ao.data(), out.frames);
+      out.pos.assign(po.begin(), po.end()), out.vel.assign(vo.begin(), vo.end()), out.acc.assign(ao.begin(), ao.end());
+    };
+    if (cfg.float32) run(float{}); else run(double{});
+    if (progress) progress(it.frames, it.frames);
+    return out;
+  }
+  if (cfg.float32)
+    with_pair_law<float>(cfg.law, [&](auto law) { simulate_cpu<float>(law, cfg, out, progress); });
+  else
+    with_pair_law<double>(cfg.law, [&](auto law) { simulate_cpu<double>(law, cfg, out, progress); });
+  return out;
+}
+
+}  // namespace noether

@@ -1,0 +1,51 @@
+// run/mclnn_config.cpp — parsing the "train" section (run/mclnn_config.hpp).
+#include "run/mclnn_config.hpp"
+
+namespace noether {
+
+using namespace cfg;
+
+const std::vector<std::string>& train_section_keys() {
+  static const std::vector<std::string> keys = {
+      "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
+      "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s"};
+  return keys;
+}
+
+MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
+  check_keys(v, ctx, train_section_keys());
+  MclnnTrainOptions o;
+  if (v.contains("hidden")) {
+    const json& h = v.at("hidden");
+    NOETHER_REQUIRE(h.is_array() && !h.empty(), ctx.sub("hidden").where() << ": expected a non-empty list of widths, got " << h.dump());
+    o.hidden.clear();
+    for (const auto& w : h) {
+      NOETHER_REQUIRE(w.is_number_integer() && w.get<long>() >= 1 && w.get<long>() <= 64,
+                      ctx.sub("hidden").where() << ": widths must be integers in [1, 64], got " << w.dump());
+      o.hidden.push_back(w.get<int>());
+    }
+  }
+  const std::string act = get_choice(v, ctx, "activation", "squareplus", {"squareplus", "softplus", "tanh"});
+  parse_activation(act, o.activation);
+  o.stride = int(get_int(v, ctx, "stride", o.stride, 1));
+  o.horizon = int(get_int(v, ctx, "horizon", o.horizon, 1));
+  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1));
+  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0));
+  o.lr = get_number(v, ctx, "lr", o.lr, true);
+  o.lr_final = get_number(v, ctx, "lr_final", o.lr_final);
+  NOETHER_REQUIRE(o.lr_final >= 0 && o.lr_final <= o.lr, ctx.sub("lr_final").where() << ": expected a value in [0, lr]");
+  o.weight_decay = get_number(v, ctx, "weight_decay", o.weight_decay);
+  NOETHER_REQUIRE(o.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
+  o.clip_norm = get_number(v, ctx, "clip_norm", o.clip_norm);
+  NOETHER_REQUIRE(o.clip_norm >= 0, ctx.sub("clip_norm").where() << ": expected a value >= 0 (0 = off)");
+  o.val_fraction = get_number(v, ctx, "val_fraction", o.val_fraction);
+  NOETHER_REQUIRE(o.val_fraction >= 0 && o.val_fraction < 1, ctx.sub("val_fraction").where() << ": expected a value in [0, 1)");
+  o.seed = std::uint64_t(get_int(v, ctx, "seed", long(o.seed), 0));
+  o.threads = int(get_int(v, ctx, "threads", o.threads, 0));
+  o.checkpoint_every = int(get_int(v, ctx, "checkpoint_every", o.checkpoint_every, 1));
+  o.time_budget_s = get_number(v, ctx, "time_budget_s", 270.0);
+  NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
+  return o;
+}
+
+}  // namespace noether

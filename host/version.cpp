@@ -1,4 +1,0 @@
-// version.cpp — the version string of the noether library.
-namespace noether {
-const char* version() { return "0.1.0"; }
-}  // namespace noether

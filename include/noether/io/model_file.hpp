@@ -1,0 +1,71 @@
+// io/model_file.hpp — a learned model as stored on disk (JSON, docs/MODEL_FORMAT.md) and in memory.
+//
+// A model file holds one MLP (nn/mlp_layout.hpp) plus what is needed to use it outside noether:
+//   {"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
+//    "input_scaling":  {"shift": [...], "scale": [...]},   // optional, length = input width
+//    "output_scaling": {"shift": [...], "scale": [...]},   // optional, length = output width
+//    "metadata": {...},                                      // optional, free-form
+//    "layers": [{"weight": [[...]] /* out × in, row-major */, "bias": [...]}, ...]}
+// evaluated as  x = (input − in_shift) / in_scale  (per component),
+//               y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
+//               output = out_scale · y + out_shift   (per component).
+// Parsing and writing live in host/io/model_file.cpp so that nlohmann/json never reaches nvcc.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/pair_laws.hpp"
+#include "noether/physics/pair_mlp.hpp"
+
+namespace noether {
+
+/// Current (and only) model-file version this build reads and writes.
+constexpr int kModelFileVersion = 1;
+
+/// The model kinds a file may declare (docs/MODEL_FORMAT.md).
+const std::vector<std::string>& model_kinds();
+
+/// A per-component affine map; both vectors empty means identity (the key is absent from the file).
+struct AffineScaling {
+  std::vector<double> shift;  ///< subtracted from the input / added to the output
+  std::vector<double> scale;  ///< divides the input / multiplies the output; never 0
+  bool identity() const { return shift.empty() && scale.empty(); }
+};
+
+/// A loaded (or to-be-saved) model: kind, shape, parameters in float64, scaling and metadata.
+struct ModelFile {
+  std::string source;            ///< path it was read from (for messages); empty when built in memory
+  std::string model = "mclnn";   ///< one of model_kinds()
+  MlpShape shape;                ///< widths inferred from the layers; activation from "activation"
+  std::vector<double> params;    ///< flat buffer, nn/mlp_layout.hpp order: [W_1, b_1, W_2, b_2, …]
+  AffineScaling input_scaling;   ///< x = (input − shift) / scale
+  AffineScaling output_scaling;  ///< output = scale · y + shift
+  std::string metadata;          ///< the "metadata" object as JSON text ("" = absent), e.g. training info
+};
+
+/// Read and validate a model file; throws noether::Error naming the file, the key/layer and what was expected.
+ModelFile load_model_file(const std::string& path);
+
+/// Parse model JSON text; `source` names it in error messages.
+ModelFile parse_model_json(const std::string& text, const std::string& source);
+
+/// The JSON text of a model (numbers printed shortest-round-trip, so parsing it back is bit-exact).
+/// Throws noether::Error when the model is inconsistent (see validate_model).
+std::string model_json(const ModelFile& m);
+
+/// Write a model file atomically (temporary name + rename; never a partial file).
+void save_model_file(const std::string& path, const ModelFile& m);
+
+/// Throws noether::Error unless kind, shape, parameter count, finiteness, scaling lengths and
+/// non-zero scales, and metadata (a JSON object) are all consistent.
+void validate_model(const ModelFile& m);
+
+/// The scaling of a scalar pair model as PairScaling; throws unless input and output widths are 1.
+PairScaling pair_scaling(const ModelFile& m);
+
+/// The pair law (PotentialKind::Learned) of an "mclnn" model file, for simulations and rollouts;
+/// throws noether::Error naming the file when the model is not a pair potential.
+PairLawSpec learned_pair_law(const ModelFile& m);
+
+}  // namespace noether

@@ -1,0 +1,28 @@
+// io/simulation_config.hpp — reading a simulation config (JSON, docs/CONFIG.md) into the plain structs of
+// physics/config.hpp; every error names the file and the key path. The section parsers are shared with the
+// configs that embed a simulation (the MCLNN experiment).
+#pragma once
+#include <string>
+
+#include "noether/io/json_config.hpp"
+#include "noether/physics/config.hpp"
+
+namespace noether {
+
+/// Parse and validate a config file; throws noether::Error naming the file and key.
+SimulationConfig load_simulation_config(const std::string& path);
+
+namespace cfg {
+
+// The sections of a simulation config (docs/CONFIG.md), for configs that embed them.
+/// "initial_state": a .npz path, inline arrays or a sampler; relative paths resolve next to ctx.file.
+InitialState parse_initial_state(const json& v, const Ctx& ctx);
+/// "system": the pair law.
+PairLawSpec parse_system(const json& v, const Ctx& ctx);
+/// "integrator": method, dt, stride, frames, tolerances.
+IntegratorSpec parse_integrator(const json& v, const Ctx& ctx);
+/// Under exact gravity two particles at one position are singular: error naming `where`.
+void check_no_coincident_particles(const InitialState& s, const std::string& where);
+
+}  // namespace cfg
+}  // namespace noether

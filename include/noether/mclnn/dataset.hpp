@@ -1,0 +1,59 @@
+// mclnn/dataset.hpp — trajectory data sets for training: a trajectory .npz (docs/FORMATS.md) loaded, validated
+// (shapes, finiteness, masses, evenly spaced times) and cut into segments (a start frame and the
+// `horizon` saved frames after it), split into training and validation sets by trajectory.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "noether/core/rng.hpp"
+
+namespace noether {
+
+/// B trajectories of T saved frames, N particles in D dimensions, float64 on the host.
+struct TrajectoryData {
+  std::string source;             ///< file name, for messages
+  int B = 0, T = 0, N = 0, D = 0;
+  std::vector<double> pos, vel;   ///< (B, T, N, D)
+  std::vector<double> mass;       ///< (B, N)
+  std::vector<double> times;      ///< (T), first 0 not required; evenly spaced
+  double frame_dt = 0;            ///< times[1] − times[0]
+
+  const double* q(int b, int t) const { return pos.data() + (std::size_t(b) * T + t) * N * D; }
+  const double* v(int b, int t) const { return vel.data() + (std::size_t(b) * T + t) * N * D; }
+  const double* m(int b) const { return mass.data() + std::size_t(b) * N; }
+};
+
+/// Load and validate a trajectory .npz: `positions`, `velocities` (B, T, N, D) with T >= 2, D = 2 or 3;
+/// `masses` (N) or (B, N), finite and > 0; `times` (T) strictly increasing and evenly spaced (relative
+/// tolerance 1e-6). When the file has no `times`, `frame_dt` (> 0) must be given and defines them; when
+/// both are present they must agree. Every error names the file and key. Throws noether::Error.
+TrajectoryData load_trajectory_data(const std::string& path, double frame_dt = 0.0);
+
+/// A training sample: trajectory b, start frame t; targets are frames t+1 … t+horizon.
+struct Segment {
+  int b, t;
+};
+
+/// Split trajectory indices 0…B−1 into validation (a seeded random `val_fraction` of them, at least one
+/// when B >= 2 and val_fraction > 0) and training (the rest, at least one).
+void split_trajectories(int B, double val_fraction, std::uint64_t seed, std::vector<int>& train,
+                        std::vector<int>& val);
+
+/// All segments of the given trajectories with `horizon` target frames (start frames 0 … T−1−horizon).
+std::vector<Segment> make_segments(const TrajectoryData& data, const std::vector<int>& trajectories, int horizon);
+
+/// Every pair distance r_ij (i < j) of every frame of the given trajectories, in data order.
+std::vector<double> pair_distances(const TrajectoryData& data, const std::vector<int>& trajectories);
+
+/// Pair distances of all frames of the given trajectories: min, max and the 5th/95th percentiles.
+struct DistanceRange {
+  double min = 0, max = 0, p05 = 0, p95 = 0;
+};
+DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<int>& trajectories);
+
+/// RMS of m_i |a_i| over the given trajectories, with a from central differences of the velocities
+/// (a force scale used to normalise a learned potential's output).
+double force_scale(const TrajectoryData& data, const std::vector<int>& trajectories);
+
+}  // namespace noether

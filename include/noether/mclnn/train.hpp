@@ -1,0 +1,66 @@
+// mclnn/train.hpp — training the MCLNN pair potential V_θ(r) from positions (paper 000, Eq. 6) on the
+// CPU or the GPU: mini-batches of trajectory segments, the exact Verlet adjoint (mclnn/verlet_adjoint.hpp on the
+// CPU, mclnn/cuda.hpp on the GPU), Adam on the host, a train/validation split by trajectory, a CSV log,
+// and checkpoints that resume bit-exactly.
+//
+// Defaults (docs/TRAINING.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
+// appendix A.6; stride 10 Verlet steps per saved frame (A.6: dt 0.01, stride 10); the rest measured.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "noether/nn/activations.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/io/model_file.hpp"
+
+namespace noether {
+
+struct MclnnTrainOptions {
+  std::vector<int> hidden = {10, 10};          ///< hidden widths of V_θ (A.6)
+  Activation activation = Activation::Squareplus;
+  int stride = 10;           ///< Verlet steps per saved frame: dt = frame spacing / stride (A.6)
+  int horizon = 1;           ///< saved frames predicted from each data state (Eq. 6's t+1 … t+n)
+  int epochs = 3000;         ///< passes over the training segments
+  int batch_size = 64;       ///< segments per Adam step (0 = all training segments)
+  double lr = 1e-3;          ///< Adam learning rate (A.6)
+  double lr_final = 1e-5;    ///< cosine decay from lr to lr_final over the epochs
+  double weight_decay = 0.0;
+  double clip_norm = 0.0;    ///< global gradient-norm clipping (0 = off)
+  double val_fraction = 0.1; ///< share of trajectories held out for validation
+  std::uint64_t seed = 100;  ///< initialisation, split and shuffles (A.6's seed)
+  int threads = 0;           ///< OpenMP threads (0 = all); results do not depend on it
+  bool cuda = false;         ///< segment losses and gradients on the GPU (mclnn/cuda.hpp; Adam stays on the
+                             ///< host); same results as the CPU to round-off. The CLI resolves --device.
+  std::string log_csv;       ///< per-epoch CSV log (empty = none)
+  std::string checkpoint;    ///< checkpoint file written every checkpoint_every epochs (empty = none)
+  int checkpoint_every = 100;
+  std::string resume;        ///< checkpoint to resume from (empty = fresh start)
+  double time_budget_s = 0;  ///< > 0: fewer epochs when one timed epoch says o.epochs would not fit, and a hard
+                             ///< stop past it (0 = off)
+};
+
+/// What one epoch reports to the caller (progress display).
+struct EpochReport {
+  int epoch, epochs;
+  double train_loss, val_loss, lr, seconds;
+};
+
+struct MclnnTrainResult {
+  ModelFile model;           ///< the trained model, with scaling and training metadata
+  double train_loss = 0, val_loss = 0;
+  int epochs = 0;
+  double seconds = 0;
+  bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
+};
+
+/// Train on `data`. Throws noether::Error on bad options or data (before any training starts).
+MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& opt,
+                             const std::function<void(const EpochReport&)>& on_epoch = {});
+
+/// Mean segment loss (Eq. 6) of a model over the given segments (no gradient), float64.
+double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
+                  int horizon);
+
+}  // namespace noether

@@ -1,0 +1,126 @@
+// physics/pair_laws.hpp — the analytic pair potentials, each written once as a host/device "evaluator".
+//
+// An evaluator is a small struct with parameters and one method
+//     void eval(T r2, T mi, T mj, T& V, T& f_over_r) const
+// returning the pair energy V(r) and f_over_r = -V'(r)/r, so that the force on particle i from j is
+//     F_ij = f_over_r * (q_i - q_j),   F_ji = -F_ij  (Newton's third law holds by construction).
+// The CPU loop (host/forces) and the CUDA all-pairs kernel (kernels/) are templates over it.
+#pragma once
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "noether/core/hostdev.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/pair_table.hpp"
+
+namespace noether {
+
+namespace detail {
+template <typename T>
+NOETHER_HOSTDEV T sqrt_(T x) { return sqrt(x); }
+}  // namespace detail
+
+/// Linear spring  V(r) = ½ k (r − r0)²,   V'(r) = k (r − r0).
+/// Coincident particles (r = 0) have no defined direction: they contribute V = ½ k r0², zero force.
+template <typename T>
+struct LinearSpring {
+  T k, r0;
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    const T r = detail::sqrt_(r2);   // [1 sqrt]
+    const T x = r - r0;              // [1]
+    V = T(0.5) * k * x * x;          // [3]
+    f_over_r = r > T(0) ? -k * x / r : T(0);  // [2 + div]
+  }
+};
+
+/// Non-linear spring  V(r) = ½ k (r − r0)⁴,   V'(r) = 2 k (r − r0)³.
+template <typename T>
+struct NonlinearSpring {
+  T k, r0;
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    const T r = detail::sqrt_(r2);
+    const T x = r - r0;
+    const T x2 = x * x;
+    V = T(0.5) * k * x2 * x2;
+    f_over_r = r > T(0) ? T(-2) * k * x2 * x / r : T(0);
+  }
+};
+
+/// Gravity  V(r) = −G m_i m_j / sqrt(r² + ε²)  (Plummer softening ε, default 0 = exact Newton).
+///   V'(r) = G m_i m_j r / (r² + ε²)^{3/2}  ⇒  f_over_r = −G m_i m_j / (r² + ε²)^{3/2}.
+/// Counted as 20 FLOPs per interaction for throughput figures (GPU Gems 3, ch. 31).
+template <typename T>
+struct Gravity {
+  T G, eps2;
+  NOETHER_HOSTDEV void eval(T r2, T mi, T mj, T& V, T& f_over_r) const {
+    const T s2 = r2 + eps2;                  // [1]
+    const T inv_s = T(1) / detail::sqrt_(s2);  // [rsqrt]
+    const T gm = G * mi * mj;                // [2]
+    V = -gm * inv_s;                         // [1]
+    f_over_r = -gm * inv_s * inv_s * inv_s;  // [3]
+  }
+};
+
+/// Which law, with every parameter any law can take; the runtime form of the evaluators.
+/// Learned = a trained pair MLP V_θ(r) (physics/pair_mlp.hpp), e.g. from an mclnn model file.
+/// Tabulated = piecewise quintic Hermite table of V(r) (physics/pair_table.hpp), e.g. from `noether tabulate`.
+enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated };
+
+/// A learned pair potential: MLP shape, float64 parameters (nn/mlp_layout.hpp order) and scaling.
+struct LearnedPotential {
+  MlpShape shape;
+  std::vector<double> params;
+  PairScaling scaling;
+};
+
+struct PairLawSpec {
+  PotentialKind kind = PotentialKind::LinearSpring;
+  double k = 1.0;          ///< spring stiffness
+  double r0 = 1.0;         ///< spring rest length
+  double G = 1.0;          ///< gravitational constant
+  double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
+  std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
+  std::shared_ptr<const PairTableData> table;       ///< kind == Tabulated only (coef filled)
+};
+
+/// True for laws whose parameters live in a buffer (learned MLP, table): the device needs them staged.
+inline bool pair_law_has_buffer(const PairLawSpec& spec) {
+  return spec.kind == PotentialKind::Learned || spec.kind == PotentialKind::Tabulated;
+}
+
+/// Call fn(evaluator) with the evaluator of an ANALYTIC spec in precision T (usable in CUDA launchers:
+/// the evaluators hold no pointers). A learned spec is an error here.
+template <typename T, typename Fn>
+decltype(auto) with_analytic_pair_law(const PairLawSpec& spec, Fn&& fn) {
+  NOETHER_REQUIRE(!pair_law_has_buffer(spec), "a learned or tabulated pair potential needs its parameters staged first");
+  switch (spec.kind) {
+    case PotentialKind::NonlinearSpring:
+      return fn(NonlinearSpring<T>{T(spec.k), T(spec.r0)});
+    case PotentialKind::Gravity:
+      return fn(Gravity<T>{T(spec.G), T(spec.softening * spec.softening)});
+    case PotentialKind::LinearSpring:
+    default:
+      return fn(LinearSpring<T>{T(spec.k), T(spec.r0)});
+  }
+}
+
+/// Call fn(evaluator) with the evaluator of spec in precision T: the one runtime→template switch of the
+/// CPU paths. A learned law's parameters (a table's coefficients) are converted to T in a host buffer that
+/// lives for the call.
+template <typename T, typename Fn>
+decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
+  if (spec.kind == PotentialKind::Learned) {
+    NOETHER_REQUIRE(spec.learned != nullptr, "pair law 'learned' without a model");
+    const std::vector<T> p(spec.learned->params.begin(), spec.learned->params.end());
+    return with_pair_mlp<T>(spec.learned->shape, p.data(), spec.learned->scaling, fn);
+  }
+  if (spec.kind == PotentialKind::Tabulated) {
+    NOETHER_REQUIRE(spec.table != nullptr, "pair law 'tabulated' without a table");
+    const std::vector<T> c(spec.table->coef.begin(), spec.table->coef.end());
+    return fn(make_pair_table<T>(*spec.table, c.data()));
+  }
+  return with_analytic_pair_law<T>(spec, fn);
+}
+
+}  // namespace noether

@@ -1,0 +1,290 @@
+// physics/pair_mlp.hpp — the learned pair potential V_θ(r) as a host/device pair-law evaluator: forward jets
+// (V, V′, V″) and reverse-mode parameter gradients of V and V′ for one pair.
+//
+// A scalar-in, scalar-out MLP (nn/mlp_layout.hpp) with optional affine input/output scaling
+//   x = (r − in_shift) / in_scale,   V(r) = out_scale · MLP(x) + out_shift
+// evaluated with forward jets (docs/TRAINING.md): carry (h, ∂h/∂r, ∂²h/∂r²) through every layer,
+//   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;   a = σ(z),  a_r = σ′(z) z_r,  a_rr = σ″(z) z_r² + σ′(z) z_rr,
+// starting from (x, 1/in_scale, 0), so one pass yields V, V′ = dV/dr and V″ = d²V/dr².
+// The scaling constants are fixed (not parameters θ); θ is the flat buffer of nn/mlp_layout.hpp.
+//
+// PairMlp has the same eval(r2, mi, mj, V, f_over_r) as the analytic laws of physics/pair_laws.hpp
+// (f_over_r = −V′(r)/r), so accelerations_cpu and the CUDA all-pairs kernel take it unchanged.
+// It holds a POINTER to the flat parameter buffer: host memory for CPU loops, device memory
+// (or shared memory staged by the kernel, kernels/physics/law_staging.cuh) on the GPU. Widths are stored inline.
+//
+// MaxWidth bounds every width; it sizes per-call scratch arrays (registers / local memory on a GPU).
+// with_pair_mlp picks MaxWidth ∈ {16, 32, 64} from a runtime shape; wider MLPs are refused.
+#pragma once
+#include <cmath>
+#include <cstddef>
+
+#include "noether/nn/activations.hpp"
+#include "noether/core/error.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/nn/mlp_layout.hpp"
+
+namespace noether {
+
+/// Most affine layers a PairMlp may have (hidden layers + 1).
+constexpr int kPairMlpMaxLayers = 8;
+/// Widest layer any PairMlp instantiation supports (with_pair_mlp dispatches to 16, 32 or 64).
+constexpr int kPairMlpMaxWidth = 64;
+
+/// Affine maps around a scalar MLP: x = (r − in_shift)/in_scale, V = out_scale·y + out_shift.
+struct PairScaling {
+  double in_shift = 0.0, in_scale = 1.0, out_scale = 1.0, out_shift = 0.0;
+};
+
+/// V, V′, V″ of a pair potential at one distance.
+template <typename T>
+struct PairJet {
+  T V, dV, d2V;
+};
+
+/// V and V′ of a pair potential at one distance (the force path: no second derivative).
+template <typename T>
+struct PairSlope {
+  T V, dV;
+};
+
+/// Learned pair potential; MaxWidth bounds every width.
+template <typename T, int MaxWidth = 32>
+struct PairMlp {
+  static constexpr int kMaxWidth = MaxWidth;
+  const T* params = nullptr;                    ///< flat buffer, nn/mlp_layout.hpp order
+  int widths[kPairMlpMaxLayers + 1] = {};       ///< [1, hidden…, 1]
+  int n_layers = 0;                             ///< number of affine layers L
+  Activation act = Activation::Squareplus;
+  T in_shift = T(0), inv_in_scale = T(1), out_scale = T(1), out_shift = T(0);
+
+  /// Number of parameters P = Σ_l d_l (d_{l−1} + 1) (the length of params).
+  NOETHER_HOSTDEV int parameter_count() const {
+    int n = 0;
+    for (int l = 1; l <= n_layers; ++l) n += widths[l] * (widths[l - 1] + 1);
+    return n;
+  }
+
+  /// Forward jets at distance r: V, V′ and V″ (formulas in the file header).
+  NOETHER_HOSTDEV PairJet<T> jets(T r) const {
+    T h[MaxWidth], hr[MaxWidth], hrr[MaxWidth];
+    T z[MaxWidth], zr[MaxWidth], zrr[MaxWidth];
+    h[0] = (r - in_shift) * inv_in_scale;
+    hr[0] = inv_in_scale;
+    hrr[0] = T(0);
+    const T* p = params;
+    for (int l = 1; l <= n_layers; ++l) {
+      const int din = widths[l - 1], dout = widths[l];
+      const T* W = p;
+      const T* b = p + dout * din;
+      for (int o = 0; o < dout; ++o) {
+        T s = b[o], sr = T(0), srr = T(0);
+        for (int i = 0; i < din; ++i) {
+          const T w = W[o * din + i];
+          s += w * h[i];
+          sr += w * hr[i];
+          srr += w * hrr[i];
+        }
+        z[o] = s, zr[o] = sr, zrr[o] = srr;
+      }
+      p = b + dout;
+      if (l < n_layers) {
+        for (int o = 0; o < dout; ++o) {
+          const ActivationJet<T> a = activation_jet<T>(act, z[o]);
+          h[o] = a.s0;
+          hr[o] = a.s1 * zr[o];
+          hrr[o] = a.s2 * zr[o] * zr[o] + a.s1 * zrr[o];
+        }
+      }
+    }
+    return PairJet<T>{out_scale * z[0] + out_shift, out_scale * zr[0], out_scale * zrr[0]};
+  }
+
+  /// V and V′ only: the jets of the file header truncated after first order (the force path).
+  /// FLOPs (FMA = 2, sqrt and divide = 1 each), counted from this code:
+  ///   input                      x = (r − in_shift)·inv_in_scale                         2
+  ///   layer l (d_{l−1} → d_l)    z: d_l·d_{l−1} FMAs, z_r: d_l·d_{l−1} FMAs               4·d_l·d_{l−1}
+  ///   hidden unit (squareplus)   s = √(z²+4) [3], 1/s [1], σ = ½(z+s) [2],
+  ///                              σ′ = ½(1 + z/s) [3], h_r = σ′ z_r [1]                    10
+  ///   output                     V = out_scale·z + out_shift [2], V′ = out_scale·z_r [1]  3
+  /// pair_mlp_slope_flops(shape) returns this sum.
+  NOETHER_HOSTDEV PairSlope<T> value_and_slope(T r) const {
+    T h[MaxWidth], hr[MaxWidth], z[MaxWidth], zr[MaxWidth];
+    h[0] = (r - in_shift) * inv_in_scale;
+    hr[0] = inv_in_scale;
+    const T* p = params;
+    for (int l = 1; l <= n_layers; ++l) {
+      const int din = widths[l - 1], dout = widths[l];
+      const T* W = p;
+      const T* b = p + dout * din;
+      for (int o = 0; o < dout; ++o) {
+        T s = b[o], sr = T(0);
+        for (int i = 0; i < din; ++i) {
+          const T w = W[o * din + i];
+          s += w * h[i];    // [2]
+          sr += w * hr[i];  // [2]
+        }
+        z[o] = s, zr[o] = sr;
+      }
+      p = b + dout;
+      if (l < n_layers) {
+        for (int o = 0; o < dout; ++o) {
+          const ActivationJet<T> a = activation_jet<T>(act, z[o]);  // σ″, σ‴ unused: dead code when inlined
+          h[o] = a.s0;
+          hr[o] = a.s1 * zr[o];
+        }
+      }
+    }
+    return PairSlope<T>{out_scale * z[0] + out_shift, out_scale * zr[0]};
+  }
+
+  /// Pair-law interface: V(r) and f_over_r = −V′(r)/r (0 at r = 0, where no direction exists).
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    using std::sqrt;
+    const T r = sqrt(r2);                        // [1]
+    const PairSlope<T> j = value_and_slope(r);   // [pair_mlp_slope_flops]
+    V = j.V;
+    f_over_r = r > T(0) ? -j.dV / r : T(0);      // [1 div]
+  }
+
+  /// Reverse mode over the first-order jets: accumulate, for one pair at distance r,
+  ///   g += w · ∂V(r)/∂θ + c · ∂V′(r)/∂θ        (g has parameter_count() entries, nn/mlp_layout.hpp order)
+  /// With adjoints ẑ = ∂J/∂z, ẑ_r = ∂J/∂z_r of J = w V + c V′, seeded at the output layer L by
+  ///   ẑ_L = w · out_scale,   ẑ_{L,r} = c · out_scale,
+  /// every layer l = L … 1 (inputs h = h_{l−1}, h_r = h_{l−1,r}; h_0 = x, h_{0,r} = 1/in_scale) adds
+  ///   ∂J/∂W_l[o,i] = ẑ[o] h[i] + ẑ_r[o] h_r[i],    ∂J/∂b_l[o] = ẑ[o],
+  /// and, below a hidden layer (h = σ(z), h_r = σ′(z) z_r), passes on
+  ///   ĥ = W_lᵀ ẑ,  ĥ_r = W_lᵀ ẑ_r;   ẑ_{l−1} = σ′(z) ĥ + σ″(z) z_r ĥ_r,   ẑ_{l−1,r} = σ′(z) ĥ_r.
+  /// The forward is recomputed here, per call, into scratch arrays of this call (the hidden (z, z_r) of
+  /// every layer: 2·(L−1)·MaxWidth values); nothing per pair outlives the call. G is the accumulator
+  /// type (e.g. double while T = float). Cost ≈ 3× value_and_slope.
+  template <typename G>
+  NOETHER_HOSTDEV void param_grad(T r, T w, T c, G* g) const {
+    T zs[kPairMlpMaxLayers - 1][MaxWidth], zrs[kPairMlpMaxLayers - 1][MaxWidth];  // hidden (z, z_r)
+    T h[MaxWidth], hr[MaxWidth];
+    int off[kPairMlpMaxLayers + 1];  // off[l]: offset of W_l
+    // Forward through the hidden layers, keeping (z, z_r) of each.
+    const T x = (r - in_shift) * inv_in_scale;
+    h[0] = x;
+    hr[0] = inv_in_scale;
+    off[1] = 0;
+    for (int l = 1; l <= n_layers; ++l) off[l + 1] = off[l] + widths[l] * (widths[l - 1] + 1);
+    for (int l = 1; l < n_layers; ++l) {
+      const int din = widths[l - 1], dout = widths[l];
+      const T* W = params + off[l];
+      const T* b = W + dout * din;
+      for (int o = 0; o < dout; ++o) {
+        T s = b[o], sr = T(0);
+        for (int i = 0; i < din; ++i) {
+          s += W[o * din + i] * h[i];
+          sr += W[o * din + i] * hr[i];
+        }
+        zs[l - 1][o] = s, zrs[l - 1][o] = sr;
+      }
+      for (int o = 0; o < dout; ++o) {
+        const ActivationJet<T> a = activation_jet<T>(act, zs[l - 1][o]);
+        h[o] = a.s0;
+        hr[o] = a.s1 * zrs[l - 1][o];
+      }
+    }
+    // Reverse. dz, dzr: adjoints of layer l's (z, z_r); s1, s2z: σ′(z), σ″(z) z_r of layer l − 1.
+    T dz[MaxWidth], dzr[MaxWidth], dh[MaxWidth], dhr[MaxWidth], s1[MaxWidth], s2z[MaxWidth];
+    dz[0] = w * out_scale;
+    dzr[0] = c * out_scale;
+    for (int l = n_layers; l >= 1; --l) {
+      const int din = widths[l - 1], dout = widths[l];
+      const T* W = params + off[l];
+      G* gW = g + off[l];
+      G* gb = gW + dout * din;
+      // Inputs of layer l: h_{l−1}, h_{l−1,r} (recomputed from the stored hidden (z, z_r)).
+      if (l == 1) {
+        h[0] = x;
+        hr[0] = inv_in_scale;
+      } else {
+        for (int i = 0; i < din; ++i) {
+          const T zi = zs[l - 2][i], zri = zrs[l - 2][i];
+          const ActivationJet<T> a = activation_jet<T>(act, zi);
+          h[i] = a.s0;
+          hr[i] = a.s1 * zri;
+          s1[i] = a.s1;
+          s2z[i] = a.s2 * zri;
+        }
+      }
+      for (int i = 0; i < din; ++i) dh[i] = T(0), dhr[i] = T(0);
+      for (int o = 0; o < dout; ++o) {
+        const T a = dz[o], ar = dzr[o];
+        for (int i = 0; i < din; ++i) {
+          const T wi = W[o * din + i];
+          gW[o * din + i] += G(a * h[i] + ar * hr[i]);
+          dh[i] += wi * a;
+          dhr[i] += wi * ar;
+        }
+        gb[o] += G(a);
+      }
+      if (l > 1) {
+        for (int i = 0; i < din; ++i) {
+          dz[i] = s1[i] * dh[i] + s2z[i] * dhr[i];
+          dzr[i] = s1[i] * dhr[i];
+        }
+      }
+    }
+  }
+};
+
+/// FLOPs of PairMlp::value_and_slope for `shape` with squareplus (the count in its doc comment):
+///   2 + Σ_l 4·d_l·d_{l−1} + 10·Σ_hidden d + 3.   [1,16,16,1]: 2 + 4·288 + 320 + 3 = 1477.
+inline double pair_mlp_slope_flops(const MlpShape& shape) {
+  double f = 2 + 3;
+  for (int l = 1; l <= shape.layers(); ++l) f += 4.0 * shape.widths[l] * shape.widths[l - 1];
+  for (int l = 1; l < shape.layers(); ++l) f += 10.0 * shape.widths[l];
+  return f;
+}
+
+/// Throws noether::Error unless `shape` can be a PairMlp of width at most max_width: scalar in and out,
+/// at most kPairMlpMaxLayers layers, every width <= max_width, in_scale finite and non-zero.
+inline void check_pair_mlp_shape(const MlpShape& shape, const PairScaling& scaling, int max_width = kPairMlpMaxWidth) {
+  shape.validate("pair MLP");
+  NOETHER_REQUIRE(shape.in() == 1 && shape.out() == 1,
+                  "pair MLP: input and output widths must be 1, got " << shape.in() << " and " << shape.out());
+  NOETHER_REQUIRE(shape.layers() <= kPairMlpMaxLayers,
+                  "pair MLP: at most " << kPairMlpMaxLayers << " layers, got " << shape.layers());
+  NOETHER_REQUIRE(shape.max_width() <= max_width,
+                  "pair MLP: widths up to " << max_width << " are supported (compiled for 16, 32 and 64), got "
+                                            << shape.max_width());
+  NOETHER_REQUIRE(std::isfinite(scaling.in_scale) && scaling.in_scale != 0.0,
+                  "pair MLP: input_scale must be finite and non-zero, got " << scaling.in_scale);
+  NOETHER_REQUIRE(std::isfinite(scaling.in_shift) && std::isfinite(scaling.out_scale) &&
+                      std::isfinite(scaling.out_shift),
+                  "pair MLP: input_shift, output_scale and output_shift must be finite");
+}
+
+/// Build a PairMlp over `params` (host or device pointer, shape.parameter_count() values) for `shape`;
+/// throws noether::Error when check_pair_mlp_shape(shape, scaling, MaxWidth) fails.
+template <typename T, int MaxWidth = 32>
+PairMlp<T, MaxWidth> make_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling = {}) {
+  check_pair_mlp_shape(shape, scaling, MaxWidth);
+  PairMlp<T, MaxWidth> m;
+  m.params = params;
+  m.n_layers = shape.layers();
+  for (int k = 0; k <= m.n_layers; ++k) m.widths[k] = shape.widths[k];
+  m.act = shape.activation;
+  m.in_shift = T(scaling.in_shift);
+  m.inv_in_scale = T(1.0 / scaling.in_scale);
+  m.out_scale = T(scaling.out_scale);
+  m.out_shift = T(scaling.out_shift);
+  return m;
+}
+
+/// Call fn(mlp) with the PairMlp of `shape` over `params` at the smallest MaxWidth ∈ {16, 32, 64} that
+/// holds the widest layer: the one runtime→template switch for learned potentials (CPU and CUDA).
+/// Throws noether::Error (check_pair_mlp_shape) for wider or malformed shapes.
+template <typename T, typename Fn>
+decltype(auto) with_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling, Fn&& fn) {
+  check_pair_mlp_shape(shape, scaling, kPairMlpMaxWidth);
+  const int w = shape.max_width();
+  if (w <= 16) return fn(make_pair_mlp<T, 16>(shape, params, scaling));
+  if (w <= 32) return fn(make_pair_mlp<T, 32>(shape, params, scaling));
+  return fn(make_pair_mlp<T, 64>(shape, params, scaling));
+}
+
+}  // namespace noether

@@ -1,0 +1,34 @@
+// physics/state.hpp — initial states and trajectories of a batch: B trajectories of N particles in D = 2 or 3.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "noether/physics/observables.hpp"
+
+namespace noether {
+
+/// Initial state of B trajectories (always float64 on the host; cast to the run's precision).
+struct InitialState {
+  int B = 0, N = 0, D = 0;
+  std::vector<double> pos;   ///< (B, N, D)
+  std::vector<double> vel;   ///< (B, N, D)
+  std::vector<double> mass;  ///< (B, N)
+};
+
+/// A simulated trajectory batch with its observables, in float64 on the host.
+struct Trajectory {
+  int B = 0, T = 0, N = 0, D = 0;
+  bool float32 = false;      ///< computed in float32 (written as float32)
+  std::vector<double> pos;   ///< (B, T, N, D)
+  std::vector<double> vel;   ///< (B, T, N, D)
+  std::vector<double> acc;   ///< (B, T, N, D)
+  std::vector<double> mass;  ///< (B, N)
+  std::vector<double> times; ///< (T)
+  std::vector<FrameObservables> frames;  ///< T entries, each over B trajectories
+};
+
+/// Validate shapes, finiteness and positive masses; `where` names the source in errors
+/// (e.g. "init.npz" or "config.json: initial_state"). Throws noether::Error.
+void validate_initial_state(const InitialState& s, const std::string& where);
+
+}  // namespace noether

@@ -1,0 +1,120 @@
+// cli/test_train.cpp — `noether train` and `noether rollout` as a user meets them: train with no config
+// from a simulated data set, the model file's training metadata, a resumable checkpoint, bad data
+// rejected before training with no model written, and a rollout of the trained 3-particle model on
+// 6 particles in the trajectory format with momentum conserved to round-off.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "support/cli_fixture.hpp"
+#include "noether/io/npz.hpp"
+
+using namespace noether_test;
+using noether::NpzArchive;
+using noether::read_npz;
+
+namespace {
+
+const char* kData = R"({"system": {"potential": "linear_spring", "k": 1.0, "r0": 1.0},
+ "initial_state": {"sampler": "uniform", "trajectories": 12, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
+                   "velocity_scale": 0.4},
+ "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 6}})";
+
+const char* kSix = R"({"system": {"potential": "linear_spring"},
+ "initial_state": {"sampler": "uniform", "trajectories": 2, "particles": 6, "dim": 3, "seed": 9, "box": 2.0,
+                   "velocity_scale": 0.3},
+ "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})";
+
+class TrainCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    write("data.json", kData);
+    ASSERT_EQ(noether("simulate data.json -o data.npz -q").code, 0);
+  }
+};
+
+}  // namespace
+
+TEST_F(TrainCliTest, TrainsWithoutConfigAndRecordsTrainingDistances) {
+  const CmdResult r = noether("train --model mclnn --data data.npz -o model.json --epochs 5 --log log.csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("wrote model.json"), std::string::npos) << r.out;
+  const auto m = nlohmann::json::parse(slurp("model.json"));
+  EXPECT_EQ(m["format"], "noether-model");
+  EXPECT_EQ(m["model"], "mclnn");
+  EXPECT_EQ(m["activation"], "squareplus");
+  EXPECT_EQ(m["layers"].size(), 3u);  // [1, 10, 10, 1]: the paper's A.6 default
+  const auto& range = m["metadata"]["training"]["pair_distance_range"];
+  EXPECT_LT(range["min"].get<double>(), range["max"].get<double>());
+  EXPECT_DOUBLE_EQ(m["metadata"]["training"]["dt"].get<double>(), 0.01);
+  const std::string log = slurp("log.csv");
+  EXPECT_EQ(log.rfind("epoch,train_loss,val_loss,lr,seconds\n", 0), 0u) << log;
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 6);
+}
+
+TEST_F(TrainCliTest, CheckpointResumesToTheSameModel) {
+  ASSERT_EQ(noether("train --data data.npz -o full.json --epochs 6 --time-budget 0 -q").code, 0);
+  ASSERT_EQ(noether("train --data data.npz -o part.json --epochs 6 --time-budget 0 --checkpoint ck.json -q").code, 0);
+  // The final checkpoint is of epoch 6; resuming from it trains nothing more and gives the same weights.
+  ASSERT_EQ(noether("train --data data.npz -o resumed.json --epochs 6 --time-budget 0 --resume ck.json -q").code, 0);
+  const auto a = nlohmann::json::parse(slurp("full.json")), b = nlohmann::json::parse(slurp("resumed.json"));
+  EXPECT_EQ(a["layers"], b["layers"]);
+  const CmdResult r = noether("train --data data.npz -o x.json --epochs 7 --time-budget 0 --resume ck.json");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("other training options"), std::string::npos) << r.err;
+}
+
+TEST_F(TrainCliTest, BadDataIsRejectedBeforeTrainingAndNoModelIsWritten) {
+  write_npz((dir_ / "short.npz").string(), {{"positions", {2, 1, 3, 2}, std::vector<double>(12, 0.5)},
+                                             {"velocities", {2, 1, 3, 2}, std::vector<double>(12, 0.0)},
+                                             {"masses", {3}, {1, 1, 1}},
+                                             {"times", {1}, {0.0}}});
+  CmdResult r = noether("train --data short.npz -o model.json");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("short.npz"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("at least 2 saved frames"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "model.json"));
+  r = noether("train --data missing.npz -o model.json");
+  EXPECT_NE(r.code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "model.json"));
+  r = noether("train --data data.npz -o model.json --hidden 10,x");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--hidden"), std::string::npos) << r.err;
+  r = noether("train --data data.npz -o model.json --horizon 9");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("horizon"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "model.json"));
+}
+
+TEST_F(TrainCliTest, RollsTheTrainedModelOutOnSixParticles) {
+  ASSERT_EQ(noether("train --data data.npz -o model.json --epochs 3 -q").code, 0);
+  write("six.json", kSix);
+  ASSERT_EQ(noether("simulate six.json -o six.npz -q").code, 0);
+  const CmdResult r = noether("rollout --model model.json --init six.npz --dt 0.01 --steps 200 --stride 20 -o out.npz");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const NpzArchive a = read_npz((dir_ / "out.npz").string());
+  EXPECT_EQ(a.at("positions").shape, (std::vector<std::size_t>{2, 11, 6, 3}));
+  EXPECT_EQ(a.at("times").data.back(), 2.0);
+  const auto& P = a.at("linear_momentum").data;  // (2, 11, 3)
+  for (int b = 0; b < 2; ++b)
+    for (int f = 0; f < 11; ++f)
+      for (int c = 0; c < 3; ++c) EXPECT_NEAR(P[(b * 11 + f) * 3 + c], P[(b * 11) * 3 + c], 1e-13);
+}
+
+TEST_F(TrainCliTest, RolloutRejectsBadArguments) {
+  ASSERT_EQ(noether("train --data data.npz -o model.json --epochs 1 -q").code, 0);
+  CmdResult r = noether("rollout --model model.json --init data.npz --dt 0.01 --steps 15 --stride 10 -o out.npz");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--steps"), std::string::npos) << r.err;
+  r = noether("rollout --model model.json --init data.npz --dt -1 --steps 10 -o out.npz");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--dt"), std::string::npos) << r.err;
+  write("hnn.json", R"({"format": "noether-model", "version": 1, "model": "hnn", "activation": "tanh",
+    "layers": [{"weight": [[1.0, 0.5]], "bias": [0.0]}]})");
+  r = noether("rollout --model hnn.json --init data.npz --dt 0.01 --steps 10 -o out.npz");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("pair-potential model"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.npz"));
+}

@@ -1,0 +1,218 @@
+// nn/test_mlp.cpp — the CPU MLP of nn/mlp.hpp against float64 central finite differences: the input gradient
+// ∇_x f, double backprop (θ- and x-gradients of losses on ∇_x f and f) for every activation and several
+// shapes, the vector-output backward pass; float32 against float64; accumulation semantics; and the
+// errors for misuse. Max errors are printed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/mlp_test_util.hpp"
+#include "support/precision.hpp"
+#include "noether/core/error.hpp"
+#include "noether/nn/mlp.hpp"
+
+using namespace noether;
+using namespace noether_test;
+
+namespace {
+
+const std::vector<std::vector<int>> kScalarShapes = {{4, 32, 32, 1}, {2, 200, 1}, {6, 8, 8, 8, 1}, {3, 1}};
+constexpr double kFdStep = 1e-5;
+constexpr double kFdTol = 1e-7;
+
+}  // namespace
+
+TEST(Mlp, InputGradientMatchesCentralDifferences) {
+  double worst = 0.0;
+  for (Activation act : kActs)
+    for (const auto& w : kScalarShapes) {
+      const MlpShape s = make_shape(w, act);
+      const int n = 5, d = s.in();
+      const auto p = random_params(s, 11);
+      auto X = random_vec(std::size_t(n) * d, 12);
+      std::vector<double> f(n), G(std::size_t(n) * d), y(n);
+      MlpTape<double> tape;
+      mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+      mlp_forward(s, p.data(), p.size(), X.data(), n, y.data());
+      EXPECT_LT(scaled_error(f, y), 1e-14) << describe(s) << ": f differs from mlp_forward";
+      // Σ_rows f is separable over rows, so one FD sweep over all of X yields every row's ∇_x f.
+      const auto fd = central_differences(X, [&] {
+        mlp_forward(s, p.data(), p.size(), X.data(), n, y.data());
+        double t = 0;
+        for (double v : y) t += v;
+        return t;
+      }, kFdStep);
+      const double e = scaled_error(G, fd);
+      worst = std::max(worst, e);
+      EXPECT_LT(e, kFdTol) << describe(s);
+    }
+  std::printf("[mlp] input gradient vs central differences: max scaled error %.3e\n", worst);
+}
+
+TEST(Mlp, DoubleBackpropMatchesCentralDifferences) {
+  double worst_p = 0.0, worst_x = 0.0;
+  for (Activation act : kActs)
+    for (const auto& w : kScalarShapes)
+      for (int loss_kind = 0; loss_kind < 2; ++loss_kind) {
+        // loss 0: L = Σ ½|G − target|² + Σ c f;  loss 1: L = Σ R ⊙ G (a general dL/dG, no f term).
+        const MlpShape s = make_shape(w, act);
+        const int n = 4, d = s.in();
+        auto p = random_params(s, 21);
+        auto X = random_vec(std::size_t(n) * d, 22);
+        const auto target = random_vec(std::size_t(n) * d, 23);
+        const auto R = random_vec(std::size_t(n) * d, 24);
+        const auto c = random_vec(std::size_t(n), 25);
+        std::vector<double> f(n), G(std::size_t(n) * d);
+        MlpTape<double> tape;
+        auto loss = [&] {
+          mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+          double L = 0;
+          for (std::size_t k = 0; k < G.size(); ++k)
+            L += loss_kind == 0 ? 0.5 * (G[k] - target[k]) * (G[k] - target[k]) : R[k] * G[k];
+          if (loss_kind == 0)
+            for (int i = 0; i < n; ++i) L += c[i] * f[i];
+          return L;
+        };
+        loss();
+        std::vector<double> dG(G.size());
+        for (std::size_t k = 0; k < G.size(); ++k) dG[k] = loss_kind == 0 ? G[k] - target[k] : R[k];
+        std::vector<double> dp(p.size(), 0.0), dX(X.size());
+        mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), loss_kind == 0 ? c.data() : nullptr,
+                                    dp.data(), dX.data());
+        const auto fd_p = central_differences(p, loss, kFdStep);
+        const auto fd_x = central_differences(X, loss, kFdStep);
+        const double ep = scaled_error(dp, fd_p), ex = scaled_error(dX, fd_x);
+        worst_p = std::max(worst_p, ep);
+        worst_x = std::max(worst_x, ex);
+        EXPECT_LT(ep, kFdTol) << describe(s) << " loss " << loss_kind << ": dL/dθ";
+        EXPECT_LT(ex, kFdTol) << describe(s) << " loss " << loss_kind << ": dL/dX";
+      }
+  std::printf("[mlp] double backprop vs central differences: max scaled error dθ %.3e, dX %.3e\n", worst_p, worst_x);
+}
+
+TEST(Mlp, VectorBackwardMatchesCentralDifferences) {
+  double worst_p = 0.0, worst_x = 0.0;
+  for (Activation act : kActs)
+    for (const auto& w : std::vector<std::vector<int>>{{3, 16, 16, 4}, {5, 7, 2}, {4, 3}}) {
+      const MlpShape s = make_shape(w, act);
+      const int n = 6;
+      auto p = random_params(s, 31);
+      auto X = random_vec(std::size_t(n) * s.in(), 32);
+      const auto R = random_vec(std::size_t(n) * s.out(), 33);
+      std::vector<double> Y(std::size_t(n) * s.out());
+      MlpTape<double> tape;
+      auto loss = [&] {  // L = Σ R ⊙ Y
+        mlp_forward(s, p.data(), p.size(), X.data(), n, Y.data(), tape);
+        double L = 0;
+        for (std::size_t k = 0; k < Y.size(); ++k) L += R[k] * Y[k];
+        return L;
+      };
+      loss();
+      std::vector<double> dp(p.size(), 0.0), dX(X.size());
+      mlp_backward(s, p.data(), p.size(), tape, R.data(), dp.data(), dX.data());
+      const auto fd_p = central_differences(p, loss, kFdStep);
+      const auto fd_x = central_differences(X, loss, kFdStep);
+      const double ep = scaled_error(dp, fd_p), ex = scaled_error(dX, fd_x);
+      worst_p = std::max(worst_p, ep);
+      worst_x = std::max(worst_x, ex);
+      EXPECT_LT(ep, kFdTol) << describe(s) << ": dL/dθ";
+      EXPECT_LT(ex, kFdTol) << describe(s) << ": dL/dX";
+    }
+  std::printf("[mlp] vector backward vs central differences: max scaled error dθ %.3e, dX %.3e\n", worst_p, worst_x);
+}
+
+TEST(Mlp, BackwardOnInputGradientTapeEqualsForwardTape) {
+  const MlpShape s = make_shape({4, 32, 32, 1}, Activation::Softplus);
+  const int n = 7;
+  const auto p = random_params(s, 41);
+  const auto X = random_vec(std::size_t(n) * 4, 42);
+  const auto dY = random_vec(std::size_t(n), 43);
+  std::vector<double> y(n), f(n), G(std::size_t(n) * 4), dp1(p.size(), 0.0), dp2(p.size(), 0.0), dx1(X.size()),
+      dx2(X.size());
+  MlpTape<double> t1, t2;
+  mlp_forward(s, p.data(), p.size(), X.data(), n, y.data(), t1);
+  mlp_backward(s, p.data(), p.size(), t1, dY.data(), dp1.data(), dx1.data());
+  mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), t2);
+  mlp_backward(s, p.data(), p.size(), t2, dY.data(), dp2.data(), dx2.data());
+  EXPECT_EQ(dp1, dp2);
+  EXPECT_EQ(dx1, dx2);
+}
+
+TEST(Mlp, ParameterGradientsAccumulate) {
+  const MlpShape s = make_shape({2, 200, 1}, Activation::Squareplus);
+  const int n = 3;
+  const auto p = random_params(s, 51);
+  const auto X = random_vec(std::size_t(n) * 2, 52);
+  const auto dG = random_vec(std::size_t(n) * 2, 53);
+  std::vector<double> f(n), G(std::size_t(n) * 2), once(p.size(), 0.0), twice(p.size(), 0.0);
+  MlpTape<double> tape;
+  for (int rep = 0; rep < 2; ++rep) {
+    mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+    mlp_input_gradient_backward<double>(s, p.data(), p.size(), tape, dG.data(), nullptr, twice.data(), nullptr);
+  }
+  mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+  mlp_input_gradient_backward<double>(s, p.data(), p.size(), tape, dG.data(), nullptr, once.data(), nullptr);
+  for (std::size_t k = 0; k < p.size(); ++k) ASSERT_NEAR(twice[k], 2 * once[k], 1e-12 * (1 + std::abs(once[k])));
+}
+
+TEST(Mlp, Float32AgreesWithFloat64) {
+  double worst_f = 0.0, worst_g = 0.0, worst_p = 0.0, worst_x = 0.0;
+  for (Activation act : kActs)
+    for (const auto& w : kScalarShapes) {
+      const MlpShape s = make_shape(w, act);
+      const int n = 16, d = s.in();
+      const auto p = random_params(s, 61);
+      const auto X = random_vec(std::size_t(n) * d, 62);
+      const auto dG = random_vec(std::size_t(n) * d, 63);
+      const auto df = random_vec(std::size_t(n), 64);
+      std::vector<double> f(n), G(std::size_t(n) * d), dp(p.size(), 0.0), dX(X.size());
+      MlpTape<double> td;
+      mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), td);
+      mlp_input_gradient_backward(s, p.data(), p.size(), td, dG.data(), df.data(), dp.data(), dX.data());
+
+      const std::vector<float> pf(p.begin(), p.end()), Xf(X.begin(), X.end()), dGf(dG.begin(), dG.end()),
+          dff(df.begin(), df.end());
+      std::vector<float> ff(n), Gf(G.size()), dpf(p.size(), 0.f), dXf(X.size());
+      MlpTape<float> tf;
+      mlp_input_gradient(s, pf.data(), pf.size(), Xf.data(), n, ff.data(), Gf.data(), tf);
+      mlp_input_gradient_backward(s, pf.data(), pf.size(), tf, dGf.data(), dff.data(), dpf.data(), dXf.data());
+      const double ef = scaled_error(widen(ff), f), eg = scaled_error(widen(Gf), G);
+      const double ep = scaled_error(widen(dpf), dp), ex = scaled_error(widen(dXf), dX);
+      worst_f = std::max(worst_f, ef), worst_g = std::max(worst_g, eg);
+      worst_p = std::max(worst_p, ep), worst_x = std::max(worst_x, ex);
+      EXPECT_LT(ef, 1e-5) << describe(s);
+      EXPECT_LT(eg, 1e-5) << describe(s);
+      EXPECT_LT(ep, 1e-4) << describe(s);
+      EXPECT_LT(ex, 1e-4) << describe(s);
+    }
+  std::printf("[mlp] float32 vs float64: max scaled error f %.2e, G %.2e, dθ %.2e, dX %.2e\n", worst_f, worst_g,
+              worst_p, worst_x);
+}
+
+TEST(Mlp, MisuseThrowsClearErrors) {
+  const MlpShape s = make_shape({3, 8, 2}, Activation::Tanh);
+  const auto p = random_params(s, 71);
+  const auto X = random_vec(6, 72);
+  std::vector<double> Y(4), G(6), dY(4, 1.0);
+  MlpTape<double> tape;
+  EXPECT_THROW(mlp_forward(s, p.data(), p.size() - 1, X.data(), 2, Y.data(), tape), Error);
+  try {
+    mlp_forward(s, p.data(), p.size() + 3, X.data(), 2, Y.data(), tape);
+    FAIL() << "a wrong parameter count must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must hold " + std::to_string(p.size())), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(mlp_backward<double>(s, p.data(), p.size(), tape, dY.data(), nullptr, nullptr), Error);  // empty tape
+  EXPECT_THROW(mlp_input_gradient<double>(s, p.data(), p.size(), X.data(), 2, nullptr, G.data(), tape), Error);  // d_out = 2
+  EXPECT_THROW(mlp_forward(s, p.data(), p.size(), X.data(), 0, Y.data(), tape), Error);
+  mlp_forward(s, p.data(), p.size(), X.data(), 2, Y.data(), tape);
+  EXPECT_THROW(mlp_input_gradient_backward<double>(s, p.data(), p.size(), tape, G.data(), nullptr, nullptr, nullptr), Error);
+  const MlpShape other = make_shape({3, 8, 2}, Activation::Softplus);
+  EXPECT_THROW(mlp_backward<double>(other, p.data(), p.size(), tape, dY.data(), nullptr, nullptr), Error);
+  EXPECT_THROW(mlp_forward(make_shape({3}, Activation::Tanh), p.data(), p.size(), X.data(), 2, Y.data()), Error);
+}
