@@ -17,7 +17,9 @@ namespace noether {
 /// Accelerations of one batch:  a_i = (1/m_i) Σ_{j≠i} f_over_r(r_ij) (q_i − q_j).
 /// pos is (B, N, D), mass is (B, N), acc is (B, N, D) written.
 /// Threads are used only above kParallelPairs pair evaluations per call (small systems stay serial);
-/// a law may lower that with a static member kParallelPairs (PairMlp: a pair costs ~1500 FLOPs).
+/// a law may set its own with a static member kParallelPairs. (PairMlp keeps 2¹⁶ although a pair costs
+/// ~1500 FLOPs: at N = 100 on the loaded 2-core machine, two threads were 2.7–8× SLOWER than one, the
+/// per-step barrier waiting on a descheduled thread; docs/PERFORMANCE.md.)
 constexpr long long kParallelPairs = 1LL << 16;
 /// Most pairs per call of a law's eval_block (the law's kBlock).
 constexpr int kPairBlock = 16;

@@ -151,8 +151,6 @@ struct PairMlp {
     f_over_r = r > T(0) ? -j.dV / r : T(0);      // [1 div]
   }
 
-  /// Threads pay from ~1000 pairs per force pass (a pair costs ~1500 FLOPs; physics/forces.hpp).
-  static constexpr long long kParallelPairs = 1024;
 #if !defined(__CUDACC__) && defined(__AVX512F__)
   // The block path needs 64-byte SIMD registers: with narrower ones (portable SSE2, AVX2) GCC 12 lowers the
   // 64-byte lane vectors through memory and the block path measured 2–3× SLOWER than the one-pair path, so
