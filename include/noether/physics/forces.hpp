@@ -40,22 +40,27 @@ struct has_eval_block<Law, T, std::void_t<decltype(std::declval<const Law&>().ev
 }  // namespace detail
 
 /// As accelerations_cpu below; when U is not null it also writes the potential energy of each trajectory,
-///   U_b = Σ_i ( Σ_{j>i} V(r_ij) ),
-/// from the V of the same pass: each row's partial sum over j > i in float64, in j order, then the rows
-/// summed in i order (a fixed order: independent of the thread count). Costs no extra pair evaluation.
+///   U_b = Σ_{i<j} V(r_ij),
+/// from the V of the same pass (no extra pair evaluation), summed in float64. A serial pass (below the
+/// threading threshold) keeps potential_energy_cpu's single running sum over (i, j > i) in lexicographic
+/// order, so U is bitwise what that function returns for the same V; a threaded pass sums each row's
+/// j > i in j order and then the rows in i order (fixed: independent of the thread count, but rounded
+/// differently from the running sum). Whether a pass is threaded depends on B·N² only.
 template <typename T, typename Law>
 void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
   const long long rows = (long long)B * N;
-  std::vector<double> row_u(U ? std::size_t(rows) : 0);
-  double* ru = U ? row_u.data() : nullptr;
-#pragma omp parallel for schedule(static) if (rows * N > detail::parallel_pairs<Law>::value)
+  const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
+  std::vector<double> row_u(U && threaded ? std::size_t(rows) : 0);
+  std::vector<double> running(U && !threaded ? std::size_t(B) : 0, 0.0);
+  double* ru = U ? (threaded ? row_u.data() : running.data()) : nullptr;
+#pragma omp parallel for schedule(static) if (threaded)
   for (long long row = 0; row < rows; ++row) {
     const int b = int(row / N), i = int(row % N);
     const T* q = pos + std::size_t(b) * N * D;
     const T* m = mass + std::size_t(b) * N;
     T* a = acc + std::size_t(b) * N * D;
     T f[3] = {0, 0, 0};
-    double u = 0;
+    double u = ru && !threaded ? ru[b] : 0.0;  // serial: continue trajectory b's running sum
     if constexpr (detail::has_eval_block<Law, T>::value) {
       // Law::kBlock partners at a time; padding lanes get r² = 1 and are not used.
       constexpr int KB = Law::kBlock;
@@ -99,14 +104,16 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
       }
     }
     for (int c = 0; c < D; ++c) a[i * D + c] = f[c] / m[i];
-    if (ru) ru[row] = u;
+    if (ru) ru[threaded ? row : b] = u;
   }
-  if (U)
+  if (U && threaded)
     for (int b = 0; b < B; ++b) {
       double s = 0;
       for (int i = 0; i < N; ++i) s += ru[std::size_t(b) * N + i];
       U[b] = s;
     }
+  else if (U)
+    for (int b = 0; b < B; ++b) U[b] = running[b];
 }
 
 template <typename T, typename Law>
@@ -115,8 +122,8 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
 }
 
 /// Potential energy per trajectory:  U_b = Σ_{i<j} V(r_ij).  pos (B, N, D), mass (B, N), U (B).
-/// One running float64 sum over (i, j > i) in lexicographic order (the fused sum of accelerations_cpu
-/// sums per row first: the same terms, a different rounding). Rollouts use the fused pass.
+/// One running float64 sum over (i, j > i) in lexicographic order (the fused sum of accelerations_cpu keeps
+/// it in serial passes; threaded ones sum per row first). Rollouts use the fused pass.
 template <typename T, typename Law>
 void potential_energy_cpu(const Law& law, const T* pos, const T* mass, T* U, int B, int N, int D) {
 #pragma omp parallel for schedule(static) if ((long long)B * N * N > 2 * kParallelPairs && B > 1)
