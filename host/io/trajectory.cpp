@@ -67,7 +67,7 @@ std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std
     const S& sh = it->second.shape;
     NOETHER_REQUIRE(std::find(k.shapes.begin(), k.shapes.end(), sh) != k.shapes.end(),
                     path << ": key '" << k.key << "' has shape " << shape_str(sh) << ", expected " << k.expected
-                         << " with 'positions' " << shape_str(p));
+                         << " ('positions' is " << shape_str(p) << ")");
     finite(k.key, it->second, std::string(k.key) == "masses");
   }
   return p;
