@@ -510,4 +510,10 @@ void write_npz(const std::string& path, const std::vector<NpzEntry>& entries) {
   tmp.commit();
 }
 
+std::string shape_str(const std::vector<std::size_t>& s) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+
 }  // namespace noether

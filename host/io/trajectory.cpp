@@ -9,12 +9,6 @@
 namespace noether {
 namespace {
 
-std::string shape_str(const std::vector<std::size_t>& s) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.size() == 1 ? ",)" : ")");
-}
-
 const NpyArray& require_key(const NpzArchive& a, const std::string& key, const std::string& path,
                             const std::string& expected) {
   auto it = a.find(key);
