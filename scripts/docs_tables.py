@@ -243,13 +243,15 @@ ALL_EXPERIMENTS = ["mclnn_linear_spring", "mclnn_nonlinear_spring", "mclnn_gravi
 
 
 def reproduce_times(out):
-    rows = ["| experiment | command | wall time | commit | date | machine |", "|---|---|---:|---|---|---|"]
+    rows = ["| experiment | command | wall time | load (1 min) | commit | date | machine |", "|---|---|---:|---:|---|---|---|"]
     for n in ALL_EXPERIMENTS:
         if not have(out, n):
-            rows.append(f"| {n} | `scripts/reproduce.sh --only {n}` | not yet recorded | | | |")
+            rows.append(f"| {n} | `scripts/reproduce.sh --only {n}` | not yet recorded | | | | |")
             continue
         r = Run(out, n)
-        rows.append(f"| {n} | `{r.rec['command']}` | {wall(r)} | {r.rec['commit']} | {r.rec['date']} | {r.rec['machine']} |")
+        load = r.rec.get("load_average_1min")
+        rows.append(f"| {n} | `{r.rec['command']}` | {wall(r)} | {'—' if load is None else f'{load:.1f}'} | "
+                    f"{r.rec['commit']} | {r.rec['date']} | {r.rec['machine']} |")
     USED.clear()  # the table is its own provenance
     return "\n".join(rows)
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "noether/core/memory.hpp"
 #include "noether/core/error.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/io/model_file.hpp"
@@ -65,6 +66,9 @@ void add_potential_command(CLI::App& app) {
                     "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
     NOETHER_REQUIRE(o->r_min < o->r_max, "--r-min must be < --r-max, got " << o->r_min << " >= " << o->r_max);
     NOETHER_REQUIRE(o->points >= 1, "--points must be >= 1, got " << o->points);
+    // Each row: r and three jets (float64) plus about 100 characters of CSV.
+    require_memory(checked_product({std::uint64_t(o->points), 4 * 8 + 100}, "--points"),
+                   "--points (" + std::to_string(o->points) + " rows)");
     const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
     std::string csv;
     if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "noether/io/simulation_config.hpp"
 #include "noether/io/trajectory.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/io/model_file.hpp"
@@ -30,9 +31,9 @@ void add_rollout_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "trained model file (JSON, model 'mclnn') or pair table (noether tabulate)")->required();
   cmd->add_option("--init", o->init, "initial states (.npz: positions/velocities (B,N,D) or (N,D), masses); any N, D = 2 or 3")
       ->required();
-  cmd->add_option("--dt", o->dt, "integration step (> 0)")->required();
-  cmd->add_option("--steps", o->steps, "integration steps in all (a multiple of --stride)")->required();
-  cmd->add_option("--stride", o->stride, "steps per saved frame (default 1)");
+  cmd->add_option("--dt", o->dt, "integration step (> 0)")->required()->check(cli_check::positive_finite());
+  cmd->add_option("--steps", o->steps, "integration steps in all (a multiple of --stride)")->required()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--stride", o->stride, "steps per saved frame (default 1)")->check(CLI::Range(1L, 2147483647L));
   cmd->add_option("-o,--output", o->output, "output .npz (default <model name>_rollout.npz)");
   cmd->add_option("--device", o->device, "auto | cpu | cuda");
   cmd->add_option("--method", o->method, "verlet (default) | rk4 | rk45 (CPU)");
@@ -50,7 +51,10 @@ void add_rollout_command(CLI::App& app) {
     validate_initial_state(cfg.init, o->init);
     cfg.integrator.dt = o->dt;
     cfg.integrator.stride = o->stride;
+    NOETHER_REQUIRE(o->steps / o->stride < 2147483647L,
+                    "--steps: " << o->steps << " / --stride " << o->stride << " saved frames, more than 2147483646");
     cfg.integrator.frames = int(o->steps / o->stride) + 1;
+    require_simulation_fits(cfg, "--steps");
     if (o->method == "rk4") cfg.integrator.method = IntegratorMethod::RK4;
     else if (o->method == "rk45") cfg.integrator.method = IntegratorMethod::RK45;
     else NOETHER_REQUIRE(o->method == "verlet", "--method: expected verlet, rk4 or rk45, got '" << o->method << "'");

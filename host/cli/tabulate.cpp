@@ -32,9 +32,12 @@ void add_tabulate_command(CLI::App& app) {
       "`potential` (pass it as --model). Example: noether tabulate --model pot.json -o pot_table.json");
   cmd->add_option("--model", o->model, "trained pair-potential model file (JSON, model 'mclnn')")->required();
   cmd->add_option("-o,--output", o->output, "table file to write (atomically); default <model name>_table.json");
-  cmd->add_option("--r-min", o->r_min, "smallest tabulated distance (default: metadata.training.pair_distance_range.min)");
-  cmd->add_option("--r-max", o->r_max, "largest tabulated distance (default: metadata.training.pair_distance_range.max)");
-  cmd->add_option("--tolerance", o->tolerance, "max |dV/dr error| / max |dV/dr| over the range (default 1e-5)");
+  cmd->add_option("--r-min", o->r_min, "smallest tabulated distance (default: metadata.training.pair_distance_range.min)")
+      ->check(cli_check::finite());
+  cmd->add_option("--r-max", o->r_max, "largest tabulated distance (default: metadata.training.pair_distance_range.max)")
+      ->check(cli_check::finite());
+  cmd->add_option("--tolerance", o->tolerance, "max |dV/dr error| / max |dV/dr| over the range (default 1e-5)")
+      ->check(cli_check::positive_finite());
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
   cmd->callback([o] {
     const ModelFile m = load_model_file(o->model);

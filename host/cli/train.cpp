@@ -20,9 +20,9 @@ void add_train_command(CLI::App& app) {
   struct Opts {
     std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume;
     std::vector<int> hidden;
-    int epochs = 0, horizon = 0, stride = 0, batch_size = -1, threads = -1;
-    double lr = 0, val_fraction = -1, time_budget = -1;
-    long seed = -1;
+    int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0;
+    double lr = 0, val_fraction = 0, time_budget = 0;
+    std::uint64_t seed = 0;
     bool quiet = false;
   };
   auto o = std::make_shared<Opts>();
@@ -31,23 +31,24 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "training trajectories (.npz: positions, velocities (B,T,N,D), masses, times)");
   cmd->add_option("-o,--output", o->output, "model file to write (JSON)");
   cmd->add_option("--config", o->config, "JSON with \"model\", \"data\", \"output\" and a \"train\" section");
-  cmd->add_option("--epochs", o->epochs, "passes over the training segments");
+  cmd->add_option("--epochs", o->epochs, "passes over the training segments")->check(CLI::Range(1, 100000000));
   cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10")->delimiter(',')->check(CLI::Range(1, 4096));
-  cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)");
-  cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state");
-  cmd->add_option("--stride", o->stride, "Verlet steps per saved frame (dt = frame spacing / stride)");
-  cmd->add_option("--batch-size", o->batch_size, "segments per Adam step (0 = all)");
-  cmd->add_option("--val-fraction", o->val_fraction, "share of trajectories held out for validation");
-  cmd->add_option("--seed", o->seed, "seed of initialisation, split and shuffles");
-  cmd->add_option("--threads", o->threads, "CPU threads (0 = all); results do not depend on it");
+  cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)")->check(cli_check::positive_finite());
+  cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state")->check(CLI::Range(1, 2147483647));
+  cmd->add_option("--stride", o->stride, "Verlet steps per saved frame (dt = frame spacing / stride)")->check(CLI::Range(1, 2147483647));
+  cmd->add_option("--batch-size", o->batch_size, "segments per Adam step (0 = all)")->check(CLI::Range(0, 2147483647));
+  cmd->add_option("--val-fraction", o->val_fraction, "share of trajectories held out for validation")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--seed", o->seed, "seed of initialisation, split and shuffles")->check(cli_check::uint64_text());
+  cmd->add_option("--threads", o->threads, "CPU threads (0 = all); results do not depend on it")->check(CLI::Range(0, 4096));
   cmd->add_option("--log", o->log, "per-epoch loss log (CSV)");
   cmd->add_option("--checkpoint", o->checkpoint, "checkpoint file, rewritten every checkpoint_every epochs");
   cmd->add_option("--resume", o->resume, "resume from this checkpoint (same data and options)");
   cmd->add_option("--time-budget", o->time_budget,
-                  "seconds: train fewer epochs when one timed epoch says all would not fit (default 270; 0 = off)");
+                  "seconds: train fewer epochs when one timed epoch says all would not fit (default 270; 0 = off)")
+      ->check(cli_check::non_negative_finite());
   cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
-  cmd->callback([o] {
+  cmd->callback([o, cmd] {
     MclnnTrainOptions t;
     t.time_budget_s = 270;  // the no-config default: any ordinary data set trains within 5 minutes
     std::string model = o->model, data = o->data, output = o->output;
@@ -65,16 +66,19 @@ void add_train_command(CLI::App& app) {
     NOETHER_REQUIRE(!output.empty(), "-o/--output: missing; give the model file to write");
     // auto = the GPU when one is usable (loss and gradient there; Adam on the host), else the CPU.
     t.cuda = train_on_cuda(parse_device(o->device, "--device"), "--device");
-    if (o->epochs > 0) t.epochs = o->epochs;
+    // A flag overrides the config only when given (count), and a given flag has passed its validator above.
+    const auto given = [&](const char* flag) { return cmd->count(flag) > 0; };
+    if (given("--epochs")) t.epochs = o->epochs;
     if (!o->hidden.empty()) t.hidden = o->hidden;
-    if (o->lr > 0) t.lr = o->lr, t.lr_final = std::min(t.lr_final, o->lr);
-    if (o->horizon > 0) t.horizon = o->horizon;
-    if (o->stride > 0) t.stride = o->stride;
-    if (o->batch_size >= 0) t.batch_size = o->batch_size;
-    if (o->val_fraction >= 0) t.val_fraction = o->val_fraction;
-    if (o->seed >= 0) t.seed = std::uint64_t(o->seed);
-    if (o->threads >= 0) t.threads = o->threads;
-    if (o->time_budget >= 0) t.time_budget_s = o->time_budget;
+    if (given("--lr")) t.lr = o->lr, t.lr_final = std::min(t.lr_final, o->lr);
+    if (given("--horizon")) t.horizon = o->horizon;
+    if (given("--stride")) t.stride = o->stride;
+    if (given("--batch-size")) t.batch_size = o->batch_size;
+    if (given("--val-fraction")) t.val_fraction = o->val_fraction;
+    if (given("--seed")) t.seed = o->seed;
+    if (given("--threads")) t.threads = o->threads;
+    if (given("--time-budget")) t.time_budget_s = o->time_budget;
+    NOETHER_REQUIRE(t.val_fraction < 1, "--val-fraction: expected a value in [0, 1), got " << t.val_fraction);
     t.log_csv = o->log, t.checkpoint = o->checkpoint, t.resume = o->resume;
 
     const TrajectoryData d = load_trajectory_data(data);

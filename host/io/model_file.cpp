@@ -86,45 +86,12 @@ void validate_scaling(const AffineScaling& s, const std::string& key, int width)
   }
 }
 
-/// Tracks the key path of the value being parsed ("layers[0].weight[2][1]") through parser callbacks,
-/// so that a number that overflows float64 (nlohmann throws before the value exists) can be named.
-struct PathTracker {
-  struct Frame {
-    bool array;
-    std::size_t count = 0;  ///< completed elements (arrays)
-    std::string key;        ///< current key (objects)
-  };
-  std::vector<Frame> stack;
-  void completed() {
-    if (!stack.empty() && stack.back().array) ++stack.back().count;
-  }
-  bool operator()(int, json::parse_event_t ev, json& parsed) {
-    switch (ev) {
-      case json::parse_event_t::object_start: stack.push_back({false, 0, ""}); break;
-      case json::parse_event_t::array_start: stack.push_back({true, 0, ""}); break;
-      case json::parse_event_t::key: stack.back().key = parsed.get<std::string>(); break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end: stack.pop_back(), completed(); break;
-      case json::parse_event_t::value: completed(); break;
-    }
-    return true;
-  }
-  std::string path() const {
-    std::string p;
-    for (const Frame& f : stack) p += f.array ? "[" + std::to_string(f.count) + "]" : (p.empty() ? "" : ".") + f.key;
-    return p.empty() ? "top level" : p;
-  }
-};
-
 }  // namespace
 
 ModelFile parse_model_json(const std::string& text, const std::string& file) {
   json root;
-  PathTracker tracker;
   try {
-    root = json::parse(text, [&tracker](int depth, json::parse_event_t ev, json& parsed) { return tracker(depth, ev, parsed); });
-  } catch (const json::out_of_range& e) {  // a number beyond float64's range, e.g. 1e999
-    NOETHER_FAIL(file << ": " << tracker.path() << ": expected a finite number (" << e.what() << ")");
+    root = cfg::parse_json_text(text, file);  // duplicate keys and numbers beyond float64 (1e999) are named there
   } catch (const json::parse_error& e) {
     // Python's json.dump writes NaN/Infinity, which JSON does not allow: say so.
     const std::size_t at = e.byte > 12 ? e.byte - 12 : 0;
@@ -227,12 +194,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
 }
 
 ModelFile load_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  NOETHER_REQUIRE(in, path << ": cannot open model file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  NOETHER_REQUIRE(!in.bad(), path << ": cannot read model file");
-  return parse_model_json(ss.str(), path);
+  return parse_model_json(cfg::read_text_file(path, "model file"), path);
 }
 
 void validate_model(const ModelFile& m) {

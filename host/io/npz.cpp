@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "noether/core/error.hpp"
+#include "noether/core/memory.hpp"
 
 namespace noether {
 namespace {
@@ -78,16 +79,37 @@ struct ZipArchive {
 // Reader: zip members (libzip)
 // ---------------------------------------------------------------------------------------------
 
-/// The bytes of member `index` (key `key`, `size` bytes), read whole; a CRC mismatch or a short member is an
-/// error naming the file and key.
+/// DEFLATE cannot expand data by more than 1032:1 (a 258-byte match per bit pair); a member declaring more
+/// than that from its compressed size is refused before anything is allocated.
+constexpr zip_uint64_t kMaxDeflateRatio = 1032;
+/// Members are inflated in chunks of this size, so memory follows the data actually produced.
+constexpr std::size_t kReadChunk = std::size_t(1) << 20;
+
+/// The bytes of member `index` (key `key`, `size` bytes uncompressed, `comp_size` compressed with `method`), read in
+/// chunks; a declared size that the compressed bytes cannot produce, a size beyond the available memory, a CRC
+/// mismatch or a short member is an error naming the file and key.
 std::string read_member(zip_t* z, const std::string& path, zip_uint64_t index, const std::string& key,
-                        zip_uint64_t size) {
+                        zip_uint64_t size, zip_uint64_t comp_size, bool comp_known, zip_uint16_t method) {
   NOETHER_REQUIRE(size <= std::numeric_limits<std::size_t>::max(), path << ": key '" << key << "' is too large");
+  if (comp_known) {
+    const zip_uint64_t limit = method == ZIP_CM_STORE ? comp_size
+                                                      : (comp_size > std::numeric_limits<zip_uint64_t>::max() / kMaxDeflateRatio
+                                                             ? std::numeric_limits<zip_uint64_t>::max()
+                                                             : comp_size * kMaxDeflateRatio + 1024);
+    NOETHER_REQUIRE(size <= limit, path << ": key '" << key << "': the member declares " << size << " bytes ("
+                                        << format_bytes(size) << ") from " << comp_size
+                                        << " stored bytes, more than they can hold"
+                                        << (method == ZIP_CM_STORE ? "" : " (DEFLATE expands at most 1032:1)")
+                                        << "; the file is corrupt or hostile");
+  }
+  require_memory(size, path + ": key '" + key + "' (" + std::to_string(size) + " bytes uncompressed)");
   zip_file_t* f = zip_fopen_index(z, index, 0);
   NOETHER_REQUIRE(f, path << ": key '" << key << "': cannot open the member: " << zip_strerror(z));
-  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::string bytes;
   std::size_t got = 0;
-  while (got < bytes.size()) {
+  const std::size_t total = static_cast<std::size_t>(size);
+  while (got < total) {
+    bytes.resize(got + std::min(kReadChunk, total - got));
     const zip_int64_t n = zip_fread(f, &bytes[got], bytes.size() - got);
     if (n <= 0) {
       const std::string why = n < 0 ? zip_error_strerror(zip_file_get_error(f)) : std::string("unexpected end of data");
@@ -97,6 +119,7 @@ std::string read_member(zip_t* z, const std::string& path, zip_uint64_t index, c
                         << (crc ? "; CRC mismatch: the file is corrupt" : "") << ")");
     }
     got += static_cast<std::size_t>(n);
+    bytes.resize(got);
   }
   char extra;
   const zip_int64_t more = zip_fread(f, &extra, 1);  // reaching the end makes libzip check the CRC
@@ -303,6 +326,8 @@ NpyArray parse_npy(const std::string& npy, const std::string& where) {
   NOETHER_REQUIRE(element_count(h.shape, count) && count <= (npy.size() - data_at) / dt.itemsize + 1,
                   where << ": shape is too large for the data present");
   const std::size_t expected = count * dt.itemsize;
+  if (npy.size() - data_at == expected && count > 0)  // values are held as doubles: up to 8x the bytes of a u1 array
+    require_memory(std::uint64_t(count) * sizeof(double), where + " (" + std::to_string(count) + " values as float64)");
   NOETHER_REQUIRE(npy.size() - data_at == expected, where << ": data size mismatch: shape and dtype '" << h.descr
                                                           << "' need " << expected << " bytes, member holds "
                                                           << npy.size() - data_at);
@@ -467,7 +492,9 @@ NpzArchive read_npz(const std::string& path) {
                     path << ": cannot read the directory entry of member " << i << ": " << zip_strerror(zip.z));
     const std::string key = member_key(path, st.name);
     NOETHER_REQUIRE(archive.count(key) == 0, path << ": key '" << key << "' appears twice in the archive");
-    archive[key] = parse_npy(read_member(zip.z, path, static_cast<zip_uint64_t>(i), key, st.size),
+    archive[key] = parse_npy(read_member(zip.z, path, static_cast<zip_uint64_t>(i), key, st.size, st.comp_size,
+                                         (st.valid & ZIP_STAT_COMP_SIZE) && (st.valid & ZIP_STAT_COMP_METHOD),
+                                         st.comp_method),
                              path + ": key '" + key + "'");
   }
   return archive;
@@ -481,6 +508,12 @@ void write_npz(const std::string& path, const std::vector<NpzEntry>& entries) {
   TempFile tmp(path);
   write_zip(tmp.name(), path, members);
   tmp.commit();
+}
+
+std::string shape_str(const std::vector<std::size_t>& s) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
 }
 
 }  // namespace noether

@@ -5,6 +5,7 @@
 #include "noether/io/simulation_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "noether/core/device.hpp"
 #include "noether/core/text.hpp"
 #include "noether/core/error.hpp"
+#include "noether/core/memory.hpp"
 #include "noether/physics/sampler.hpp"
 
 namespace noether {
@@ -59,11 +61,18 @@ InitialState state_from_arrays(const json& o, const Ctx& ctx) {
 std::vector<double> masses_value(const json& o, const Ctx& ctx, int N) {
   if (!o.contains("masses")) return {1.0};
   const json& v = o.at("masses");
-  if (v.is_number()) return {v.get<double>()};
-  std::vector<std::size_t> shape;
   std::vector<double> m;
-  flatten(v, ctx.sub("masses"), 0, shape, m);
-  NOETHER_REQUIRE(shape.size() == 1 && shape[0] == std::size_t(N), ctx.sub("masses").where() << ": expected a number or a list of " << N << " masses");
+  if (v.is_number()) {
+    m = {v.get<double>()};
+  } else {
+    std::vector<std::size_t> shape;
+    flatten(v, ctx.sub("masses"), 0, shape, m);
+    NOETHER_REQUIRE(shape.size() == 1 && shape[0] == std::size_t(N), ctx.sub("masses").where() << ": expected a number or a list of " << N << " masses");
+  }
+  // Checked here, before the sampler divides by them (zero momentum): a zero mass is the mass's error.
+  for (std::size_t i = 0; i < m.size(); ++i)
+    NOETHER_REQUIRE(std::isfinite(m[i]) && m[i] > 0, (v.is_number() ? ctx.sub("masses") : ctx.sub("masses").at(i)).where()
+                                                         << ": expected a finite mass > 0, got " << m[i]);
   return m;
 }
 
@@ -116,11 +125,15 @@ InitialState parse_initial_state(const json& v, const Ctx& ctx) {
     check_keys(v, ctx, {"sampler", "trajectories", "particles", "dim", "seed", "box", "min_distance", "velocity",
                         "velocity_scale", "planar", "zero_momentum", "masses"});
     UniformSamplerSpec u;
-    u.trajectories = int(get_int(v, ctx, "trajectories", 1, 1));
-    u.particles = int(get_int(v, ctx, "particles", 3, 1));
-    u.dim = int(get_int(v, ctx, "dim", 3, 2));
-    NOETHER_REQUIRE(u.dim <= 3, ctx.sub("dim").where() << ": expected 2 or 3, got " << u.dim);
-    u.seed = std::uint64_t(get_int(v, ctx, "seed", 0, 0));
+    u.trajectories = int(get_int(v, ctx, "trajectories", 1, 1, 2147483647));
+    u.particles = int(get_int(v, ctx, "particles", 3, 1, 2147483647));
+    u.dim = int(get_int(v, ctx, "dim", 3, 2, 3));
+    // Positions, velocities and masses of every sampled state, before the sampler allocates them.
+    require_memory(checked_product({std::uint64_t(u.trajectories), std::uint64_t(u.particles), std::uint64_t(u.dim) + 1, 2 * 8},
+                                   ctx.sub("trajectories").where() + " x particles"),
+                   ctx.sub("trajectories").where() + " (" + std::to_string(u.trajectories) + ") x particles (" +
+                       std::to_string(u.particles) + ")");
+    u.seed = get_uint64(v, ctx, "seed", 0);
     u.box = get_number(v, ctx, "box", 2.0, true);
     u.min_distance = get_number(v, ctx, "min_distance", 0.0);
     u.velocity = get_choice(v, ctx, "velocity", "uniform", {"uniform", "gaussian"}) == "gaussian"
@@ -133,10 +146,13 @@ InitialState parse_initial_state(const json& v, const Ctx& ctx) {
   } else {
     check_keys(v, ctx, {"sampler", "trajectories", "seed", "base", "position_noise", "velocity_noise", "planar", "zero_momentum"});
     PerturbSamplerSpec p;
-    p.trajectories = int(get_int(v, ctx, "trajectories", 1, 1));
-    p.seed = std::uint64_t(get_int(v, ctx, "seed", 0, 0));
+    p.trajectories = int(get_int(v, ctx, "trajectories", 1, 1, 2147483647));
+    p.seed = get_uint64(v, ctx, "seed", 0);
     NOETHER_REQUIRE(v.contains("base"), ctx.sub("base").where() << ": missing; expected {positions, velocities, masses} of one state");
     p.base = state_from_arrays(v.at("base"), ctx.sub("base"));
+    require_memory(checked_product({std::uint64_t(p.trajectories), std::uint64_t(p.base.N), std::uint64_t(p.base.D) + 1, 2 * 8},
+                                   ctx.sub("trajectories").where() + " x particles"),
+                   ctx.sub("trajectories").where() + " (" + std::to_string(p.trajectories) + ")");
     NOETHER_REQUIRE(p.base.B == 1, ctx.sub("base").where() << ": expected one state (N, D), got " << p.base.B);
     p.position_noise = get_number(v, ctx, "position_noise", 0.0);
     p.velocity_noise = get_number(v, ctx, "velocity_noise", 0.0);
@@ -175,9 +191,9 @@ IntegratorSpec parse_integrator(const json& v, const Ctx& ctx) {
   it.method = m == "rk4" ? IntegratorMethod::RK4 : m == "rk45" ? IntegratorMethod::RK45 : IntegratorMethod::Verlet;
   NOETHER_REQUIRE(v.contains("dt"), ctx.sub("dt").where() << ": missing; expected the time step, a number > 0");
   it.dt = get_number(v, ctx, "dt", 0.0, true);
-  it.stride = get_int(v, ctx, "stride", 1, 1);
+  it.stride = get_int(v, ctx, "stride", 1, 1, 2147483647);
   NOETHER_REQUIRE(v.contains("frames"), ctx.sub("frames").where() << ": missing; expected the number of saved frames (>= 1, including the initial one)");
-  it.frames = int(get_int(v, ctx, "frames", 2, 1));
+  it.frames = int(get_int(v, ctx, "frames", 2, 1, 2147483647));
   it.rtol = get_number(v, ctx, "rtol", 1e-9, true);
   it.atol = get_number(v, ctx, "atol", 1e-9, true);
   return it;
@@ -202,6 +218,15 @@ void check_no_coincident_particles(const InitialState& s, const std::string& whe
 
 using namespace cfg;
 
+void require_simulation_fits(const SimulationConfig& cfg, const std::string& frames_name) {
+  const std::uint64_t frames = std::uint64_t(cfg.integrator.frames);
+  checked_product({std::uint64_t(cfg.integrator.stride), frames}, frames_name + ": stride x frames");
+  const std::uint64_t per_frame = std::uint64_t(cfg.init.N) * std::uint64_t(cfg.init.D) * 3 + 16;
+  require_memory(checked_product({std::uint64_t(cfg.init.B), frames, per_frame, 8}, frames_name + " x trajectories x particles"),
+                 frames_name + " (" + std::to_string(frames) + " frames) x " + std::to_string(cfg.init.B) +
+                     " trajectories x " + std::to_string(cfg.init.N) + " particles");
+}
+
 SimulationConfig load_simulation_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
@@ -219,6 +244,7 @@ SimulationConfig load_simulation_config(const std::string& path) {
     NOETHER_REQUIRE(root.at("output").is_string(), ctx.sub("output").where() << ": expected a path string");
     cfg.output = resolve_path(root.at("output").get<std::string>(), "");
   }
+  require_simulation_fits(cfg, ctx.sub("integrator.frames").where());
   if (cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0)
     check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
   return cfg;

@@ -56,14 +56,7 @@ std::vector<double> list_at(const json& root, const std::string& file, const cha
   return number_list(v, Ctx{file, key});
 }
 
-std::string read_text(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  NOETHER_REQUIRE(in, path << ": cannot open " << what);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  NOETHER_REQUIRE(!in.bad(), path << ": cannot read " << what);
-  return ss.str();
-}
+std::string read_text(const std::string& path, const char* what) { return cfg::read_text_file(path, what); }
 
 }  // namespace
 
@@ -147,7 +140,7 @@ PairLawSpec tabulated_pair_law(const PairTableData& t) {
 PairTableData parse_pair_table_json(const std::string& text, const std::string& file) {
   json root;
   try {
-    root = json::parse(text);
+    root = cfg::parse_json_text(text, file);  // duplicate keys and 1e999 are named there
   } catch (const json::exception& e) {  // parse errors, and numbers out of range (1e999)
     NOETHER_FAIL(file << ": not valid JSON: " << e.what());
   }

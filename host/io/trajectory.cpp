@@ -1,4 +1,5 @@
 // io/trajectory.cpp — initial states from .npz files and trajectory output (io/trajectory.hpp).
+#include <algorithm>
 #include <cmath>
 
 #include "noether/core/error.hpp"
@@ -8,12 +9,6 @@
 namespace noether {
 namespace {
 
-std::string shape_str(const std::vector<std::size_t>& s) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.size() == 1 ? ",)" : ")");
-}
-
 const NpyArray& require_key(const NpzArchive& a, const std::string& key, const std::string& path,
                             const std::string& expected) {
   auto it = a.find(key);
@@ -22,6 +17,55 @@ const NpyArray& require_key(const NpzArchive& a, const std::string& key, const s
 }
 
 }  // namespace
+
+std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std::string& path,
+                                                  const std::vector<std::string>& required) {
+  for (const std::string& k : required)
+    NOETHER_REQUIRE(a.count(k), path << ": missing key '" << k << "' (a trajectory file of docs/FORMATS.md)");
+  const NpyArray& P = require_key(a, "positions", path, "(B, T, N, D)");
+  const auto& p = P.shape;
+  NOETHER_REQUIRE(p.size() == 4 && (p[3] == 2 || p[3] == 3) && p[0] >= 1 && p[1] >= 1 && p[2] >= 1,
+                  path << ": key 'positions' has shape " << shape_str(p)
+                       << ", expected a trajectory (B, T, N, D) with D = 2 or 3 and no empty axis");
+  const std::size_t B = p[0], T = p[1], N = p[2], D = p[3];
+  using S = std::vector<std::size_t>;
+  struct Known {
+    const char* key;
+    std::vector<S> shapes;
+    const char* expected;
+  };
+  const std::vector<Known> known = {
+      {"velocities", {p}, "the shape of 'positions'"},
+      {"accelerations", {p}, "the shape of 'positions'"},
+      {"masses", {S{N}, S{B, N}}, "(N,) or (B, N)"},
+      {"times", {S{T}}, "(T,)"},
+      {"kinetic_energy", {S{B, T}}, "(B, T)"},
+      {"potential_energy", {S{B, T}}, "(B, T)"},
+      {"lagrangian", {S{B, T}}, "(B, T)"},
+      {"hamiltonian", {S{B, T}}, "(B, T)"},
+      {"linear_momentum", {S{B, T, D}}, "(B, T, D)"},
+      {"angular_momentum", {D == 3 ? S{B, T, 3} : S{B, T}}, D == 3 ? "(B, T, 3) in 3-D" : "(B, T) in 2-D"},
+  };
+  const auto finite = [&](const std::string& key, const NpyArray& arr, bool positive) {
+    for (std::size_t k = 0; k < arr.data.size(); ++k) {
+      const double x = arr.data[k];
+      NOETHER_REQUIRE(std::isfinite(x) && (!positive || x > 0),
+                      path << ": key '" << key << "' has " << (positive ? "a mass that is not finite and > 0" : "a non-finite value")
+                           << " (" << x << ") at flat index " << k << "; metrics of non-finite data are meaningless");
+    }
+  };
+  finite("positions", P, false);
+  for (const Known& k : known) {
+    auto it = a.find(k.key);
+    if (it == a.end()) continue;
+    const S& sh = it->second.shape;
+    NOETHER_REQUIRE(std::find(k.shapes.begin(), k.shapes.end(), sh) != k.shapes.end(),
+                    path << ": key '" << k.key << "' has shape " << shape_str(sh) << ", expected " << k.expected
+                         << " ('positions' is " << shape_str(p) << ")");
+    finite(k.key, it->second, std::string(k.key) == "masses");
+  }
+  return p;
+}
 
 InitialState load_initial_state_npz(const std::string& path) {
   const NpzArchive a = read_npz(path);

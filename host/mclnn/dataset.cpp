@@ -10,12 +10,6 @@
 namespace noether {
 namespace {
 
-std::string shape_str(const std::vector<std::size_t>& s) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.size() == 1 ? ",)" : ")");
-}
-
 }  // namespace
 
 TrajectoryData load_trajectory_data(const std::string& path, double frame_dt) {

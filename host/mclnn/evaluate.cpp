@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "noether/core/error.hpp"
+#include "noether/io/trajectory.hpp"
 
 namespace noether {
 namespace {
@@ -63,14 +64,25 @@ PotentialComparison compare_potentials(const PairLawSpec& truth, const PairLawSp
     num += (dl - dt) * (dl - dt), den += dt * dt;
   }
   c.dVdr_rel_l2_samples = den > 0 ? std::sqrt(num / den) : 0.0;
+  NOETHER_REQUIRE(std::isfinite(c.V_offset) && std::isfinite(c.dVdr_rel_l2_uniform) && std::isfinite(c.dVdr_rel_l2_samples),
+                  "compare_potentials: a metric is not finite (V offset " << c.V_offset << ", dV/dr relative L2 "
+                      << c.dVdr_rel_l2_uniform << "): the learned or the true law gives non-finite values on ["
+                      << range.p05 << ", " << range.p95 << "]");
   return c;
 }
 
 RolloutComparison compare_rollouts(const NpzArchive& truth, const std::string& tn, const NpzArchive& pred,
                                    const std::string& pn, double V_offset) {
+  // Every array read below is checked once for presence, shape (against positions and times) and finiteness, so
+  // that nothing is indexed out of bounds and no metric is computed from NaN or Inf.
+  const std::vector<std::string> needed_truth = {"positions", "times", "lagrangian", "hamiltonian", "linear_momentum",
+                                                 "angular_momentum"};
+  std::vector<std::string> needed_pred = needed_truth;
+  for (const char* k : {"kinetic_energy", "velocities", "masses"}) needed_pred.push_back(k);
+  check_trajectory_archive(truth, tn, needed_truth);
+  check_trajectory_archive(pred, pn, needed_pred);
   const NpyArray& qt = key(truth, tn, "positions");
   const NpyArray& qp = key(pred, pn, "positions");
-  NOETHER_REQUIRE(qt.shape.size() == 4, tn << ": 'positions' must be (B, T, N, D)");
   NOETHER_REQUIRE(qp.shape == qt.shape, pn << ": 'positions' has another shape than " << tn
                                            << "'s; compare rollouts from the same initial states and times");
   RolloutComparison r;
@@ -126,6 +138,17 @@ RolloutComparison compare_rollouts(const NpzArchive& truth, const std::string& t
       if (jscale > 0) r.angular_momentum_drift_rel = std::max(r.angular_momentum_drift_rel, norm_diff(&Jp[s * A], &Jp[s0 * A], A) / jscale);
     }
   }
+  const std::pair<const char*, double> metrics[] = {
+      {"mae.lagrangian", r.mae_lagrangian}, {"mae.hamiltonian", r.mae_hamiltonian},
+      {"mae.linear_momentum", r.mae_linear_momentum}, {"mae.angular_momentum", r.mae_angular_momentum},
+      {"energy_drift.max_abs", r.energy_drift_abs}, {"energy_drift.relative", r.energy_drift_rel},
+      {"momentum_drift.linear", r.linear_momentum_drift_rel}, {"momentum_drift.angular", r.angular_momentum_drift_rel}};
+  for (const auto& [name, value] : metrics)
+    NOETHER_REQUIRE(std::isfinite(value), pn << " vs " << tn << ": metric " << name << " is not finite (" << value
+                                             << "): the values overflow a double");
+  for (std::size_t t = 0; t < r.relative_position_error.size(); ++t)
+    NOETHER_REQUIRE(std::isfinite(r.relative_position_error[t]),
+                    pn << " vs " << tn << ": relative position error of frame " << t << " is not finite");
   return r;
 }
 

@@ -174,7 +174,9 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   json ckpt;
   if (!o.resume.empty()) {
     ckpt = cfg::read_json_file(o.resume, "checkpoint");
-    NOETHER_REQUIRE(ckpt.value("format", "") == "noether-checkpoint", o.resume << ": \"format\" is not noether-checkpoint");
+    NOETHER_REQUIRE(ckpt.is_object() && ckpt.contains("format") && ckpt.at("format") == "noether-checkpoint",
+                    o.resume << ": format: expected \"noether-checkpoint\" (a checkpoint written by noether train --checkpoint)");
+    NOETHER_REQUIRE(ckpt.contains("options"), o.resume << ": options: missing (a checkpoint written by noether train has it)");
     NOETHER_REQUIRE(ckpt.at("options") == fingerprint, o.resume << ": written with other training options ("
                                                                << ckpt.at("options").dump() << "); resume needs the same");
   }
@@ -195,7 +197,14 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     const double fit = o.time_budget_s / (1.15 * std::max(epoch_seconds, 1e-9));
     if (fit < epochs) epochs = std::max(10, int(fit));
   }
-  if (!ckpt.is_null()) epochs = ckpt.at("epochs").get<int>();
+  // Checkpoint fields are read through cfg:: (errors name the file and key, integers range-checked): a
+  // negative or absurd epoch counter would replay that many shuffles.
+  const cfg::Ctx cctx{o.resume, ""};
+  if (!ckpt.is_null()) {
+    for (const char* k : {"epochs", "epoch", "params", "rng", "adam_t", "adam_m", "adam_v"})
+      NOETHER_REQUIRE(ckpt.contains(k), cctx.sub(k).where() << ": missing (a checkpoint written by noether train has it)");
+    epochs = int(cfg::get_int(ckpt, cctx, "epochs", 0, 1, 100000000));
+  }
   AdamOptions ao;
   ao.weight_decay = o.weight_decay;
   ao.clip_norm = o.clip_norm;
@@ -208,12 +217,18 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   int first_epoch = 0;
   std::uint64_t saved_rng = 0;
   if (!ckpt.is_null()) {
-    first_epoch = ckpt.at("epoch").get<int>();
-    model.params = ckpt.at("params").get<std::vector<double>>();
-    NOETHER_REQUIRE(model.params.size() == model.shape.parameter_count(), o.resume << ": parameter count mismatch");
-    saved_rng = ckpt.at("rng").get<std::uint64_t>();
-    adam.restore(ckpt.at("adam_t").get<long>(), ckpt.at("adam_m").get<std::vector<double>>(),
-                 ckpt.at("adam_v").get<std::vector<double>>());
+    first_epoch = int(cfg::get_int(ckpt, cctx, "epoch", 0, 0, epochs));
+    model.params = cfg::number_list(ckpt.at("params"), cctx.sub("params"));
+    NOETHER_REQUIRE(model.params.size() == model.shape.parameter_count(),
+                    cctx.sub("params").where() << ": parameter count mismatch (" << model.params.size() << ", expected "
+                                               << model.shape.parameter_count() << ")");
+    saved_rng = cfg::get_uint64(ckpt, cctx, "rng", 0);
+    const long adam_t = long(cfg::get_int(ckpt, cctx, "adam_t", 0, 0, std::max(1L, steps_per_epoch) * long(epochs)));
+    const std::vector<double> adam_m = cfg::number_list(ckpt.at("adam_m"), cctx.sub("adam_m"));
+    const std::vector<double> adam_v = cfg::number_list(ckpt.at("adam_v"), cctx.sub("adam_v"));
+    NOETHER_REQUIRE(adam_m.size() == model.params.size() && adam_v.size() == model.params.size(),
+                    cctx.sub("adam_m").where() << ": expected " << model.params.size() << " values in adam_m and adam_v");
+    adam.restore(adam_t, adam_m, adam_v);
   }
 
   std::ofstream log;

@@ -15,6 +15,8 @@ namespace {
 
 using namespace eigen_maps;
 
+[[maybe_unused]] const bool kEigenBlockingPinned = pin_eigen_blocking();  // before any product here (eigen_maps.hpp)
+
 /// Shape, parameter-count and batch checks shared by every entry point.
 void check_call(const char* fn, const MlpShape& shape, std::size_t n_params, int n) {
   shape.validate(fn);
@@ -247,5 +249,10 @@ void mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::si
 NOETHER_INSTANTIATE_MLP(double)
 NOETHER_INSTANTIATE_MLP(float)
 #undef NOETHER_INSTANTIATE_MLP
+
+std::array<std::ptrdiff_t, 3> mlp_gemm_cache_sizes() {
+  pin_eigen_blocking();
+  return {Eigen::l1CacheSize(), Eigen::l2CacheSize(), Eigen::l3CacheSize()};
+}
 
 }  // namespace noether

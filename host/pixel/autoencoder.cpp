@@ -12,6 +12,8 @@ namespace {
 
 using namespace eigen_maps;
 
+[[maybe_unused]] const bool kEigenBlockingPinned = pin_eigen_blocking();  // before any product here (eigen_maps.hpp)
+
 void check_call(const char* fn, const MlpShape& shape, std::size_t n_params, int n) {
   validate_res_mlp_shape(shape, fn);
   NOETHER_REQUIRE(n_params == shape.parameter_count(),

@@ -5,7 +5,7 @@
 //   DIR/metrics.json       {"task", "dim", "config", "seeds", "training", "dataset", "energy_protocol",
 //                           "models": {"hnn"|"baseline": {"train_loss"|"test_loss"|"energy_mse"
 //                           [|"energy_mse_test_trajectories"]: {"mean", "stderr", "per_seed"}, "seconds"}},
-//                           "published": {…}} (+ "data", the recording's path, for the real pendulum)
+//                           "published": {…}} (+ "data", the recording's path, relative to the working folder when inside it, for the real pendulum)
 //   DIR/trajectories.npz   the first seed's analysis rollouts (run/hnn_plot_data.hpp), for scripts/plot_hnn.py
 //   DIR/summary.md         the table beside the published row, the HNN / baseline energy-MSE ratio, the plots.
 // std error = sample standard deviation (n − 1) / √n over the seeds (0 for a single seed).
@@ -201,7 +201,12 @@ int run_hnn_experiment(const std::string& config, const std::string& out_dir, bo
        {{"source", "HNN reference code README (github.com/greydanus/hamiltonian-nn), mean over 5 runs"},
         {"hnn", {{"test_loss", p.test_hnn}, {"energy_mse", p.energy_hnn}}},
         {"baseline", {{"test_loss", p.test_baseline}, {"energy_mse", p.energy_baseline}}}}}};
-  if (real) m["data"] = c.data_path;
+  if (real) {  // the recording's path as the user can use it: relative to the working folder when inside it,
+    // so that metrics.json names no folder of the machine it ran on
+    const std::filesystem::path data = c.data_path;
+    const std::filesystem::path rel = data.lexically_relative(std::filesystem::current_path());
+    m["data"] = (!rel.empty() && *rel.begin() != "..") ? rel.generic_string() : data.generic_string();
+  }
   write_hnn_trajectories_npz((dir / "trajectories.npz").string(), first.rollouts, sys, first.hnn, first.baseline,
                              real ? c.real_data : first.data);
   write_text_file_atomic((dir / "metrics.json").string(), m.dump(2) + "\n");

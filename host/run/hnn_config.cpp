@@ -36,9 +36,9 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
   c.seeds = get_seeds(root, ctx, "seeds", c.seeds);
   // Reference protocol: 2000 full-batch steps (spring, pendulums); 10000 steps of batches of 200 (two-body)
   // or 600 (three-body).
-  c.train.steps = int(get_int(root, ctx, "steps", orbits ? 10000 : 2000, 1));
+  c.train.steps = int(get_int(root, ctx, "steps", orbits ? 10000 : 2000, 1, 2147483647));
   c.train.batch_size = int(get_int(root, ctx, "batch_size",
-                                   c.task == HnnRunTask::TwoBody ? 200 : c.task == HnnRunTask::ThreeBody ? 600 : 0, 0));
+                                   c.task == HnnRunTask::TwoBody ? 200 : c.task == HnnRunTask::ThreeBody ? 600 : 0, 0, 2147483647));
   c.train.hidden = get_widths(root, ctx, "hidden", c.train.hidden);
   c.train.activation = Activation::Tanh;
   c.train.lr = get_number(root, ctx, "lr", 1e-3, true);
@@ -46,12 +46,12 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
   c.train.weight_decay = get_number(root, ctx, "weight_decay",
                                     c.task == HnnRunTask::RealPendulum ? 1e-5 : c.task == HnnRunTask::TwoBody ? 0.0 : 1e-4);
   NOETHER_REQUIRE(c.train.weight_decay >= 0, ctx.sub("weight_decay").where() << ": expected a value >= 0");
-  c.train.threads = int(get_int(root, ctx, "threads", 1, 0));
+  c.train.threads = int(get_int(root, ctx, "threads", 1, 0, 4096));
   // Where the models train: auto = the GPU when one is usable (hnn/cuda.hpp), else the CPU.
   c.train.cuda = train_on_cuda(parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}),
                                             ctx.sub("device").where()),
                                ctx.sub("device").where());
-  c.energy_states = int(get_int(root, ctx, "energy_states", 15, 1));
+  c.energy_states = int(get_int(root, ctx, "energy_states", 15, 1, 2147483647));
   if (c.task == HnnRunTask::RealPendulum) {
     NOETHER_REQUIRE(!root.contains("trajectories"),
                     ctx.sub("trajectories").where() << ": the real pendulum is one recording; only synthetic tasks take it");
@@ -60,7 +60,7 @@ HnnRunConfig load_hnn_run_config(const std::string& path) {
                                                             "segment; only synthetic tasks take it");
   }
   // 0 = the reference count (50 spring / pendulum, 1000 two-body, 5000 three-body); the data set needs >= 2.
-  c.trajectories = int(get_int(root, ctx, "trajectories", 0, 0));
+  c.trajectories = int(get_int(root, ctx, "trajectories", 0, 0, 2147483647));
   NOETHER_REQUIRE(c.trajectories == 0 || c.trajectories >= (orbits ? 5 : 2),
                   ctx.sub("trajectories").where() << ": expected 0 (the reference count) or at least "
                                                   << (orbits ? 5 : 2) << " (a test split of 20% needs 5 orbits), got "

@@ -65,6 +65,7 @@ SimulationConfig sim_section(const Experiment& e, const json& v, const Ctx& ctx)
   s.init = parse_initial_state(v.at("initial_state"), ctx.sub("initial_state"));
   s.float32 = e.float32;
   s.device = e.device;
+  require_simulation_fits(s, ctx.sub("integrator.frames").where());
   if (s.law.kind == PotentialKind::Gravity && s.law.softening == 0)
     check_no_coincident_particles(s.init, ctx.sub("initial_state").where());
   return s;
@@ -84,15 +85,15 @@ LnnTrainOptions lnn_section(const json& v, const Ctx& ctx) {
       o.hidden.push_back(w.get<int>());
     }
   }
-  o.samples = int(get_int(v, ctx, "samples", o.samples, 1));
-  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1));
-  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0));
+  o.samples = int(get_int(v, ctx, "samples", o.samples, 1, 2147483647));
+  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1, 100000000));
+  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0, 2147483647));
   o.lr = get_number(v, ctx, "lr", o.lr, true);
   o.lr_final = get_number(v, ctx, "lr_final", o.lr_final);
   NOETHER_REQUIRE(o.lr_final >= 0 && o.lr_final <= o.lr, ctx.sub("lr_final").where() << ": expected a value in [0, lr]");
   o.val_fraction = get_number(v, ctx, "val_fraction", o.val_fraction);
   NOETHER_REQUIRE(o.val_fraction >= 0 && o.val_fraction < 1, ctx.sub("val_fraction").where() << ": expected a value in [0, 1)");
-  o.seed = std::uint64_t(get_int(v, ctx, "seed", long(o.seed), 0));
+  o.seed = get_uint64(v, ctx, "seed", o.seed);
   o.time_budget_s = get_number(v, ctx, "time_budget_s", o.time_budget_s);
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected a value >= 0 (0 = off)");
   return o;

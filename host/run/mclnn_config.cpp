@@ -27,10 +27,10 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
   }
   const std::string act = get_choice(v, ctx, "activation", "squareplus", {"squareplus", "softplus", "tanh"});
   parse_activation(act, o.activation);
-  o.stride = int(get_int(v, ctx, "stride", o.stride, 1));
-  o.horizon = int(get_int(v, ctx, "horizon", o.horizon, 1));
-  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1));
-  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0));
+  o.stride = int(get_int(v, ctx, "stride", o.stride, 1, 2147483647));
+  o.horizon = int(get_int(v, ctx, "horizon", o.horizon, 1, 2147483647));
+  o.epochs = int(get_int(v, ctx, "epochs", o.epochs, 1, 100000000));
+  o.batch_size = int(get_int(v, ctx, "batch_size", o.batch_size, 0, 2147483647));
   o.lr = get_number(v, ctx, "lr", o.lr, true);
   o.lr_final = get_number(v, ctx, "lr_final", o.lr_final);
   NOETHER_REQUIRE(o.lr_final >= 0 && o.lr_final <= o.lr, ctx.sub("lr_final").where() << ": expected a value in [0, lr]");
@@ -40,9 +40,9 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
   NOETHER_REQUIRE(o.clip_norm >= 0, ctx.sub("clip_norm").where() << ": expected a value >= 0 (0 = off)");
   o.val_fraction = get_number(v, ctx, "val_fraction", o.val_fraction);
   NOETHER_REQUIRE(o.val_fraction >= 0 && o.val_fraction < 1, ctx.sub("val_fraction").where() << ": expected a value in [0, 1)");
-  o.seed = std::uint64_t(get_int(v, ctx, "seed", long(o.seed), 0));
-  o.threads = int(get_int(v, ctx, "threads", o.threads, 0));
-  o.checkpoint_every = int(get_int(v, ctx, "checkpoint_every", o.checkpoint_every, 1));
+  o.seed = get_uint64(v, ctx, "seed", o.seed);
+  o.threads = int(get_int(v, ctx, "threads", o.threads, 0, 4096));
+  o.checkpoint_every = int(get_int(v, ctx, "checkpoint_every", o.checkpoint_every, 1, 2147483647));
   o.time_budget_s = get_number(v, ctx, "time_budget_s", 270.0);
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
   return o;

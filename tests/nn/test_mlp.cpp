@@ -216,3 +216,13 @@ TEST(Mlp, MisuseThrowsClearErrors) {
   EXPECT_THROW(mlp_backward<double>(other, p.data(), p.size(), tape, dY.data(), nullptr, nullptr), Error);
   EXPECT_THROW(mlp_forward(make_shape({3}, Activation::Tanh), p.data(), p.size(), X.data(), 2, Y.data()), Error);
 }
+
+// The products plan with pinned cache sizes, not the machine's: Eigen reads the CPU's L1/L2/L3 otherwise, and
+// another CPU then sums in another order (an AMD EPYC's sizes changed an HNN seed's energy MSE 9x; docs/HNN.md).
+TEST(Mlp, GemmBlockingIsPinnedNotReadOffTheCpu) {
+  const auto sizes = noether::mlp_gemm_cache_sizes();
+  EXPECT_EQ(sizes[0], 32 * 1024);
+  EXPECT_EQ(sizes[1], 1024 * 1024);
+  EXPECT_EQ(sizes[2], 32 * 1024 * 1024);
+}
+

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -78,13 +80,33 @@ inline double get_number(const json& obj, const Ctx& ctx, const std::string& key
   return x;
 }
 
-inline long get_int(const json& obj, const Ctx& ctx, const std::string& key, long def, long min_value) {
+/// The integer at `key` (`def` when absent), range-checked in its full width (signed or unsigned 64-bit as
+/// written) against [min_value, max_value] before any narrowing: "expected an integer in [1, 2147483647], got
+/// 4294967298". Callers narrow to int only with max_value <= INT_MAX.
+inline long long get_int(const json& obj, const Ctx& ctx, const std::string& key, long long def, long long min_value,
+                         long long max_value) {
   if (!obj.contains(key)) return def;
   const json& v = obj.at(key);
-  NOETHER_REQUIRE(v.is_number_integer(), ctx.sub(key).where() << ": expected an integer, got " << v.dump());
-  const long x = v.get<long>();
-  NOETHER_REQUIRE(x >= min_value, ctx.sub(key).where() << ": expected an integer >= " << min_value << ", got " << x);
+  const auto range = [&] {
+    std::ostringstream os;
+    os << "expected an integer in [" << min_value << ", " << max_value << "], got " << brief(v);
+    return os.str();
+  };
+  NOETHER_REQUIRE(v.is_number_integer(), ctx.sub(key).where() << ": " << range());
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<long long>::max()))
+    NOETHER_FAIL(ctx.sub(key).where() << ": " << range());
+  const long long x = v.get<long long>();
+  NOETHER_REQUIRE(x >= min_value && x <= max_value, ctx.sub(key).where() << ": " << range());
   return x;
+}
+
+/// An unsigned 64-bit integer (a seed) in [0, 2^64 - 1]; `def` when absent.
+inline std::uint64_t get_uint64(const json& obj, const Ctx& ctx, const std::string& key, std::uint64_t def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj.at(key);
+  NOETHER_REQUIRE(v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0),
+                  ctx.sub(key).where() << ": expected an integer in [0, 18446744073709551615], got " << brief(v));
+  return v.get<std::uint64_t>();
 }
 
 inline bool get_bool(const json& obj, const Ctx& ctx, const std::string& key, bool def) {
@@ -140,9 +162,9 @@ inline std::vector<std::uint64_t> get_seeds(const json& obj, const Ctx& ctx, con
                   ctx.sub(key).where() << ": expected a non-empty list of integers >= 0, got " << s.dump());
   std::vector<std::uint64_t> out;
   for (const auto& v : s) {
-    NOETHER_REQUIRE(v.is_number_integer() && v.get<long long>() >= 0,
-                    ctx.sub(key).where() << ": seeds must be integers >= 0, got " << v.dump());
-    const auto seed = std::uint64_t(v.get<long long>());
+    NOETHER_REQUIRE(v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0),
+                    ctx.sub(key).where() << ": seeds must be integers in [0, 18446744073709551615], got " << brief(v));
+    const auto seed = v.get<std::uint64_t>();
     NOETHER_REQUIRE(std::find(out.begin(), out.end(), seed) == out.end(),
                     ctx.sub(key).where() << ": seed " << seed << " appears twice");
     out.push_back(seed);
@@ -163,8 +185,17 @@ inline void flatten(const json& v, const Ctx& ctx, std::size_t depth, std::vecto
   for (const auto& x : v) flatten(x, ctx, depth + 1, shape, out);
 }
 
-/// Read a JSON file; errors name the file ("cannot open <what>", "malformed JSON: …").
+/// Read a JSON file; errors name the file ("cannot open <what>", "is a directory", "malformed JSON: …", a number
+/// out of range such as 1e999) and reject a key that appears twice in one object, naming its path.
 json read_json_file(const std::string& path, const std::string& what = "config file");
+
+/// The bytes of a file; errors name it ("is a directory, expected a <what>", "cannot open <what>").
+std::string read_text_file(const std::string& path, const std::string& what);
+
+/// Parse JSON text from `file`: a key that appears twice in one object and a number out of double's range are
+/// noether::Error naming the file and the key path; other syntax errors propagate as json::parse_error (the
+/// caller words them). Every JSON file noether reads goes through here.
+json parse_json_text(const std::string& text, const std::string& file);
 
 }  // namespace cfg
 }  // namespace noether

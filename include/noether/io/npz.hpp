@@ -36,4 +36,7 @@ struct NpzEntry {
 /// path, so no partial file is ever left behind; throws noether::Error on failure.
 void write_npz(const std::string& path, const std::vector<NpzEntry>& entries);
 
+/// A shape as NumPy prints it, for error messages: (3, 4), (5,), ().
+std::string shape_str(const std::vector<std::size_t>& shape);
+
 }  // namespace noether

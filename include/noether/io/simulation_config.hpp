@@ -12,6 +12,11 @@ namespace noether {
 /// Parse and validate a config file; throws noether::Error naming the file and key.
 SimulationConfig load_simulation_config(const std::string& path);
 
+/// Refuse a run whose trajectory (positions, velocities, accelerations of B x frames x N x D in float64, plus the
+/// observables) would not fit in the available memory, or whose stride x frames overflows, before anything is
+/// allocated; `frames_name` names the culprit ("run.json: integrator.frames", "--steps").
+void require_simulation_fits(const SimulationConfig& cfg, const std::string& frames_name);
+
 namespace cfg {
 
 // The sections of a simulation config (docs/CONFIG.md), for configs that embed them.

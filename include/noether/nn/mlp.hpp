@@ -32,6 +32,7 @@
 // them); input gradients dX are OVERWRITTEN (nullptr skips them). The tape keeps what the reverse passes
 // need and is reused across calls (buffers only grow).
 #pragma once
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -80,5 +81,9 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
 template <typename T>
 void mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::size_t n_params, MlpTape<T>& tape,
                                  const T* dG, const T* df, T* dparams, T* dX);
+
+/// The L1, L2, L3 cache sizes (bytes) the CPU matrix products plan their blocking with: pinned constants,
+/// not the machine's, so that a build rounds the same way on every CPU (host/nn/eigen_maps.hpp).
+std::array<std::ptrdiff_t, 3> mlp_gemm_cache_sizes();
 
 }  // namespace noether
