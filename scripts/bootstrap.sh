@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bootstrap.sh — install noether's Debian dependencies (if missing) and build into build/.
-# Usage: scripts/bootstrap.sh   (NOETHER_ENABLE_CUDA=OFF to skip the kernels)
+# Usage: scripts/bootstrap.sh   (NOETHER_ENABLE_CUDA=OFF to skip the kernels; NOETHER_SIMD=portable for a binary
+#        that runs on any x86-64 CPU instead of one built for this host's SIMD, -march=native: docs/PERFORMANCE.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(cmake g++ make libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libeigen3-dev libboost-context-dev python3-numpy python3-matplotlib)
@@ -15,5 +16,6 @@ fi
 if [ -z "${CUDACXX:-}" ] && ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
   export CUDACXX=/usr/local/cuda/bin/nvcc
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNOETHER_ENABLE_CUDA="${NOETHER_ENABLE_CUDA:-ON}" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNOETHER_ENABLE_CUDA="${NOETHER_ENABLE_CUDA:-ON}" \
+      -DNOETHER_SIMD="${NOETHER_SIMD:-AUTO}" >/dev/null
 cmake --build build -j"$(nproc)"

@@ -20,7 +20,7 @@ PATTERNS = [
     re.compile(r"(?:^|(?<=[\s\"'`(=:,]))/(?:" + "|".join(["wo" + "rk", "ho" + "me", "Us" + "ers", "ro" + "ot"]) + r")/"),
     re.compile(r"(?:\.\./)+" + "sha" + "red\\b"),
 ]
-SKIP_DIRS = {".git", "out", "__pycache__", ".deps"}
+SKIP_DIRS = {".git", "out", "__pycache__", ".deps", ".venv"}  # .venv: bench/peers/run.sh
 SKIP_FILES = {".git"}  # a worktree's pointer to its repository
 
 

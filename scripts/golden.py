@@ -16,6 +16,17 @@ another compiler's rounding). Momentum errors and drifts that were round-off in 
 ROUNDOFF_ABS = 1e-11: MCLNN conserves both momenta by construction) are instead required to stay below
 ROUNDOFF_ABS — the check is that they stay round-off; the LNN baseline's real drifts are compared as numbers.
 
+Two looser tolerances, for numbers whose round-off is amplified by the computation itself, so that a build
+for another instruction set (NOETHER_SIMD=native: FMA contraction, AVX-512 packet sums) does not fail while a
+changed algorithm still does (measured portable vs native on one machine: ≤ 2.6e-9 for the drifts, ≤ 1.4e-6 for
+the tabulation error, ≤ 1.8e-6 for the pixel pendulum; the deliberate HNN-init change moved numbers by ~0.5):
+  - CANCELLATION_RTOL = 1e-4 for energy drifts (E(t) − E(0), a difference of two O(1) numbers that is ~1e-6 of
+    them) and the tabulation's measured error (|table − network|, ~1e-8 of the values): round-off of the
+    operands is amplified by 1/drift, ~1e6–1e8;
+  - EXPERIMENT_RTOL for whole experiments whose training amplifies round-off (the pixel pendulum's ReLU
+    autoencoder under Adam).
+Every other number of those experiments still has to agree with the run that pinned it.
+
 A failure prints every differing key with both values. A deliberate change re-pins with `update` in the
 same commit, with the reason in the commit message (docs/REPRODUCING.md).
 """
@@ -33,6 +44,8 @@ EXPECTED = os.path.join(ROOT, "tests", "golden", "expected")
 RTOL = 1e-9
 ATOL = 1e-300
 ROUNDOFF_ABS = 1e-11
+CANCELLATION_RTOL = 1e-4
+EXPERIMENT_RTOL = {"hnn_pixel_pendulum": 1e-4}
 VOLATILE_KEYS = {"seconds", "steps_per_s"}  # wall clock: never pinned
 # Keys whose values are conservation errors (round-off when the physics is right): bounded, not pinned.
 ROUNDOFF_PARENTS = {"momentum_drift", "mae"}
@@ -60,6 +73,16 @@ def flatten(x, path=""):
 def is_roundoff(path):
     parts = path.replace("[", "/[").split("/")
     return len(parts) >= 2 and parts[-1] in ROUNDOFF_KEYS and any(p in ROUNDOFF_PARENTS for p in parts[:-1])
+
+
+def is_cancellation(path):
+    return "energy_drift/" in path or path.startswith("tabulation/max_rel_error")
+
+
+def tolerance(name, path):
+    """The relative tolerance for one key of one experiment (see the module doc)."""
+    rtol = EXPERIMENT_RTOL.get(name, RTOL)
+    return max(rtol, CANCELLATION_RTOL) if is_cancellation(path) else rtol
 
 
 def run_experiment(name, binary):
@@ -93,7 +116,7 @@ def tabulate(binary, model, table_path):
             "V": [t["V"][i] for i in k], "dVdr": [t["dVdr"][i] for i in k]}
 
 
-def compare(want, got):
+def compare(want, got, name=""):
     """Differences as lines; empty when the run reproduces the pinned numbers."""
     bad = []
     for key in sorted(set(want) | set(got)):
@@ -110,9 +133,10 @@ def compare(want, got):
         elif is_roundoff(key) and abs(w) <= ROUNDOFF_ABS:
             if not (math.isfinite(g) and abs(g) <= ROUNDOFF_ABS):
                 bad.append(f"  {key}: must stay round-off (|x| <= {ROUNDOFF_ABS:g}), got {g!r} (pinned run: {w!r})")
-        elif not (math.isfinite(g) and abs(g - w) <= RTOL * abs(w) + ATOL):
+        elif not (math.isfinite(g) and abs(g - w) <= tolerance(name, key) * abs(w) + ATOL):
             rel = abs(g - w) / abs(w) if w else math.inf
-            bad.append(f"  {key}: pinned {w!r}, got {g!r} (relative difference {rel:.3g}, tolerance {RTOL:g})")
+            bad.append(f"  {key}: pinned {w!r}, got {g!r} (relative difference {rel:.3g}, "
+                       f"tolerance {tolerance(name, key):g})")
     return bad
 
 
@@ -155,7 +179,7 @@ def main():
             raise SystemExit(f"golden.py: {path}: no pinned metrics (scripts/golden.py update {name})")
         with open(path) as f:
             want = json.load(f)["metrics"]
-        bad = compare(want, got)
+        bad = compare(want, got, name)
         if bad:
             failed += 1
             print(f"golden {name}: {len(bad)} of {len(want)} pinned numbers differ "

@@ -4,9 +4,11 @@
 #include <exception>
 
 #include "cli/commands.hpp"
+#include "noether/core/cpu_check.hpp"
 #include "noether/core/error.hpp"
 
 int main(int argc, char** argv) {
+  noether::check_host_isa();  // first: a native build on a CPU without its ISA stops here, not with SIGILL
   CLI::App app{"noether: learned interacting-particle dynamics on CPUs and NVIDIA GPUs"};
   app.require_subcommand(1);
   noether::add_simulate_command(app);

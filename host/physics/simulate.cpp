@@ -27,17 +27,16 @@ void check_finite(const std::vector<T>& pos, const std::vector<T>& vel, int N, i
                    << " (time step too large for this system, or a close encounter under gravity?)");
 }
 
-/// Record frame f of the trajectory from host state arrays of precision T.
-template <typename T, typename Law>
-void record_frame(const Law& law, const std::vector<T>& pos, const std::vector<T>& vel, const std::vector<T>& mass,
-                  int f, Trajectory& out) {
+/// Record frame f of the trajectory from host state arrays of precision T: acc = a(pos) and U (B) = the
+/// potential energy, both from one force pass (accelerations_cpu with U) made by the caller.
+template <typename T>
+void record_frame(const std::vector<T>& pos, const std::vector<T>& vel, const std::vector<T>& acc,
+                  const std::vector<T>& mass, const std::vector<double>& U, int f, Trajectory& out) {
   const int B = out.B, N = out.N, D = out.D;
-  std::vector<T> acc(pos.size()), U(B);
-  accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D);
-  potential_energy_cpu(law, pos.data(), mass.data(), U.data(), B, N, D);
   FrameObservables& o = out.frames[f];
   kinematic_observables_cpu(pos.data(), vel.data(), mass.data(), B, N, D, o);
-  o.potential.assign(U.begin(), U.end());
+  o.potential.resize(B);
+  for (int b = 0; b < B; ++b) o.potential[b] = double(T(U[b]));  // stored at the run's precision
   const std::size_t frame = std::size_t(N) * D;
   for (int b = 0; b < B; ++b) {
     const std::size_t dst = (std::size_t(b) * out.T + f) * frame, src = std::size_t(b) * frame;
@@ -55,18 +54,22 @@ void simulate_cpu(const Law& law, const SimulationConfig& cfg, Trajectory& out, 
   const IntegratorSpec& it = cfg.integrator;
   const int B = s.B, N = s.N, D = s.D;
   std::vector<T> pos = cast<T>(s.pos), vel = cast<T>(s.vel), mass = cast<T>(s.mass), acc(pos.size());
+  std::vector<double> U(B);
   const T dt = T(it.dt);
   const std::size_t per = std::size_t(N) * D;
-  record_frame(law, pos, vel, mass, 0, out);
+  // One force pass per saved frame at most: Verlet carries a(q) from step to step (its last step before a
+  // frame also yields U); RK4/RK45 need one pass at the frame for acc and U.
+  accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D, U.data());
+  record_frame(pos, vel, acc, mass, U, 0, out);
   if (progress) progress(1, it.frames);
-  accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D);
   std::vector<T> rk45_h(B, T(0));
   for (int f = 1; f < it.frames; ++f) {
     const long step0 = long(f - 1) * it.stride;
     switch (it.method) {
       case IntegratorMethod::Verlet:
         for (long s_ = 0; s_ < it.stride; ++s_) {
-          verlet_steps_cpu(law, pos.data(), vel.data(), acc.data(), mass.data(), B, N, D, dt, 1);
+          verlet_steps_cpu(law, pos.data(), vel.data(), acc.data(), mass.data(), B, N, D, dt, 1,
+                           s_ + 1 == it.stride ? U.data() : nullptr);
           check_finite(pos, vel, N, D, step0 + s_ + 1, (step0 + s_ + 1) * it.dt);
         }
         break;
@@ -97,10 +100,11 @@ void simulate_cpu(const Law& law, const SimulationConfig& cfg, Trajectory& out, 
           std::copy(y.begin() + per, y.end(), vel.begin() + b * per);
         }
         check_finite(pos, vel, N, D, step0 + it.stride, (step0 + it.stride) * it.dt);
+        accelerations_cpu(law, pos.data(), mass.data(), acc.data(), B, N, D, U.data());
         break;
       }
     }
-    record_frame(law, pos, vel, mass, f, out);
+    record_frame(pos, vel, acc, mass, U, f, out);
     if (progress) progress(f + 1, it.frames);
   }
 }

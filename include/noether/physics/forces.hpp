@@ -2,27 +2,93 @@
 // The CPU twin of kernels/physics/allpairs.cu: same per-i summation order over j = 0..N-1, no atomics.
 // With OpenMP the (trajectory, particle i) rows are split across threads; each row is still summed by
 // one thread in the same order, so results do not depend on the thread count.
+//
+// Laws with a block evaluator (PairMlp::eval_block: kPairBlock pairs at once, each layer a small matrix
+// product over the block, so the compiler vectorises over pairs) are evaluated kPairBlock partners j at a
+// time; the forces are still accumulated one j after the other in j order, as in the one-pair path.
 #pragma once
 #include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace noether {
 
 /// Accelerations of one batch:  a_i = (1/m_i) Σ_{j≠i} f_over_r(r_ij) (q_i − q_j).
 /// pos is (B, N, D), mass is (B, N), acc is (B, N, D) written.
-/// Threads are used only above kParallelPairs pair evaluations per call (small systems stay serial).
+/// Threads are used only above kParallelPairs pair evaluations per call (small systems stay serial);
+/// a law may set its own with a static member kParallelPairs. (PairMlp keeps 2¹⁶ although a pair costs
+/// ~1500 FLOPs: at N = 100 on the loaded 2-core machine, two threads were 2.7–8× SLOWER than one, the
+/// per-step barrier waiting on a descheduled thread; docs/PERFORMANCE.md.)
 constexpr long long kParallelPairs = 1LL << 16;
+/// Most pairs per call of a law's eval_block (the law's kBlock).
+constexpr int kPairBlock = 16;
 
+namespace detail {
+template <typename Law, typename = void>
+struct parallel_pairs { static constexpr long long value = kParallelPairs; };
+template <typename Law>
+struct parallel_pairs<Law, std::void_t<decltype(Law::kParallelPairs)>> {
+  static constexpr long long value = Law::kParallelPairs;
+};
+template <typename Law, typename T, typename = void>
+struct has_eval_block : std::false_type {};
+template <typename Law, typename T>
+struct has_eval_block<Law, T, std::void_t<decltype(std::declval<const Law&>().eval_block(
+                                  std::declval<const T*>(), std::declval<T*>(), std::declval<T*>()))>>
+    : std::true_type {};
+}  // namespace detail
+
+/// As accelerations_cpu below; when U is not null it also writes the potential energy of each trajectory,
+///   U_b = Σ_{i<j} V(r_ij),
+/// from the V of the same pass (no extra pair evaluation), summed in float64. A serial pass (below the
+/// threading threshold) keeps potential_energy_cpu's single running sum over (i, j > i) in lexicographic
+/// order, so U is bitwise what that function returns for the same V; a threaded pass sums each row's
+/// j > i in j order and then the rows in i order (fixed: independent of the thread count, but rounded
+/// differently from the running sum). Whether a pass is threaded depends on B·N² only.
 template <typename T, typename Law>
-void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D) {
+void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
   const long long rows = (long long)B * N;
-#pragma omp parallel for schedule(static) if (rows * N > kParallelPairs)
+  const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
+  std::vector<double> row_u(U && threaded ? std::size_t(rows) : 0);
+  std::vector<double> running(U && !threaded ? std::size_t(B) : 0, 0.0);
+  double* ru = U ? (threaded ? row_u.data() : running.data()) : nullptr;
+#pragma omp parallel for schedule(static) if (threaded)
   for (long long row = 0; row < rows; ++row) {
     const int b = int(row / N), i = int(row % N);
     const T* q = pos + std::size_t(b) * N * D;
     const T* m = mass + std::size_t(b) * N;
     T* a = acc + std::size_t(b) * N * D;
-    {
-      T f[3] = {0, 0, 0};
+    T f[3] = {0, 0, 0};
+    double u = ru && !threaded ? ru[b] : 0.0;  // serial: continue trajectory b's running sum
+    if constexpr (detail::has_eval_block<Law, T>::value) {
+      // Law::kBlock partners at a time; padding lanes get r² = 1 and are not used.
+      constexpr int KB = Law::kBlock;
+      static_assert(KB <= kPairBlock, "eval_block wider than kPairBlock");
+      alignas(64) T r2b[kPairBlock], Vb[kPairBlock], fb[kPairBlock];
+      alignas(64) T db[3][kPairBlock];
+      int js[kPairBlock];
+      int j = 0;
+      while (j < N) {
+        int n = 0;
+        for (; j < N && n < KB; ++j) {
+          if (j == i) continue;
+          T r2 = 0;
+          for (int c = 0; c < D; ++c) {
+            const T d = q[i * D + c] - q[j * D + c];
+            db[c][n] = d;
+            r2 += d * d;
+          }
+          r2b[n] = r2, js[n] = j, ++n;
+        }
+        for (int k = n; k < KB; ++k) r2b[k] = T(1);
+        law.eval_block(r2b, Vb, fb);
+        for (int k = 0; k < n; ++k) {
+          for (int c = 0; c < D; ++c) f[c] += fb[k] * db[c][k];
+          if (ru && js[k] > i) u += Vb[k];
+        }
+      }
+    } else {
       for (int j = 0; j < N; ++j) {
         if (j == i) continue;
         T d[3] = {0, 0, 0};
@@ -34,13 +100,30 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
         T V, f_over_r;
         law.eval(r2, m[i], m[j], V, f_over_r);
         for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];
+        if (ru && j > i) u += V;
       }
-      for (int c = 0; c < D; ++c) a[i * D + c] = f[c] / m[i];
     }
+    for (int c = 0; c < D; ++c) a[i * D + c] = f[c] / m[i];
+    if (ru) ru[threaded ? row : b] = u;
   }
+  if (U && threaded)
+    for (int b = 0; b < B; ++b) {
+      double s = 0;
+      for (int i = 0; i < N; ++i) s += ru[std::size_t(b) * N + i];
+      U[b] = s;
+    }
+  else if (U)
+    for (int b = 0; b < B; ++b) U[b] = running[b];
+}
+
+template <typename T, typename Law>
+void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D) {
+  accelerations_cpu(law, pos, mass, acc, B, N, D, static_cast<double*>(nullptr));
 }
 
 /// Potential energy per trajectory:  U_b = Σ_{i<j} V(r_ij).  pos (B, N, D), mass (B, N), U (B).
+/// One running float64 sum over (i, j > i) in lexicographic order (the fused sum of accelerations_cpu keeps
+/// it in serial passes; threaded ones sum per row first). Rollouts use the fused pass.
 template <typename T, typename Law>
 void potential_energy_cpu(const Law& law, const T* pos, const T* mass, T* U, int B, int N, int D) {
 #pragma omp parallel for schedule(static) if ((long long)B * N * N > 2 * kParallelPairs && B > 1)

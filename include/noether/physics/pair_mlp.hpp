@@ -24,6 +24,10 @@
 #include "noether/core/hostdev.hpp"
 #include "noether/nn/mlp_layout.hpp"
 
+#if !defined(__CUDACC__) && defined(__AVX512F__)
+#include <immintrin.h>  // PairMlp::lanes_sqrt
+#endif
+
 namespace noether {
 
 /// Most affine layers a PairMlp may have (hidden layers + 1).
@@ -146,6 +150,96 @@ struct PairMlp {
     V = j.V;
     f_over_r = r > T(0) ? -j.dV / r : T(0);      // [1 div]
   }
+
+#if !defined(__CUDACC__) && defined(__AVX512F__)
+  // The block path needs 64-byte SIMD registers: with narrower ones (portable SSE2, AVX2) GCC 12 lowers the
+  // 64-byte lane vectors through memory and the block path measured 2–3× SLOWER than the one-pair path, so
+  // those builds have no eval_block and forces.hpp takes the one-pair path.
+  /// Pairs per eval_block call: 64 bytes of lanes (8 doubles, 16 floats; at most physics/forces.hpp kPairBlock).
+  static constexpr int kBlock = int(64 / sizeof(T));
+  /// kBlock lanes of T (GCC/Clang vector extension): one zmm register.
+  typedef T Lanes __attribute__((vector_size(sizeof(T) * kBlock)));
+
+  /// √ of every lane: one vsqrtp[sd] (IEEE sqrt, as std::sqrt). By reference: -Wpsabi.
+  static void lanes_sqrt(const Lanes& x, Lanes& y) {
+    if constexpr (sizeof(T) == 8) y = (Lanes)_mm512_sqrt_pd((__m512d)x);
+    else y = (Lanes)_mm512_sqrt_ps((__m512)x);
+  }
+
+  /// eval() of kBlock pairs at once (r2, V, f_over_r: kBlock values each), host only: per pair the same
+  /// operations in the same order as value_and_slope (each sum over a layer's inputs i = 0..d−1 in order),
+  /// with the pairs in SIMD lanes, so each layer is a small matrix product over the block (four outputs
+  /// at a time: 4 × 2 independent accumulator chains per lane vector to cover the FMA latency).
+  void eval_block(const T* r2, T* V, T* f_over_r) const {
+    constexpr int K = kBlock;
+    Lanes h[MaxWidth], hr[MaxWidth], r;
+    Lanes r2l;
+    for (int k = 0; k < K; ++k) r2l[k] = r2[k];
+    lanes_sqrt(r2l, r);
+    h[0] = (r - in_shift) * inv_in_scale;
+    for (int k = 0; k < K; ++k) hr[0][k] = inv_in_scale;
+    const T* p = params;
+    for (int l = 1; l <= n_layers; ++l) {
+      const int din = widths[l - 1], dout = widths[l];
+      const T* W = p;
+      const T* b = p + dout * din;
+      Lanes z[MaxWidth], zr[MaxWidth];
+      int o = 0;
+      for (; o + 4 <= dout; o += 4) {
+        Lanes s0, s1, s2, s3, r0, r1, r2_, r3;
+        for (int k = 0; k < K; ++k) {
+          s0[k] = b[o], s1[k] = b[o + 1], s2[k] = b[o + 2], s3[k] = b[o + 3];
+          r0[k] = T(0), r1[k] = T(0), r2_[k] = T(0), r3[k] = T(0);
+        }
+        const T *w0 = W + o * din, *w1 = w0 + din, *w2 = w1 + din, *w3 = w2 + din;
+        for (int i = 0; i < din; ++i) {
+          const Lanes hi = h[i], hri = hr[i];
+          s0 += w0[i] * hi, r0 += w0[i] * hri;
+          s1 += w1[i] * hi, r1 += w1[i] * hri;
+          s2 += w2[i] * hi, r2_ += w2[i] * hri;
+          s3 += w3[i] * hi, r3 += w3[i] * hri;
+        }
+        z[o] = s0, z[o + 1] = s1, z[o + 2] = s2, z[o + 3] = s3;
+        zr[o] = r0, zr[o + 1] = r1, zr[o + 2] = r2_, zr[o + 3] = r3;
+      }
+      for (; o < dout; ++o) {
+        Lanes s0, r0;
+        for (int k = 0; k < K; ++k) s0[k] = b[o], r0[k] = T(0);
+        const T* w0 = W + o * din;
+        for (int i = 0; i < din; ++i) s0 += w0[i] * h[i], r0 += w0[i] * hr[i];
+        z[o] = s0, zr[o] = r0;
+      }
+      p = b + dout;
+      if (l < n_layers) {
+        if (act == Activation::Squareplus) {  // activation_jet's squareplus σ, σ′, written out to vectorise
+          for (int u = 0; u < dout; ++u) {
+            const Lanes x = z[u];
+            const Lanes q = x * x + T(4);
+            Lanes sq;
+            lanes_sqrt(q, sq);
+            const Lanes inv = T(1) / sq;
+            h[u] = T(0.5) * (x + sq);
+            hr[u] = T(0.5) * (T(1) + x * inv) * zr[u];
+          }
+        } else {
+          for (int u = 0; u < dout; ++u)
+            for (int k = 0; k < K; ++k) {
+              const ActivationJet<T> a = activation_jet<T>(act, z[u][k]);
+              h[u][k] = a.s0;
+              hr[u][k] = a.s1 * zr[u][k];
+            }
+        }
+      } else {
+        const Lanes Vl = out_scale * z[0] + out_shift;
+        const Lanes dV = out_scale * zr[0];
+        for (int k = 0; k < K; ++k) {
+          V[k] = Vl[k];
+          f_over_r[k] = r[k] > T(0) ? -dV[k] / r[k] : T(0);
+        }
+      }
+    }
+  }
+#endif
 
   /// Reverse mode over the first-order jets: accumulate, for one pair at distance r,
   ///   g += w · ∂V(r)/∂θ + c · ∂V′(r)/∂θ        (g has parameter_count() entries, nn/mlp_layout.hpp order)
