@@ -25,13 +25,18 @@ foreach(_t noether_core noether_cpu_check noether_cuda)
 endforeach()
 
 file(GLOB NOETHER_PYTHON_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/host/python/*.cpp)
-nanobind_add_module(_core NB_STATIC ${NOETHER_PYTHON_SOURCES})  # + aligned_new.cpp, an INTERFACE source of noether_core
+# NOMINSIZE: the engine's templates (forces, pair laws) instantiated here must be compiled exactly as in noether_core
+# (the linker keeps one copy of each; nanobind's default -Os would change their rounding and the CLI-equal bytes).
+nanobind_add_module(_core NB_STATIC NOMINSIZE ${NOETHER_PYTHON_SOURCES})  # + aligned_new.cpp, an INTERFACE source of noether_core
 noether_use_simd(_core)
 target_link_libraries(_core PRIVATE noether_core)
 target_include_directories(_core PRIVATE ${CMAKE_SOURCE_DIR}/host)
 
+# Type stubs (nanobind's stubgen imports the built module): noether/_core.pyi and the py.typed marker.
 if(SKBUILD)
   install(TARGETS _core LIBRARY DESTINATION noether)
+  nanobind_add_stub(noether_stub INSTALL_TIME MODULE noether._core OUTPUT noether/_core.pyi PYTHON_PATH "."
+                    MARKER_FILE noether/py.typed)
 else()
   set(_noether_pkg ${CMAKE_BINARY_DIR}/python/noether)
   set_target_properties(_core PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${_noether_pkg})
@@ -45,4 +50,7 @@ else()
   endforeach()
   add_custom_target(noether_python_package ALL DEPENDS ${_noether_copies})
   add_dependencies(_core noether_python_package)
+  nanobind_add_stub(noether_stub MODULE noether._core OUTPUT ${_noether_pkg}/_core.pyi
+                    PYTHON_PATH ${CMAKE_BINARY_DIR}/python MARKER_FILE ${_noether_pkg}/py.typed
+                    DEPENDS _core noether_python_package)
 endif()

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 if [ ! -x build/pyenv/bin/python ] || ! grep -q "^NOETHER_PYTHON:BOOL=ON" build/CMakeCache.txt 2>/dev/null; then
   NOETHER_PYTHON=ON scripts/bootstrap.sh
 fi
-cmake --build build -j"$(nproc)" --target _core noether
+cmake --build build -j"$(nproc)" --target _core noether noether_stub
 # -p no:cacheprovider: no .pytest_cache in the checkout. pytest's exit 5 (no tests collected) fails like any other.
 PYTHONPATH="$PWD/build/python" NOETHER_BINARY="$PWD/build/noether" NOETHER_REQUIRE_CLI=1 \
   build/pyenv/bin/python -m pytest -q -p no:cacheprovider tests/python "$@"

@@ -1,6 +1,7 @@
 // python/model.cpp — PairPotentialModel (an "mclnn" model file, io/model_file.hpp) and PairTable (a quintic
 // Hermite table, io/table_file.hpp): V(r), dV/dr, d²V/dr² on NumPy arrays, save/load with the CLI's bytes,
 // tabulation, and their pair laws for rollouts and forces.
+#include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -44,7 +45,8 @@ void register_model(nb::module_& m) {
                         "returns one, PairPotentialModel.load reads one.")
       .def_static(
           "load",
-          [](const std::string& path) {
+          [](const std::filesystem::path& p) {
+            const std::string path = p.string();
             require_file(path, "model file");
             ModelFile f = load_model_file(path);
             learned_pair_law(f);  // a pair potential ("mclnn", widths 1 → … → 1), or an error naming the file
@@ -59,7 +61,7 @@ void register_model(nb::module_& m) {
             return f;
           },
           nb::arg("text"), "A model from the JSON text of a model file.")
-      .def("save", [](const ModelFile& f, const std::string& path) { save_model_file(path, f); }, nb::arg("path"),
+      .def("save", [](const ModelFile& f, const std::filesystem::path& path) { save_model_file(path.string(), f); }, nb::arg("path"),
            "Write the model file (JSON, atomically): the bytes `noether train` writes for the same model.")
       .def("to_json", [](const ModelFile& f) { return model_json(f); }, "The model file's JSON text.")
       .def_prop_ro("widths", [](const ModelFile& f) { return f.shape.widths; }, "MLP widths [1, hidden..., 1].")
@@ -123,12 +125,12 @@ void register_model(nb::module_& m) {
   nb::class_<PairTableData>(m, "PairTable", "A quintic Hermite table of V(r) (docs/TABLES.md), a pair law itself.")
       .def_static(
           "load",
-          [](const std::string& path) {
-            require_file(path, "table file");
-            return load_pair_table_file(path);
+          [](const std::filesystem::path& p) {
+            require_file(p.string(), "table file");
+            return load_pair_table_file(p.string());
           },
           nb::arg("path"))
-      .def("save", [](const PairTableData& t, const std::string& path) { save_pair_table_file(path, t); },
+      .def("save", [](const PairTableData& t, const std::filesystem::path& path) { save_pair_table_file(path.string(), t); },
            nb::arg("path"), "Write the table file (JSON, atomically): the bytes `noether tabulate` writes.")
       .def("to_json", [](const PairTableData& t) { return pair_table_json(t); })
       .def_ro("r_min", &PairTableData::r_min)

@@ -4,6 +4,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include "noether/core/device.hpp"
 #include "noether/mclnn/train.hpp"
 #include "python/common.hpp"
 #include "run/mclnn_config.hpp"

@@ -30,7 +30,7 @@ def small_config(trajectories=4, frames=6, particles=3, seed=7, precision="float
 @pytest.fixture(scope="session")
 def cli():
     """A function running the `noether` CLI (check=True); skips when the binary is missing."""
-    binary = os.environ.get("NOETHER_BINARY") or str(REPO / "build" / "noether")
+    binary = os.path.abspath(os.environ.get("NOETHER_BINARY") or str(REPO / "build" / "noether"))
     if not os.path.exists(binary):
         if os.environ.get("NOETHER_REQUIRE_CLI") == "1":
             pytest.fail(f"NOETHER_REQUIRE_CLI=1 but no noether binary at {binary}")

@@ -108,7 +108,9 @@ def test_evaluate_matches_cli(tmp_path, cli, trained):
         tmp_path / "sys.json", "-o", tmp_path / "metrics.json", "-q")
     ref = json.loads((tmp_path / "metrics.json").read_text())
     assert noether.evaluate(truth, pred, model=model, system=system) == ref
-    assert noether.evaluate(tmp_path / "t.npz", tmp_path / "p.npz")["rollout"] == ref["rollout"]
+    cli("evaluate", "--truth", tmp_path / "t.npz", "--pred", tmp_path / "p.npz", "-o", tmp_path / "plain.json", "-q")
+    plain = json.loads((tmp_path / "plain.json").read_text())  # without the model: no V offset, other energies
+    assert noether.evaluate(tmp_path / "t.npz", tmp_path / "p.npz") == plain != ref
 
 
 def test_forces_match_newton_and_rollout(trained):
@@ -124,6 +126,21 @@ def test_forces_match_newton_and_rollout(trained):
     assert isinstance(U1, float) and F1.shape == q[0].shape
 
 
-def test_run_writes_the_cli_outputs(tmp_path):
-    metrics = noether.run(REPO / "configs" / "golden" / "mclnn_linear_spring.json", tmp_path / "run")
-    assert (tmp_path / "run" / "metrics.json").exists() and metrics
+def _without_timings(x):
+    if isinstance(x, dict):
+        return {k: _without_timings(v) for k, v in x.items() if not any(w in k for w in ("second", "time", "per_s"))}
+    if isinstance(x, list):
+        return [_without_timings(v) for v in x]
+    return x
+
+
+def test_run_matches_the_cli(tmp_path, cli):
+    config = REPO / "configs" / "golden" / "mclnn_linear_spring.json"
+    calls = []
+    metrics = noether.run(config, tmp_path / "py", progress=lambda d, t: calls.append((d, t)))
+    cli("run", config, "-o", tmp_path / "cli", "-q")
+    ref = json.loads((tmp_path / "cli" / "metrics.json").read_text())
+    assert metrics and _without_timings(metrics) == _without_timings(ref)
+    assert calls and all(0 <= d <= t for d, t in calls)
+    for name in ("model.json", "summary.md"):
+        assert (tmp_path / "py" / name).exists() == (tmp_path / "cli" / name).exists()

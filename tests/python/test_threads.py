@@ -64,8 +64,8 @@ def test_exception_in_callback_stops_the_rollout():
             raise RuntimeError("enough")
 
     with pytest.raises(RuntimeError, match="enough"):
-        noether.rollout(LAW, q, v, m, dt=0.001, steps=100000, stride=1, progress=cb)
-    assert seen and seen[-1] < 100001
+        noether.rollout(LAW, q, v, m, dt=0.001, steps=10 ** 6, stride=100, progress=cb)
+    assert seen and seen[-1] < 10001
 
 
 def test_keyboard_interrupt_from_callback():
@@ -76,7 +76,7 @@ def test_keyboard_interrupt_from_callback():
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        noether.rollout(LAW, q, v, m, dt=0.001, steps=10 ** 7, stride=1, progress=cb)
+        noether.rollout(LAW, q, v, m, dt=0.001, steps=10 ** 6, stride=100, progress=cb)
     assert time.perf_counter() - t0 < 5
 
 
@@ -87,7 +87,7 @@ def test_ctrl_c_stops_a_long_rollout():
     t0 = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        noether.rollout(LAW, q, v, m, dt=0.001, steps=10 ** 8, stride=1, progress=False)
+        noether.rollout(LAW, q, v, m, dt=0.001, steps=10 ** 6, stride=100, progress=False)  # ~1 min uninterrupted
     elapsed = time.perf_counter() - t0
     timer.join()
     assert elapsed < 5, f"stopped only after {elapsed:.1f} s"
