@@ -30,6 +30,12 @@ __all__ = ["Error", "ArgumentError", "FileNotFoundError", "Trajectory", "PairLaw
            "PairTable", "simulate", "train_mclnn", "rollout", "evaluate", "run", "law"]
 
 
+def _arr(x):
+    """NumPy arrays pass through untouched (their dtype and layout are checked by the engine, which names the
+    argument); anything else (lists, scalars) becomes an array first."""
+    return x if isinstance(x, np.ndarray) else np.asarray(x)
+
+
 def _progress(progress, what):
     """The callback to hand to the engine: the user's, none (False), or a tqdm bar when stderr is a terminal."""
     if progress is False:
@@ -94,7 +100,7 @@ def rollout(model_or_law, positions, velocities, masses, *, dt: float, steps: in
     ``method``: "verlet" | "rk4" | "rk45"; ``device``: "auto" | "cpu" | "cuda".
     """
     f32 = -1 if float32 is None else int(bool(float32))
-    pairs = _core.rollout(law(model_or_law), positions, velocities, masses, float(dt), int(steps), int(stride),
+    pairs = _core.rollout(law(model_or_law), _arr(positions), _arr(velocities), _arr(masses), float(dt), int(steps), int(stride),
                           method, f32, device, _progress(progress, "rollout"))
     return Trajectory._from_pairs(pairs)
 
@@ -139,7 +145,13 @@ def run(config, out_dir, *, quiet: bool = True, progress=None) -> dict:
 
 def _model_forces(self, positions, masses):
     """Forces (shape and dtype of positions (N, D) or (B, N, D)) and potential energy (float, or (B,))."""
-    return self.law().forces(positions, masses)
+    return self.law().forces(_arr(positions), _arr(masses))
+
+
+def _model_potential(self, r):
+    """(V, dV/dr, d²V/dr²) at distances r (any shape, float32 or float64; results in r's shape and dtype, evaluated in
+    float64 with exact forward jets)."""
+    return self._potential(_arr(r))
 
 
 def _model_tabulate(self, r_min=None, r_max=None, tolerance=1e-5):
@@ -164,6 +176,10 @@ def _as_jax(self):
     return as_jax(self)
 
 
+PairPotentialModel._potential = PairPotentialModel.potential
+PairPotentialModel.potential = _model_potential
+PairTable._potential = PairTable.potential
+PairTable.potential = _model_potential
 PairPotentialModel.forces = _model_forces
 PairPotentialModel._tabulate = PairPotentialModel.tabulate
 PairPotentialModel.tabulate = _model_tabulate

@@ -79,6 +79,15 @@ def test_bad_rollout_options(kw, msg):
         roll(*state(), **kw)
 
 
+def test_lists_and_scalars_are_arrays(trained):
+    out = roll([[0.0, 0, 0], [1.2, 0, 0]], [[0.0, 0, 0], [0, 0, 0]], [1.0, 1.0])
+    assert out.positions.shape == (1, 3, 2, 3)
+    V, dV, d2V = trained[0].potential(1.0)
+    assert V.shape == () and V.dtype == np.float64
+    with pytest.raises(ValueError, match=r"masses: expected dtype float32 or float64, got int64"):
+        roll([[0.0, 0, 0], [1.2, 0, 0]], [[0.0, 0, 0], [0, 0, 0]], [1, 1])
+
+
 def test_float32_in_float32_out():
     q, v, m = state(dtype=np.float32)
     out = roll(q, v, m)
