@@ -4,9 +4,10 @@
 Every source file lives in a module folder: include/noether/<module>/, host/<module>/, kernels/<module>/
 or tests/<module>/. A file may include its own module and modules earlier in the order
 
-    core -> nn -> physics -> io -> {mclnn, hnn} -> pixel -> run -> cli
+    core -> nn -> physics -> io -> {mclnn, hnn} -> pixel -> run -> {cli, python}
 
-(mclnn and hnn are siblings: neither includes the other). kernels/cpu_executor/ (the CPU executor that stands in
+(mclnn and hnn are siblings: neither includes the other; so are cli and python, the two front ends: the command
+line and the Python extension host/python/). kernels/cpu_executor/ (the CPU executor that stands in
 for the CUDA runtime in NOETHER_CUDA_ON_CPU builds, docs/CUDA_ON_CPU.md) sits below core: anything in kernels/
 or tests/ may include it, and it includes no module; its tests (tests/cpu_executor/) may include any module. tests/support/ (the shared test fixtures) may
 include any module; a test in tests/<module>/ may include tests/support/ and modules up to its own.
@@ -19,7 +20,7 @@ import os
 import re
 import sys
 
-ORDER = {"cpu_executor": -1, "core": 0, "nn": 1, "physics": 2, "io": 3, "mclnn": 4, "hnn": 4, "pixel": 5, "run": 6, "cli": 7}
+ORDER = {"cpu_executor": -1, "core": 0, "nn": 1, "physics": 2, "io": 3, "mclnn": 4, "hnn": 4, "pixel": 5, "run": 6, "cli": 7, "python": 7}
 ROOTS = ("include/noether", "host", "kernels", "tests")
 SOURCE_EXT = (".hpp", ".cpp", ".cu", ".cuh", ".h")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -228,7 +228,10 @@ void require_simulation_fits(const SimulationConfig& cfg, const std::string& fra
 }
 
 SimulationConfig load_simulation_config(const std::string& path) {
-  const json root = read_json_file(path);
+  return parse_simulation_config(read_json_file(path), path);
+}
+
+SimulationConfig parse_simulation_config(const json& root, const std::string& path) {
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output"});
   SimulationConfig cfg;

@@ -106,7 +106,7 @@ InitialState load_initial_state_npz(const std::string& path) {
   return s;
 }
 
-void write_trajectory_npz(const std::string& path, const Trajectory& t) {
+std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
   using S = std::vector<std::size_t>;
   const std::size_t B = t.B, T = t.T, N = t.N, D = t.D, A = angular_components(t.D);
   const bool f32 = t.float32;
@@ -135,7 +135,9 @@ void write_trajectory_npz(const std::string& path, const Trajectory& t) {
   e.push_back({"hamiltonian", S{B, T}, H, false});
   e.push_back({"linear_momentum", S{B, T, D}, P, false});
   e.push_back({"angular_momentum", A == 3 ? S{B, T, 3} : S{B, T}, J, false});
-  write_npz(path, e);
+  return e;
 }
+
+void write_trajectory_npz(const std::string& path, const Trajectory& t) { write_npz(path, trajectory_npz_entries(t)); }
 
 }  // namespace noether

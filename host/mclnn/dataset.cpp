@@ -13,7 +13,10 @@ namespace {
 }  // namespace
 
 TrajectoryData load_trajectory_data(const std::string& path, double frame_dt) {
-  const NpzArchive a = read_npz(path);
+  return trajectory_data_from_archive(read_npz(path), path, frame_dt);
+}
+
+TrajectoryData trajectory_data_from_archive(const NpzArchive& a, const std::string& path, double frame_dt) {
   TrajectoryData d;
   d.source = path;
   auto key = [&](const char* k, const std::string& expected) -> const NpyArray& {

@@ -18,7 +18,18 @@ Progress::~Progress() {
   if (drawn_) std::fputc('\n', stderr);
 }
 
+namespace {
+thread_local ProgressHook t_hook;
+}
+
+ProgressHook set_progress_hook(ProgressHook hook) {
+  ProgressHook old = std::move(t_hook);
+  t_hook = std::move(hook);
+  return old;
+}
+
 void Progress::update(long done, long total, const std::string& note) {
+  if (t_hook) t_hook(label_, done, total);
   if (!enabled_ || total <= 0) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && now - last_ < std::chrono::milliseconds(200)) return;

@@ -2,9 +2,16 @@
 // terminal, or NOETHER_PROGRESS=1), redrawn at most 5 times a second.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace noether {
+
+/// A per-thread observer of every Progress::update (label, done, total), called before the display is
+/// drawn; it may throw to stop the work (the Python API uses it for callbacks and Ctrl-C). Empty: none.
+using ProgressHook = std::function<void(const std::string& label, long done, long total)>;
+/// Install `hook` for the calling thread; returns the previous one.
+ProgressHook set_progress_hook(ProgressHook hook);
 
 class Progress {
  public:

@@ -20,7 +20,8 @@ std::uint64_t checked_product(std::initializer_list<std::uint64_t> factors, cons
 std::uint64_t available_memory_bytes();
 
 /// Throws noether::Error "<what> needs about <bytes> (…), more than the <avail> of memory available" when `bytes`
-/// exceeds the available memory (or the address space); does nothing when it fits or when memory is unknown.
+/// exceeds the available memory (or the address space); does nothing when it fits, when memory is unknown, or for
+/// requests up to 16 MiB (never refused; memory is then not queried, which keeps tiny calls cheap).
 void require_memory(std::uint64_t bytes, const std::string& what);
 
 /// "1.5 GB", "12 MB", "800 B" for messages.

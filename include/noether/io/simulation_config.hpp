@@ -12,6 +12,10 @@ namespace noether {
 /// Parse and validate a config file; throws noether::Error naming the file and key.
 SimulationConfig load_simulation_config(const std::string& path);
 
+/// The same for a parsed JSON document (the Python API's dict configs); `source` names it in errors and relative
+/// paths (an "initial_state" .npz) resolve next to it ("" or a bare name: the working directory).
+SimulationConfig parse_simulation_config(const cfg::json& root, const std::string& source);
+
 /// Refuse a run whose trajectory (positions, velocities, accelerations of B x frames x N x D in float64, plus the
 /// observables) would not fit in the available memory, or whose stride x frames overflows, before anything is
 /// allocated; `frames_name` names the culprit ("run.json: integrator.frames", "--steps").

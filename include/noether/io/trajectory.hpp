@@ -21,6 +21,10 @@ InitialState load_initial_state_npz(const std::string& path);
 std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std::string& path,
                                                   const std::vector<std::string>& required);
 
+/// The arrays of a trajectory file in the order they are written (positions, velocities, accelerations, masses,
+/// times, then the observables; docs/FORMATS.md): what write_trajectory_npz writes, and what the Python API returns.
+std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& traj);
+
 /// Write a trajectory as a .npz: positions, velocities, accelerations, masses, times and observables (docs/FORMATS.md).
 void write_trajectory_npz(const std::string& path, const Trajectory& traj);
 

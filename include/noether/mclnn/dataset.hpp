@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "noether/core/rng.hpp"
+#include "noether/io/npz.hpp"
 
 namespace noether {
 
@@ -29,6 +30,9 @@ struct TrajectoryData {
 /// tolerance 1e-6). When the file has no `times`, `frame_dt` (> 0) must be given and defines them; when
 /// both are present they must agree. Every error names the file and key. Throws noether::Error.
 TrajectoryData load_trajectory_data(const std::string& path, double frame_dt = 0.0);
+
+/// The same for arrays already in memory (the Python API's trajectories); `source` names them in errors.
+TrajectoryData trajectory_data_from_archive(const NpzArchive& archive, const std::string& source, double frame_dt = 0.0);
 
 /// A training sample: trajectory b, start frame t; targets are frames t+1 … t+horizon.
 struct Segment {
