@@ -30,7 +30,7 @@ void add_simulate_command(CLI::App& app) {
     std::string out = opts->output;
     if (out.empty()) out = cfg.output;
     if (out.empty()) out = std::filesystem::path(opts->config).stem().string() + ".npz";
-    const DeviceChoice dev = resolve_device(cfg.device, cfg.integrator.method);
+    const DeviceChoice dev = resolve_device(cfg);
     const auto t0 = std::chrono::steady_clock::now();
     Trajectory traj;
     {
