@@ -363,8 +363,15 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
     const json& sp = root.at("species");
     const Ctx spc = ctx.sub("species");
     std::vector<int> out;
-    if (sp.is_object()) {
-      check_keys(sp, spc, {"counts"});
+    if (sp.is_object() && sp.contains("pattern")) {
+      check_keys(sp, spc, {"pattern"});
+      const json& pat = sp.at("pattern");
+      NOETHER_REQUIRE(pat.is_array() && !pat.empty(), spc.sub("pattern").where() << ": expected a non-empty list of species indices");
+      for (std::size_t k = 0; k < pat.size(); ++k)
+        NOETHER_REQUIRE(pat[k].is_number_integer(), spc.sub("pattern").at(k).where() << ": expected an integer species index");
+      for (int i = 0; i < s.N; ++i) out.push_back(pat[std::size_t(i) % pat.size()].get<int>());
+    } else if (sp.is_object()) {
+      check_keys(sp, spc, {"counts", "pattern"});
       NOETHER_REQUIRE(sp.contains("counts") && sp.at("counts").is_array(), spc.sub("counts").where() << ": expected a list of counts per species");
       for (std::size_t k = 0; k < sp.at("counts").size(); ++k) {
         const json& n = sp.at("counts")[k];
