@@ -405,7 +405,19 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
     b.neighbor = m == "cell" ? NeighborMethod::Cell : m == "all_pairs" ? NeighborMethod::AllPairs : NeighborMethod::Auto;
     NOETHER_REQUIRE(m != "cell" || b.max_cutoff() > 0, nc.where() << ": \"cell\" needs a cutoff on every pair law (system.cutoff)");
   }
-  b.enabled = root.contains("box") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
+  if (root.contains("thermostat")) {
+    const json& tj = root.at("thermostat");
+    const Ctx tc = ctx.sub("thermostat");
+    NOETHER_REQUIRE(tj.is_object(), tc.where() << ": expected {\"method\": \"bussi\", \"temperature\": T, \"tau\": 0.1, \"seed\": 0}");
+    check_keys(tj, tc, {"method", "temperature", "tau", "seed"});
+    get_choice(tj, tc, "method", "bussi", {"bussi"});
+    NOETHER_REQUIRE(tj.contains("temperature"), tc.sub("temperature").where() << ": missing; expected the target temperature > 0");
+    b.thermostat.enabled = true;
+    b.thermostat.temperature = get_number(tj, tc, "temperature", 1.0, true);
+    b.thermostat.tau = get_number(tj, tc, "tau", 0.1, true);
+    b.thermostat.seed = get_uint64(tj, tc, "seed", 0);
+  }
+  b.enabled = root.contains("box") || root.contains("thermostat") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
               sys.contains("pairs") || cfg.law.kind == PotentialKind::LennardJones || s.box.present || !s.species.empty();
 }
 
@@ -426,7 +438,7 @@ SimulationConfig load_simulation_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output", "box",
-                         "species", "neighbor"});
+                         "species", "neighbor", "thermostat"});
   SimulationConfig cfg;
   cfg.source = path;
   for (const char* k : {"system", "initial_state", "integrator"})

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "noether/core/error.hpp"
+#include "noether/core/rng.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/physics/observables.hpp"
 
@@ -15,6 +16,20 @@ namespace {
 
 template <typename T>
 std::vector<T> cast(const std::vector<double>& v) { return std::vector<T>(v.begin(), v.end()); }
+
+/// The Bussi velocity-rescaling factor √(K'/K) (formula in physics/bulk.hpp) for kinetic energy K.
+double bussi_scale(double K, int Nf, const ThermostatSpec& th, double dt, SplitMix64& rng) {
+  if (K <= 0 || Nf < 1) return 1.0;
+  const double Kt = 0.5 * Nf * th.temperature, c = std::exp(-dt / th.tau);
+  const double R = standard_normal(rng);
+  double S = 0;
+  for (int k = 0; k < Nf - 1; ++k) {
+    const double g = standard_normal(rng);
+    S += g * g;
+  }
+  const double Kn = c * K + (1 - c) * Kt * (S + R * R) / Nf + 2 * R * std::sqrt(c * (1 - c) * K * Kt / Nf);
+  return std::sqrt(std::max(Kn, 0.0) / K);
+}
 
 template <typename T, typename Law>
 void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Trajectory& out,
@@ -28,7 +43,9 @@ void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Traj
   const int* species = s.species.empty() ? nullptr : s.species.data();
   const bool cells = bulk_uses_cells(cfg.bulk, N);
   const T dt = T(it.dt);
+  const ThermostatSpec& th = cfg.bulk.thermostat;
   for (int b = 0; b < B; ++b) {
+    SplitMix64 rng{th.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(b + 1)};
     std::vector<T> pos(s.pos.begin() + b * per, s.pos.begin() + (b + 1) * per);
     std::vector<T> vel(s.vel.begin() + b * per, s.vel.begin() + (b + 1) * per);
     std::vector<T> mass(s.mass.begin() + std::size_t(b) * N, s.mass.begin() + std::size_t(b + 1) * N);
@@ -74,6 +91,13 @@ void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Traj
         for (std::size_t k = 0; k < per; ++k) {
           vel[k] += T(0.5) * (acc[k] + acc_new[k]) * dt;
           acc[k] = acc_new[k];
+        }
+        if (th.enabled) {
+          double K = 0;
+          for (int i = 0; i < N; ++i)
+            for (int c = 0; c < D; ++c) K += 0.5 * double(mass[i]) * double(vel[i * D + c]) * double(vel[i * D + c]);
+          const T a = T(bussi_scale(K, D * (N - 1), th, it.dt, rng));
+          for (std::size_t k = 0; k < per; ++k) vel[k] *= a;
         }
       }
       for (std::size_t k = 0; k < per; ++k)

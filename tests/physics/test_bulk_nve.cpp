@@ -99,3 +99,18 @@ TEST(BulkNve, UnwrappedPositionsAreContinuous) {
     }
   EXPECT_GT(crossings, 0);  // some particles crossed a wall, so the counters were exercised
 }
+
+TEST(BulkNve, BussiThermostatBringsTheLiquidToItsTemperature) {
+  SimulationConfig cfg = lj_liquid(3, 100, 31, NeighborMethod::Auto);  // 108 particles, 3,000 steps
+  cfg.bulk.thermostat.enabled = true;
+  cfg.bulk.thermostat.temperature = 2.0;
+  cfg.bulk.thermostat.tau = 0.05;
+  const Trajectory t = simulate(cfg, DeviceChoice::Cpu);
+  double mean = 0;
+  int n = 0;
+  for (int f = 11; f < t.T; ++f, ++n) mean += 2 * t.frames[f].kinetic[0] / (3.0 * (t.N - 1));
+  mean /= n;
+  EXPECT_NEAR(mean, 2.0, 0.15);
+  const Trajectory again = simulate(cfg, DeviceChoice::Cpu);  // seeded: reproducible
+  EXPECT_EQ(again.vel, t.vel);
+}

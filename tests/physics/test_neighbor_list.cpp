@@ -104,11 +104,11 @@ TEST(NeighborList, BitwiseEqualAcrossThreadCounts) {
 }
 
 TEST(NeighborList, OverflowGrowsTheListInsteadOfDroppingPairs) {
-  // 200 particles packed in an open cube of edge 2 with cutoff 2.5: every particle has 199 neighbors (capacity 32).
+  // 200 particles packed in an open cube of edge 1.5 (diagonal 2.6 < 2.8) with cutoff 2.5: every particle has 199 neighbors (capacity 32).
   InitialState s;
   s.N = 200, s.D = 3, s.B = 1;
   unsigned x = 5;
-  for (int k = 0; k < 600; ++k) x = x * 1664525u + 1013904223u, s.pos.push_back(2.0 * double(x >> 8) / double(1u << 24));
+  for (int k = 0; k < 600; ++k) x = x * 1664525u + 1013904223u, s.pos.push_back(1.5 * double(x >> 8) / double(1u << 24));
   s.mass.assign(200, 1.0);
   NeighborList<double> nl(2.5, 0.3, s.box, 3);
   nl.build(s.pos.data(), s.N);

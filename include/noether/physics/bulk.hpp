@@ -9,6 +9,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <type_traits>
@@ -28,6 +29,17 @@ enum class NeighborMethod { Auto, AllPairs, Cell };
 /// Below this many particles "auto" uses all pairs (measured on 2 cores, docs/BULK.md).
 constexpr int kCellListMinParticles = 1000;
 
+/// Bussi–Donadio–Parrinello stochastic velocity rescaling (J. Chem. Phys. 126, 014101 (2007)), for preparing states
+/// at a temperature (canonical sampling); production runs stay NVE. After each Verlet step, with N_f = D (N − 1)
+/// degrees of freedom, K_t = N_f T / 2, c = exp(−dt / τ), R ~ N(0, 1) and S a sum of N_f − 1 squared N(0, 1) draws:
+///   K' = c K + (1 − c) K_t (S + R²) / N_f + 2 R √(c (1 − c) K K_t / N_f),   v ← v √(K' / K).
+/// Draws: SplitMix64 + Box–Muller (core/rng.hpp), the same sequence on every platform for a seed.
+struct ThermostatSpec {
+  bool enabled = false;
+  double temperature = 1.0, tau = 0.1;
+  std::uint64_t seed = 0;
+};
+
 /// The bulk part of a simulation config (docs/FORMATS.md: "box", "system.cutoff", "system.pairs", "species",
 /// "neighbor"). pair_laws / pair_cutoffs are (S, S), symmetric; with S = 1 they hold the config's one law.
 struct BulkSpec {
@@ -37,6 +49,7 @@ struct BulkSpec {
   std::vector<CutoffSpec> pair_cutoffs;  ///< (S, S)
   NeighborMethod neighbor = NeighborMethod::Auto;
   double skin = 0.3;
+  ThermostatSpec thermostat;
   /// The largest cutoff of all species pairs (0 when some pair has none).
   double max_cutoff() const {
     double m = 0;
