@@ -417,7 +417,20 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
     b.thermostat.tau = get_number(tj, tc, "tau", 0.1, true);
     b.thermostat.seed = get_uint64(tj, tc, "seed", 0);
   }
-  b.enabled = root.contains("box") || root.contains("thermostat") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
+  if (root.contains("rdf")) {
+    const json& rj = root.at("rdf");
+    const Ctx rc = ctx.sub("rdf");
+    NOETHER_REQUIRE(rj.is_object(), rc.where() << ": expected {\"r_max\": r, \"bins\": n}");
+    check_keys(rj, rc, {"r_max", "bins"});
+    NOETHER_REQUIRE(rj.contains("r_max"), rc.sub("r_max").where() << ": missing; expected the largest distance > 0");
+    b.rdf_r_max = get_number(rj, rc, "r_max", 1.0, true);
+    b.rdf_bins = int(get_int(rj, rc, "bins", 100, 1, 100000));
+    NOETHER_REQUIRE(s.box.present, rc.where() << ": g(r) needs a box (its volume normalises g)");
+    for (int c = 0; c < s.D; ++c)
+      NOETHER_REQUIRE(!s.box.periodic[c] || b.rdf_r_max <= 0.5 * s.box.L[c],
+                      rc.sub("r_max").where() << ": " << b.rdf_r_max << " is beyond half the periodic box edge " << s.box.L[c]);
+  }
+  b.enabled = root.contains("box") || root.contains("thermostat") || root.contains("rdf") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
               sys.contains("pairs") || cfg.law.kind == PotentialKind::LennardJones || s.box.present || !s.species.empty();
 }
 
@@ -438,7 +451,7 @@ SimulationConfig load_simulation_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output", "box",
-                         "species", "neighbor", "thermostat"});
+                         "species", "neighbor", "thermostat", "rdf"});
   SimulationConfig cfg;
   cfg.source = path;
   for (const char* k : {"system", "initial_state", "integrator"})

@@ -181,6 +181,13 @@ void write_trajectory_npz(const std::string& path, const Trajectory& t) {
       e.push_back({"pressure", S{B, T}, Pr, false});
     }
   }
+  if (!t.rdf.empty()) {
+    const std::size_t Sp = t.rdf_species, bins = t.rdf_bins;
+    std::vector<double> r(bins);
+    for (std::size_t k = 0; k < bins; ++k) r[k] = (k + 0.5) * t.rdf_r_max / double(bins);
+    e.push_back({"rdf", S{Sp, Sp, bins}, t.rdf, false});
+    e.push_back({"rdf_r", S{bins}, r, false});
+  }
   write_npz(path, e);
 }
 

@@ -221,6 +221,17 @@ Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(i
     with_species_laws<float>(cfg.bulk, [&](const auto& laws) { run_bulk(laws, cfg, out, progress); });
   else
     with_species_laws<double>(cfg.bulk, [&](const auto& laws) { run_bulk(laws, cfg, out, progress); });
+  if (cfg.bulk.rdf_bins > 0) {
+    const int S = cfg.bulk.species_count, bins = cfg.bulk.rdf_bins;
+    out.rdf_r_max = cfg.bulk.rdf_r_max, out.rdf_species = S, out.rdf_bins = bins;
+    out.rdf.assign(std::size_t(S) * S * bins, 0.0);
+    for (int a = 0; a < S; ++a)
+      for (int c = 0; c < S; ++c) {
+        const auto g = radial_distribution(out.pos.data(), out.B * out.T, out.N, out.D, out.box,
+                                           out.species.empty() ? nullptr : out.species.data(), a, c, out.rdf_r_max, bins);
+        std::copy(g.begin(), g.end(), out.rdf.begin() + (std::size_t(a) * S + c) * bins);
+      }
+  }
   return out;
 }
 

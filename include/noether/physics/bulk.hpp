@@ -50,6 +50,8 @@ struct BulkSpec {
   NeighborMethod neighbor = NeighborMethod::Auto;
   double skin = 0.3;
   ThermostatSpec thermostat;
+  int rdf_bins = 0;       ///< > 0: g(r) of every species pair over the saved frames (config "rdf")
+  double rdf_r_max = 0;
   /// The largest cutoff of all species pairs (0 when some pair has none).
   double max_cutoff() const {
     double m = 0;

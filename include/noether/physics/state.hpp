@@ -34,6 +34,9 @@ struct Trajectory {
   std::vector<int> images;   ///< (B, T, N, D) image counters: unwrapped = pos + images · L on periodic axes
   std::vector<double> virial;  ///< (B, T) pair virial W = Σ_{i<j} r_ij · F_ij
   long neighbor_builds = 0;    ///< neighbor-list builds summed over trajectories (0: all pairs)
+  std::vector<double> rdf;     ///< (S, S, bins) g(r) per species pair over all saved frames, or empty
+  double rdf_r_max = 0;        ///< bins cover [0, rdf_r_max)
+  int rdf_species = 0, rdf_bins = 0;
 };
 
 /// Validate shapes, finiteness and positive masses; `where` names the source in errors
