@@ -65,7 +65,7 @@ TEST(NeighborList, CellListForcesEqualAllPairsBitwise) {
   EXPECT_GT(norm, 1.0);  // a real force field, not zeros
   double U1, W1, U2, W2;
   const auto laws = lj_laws(2.5, 2.0);
-  bulk_energy_virial(laws, PeriodicAxes<double>(s.box), s.pos.data(), s.mass.data(), nullptr, nullptr, s.N, 3, U1, W1);
+  bulk_energy_virial(laws, PeriodicAxes<double>(s.box), s.pos.data(), s.mass.data(), nullptr, static_cast<const NeighborList<double>*>(nullptr), s.N, 3, U1, W1);
   bulk_energy_virial(laws, PeriodicAxes<double>(s.box), s.pos.data(), s.mass.data(), nullptr, &nl, s.N, 3, U2, W2);
   EXPECT_EQ(U1, U2);
   EXPECT_EQ(W1, W2);
