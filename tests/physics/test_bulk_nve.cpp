@@ -58,8 +58,8 @@ TEST(BulkNve, SwitchedLennardJonesConservesEnergyAndMomentum) {
 }
 
 TEST(BulkNve, PlainTruncationDriftsMoreThanTheSwitch) {  // the test above can fail: without smoothing energy jumps
-  const Trajectory sw = simulate(lj_liquid(4, 100, 21, NeighborMethod::Cell), DeviceChoice::Cpu);
-  const Trajectory tr = simulate(lj_liquid(4, 100, 21, NeighborMethod::Cell, Smoothing::None), DeviceChoice::Cpu);
+  const Trajectory sw = simulate(lj_liquid(3, 50, 21, NeighborMethod::Cell), DeviceChoice::Cpu);
+  const Trajectory tr = simulate(lj_liquid(3, 50, 21, NeighborMethod::Cell, Smoothing::None), DeviceChoice::Cpu);
   const auto drift = [](const Trajectory& t) {
     double w = 0;
     const double E0 = t.frames[0].kinetic[0] + t.frames[0].potential[0];
@@ -101,14 +101,14 @@ TEST(BulkNve, UnwrappedPositionsAreContinuous) {
 }
 
 TEST(BulkNve, BussiThermostatBringsTheLiquidToItsTemperature) {
-  SimulationConfig cfg = lj_liquid(3, 100, 31, NeighborMethod::Auto);  // 108 particles, 3,000 steps
+  SimulationConfig cfg = lj_liquid(3, 100, 21, NeighborMethod::Auto);  // 108 particles, 2,000 steps
   cfg.bulk.thermostat.enabled = true;
   cfg.bulk.thermostat.temperature = 2.0;
   cfg.bulk.thermostat.tau = 0.05;
   const Trajectory t = simulate(cfg, DeviceChoice::Cpu);
   double mean = 0;
   int n = 0;
-  for (int f = 11; f < t.T; ++f, ++n) mean += 2 * t.frames[f].kinetic[0] / (3.0 * (t.N - 1));
+  for (int f = 6; f < t.T; ++f, ++n) mean += 2 * t.frames[f].kinetic[0] / (3.0 * (t.N - 1));
   mean /= n;
   EXPECT_NEAR(mean, 2.0, 0.15);
   const Trajectory again = simulate(cfg, DeviceChoice::Cpu);  // seeded: reproducible
