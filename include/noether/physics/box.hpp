@@ -34,14 +34,19 @@ struct Box {
 /// The box in precision T as the inner loops use it: per axis the length and its inverse, 0 on open axes.
 template <typename T>
 struct PeriodicAxes {
-  T L[3] = {0, 0, 0}, inv_L[3] = {0, 0, 0};
+  T L[3] = {0, 0, 0}, inv_L[3] = {0, 0, 0}, half_L[3] = {0, 0, 0};
   PeriodicAxes() = default;
   explicit PeriodicAxes(const Box& b) {
     for (int c = 0; c < 3; ++c)
-      if (b.present && b.periodic[c]) L[c] = T(b.L[c]), inv_L[c] = T(1) / T(b.L[c]);
+      if (b.present && b.periodic[c]) L[c] = T(b.L[c]), inv_L[c] = T(1) / T(b.L[c]), half_L[c] = T(0.5) * L[c];
   }
-  /// Minimum image of one component on axis c (identity on an open axis).
+  /// Minimum image of one component on axis c (identity on an open axis), for any d.
   NOETHER_HOSTDEV T min_image(T d, int c) const { return L[c] > T(0) ? d - L[c] * std::rint(d * inv_L[c]) : d; }
+  /// The same for |d| < L_c (differences of wrapped positions; the inner loops), branch-free:
+  ///   d ← d − L_c ([d > L_c/2] − [d < −L_c/2]);  exact identity on an open axis (L_c = 0).
+  NOETHER_HOSTDEV T min_image_wrapped(T d, int c) const {
+    return d - L[c] * (T(d > half_L[c]) - T(d < -half_L[c]));
+  }
 };
 
 /// Wrap x on axis c into [0, L_c) and add the whole box lengths moved to the image counter n (periodic axes only).

@@ -78,7 +78,7 @@ struct SpeciesLaws {
   const CutoffLaw<T, Law>& at(int a, int b) const { return laws[std::size_t(a) * S + b]; }
 };
 
-/// Accelerations of one configuration. pos (N, D) wrapped, mass (N), species (N) or null (all 0), acc (N, D) written.
+/// Accelerations of one configuration. pos (N, D) wrapped (every periodic coordinate in [0, L)), mass (N), species (N) or null (all 0), acc (N, D) written.
 /// nl: the neighbor lists (built for pos's configuration within the skin), or null for all pairs j = 0..N−1.
 template <typename T, typename Law>
 void bulk_accelerations(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& ax, const T* pos, const T* mass,
@@ -95,7 +95,7 @@ void bulk_accelerations(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& 
       T d[3] = {0, 0, 0};
       T r2 = 0;
       for (int c = 0; c < D; ++c) {
-        d[c] = ax.min_image(pos[i * D + c] - pos[j * D + c], c);
+        d[c] = ax.min_image_wrapped(pos[i * D + c] - pos[j * D + c], c);
         r2 += d[c] * d[c];
       }
       T V, f_over_r;
@@ -123,7 +123,7 @@ void bulk_energy_virial(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& 
       if (j <= i) continue;
       T r2 = 0;
       for (int c = 0; c < D; ++c) {
-        const T d = ax.min_image(pos[i * D + c] - pos[j * D + c], c);
+        const T d = ax.min_image_wrapped(pos[i * D + c] - pos[j * D + c], c);
         r2 += d * d;
       }
       T V, f_over_r;

@@ -40,7 +40,7 @@ template <typename T, typename Law>
 struct CutoffLaw {
   Law law;
   T rc = 0, rc2 = 0;        ///< rc = 0: no cutoff
-  T ron = 0, inv_w = 0;     ///< switch: r_on and 1 / (r_c − r_on)
+  T ron = 0, ron2 = 0, inv_w = 0;  ///< switch: r_on, r_on² and 1 / (r_c − r_on)
   T Vc = 0, dVc = 0;        ///< shifted force: V(r_c) and V'(r_c)
   Smoothing mode = Smoothing::None;
 
@@ -49,7 +49,7 @@ struct CutoffLaw {
   CutoffLaw(const Law& l, const CutoffSpec& c, T mi = T(1), T mj = T(1)) : law(l) {
     if (!c.active()) return;
     rc = T(c.cutoff), rc2 = rc * rc, mode = c.smoothing;
-    if (mode == Smoothing::Switch) ron = T(c.r_on), inv_w = T(1) / (rc - ron);
+    if (mode == Smoothing::Switch) ron = T(c.r_on), ron2 = ron * ron, inv_w = T(1) / (rc - ron);
     if (mode == Smoothing::ShiftedForce) {
       T f;
       law.eval(rc2, mi, mj, Vc, f);
@@ -64,8 +64,8 @@ struct CutoffLaw {
     }
     law.eval(r2, mi, mj, V, f_over_r);
     if (mode == Smoothing::Switch) {
-      const T r = std::sqrt(r2);
-      if (r > ron) {
+      if (r2 > ron2) {  // S = 1 and dS/dr = 0 below r_on
+        const T r = std::sqrt(r2);
         T S, dS;
         switch_poly((r - ron) * inv_w, S, dS);
         f_over_r = S * f_over_r - V * dS * inv_w / r;

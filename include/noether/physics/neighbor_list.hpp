@@ -149,7 +149,7 @@ class NeighborList {
       const auto consider = [&](int j) {
         T r2 = 0;
         for (int c = 0; c < D_; ++c) {
-          const T d = ax_.min_image(pos[i * D_ + c] - pos[j * D_ + c], c);
+          const T d = ax_.min_image_wrapped(pos[i * D_ + c] - pos[j * D_ + c], c);
           r2 += d * d;
         }
         if (r2 < rl2) {
