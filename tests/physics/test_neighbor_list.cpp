@@ -138,3 +138,48 @@ TEST(NeighborList, RebuildWhenADisplacementExceedsHalfTheSkin) {
   EXPECT_FALSE(n2.needs_rebuild(t.pos.data(), t.N));
   EXPECT_EQ(n2.builds(), 1);
 }
+
+TEST(NeighborList, TwoSpeciesForcesEqualAllPairsAndConserveMomentum) {
+  // Kob–Andersen-like parameters per species pair, built through with_species_laws as a config would.
+  const InitialState s = jittered_fcc(5, 1.2, 0.2, 5);
+  BulkSpec b;
+  b.species_count = 2;
+  const double eps[4] = {1.0, 1.5, 1.5, 0.5}, sig[4] = {1.0, 0.8, 0.8, 0.88};
+  for (int k = 0; k < 4; ++k) {
+    PairLawSpec p;
+    p.kind = PotentialKind::LennardJones, p.epsilon = eps[k], p.sigma = sig[k];
+    CutoffSpec c;
+    c.cutoff = 2.5 * sig[k], c.r_on = 2.2 * sig[k], c.smoothing = Smoothing::Switch;
+    b.pair_laws.push_back(p), b.pair_cutoffs.push_back(c);
+  }
+  std::vector<int> species(s.N);
+  for (int i = 0; i < s.N; ++i) species[i] = i % 5 == 4;
+  std::vector<double> mass(s.N);
+  for (int i = 0; i < s.N; ++i) mass[i] = species[i] ? 0.5 : 1.0;
+  std::vector<double> a1(s.pos.size()), a2(s.pos.size());
+  with_species_laws<double>(b, [&](const auto& laws) {
+    EXPECT_EQ(laws.S, 2);
+    NeighborList<double> nl(b.max_cutoff(), 0.3, s.box, 3);
+    nl.build(s.pos.data(), s.N);
+    const PeriodicAxes<double> ax(s.box);
+    using NL = NeighborList<double>;
+    bulk_accelerations(laws, ax, s.pos.data(), mass.data(), species.data(), static_cast<const NL*>(nullptr), a1.data(), s.N, 3);
+    bulk_accelerations(laws, ax, s.pos.data(), mass.data(), species.data(), &nl, a2.data(), s.N, 3);
+  });
+  double P[3] = {0, 0, 0}, scale = 0;
+  for (int i = 0; i < s.N; ++i)
+    for (int c = 0; c < 3; ++c) {
+      ASSERT_EQ(a1[i * 3 + c], a2[i * 3 + c]);
+      P[c] += mass[i] * a1[i * 3 + c];
+      scale = std::max(scale, std::abs(mass[i] * a1[i * 3 + c]));
+    }
+  EXPECT_GT(scale, 1.0);
+  for (int c = 0; c < 3; ++c) EXPECT_LT(std::abs(P[c]), 1e-12 * scale * s.N) << c;  // Σ F = 0: Newton's third law
+  // the (A, B) law is the (B, A) law, and differs from (A, A)
+  with_species_laws<double>(b, [&](const auto& laws) {
+    double V1, f1, V2, f2, V3, f3;
+    laws.at(0, 1).eval(1.0, 1, 1, V1, f1), laws.at(1, 0).eval(1.0, 1, 1, V2, f2), laws.at(0, 0).eval(1.0, 1, 1, V3, f3);
+    EXPECT_EQ(V1, V2);
+    EXPECT_NE(V1, V3);
+  });
+}
