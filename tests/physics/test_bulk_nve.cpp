@@ -114,3 +114,14 @@ TEST(BulkNve, BussiThermostatBringsTheLiquidToItsTemperature) {
   const Trajectory again = simulate(cfg, DeviceChoice::Cpu);  // seeded: reproducible
   EXPECT_EQ(again.vel, t.vel);
 }
+
+TEST(BulkNve, Float32RunsAndCellListEqualsAllPairs) {
+  SimulationConfig a = lj_liquid(4, 50, 5, NeighborMethod::Cell), b = lj_liquid(4, 50, 5, NeighborMethod::AllPairs);
+  a.float32 = b.float32 = true;
+  const Trajectory ta = simulate(a, DeviceChoice::Cpu), tb = simulate(b, DeviceChoice::Cpu);
+  EXPECT_EQ(ta.pos, tb.pos);
+  EXPECT_EQ(ta.vel, tb.vel);
+  const double E0 = ta.frames[0].kinetic[0] + ta.frames[0].potential[0];
+  for (const FrameObservables& o : ta.frames) EXPECT_LT(std::abs(o.kinetic[0] + o.potential[0] - E0) / std::abs(E0), 1e-3);
+  for (double x : ta.pos) EXPECT_EQ(x, double(float(x)));  // computed in float32
+}
