@@ -78,6 +78,10 @@ void add_rollout_command(CLI::App& app) {
         if (cut.smoothing == Smoothing::Switch)
           NOETHER_REQUIRE(o->r_on > 0 && o->r_on < o->cutoff, "--r-on: expected 0 < r_on < --cutoff (" << o->cutoff << "), got " << o->r_on);
         cut.r_on = o->r_on;
+        if (cfg.law.kind == PotentialKind::Tabulated && cfg.law.table)
+          NOETHER_REQUIRE(o->cutoff <= cfg.law.table->r_max,
+                          "--cutoff: " << o->cutoff << " is beyond the range of the table " << o->model << " (r_max = "
+                                       << cfg.law.table->r_max << "); tabulate a wider range or cut off within it");
       }
       NOETHER_REQUIRE(o->neighbor == "auto" || o->neighbor == "all_pairs" || o->neighbor == "cell",
                       "--neighbor: expected auto, all_pairs or cell, got '" << o->neighbor << "'");

@@ -1,7 +1,7 @@
 // cli/test_bulk_rollout.cpp — bulk runs on the command line (docs/BULK.md): `noether simulate` of a periodic
 // Lennard-Jones config writes box, periodic flags and image counters; `noether rollout` of a learned pair model takes
 // the box over from --init, cuts the model off with --cutoff / --r-on and runs on the cell list; a cutoff longer than
-// half the box is an error naming --init's box.
+// half the box is an error naming --init's box, and one beyond a pair table's range an error naming --cutoff.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -53,4 +53,12 @@ TEST_F(CliTest, BulkSimulateAndRolloutCarryTheBox) {
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("truth.npz: box.lengths[0]"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("twice the cutoff"), std::string::npos) << bad.err;
+
+  // a table's range bounds the cutoff
+  const CmdResult tab = noether("tabulate --model model.json --r-min 0.5 --r-max 2.0 -o table.json -q");
+  ASSERT_EQ(tab.code, 0) << tab.err;
+  const CmdResult beyond = noether("rollout --model table.json --init truth.npz --dt 0.005 --steps 20 --cutoff 2.5 "
+                                   "--r-on 2.0 --device cpu -o t.npz -q");
+  EXPECT_EQ(beyond.code, 1);
+  EXPECT_NE(beyond.err.find("--cutoff: 2.5 is beyond the range of the table"), std::string::npos) << beyond.err;
 }
