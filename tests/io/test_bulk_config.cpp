@@ -46,6 +46,9 @@ TEST(BulkConfig, ShippedConfigsParse) {
   EXPECT_EQ(lj.init.N, 256);
   EXPECT_TRUE(lj.init.box.present && lj.init.box.periodic[0] && lj.init.box.periodic[2]);
   EXPECT_EQ(lj.bulk.pair_cutoffs[0].cutoff, 2.5);
+  const SimulationConfig prep = load_simulation_config(dir + "lj_liquid_256_prep.json");
+  EXPECT_TRUE(prep.bulk.thermostat.enabled);
+  EXPECT_EQ(prep.bulk.thermostat.temperature, 1.0);
   const SimulationConfig ka = load_simulation_config(dir + "kob_andersen_1000.json");
   EXPECT_EQ(ka.init.N, 1000);
   EXPECT_EQ(ka.bulk.species_count, 2);
