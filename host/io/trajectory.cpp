@@ -169,6 +169,21 @@ void write_trajectory_npz(const std::string& path, const Trajectory& t) {
   }
   if (!t.species.empty()) e.push_back({"species", S{N}, std::vector<double>(t.species.begin(), t.species.end()), false});
   if (!t.images.empty()) e.push_back({"images", S{B, T, N, D}, std::vector<double>(t.images.begin(), t.images.end()), false});
+  if (!t.images.empty()) {  // MSD(t) = (1/N) Σ_i |u_i(t) − u_i(0)|², u = positions + images · L (periodic axes)
+    std::vector<double> msd(B * T, 0.0);
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t f = 0; f < T; ++f) {
+        double s2 = 0;
+        for (std::size_t k = 0; k < N * D; ++k) {
+          const std::size_t c = k % D, o = (b * T + f) * N * D + k, o0 = b * T * N * D + k;
+          const double L = t.box.present && t.box.periodic[c] ? t.box.L[c] : 0.0;
+          const double d = (t.pos[o] + t.images[o] * L) - (t.pos[o0] + t.images[o0] * L);
+          s2 += d * d;
+        }
+        msd[b * T + f] = s2 / double(N);
+      }
+    e.push_back({"msd", S{B, T}, msd, false});
+  }
   if (!t.virial.empty()) {
     std::vector<double> Tk(B * T), Pr;
     const double vol = t.box.volume(t.D);

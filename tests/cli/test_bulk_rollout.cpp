@@ -1,5 +1,5 @@
 // cli/test_bulk_rollout.cpp — bulk runs on the command line (docs/BULK.md): `noether simulate` of a periodic
-// Lennard-Jones config writes box, periodic flags and image counters; `noether rollout` of a learned pair model takes
+// Lennard-Jones config writes box, periodic flags, image counters and the MSD; `noether rollout` of a learned pair model takes
 // the box over from --init, cuts the model off with --cutoff / --r-on and runs on the cell list; a cutoff longer than
 // half the box is an error naming --init's box, and one beyond a pair table's range an error naming --cutoff.
 #include <gtest/gtest.h>
@@ -27,6 +27,11 @@ TEST_F(CliTest, BulkSimulateAndRolloutCarryTheBox) {
   EXPECT_NE(sim.out.find("neighbor-list builds"), std::string::npos) << sim.out;
   const noether::NpzArchive truth = noether::read_npz((dir_ / "truth.npz").string());
   ASSERT_TRUE(truth.count("box") && truth.count("periodic") && truth.count("images") && truth.count("pressure"));
+  const std::vector<double>& msd = truth.at("msd").data;  // (1, 3): 0 at the start, growing
+  ASSERT_EQ(msd.size(), 3u);
+  EXPECT_EQ(msd[0], 0.0);
+  EXPECT_GT(msd[1], 0.0);
+  EXPECT_GT(msd[2], msd[1]);
   const double L = truth.at("box").data[0];
   EXPECT_NEAR(L, 3 * std::cbrt(4.0 / 0.8), 1e-12);
 
