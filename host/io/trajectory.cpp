@@ -45,6 +45,15 @@ std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std
       {"hamiltonian", {S{B, T}}, "(B, T)"},
       {"linear_momentum", {S{B, T, D}}, "(B, T, D)"},
       {"angular_momentum", {D == 3 ? S{B, T, 3} : S{B, T}}, D == 3 ? "(B, T, 3) in 3-D" : "(B, T) in 2-D"},
+      // bulk runs (docs/BULK.md)
+      {"box", {S{D}}, "(D,)"},
+      {"periodic", {S{D}}, "(D,)"},
+      {"species", {S{N}}, "(N,)"},
+      {"images", {p}, "the shape of 'positions'"},
+      {"virial", {S{B, T}}, "(B, T)"},
+      {"temperature", {S{B, T}}, "(B, T)"},
+      {"pressure", {S{B, T}}, "(B, T)"},
+      {"msd", {S{B, T}}, "(B, T)"},
   };
   const auto finite = [&](const std::string& key, const NpyArray& arr, bool positive) {
     for (std::size_t k = 0; k < arr.data.size(); ++k) {

@@ -53,6 +53,9 @@ TEST_F(CliTest, BulkSimulateAndRolloutCarryTheBox) {
     EXPECT_LT(x, L);
   }
 
+  const CmdResult ev = noether("evaluate --truth truth.npz --pred pred.npz -q");  // the bulk keys pass the archive check
+  EXPECT_EQ(ev.code, 0) << ev.err;
+
   const CmdResult bad = noether("rollout --model model.json --init truth.npz --dt 0.005 --steps 20 --cutoff 2.7 "
                                 "--smoothing shifted_force --device cpu -o bad.npz -q");
   EXPECT_EQ(bad.code, 1);
