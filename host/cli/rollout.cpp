@@ -22,7 +22,8 @@ namespace noether {
 void add_rollout_command(CLI::App& app) {
   struct Opts {
     std::string model, init, output, device = "auto", method = "verlet";
-    double dt = 0;
+    double dt = 0, cutoff = 0, r_on = 0, skin = 0.3;
+    std::string smoothing = "switch", neighbor = "auto";
     long steps = 0, stride = 1;
     bool float32 = false, quiet = false;
   };
@@ -37,6 +38,11 @@ void add_rollout_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "output .npz (default <model name>_rollout.npz)");
   cmd->add_option("--device", o->device, "auto | cpu | cuda");
   cmd->add_option("--method", o->method, "verlet (default) | rk4 | rk45 (CPU)");
+  cmd->add_option("--cutoff", o->cutoff, "cut the pair law off at r_c (bulk runs; the box comes from --init's 'box' key)");
+  cmd->add_option("--smoothing", o->smoothing, "switch (default, needs --r-on) | shifted_force | none");
+  cmd->add_option("--r-on", o->r_on, "start of the switching region, 0 < r_on < cutoff");
+  cmd->add_option("--neighbor", o->neighbor, "auto (default) | all_pairs | cell");
+  cmd->add_option("--skin", o->skin, "neighbor-list skin (default 0.3)");
   cmd->add_flag("--float32", o->float32, "integrate in float32 (default float64)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
   cmd->callback([o] {
@@ -60,7 +66,35 @@ void add_rollout_command(CLI::App& app) {
     else NOETHER_REQUIRE(o->method == "verlet", "--method: expected verlet, rk4 or rk45, got '" << o->method << "'");
     cfg.float32 = o->float32;
     cfg.device = parse_device(o->device, "--device");
-    const DeviceChoice dev = resolve_device(cfg.device, cfg.integrator.method, cfg.law);
+    {  // bulk: a box or species from --init, or a cutoff (physics/bulk.hpp)
+      BulkSpec& b = cfg.bulk;
+      CutoffSpec cut;
+      if (o->cutoff != 0) {
+        NOETHER_REQUIRE(std::isfinite(o->cutoff) && o->cutoff > 0, "--cutoff: expected r_c > 0, got " << o->cutoff);
+        NOETHER_REQUIRE(o->smoothing == "switch" || o->smoothing == "shifted_force" || o->smoothing == "none",
+                        "--smoothing: expected switch, shifted_force or none, got '" << o->smoothing << "'");
+        cut.cutoff = o->cutoff;
+        cut.smoothing = o->smoothing == "switch" ? Smoothing::Switch : o->smoothing == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
+        if (cut.smoothing == Smoothing::Switch)
+          NOETHER_REQUIRE(o->r_on > 0 && o->r_on < o->cutoff, "--r-on: expected 0 < r_on < --cutoff (" << o->cutoff << "), got " << o->r_on);
+        cut.r_on = o->r_on;
+        if (cfg.law.kind == PotentialKind::Tabulated && cfg.law.table)
+          NOETHER_REQUIRE(o->cutoff <= cfg.law.table->r_max,
+                          "--cutoff: " << o->cutoff << " is beyond the range of the table " << o->model << " (r_max = "
+                                       << cfg.law.table->r_max << "); tabulate a wider range or cut off within it");
+      }
+      NOETHER_REQUIRE(o->neighbor == "auto" || o->neighbor == "all_pairs" || o->neighbor == "cell",
+                      "--neighbor: expected auto, all_pairs or cell, got '" << o->neighbor << "'");
+      NOETHER_REQUIRE(std::isfinite(o->skin) && o->skin > 0, "--skin: expected a skin > 0, got " << o->skin);
+      NOETHER_REQUIRE(o->neighbor != "cell" || cut.active(), "--neighbor cell: needs --cutoff");
+      b.neighbor = o->neighbor == "cell" ? NeighborMethod::Cell : o->neighbor == "all_pairs" ? NeighborMethod::AllPairs : NeighborMethod::Auto;
+      b.skin = o->skin;
+      b.pair_laws = {cfg.law};
+      b.pair_cutoffs = {cut};
+      b.enabled = cut.active() || cfg.init.box.present || !cfg.init.species.empty();
+      if (b.enabled) validate_bulk(cfg, o->init);
+    }
+    const DeviceChoice dev = resolve_device(cfg);
     std::string out = o->output;
     if (out.empty()) out = std::filesystem::path(o->model).stem().string() + "_rollout.npz";
 

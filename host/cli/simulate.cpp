@@ -30,7 +30,7 @@ void add_simulate_command(CLI::App& app) {
     std::string out = opts->output;
     if (out.empty()) out = cfg.output;
     if (out.empty()) out = std::filesystem::path(opts->config).stem().string() + ".npz";
-    const DeviceChoice dev = resolve_device(cfg.device, cfg.integrator.method);
+    const DeviceChoice dev = resolve_device(cfg);
     const auto t0 = std::chrono::steady_clock::now();
     Trajectory traj;
     {
@@ -47,6 +47,10 @@ void add_simulate_command(CLI::App& app) {
       std::printf("wrote %s: %d trajectories x %d frames x %d particles x %dD (%s, %s) in %.2f s; max |H(T) - H(0)| = %.3e\n",
                   out.c_str(), traj.B, traj.T, traj.N, traj.D, cfg.float32 ? "float32" : "float64",
                   dev == DeviceChoice::Cuda ? cuda_device_description().c_str() : "cpu", secs, dH);
+      if (cfg.bulk.enabled)
+        std::printf("bulk: %s, %ld neighbor-list builds, %.4g particle-steps/s\n",
+                    bulk_uses_cells(cfg.bulk, traj.N) ? "cell + Verlet list" : "all pairs", traj.neighbor_builds,
+                    double(traj.B) * traj.N * double(cfg.integrator.stride) * (traj.T - 1) / std::max(secs, 1e-9));
     }
   });
 }

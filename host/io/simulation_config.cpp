@@ -102,6 +102,8 @@ InitialState parse_initial_state(const json& v, const Ctx& ctx) {
       NOETHER_REQUIRE(s.N == all.N && s.D == all.D, item.where() << ": " << s.N << " particles in " << s.D
                                                                   << "-D, but item 0 has " << all.N << " in "
                                                                   << all.D << "-D; every item needs the same N and D");
+      NOETHER_REQUIRE(s.species == all.species && s.box.present == all.box.present,
+                      item.where() << ": species or box differ from item 0's; every item needs the same");
       all.B += s.B;
       all.pos.insert(all.pos.end(), s.pos.begin(), s.pos.end());
       all.vel.insert(all.vel.end(), s.vel.begin(), s.vel.end());
@@ -119,9 +121,33 @@ InitialState parse_initial_state(const json& v, const Ctx& ctx) {
     }
     return state_from_arrays(v, ctx);
   }
-  const std::string kind = get_choice(v, ctx, "sampler", "", {"uniform", "perturb"});
+  const std::string kind = get_choice(v, ctx, "sampler", "", {"uniform", "perturb", "fcc"});
   InitialState s;
-  if (kind == "uniform") {
+  if (kind == "fcc") {
+    check_keys(v, ctx, {"sampler", "trajectories", "cells", "density", "temperature", "mass", "seed"});
+    FccSamplerSpec f;
+    f.trajectories = int(get_int(v, ctx, "trajectories", 1, 1, 2147483647));
+    if (v.contains("cells") && v.at("cells").is_array()) {
+      NOETHER_REQUIRE(v.at("cells").size() == 3, ctx.sub("cells").where() << ": expected a number or 3 numbers of unit cells");
+      for (int c = 0; c < 3; ++c) {
+        const json& x = v.at("cells")[c];
+        NOETHER_REQUIRE(x.is_number_integer() && x.get<long long>() >= 1 && x.get<long long>() <= 1000,
+                        ctx.sub("cells").at(c).where() << ": expected an integer in [1, 1000]");
+        f.cells[c] = int(x.get<long long>());
+      }
+    } else {
+      f.cells[0] = f.cells[1] = f.cells[2] = int(get_int(v, ctx, "cells", 3, 1, 1000));
+    }
+    require_memory(checked_product({std::uint64_t(f.trajectories), 4ull * f.cells[0] * f.cells[1] * f.cells[2], 7 * 8},
+                                   ctx.sub("trajectories").where() + " x cells"),
+                   ctx.sub("trajectories").where() + " x cells");
+    f.density = get_number(v, ctx, "density", 0.8, true);
+    f.temperature = get_number(v, ctx, "temperature", 1.0);
+    NOETHER_REQUIRE(f.temperature >= 0, ctx.sub("temperature").where() << ": expected a value >= 0");
+    f.mass = get_number(v, ctx, "mass", 1.0, true);
+    f.seed = get_uint64(v, ctx, "seed", 0);
+    s = sample_fcc(f);
+  } else if (kind == "uniform") {
     check_keys(v, ctx, {"sampler", "trajectories", "particles", "dim", "seed", "box", "min_distance", "velocity",
                         "velocity_scale", "planar", "zero_momentum", "masses"});
     UniformSamplerSpec u;
@@ -167,8 +193,13 @@ InitialState parse_initial_state(const json& v, const Ctx& ctx) {
 PairLawSpec parse_system(const json& v, const Ctx& ctx) {
   NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object like {\"potential\": \"linear_spring\", \"k\": 1, \"r0\": 1}");
   PairLawSpec law;
-  const std::string p = get_choice(v, ctx, "potential", "", {"linear_spring", "nonlinear_spring", "gravity"});
-  if (p == "gravity") {
+  const std::string p = get_choice(v, ctx, "potential", "", {"linear_spring", "nonlinear_spring", "gravity", "lennard_jones"});
+  if (p == "lennard_jones") {
+    check_keys(v, ctx, {"potential", "epsilon", "sigma"});
+    law.kind = PotentialKind::LennardJones;
+    law.epsilon = get_number(v, ctx, "epsilon", 1.0, true);
+    law.sigma = get_number(v, ctx, "sigma", 1.0, true);
+  } else if (p == "gravity") {
     check_keys(v, ctx, {"potential", "G", "softening"});
     law.kind = PotentialKind::Gravity;
     law.G = get_number(v, ctx, "G", 1.0, true);
@@ -214,6 +245,195 @@ void check_no_coincident_particles(const InitialState& s, const std::string& whe
       }
 }
 
+CutoffSpec parse_cutoff(const json& v, const Ctx& ctx) {
+  CutoffSpec c;
+  if (!v.contains("cutoff")) {
+    for (const char* k : {"smoothing", "r_on"})
+      NOETHER_REQUIRE(!v.contains(k), ctx.sub(k).where() << ": only with a cutoff (\"cutoff\": r_c)");
+    return c;
+  }
+  c.cutoff = get_number(v, ctx, "cutoff", 0.0, true);
+  const std::string m = get_choice(v, ctx, "smoothing", "switch", {"switch", "shifted_force", "none"});
+  c.smoothing = m == "switch" ? Smoothing::Switch : m == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
+  if (c.smoothing == Smoothing::Switch) {
+    NOETHER_REQUIRE(v.contains("r_on"), ctx.sub("r_on").where() << ": missing; the \"switch\" smoothing needs the start "
+                                                                   "r_on of the switching region, 0 < r_on < cutoff");
+    c.r_on = get_number(v, ctx, "r_on", 0.0, true);
+    NOETHER_REQUIRE(c.r_on < c.cutoff, ctx.sub("r_on").where() << ": expected 0 < r_on < cutoff = " << c.cutoff << ", got " << c.r_on);
+  } else {
+    NOETHER_REQUIRE(!v.contains("r_on"), ctx.sub("r_on").where() << ": only with \"smoothing\": \"switch\"");
+  }
+  return c;
+}
+
+namespace {
+json without(json v, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) v.erase(k);
+  return v;
+}
+const std::vector<std::string> kCutoffKeys = {"cutoff", "smoothing", "r_on"};
+}  // namespace
+
+void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
+  const json& sys = root.at("system");
+  const Ctx sctx = ctx.sub("system");
+  NOETHER_REQUIRE(sys.is_object(), sctx.where() << ": expected an object like {\"potential\": \"linear_spring\", \"k\": 1, \"r0\": 1}");
+  BulkSpec& b = cfg.bulk;
+  const json base = without(sys, {"cutoff", "smoothing", "r_on", "pairs"});
+  cfg.law = parse_system(base, sctx);
+  if (!sys.contains("pairs")) {
+    b.species_count = 1;
+    b.pair_laws = {cfg.law};
+    b.pair_cutoffs = {parse_cutoff(sys, sctx)};
+  } else {
+    const json& pairs = sys.at("pairs");
+    const Ctx pctx = sctx.sub("pairs");
+    NOETHER_REQUIRE(pairs.is_array() && !pairs.empty(),
+                    pctx.where() << ": expected a list of {\"species\": [a, b], <law parameters>} objects");
+    std::vector<std::pair<int, int>> idx;
+    int S = 0;
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      const json& it = pairs[k];
+      const Ctx ic = pctx.at(k);
+      NOETHER_REQUIRE(it.is_object() && it.contains("species") && it.at("species").is_array() && it.at("species").size() == 2 &&
+                          it.at("species")[0].is_number_integer() && it.at("species")[1].is_number_integer(),
+                      ic.sub("species").where() << ": expected a pair of species indices [a, b]");
+      const int a = it.at("species")[0].get<int>(), c = it.at("species")[1].get<int>();
+      NOETHER_REQUIRE(a >= 0 && c >= 0 && a < 64 && c < 64, ic.sub("species").where() << ": expected indices in [0, 64)");
+      idx.push_back({a, c});
+      S = std::max(S, std::max(a, c) + 1);
+    }
+    b.species_count = S;
+    b.pair_laws.assign(std::size_t(S) * S, PairLawSpec{});
+    b.pair_cutoffs.assign(std::size_t(S) * S, CutoffSpec{});
+    std::vector<int> given(std::size_t(S) * S, -1);
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      json merged = without(sys, {"pairs"});
+      for (auto kv = pairs[k].begin(); kv != pairs[k].end(); ++kv)
+        if (kv.key() != "species") merged[kv.key()] = kv.value();
+      const Ctx ic = pctx.at(k);
+      const PairLawSpec law = parse_system(without(merged, kCutoffKeys), ic);
+      NOETHER_REQUIRE(law.kind == cfg.law.kind, ic.sub("potential").where() << ": every species pair needs the law of system.potential");
+      const CutoffSpec cut = parse_cutoff(merged, ic);
+      const auto [a, c] = idx[k];
+      NOETHER_REQUIRE(given[a * S + c] < 0, ic.sub("species").where() << ": species pair (" << a << ", " << c
+                                                                        << ") is already given by pairs[" << given[a * S + c] << "]");
+      for (const auto [x, y] : {std::pair<int, int>{a, c}, std::pair<int, int>{c, a}}) {
+        b.pair_laws[x * S + y] = law, b.pair_cutoffs[x * S + y] = cut, given[x * S + y] = int(k);
+      }
+    }
+    for (int x = 0; x < S; ++x)
+      for (int y = x; y < S; ++y)
+        NOETHER_REQUIRE(given[x * S + y] >= 0, pctx.where() << ": no parameters for species pair (" << x << ", " << y
+                                                             << "); every pair of species 0.." << S - 1 << " needs an entry");
+    for (const CutoffSpec& c : b.pair_cutoffs)
+      NOETHER_REQUIRE(c.active() == b.pair_cutoffs[0].active(), pctx.where() << ": either every species pair has a cutoff or none");
+  }
+  InitialState& s = cfg.init;
+  if (root.contains("box")) {
+    const json& bx = root.at("box");
+    const Ctx bc = ctx.sub("box");
+    NOETHER_REQUIRE(bx.is_object(), bc.where() << ": expected {\"lengths\": [Lx, Ly(, Lz)], \"periodic\": [true, ...]}");
+    check_keys(bx, bc, {"lengths", "periodic"});
+    NOETHER_REQUIRE(bx.contains("lengths"), bc.sub("lengths").where() << ": missing; expected " << s.D << " lengths > 0");
+    const std::vector<double> L = number_list(bx.at("lengths"), bc.sub("lengths"));
+    NOETHER_REQUIRE(int(L.size()) == s.D, bc.sub("lengths").where() << ": expected " << s.D << " lengths (the initial state is "
+                                                                     << s.D << "-D), got " << L.size());
+    Box box;
+    box.present = true;
+    for (int c = 0; c < s.D; ++c) {
+      NOETHER_REQUIRE(L[c] > 0, bc.sub("lengths").at(c).where() << ": expected a length > 0, got " << L[c]);
+      box.L[c] = L[c], box.periodic[c] = true;
+    }
+    if (bx.contains("periodic")) {
+      const json& p = bx.at("periodic");
+      if (p.is_boolean()) {
+        for (int c = 0; c < s.D; ++c) box.periodic[c] = p.get<bool>();
+      } else {
+        NOETHER_REQUIRE(p.is_array() && int(p.size()) == s.D, bc.sub("periodic").where() << ": expected true, false or " << s.D << " booleans");
+        for (int c = 0; c < s.D; ++c) {
+          NOETHER_REQUIRE(p[c].is_boolean(), bc.sub("periodic").at(c).where() << ": expected true or false");
+          box.periodic[c] = p[c].get<bool>();
+        }
+      }
+    }
+    s.box = box;
+  }
+  if (root.contains("species")) {
+    const json& sp = root.at("species");
+    const Ctx spc = ctx.sub("species");
+    std::vector<int> out;
+    if (sp.is_object() && sp.contains("pattern")) {
+      check_keys(sp, spc, {"pattern"});
+      const json& pat = sp.at("pattern");
+      NOETHER_REQUIRE(pat.is_array() && !pat.empty(), spc.sub("pattern").where() << ": expected a non-empty list of species indices");
+      for (std::size_t k = 0; k < pat.size(); ++k)
+        NOETHER_REQUIRE(pat[k].is_number_integer(), spc.sub("pattern").at(k).where() << ": expected an integer species index");
+      for (int i = 0; i < s.N; ++i) out.push_back(pat[std::size_t(i) % pat.size()].get<int>());
+    } else if (sp.is_object()) {
+      check_keys(sp, spc, {"counts", "pattern"});
+      NOETHER_REQUIRE(sp.contains("counts") && sp.at("counts").is_array(), spc.sub("counts").where() << ": expected a list of counts per species");
+      for (std::size_t k = 0; k < sp.at("counts").size(); ++k) {
+        const json& n = sp.at("counts")[k];
+        NOETHER_REQUIRE(n.is_number_integer() && n.get<long long>() >= 0 && n.get<long long>() <= s.N,
+                        spc.sub("counts").at(k).where() << ": expected a count in [0, " << s.N << "]");
+        out.insert(out.end(), std::size_t(n.get<long long>()), int(k));
+        NOETHER_REQUIRE(int(out.size()) <= s.N, spc.sub("counts").where() << ": the counts add up to more than the " << s.N << " particles");
+      }
+      NOETHER_REQUIRE(int(out.size()) == s.N, spc.sub("counts").where() << ": the counts add up to " << out.size() << ", expected " << s.N << " particles");
+    } else {
+      NOETHER_REQUIRE(sp.is_array() && int(sp.size()) == s.N, spc.where() << ": expected " << s.N << " species indices or {\"counts\": [...]}");
+      for (std::size_t k = 0; k < sp.size(); ++k) {
+        NOETHER_REQUIRE(sp[k].is_number_integer(), spc.at(k).where() << ": expected an integer species index");
+        out.push_back(sp[k].get<int>());
+      }
+    }
+    s.species = out;
+  }
+  if (root.contains("neighbor")) {
+    const json& nb = root.at("neighbor");
+    const Ctx nc = ctx.sub("neighbor");
+    std::string m;
+    if (nb.is_string()) {
+      m = get_choice(root, ctx, "neighbor", "auto", {"auto", "all_pairs", "cell"});
+    } else {
+      NOETHER_REQUIRE(nb.is_object(), nc.where() << ": expected \"auto\", \"all_pairs\", \"cell\" or {\"method\": ..., \"skin\": ...}");
+      check_keys(nb, nc, {"method", "skin"});
+      m = get_choice(nb, nc, "method", "auto", {"auto", "all_pairs", "cell"});
+      b.skin = get_number(nb, nc, "skin", 0.3, true);
+    }
+    b.neighbor = m == "cell" ? NeighborMethod::Cell : m == "all_pairs" ? NeighborMethod::AllPairs : NeighborMethod::Auto;
+    NOETHER_REQUIRE(m != "cell" || b.max_cutoff() > 0, nc.where() << ": \"cell\" needs a cutoff on every pair law (system.cutoff)");
+  }
+  if (root.contains("thermostat")) {
+    const json& tj = root.at("thermostat");
+    const Ctx tc = ctx.sub("thermostat");
+    NOETHER_REQUIRE(tj.is_object(), tc.where() << ": expected {\"method\": \"bussi\", \"temperature\": T, \"tau\": 0.1, \"seed\": 0}");
+    check_keys(tj, tc, {"method", "temperature", "tau", "seed"});
+    get_choice(tj, tc, "method", "bussi", {"bussi"});
+    NOETHER_REQUIRE(tj.contains("temperature"), tc.sub("temperature").where() << ": missing; expected the target temperature > 0");
+    b.thermostat.enabled = true;
+    b.thermostat.temperature = get_number(tj, tc, "temperature", 1.0, true);
+    b.thermostat.tau = get_number(tj, tc, "tau", 0.1, true);
+    b.thermostat.seed = get_uint64(tj, tc, "seed", 0);
+  }
+  if (root.contains("rdf")) {
+    const json& rj = root.at("rdf");
+    const Ctx rc = ctx.sub("rdf");
+    NOETHER_REQUIRE(rj.is_object(), rc.where() << ": expected {\"r_max\": r, \"bins\": n}");
+    check_keys(rj, rc, {"r_max", "bins"});
+    NOETHER_REQUIRE(rj.contains("r_max"), rc.sub("r_max").where() << ": missing; expected the largest distance > 0");
+    b.rdf_r_max = get_number(rj, rc, "r_max", 1.0, true);
+    b.rdf_bins = int(get_int(rj, rc, "bins", 100, 1, 100000));
+    NOETHER_REQUIRE(s.box.present, rc.where() << ": g(r) needs a box (its volume normalises g)");
+    for (int c = 0; c < s.D; ++c)
+      NOETHER_REQUIRE(!s.box.periodic[c] || b.rdf_r_max <= 0.5 * s.box.L[c],
+                      rc.sub("r_max").where() << ": " << b.rdf_r_max << " is beyond half the periodic box edge " << s.box.L[c]);
+  }
+  b.enabled = root.contains("box") || root.contains("thermostat") || root.contains("rdf") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
+              sys.contains("pairs") || cfg.law.kind == PotentialKind::LennardJones || s.box.present || !s.species.empty();
+}
+
 }  // namespace cfg
 
 using namespace cfg;
@@ -233,14 +453,15 @@ SimulationConfig load_simulation_config(const std::string& path) {
 
 SimulationConfig parse_simulation_config(const json& root, const std::string& path) {
   const Ctx ctx{path, ""};
-  check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output"});
+  check_keys(root, ctx, {"description", "system", "initial_state", "integrator", "precision", "device", "output", "box",
+                         "species", "neighbor", "thermostat", "rdf"});
   SimulationConfig cfg;
   cfg.source = path;
   for (const char* k : {"system", "initial_state", "integrator"})
     NOETHER_REQUIRE(root.contains(k), ctx.sub(k).where() << ": missing required section");
-  cfg.law = parse_system(root.at("system"), ctx.sub("system"));
   cfg.integrator = parse_integrator(root.at("integrator"), ctx.sub("integrator"));
   cfg.init = parse_initial_state(root.at("initial_state"), ctx.sub("initial_state"));
+  parse_bulk(root, ctx, cfg);
   cfg.float32 = get_choice(root, ctx, "precision", "float64", {"float64", "float32"}) == "float32";
   cfg.device = parse_device(get_choice(root, ctx, "device", "auto", {"auto", "cpu", "cuda"}), path + ": device");
   if (root.contains("output")) {
@@ -248,6 +469,7 @@ SimulationConfig parse_simulation_config(const json& root, const std::string& pa
     cfg.output = resolve_path(root.at("output").get<std::string>(), "");
   }
   require_simulation_fits(cfg, ctx.sub("integrator.frames").where());
+  if (cfg.bulk.enabled) validate_bulk(cfg, path);
   if (cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0)
     check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
   return cfg;

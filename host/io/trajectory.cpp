@@ -45,6 +45,15 @@ std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std
       {"hamiltonian", {S{B, T}}, "(B, T)"},
       {"linear_momentum", {S{B, T, D}}, "(B, T, D)"},
       {"angular_momentum", {D == 3 ? S{B, T, 3} : S{B, T}}, D == 3 ? "(B, T, 3) in 3-D" : "(B, T) in 2-D"},
+      // bulk runs (docs/BULK.md)
+      {"box", {S{D}}, "(D,)"},
+      {"periodic", {S{D}}, "(D,)"},
+      {"species", {S{N}}, "(N,)"},
+      {"images", {p}, "the shape of 'positions'"},
+      {"virial", {S{B, T}}, "(B, T)"},
+      {"temperature", {S{B, T}}, "(B, T)"},
+      {"pressure", {S{B, T}}, "(B, T)"},
+      {"msd", {S{B, T}}, "(B, T)"},
   };
   const auto finite = [&](const std::string& key, const NpyArray& arr, bool positive) {
     for (std::size_t k = 0; k < arr.data.size(); ++k) {
@@ -102,6 +111,31 @@ InitialState load_initial_state_npz(const std::string& path) {
                          << s.B << ", " << s.N << ")");
     s.mass = M.data;
   }
+  // Optional bulk keys: box (D) lengths with periodic (D) flags (default all periodic), species (N) indices.
+  if (auto bx = a.find("box"); bx != a.end()) {
+    NOETHER_REQUIRE(bx->second.shape == std::vector<std::size_t>{std::size_t(s.D)},
+                    path << ": key 'box' has shape " << shape_str(bx->second.shape) << ", expected (" << s.D << ",): the box lengths");
+    s.box.present = true;
+    for (int c = 0; c < s.D; ++c) {
+      s.box.L[c] = bx->second.data[c], s.box.periodic[c] = true;
+      NOETHER_REQUIRE(std::isfinite(s.box.L[c]) && s.box.L[c] > 0, path << ": key 'box': length " << c << " is " << s.box.L[c] << ", expected > 0");
+    }
+    if (auto pr = a.find("periodic"); pr != a.end()) {
+      NOETHER_REQUIRE(pr->second.shape == bx->second.shape,
+                      path << ": key 'periodic' has shape " << shape_str(pr->second.shape) << ", expected (" << s.D << ",)");
+      for (int c = 0; c < s.D; ++c) s.box.periodic[c] = pr->second.data[c] != 0;
+    }
+  } else {
+    NOETHER_REQUIRE(!a.count("periodic"), path << ": key 'periodic' without key 'box'");
+  }
+  if (auto sp = a.find("species"); sp != a.end()) {
+    NOETHER_REQUIRE(sp->second.shape == std::vector<std::size_t>{std::size_t(s.N)},
+                    path << ": key 'species' has shape " << shape_str(sp->second.shape) << ", expected (" << s.N << ",)");
+    for (double x : sp->second.data) {
+      NOETHER_REQUIRE(x >= 0 && x < 64 && x == std::floor(x), path << ": key 'species': " << x << " is not a species index (an integer in [0, 64))");
+      s.species.push_back(int(x));
+    }
+  }
   validate_initial_state(s, path);
   return s;
 }
@@ -135,6 +169,49 @@ std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
   e.push_back({"hamiltonian", S{B, T}, H, false});
   e.push_back({"linear_momentum", S{B, T, D}, P, false});
   e.push_back({"angular_momentum", A == 3 ? S{B, T, 3} : S{B, T}, J, false});
+  // Bulk runs (physics/bulk.hpp): box, species, image counters and the bulk observables.
+  if (t.box.present) {
+    std::vector<double> L(D), per(D);
+    for (std::size_t c = 0; c < D; ++c) L[c] = t.box.L[c], per[c] = t.box.periodic[c] ? 1.0 : 0.0;
+    e.push_back({"box", S{D}, L, false});
+    e.push_back({"periodic", S{D}, per, false});
+  }
+  if (!t.species.empty()) e.push_back({"species", S{N}, std::vector<double>(t.species.begin(), t.species.end()), false});
+  if (!t.images.empty()) e.push_back({"images", S{B, T, N, D}, std::vector<double>(t.images.begin(), t.images.end()), false});
+  if (!t.images.empty()) {  // MSD(t) = (1/N) Σ_i |u_i(t) − u_i(0)|², u = positions + images · L (periodic axes)
+    std::vector<double> msd(B * T, 0.0);
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t f = 0; f < T; ++f) {
+        double s2 = 0;
+        for (std::size_t k = 0; k < N * D; ++k) {
+          const std::size_t c = k % D, o = (b * T + f) * N * D + k, o0 = b * T * N * D + k;
+          const double L = t.box.present && t.box.periodic[c] ? t.box.L[c] : 0.0;
+          const double d = (t.pos[o] + t.images[o] * L) - (t.pos[o0] + t.images[o0] * L);
+          s2 += d * d;
+        }
+        msd[b * T + f] = s2 / double(N);
+      }
+    e.push_back({"msd", S{B, T}, msd, false});
+  }
+  if (!t.virial.empty()) {
+    std::vector<double> Tk(B * T), Pr;
+    const double vol = t.box.volume(t.D);
+    for (std::size_t k = 0; k < B * T; ++k) Tk[k] = N > 1 ? 2 * K[k] / (double(D) * double(N - 1)) : 0.0;
+    e.push_back({"virial", S{B, T}, t.virial, false});
+    e.push_back({"temperature", S{B, T}, Tk, false});
+    if (vol > 0) {
+      Pr.resize(B * T);
+      for (std::size_t k = 0; k < B * T; ++k) Pr[k] = (2 * K[k] + t.virial[k]) / (double(D) * vol);
+      e.push_back({"pressure", S{B, T}, Pr, false});
+    }
+  }
+  if (!t.rdf.empty()) {
+    const std::size_t Sp = t.rdf_species, bins = t.rdf_bins;
+    std::vector<double> r(bins);
+    for (std::size_t k = 0; k < bins; ++k) r[k] = (k + 0.5) * t.rdf_r_max / double(bins);
+    e.push_back({"rdf", S{Sp, Sp, bins}, t.rdf, false});
+    e.push_back({"rdf_r", S{bins}, r, false});
+  }
   return e;
 }
 

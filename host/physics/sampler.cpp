@@ -49,6 +49,43 @@ void remove_total_momentum(InitialState& s) {
   }
 }
 
+InitialState sample_fcc(const FccSamplerSpec& spec) {
+  InitialState s;
+  const int nx = spec.cells[0], ny = spec.cells[1], nz = spec.cells[2];
+  s.B = spec.trajectories, s.N = 4 * nx * ny * nz, s.D = 3;
+  const double a = std::cbrt(4.0 / spec.density);
+  s.box.present = true;
+  s.box.L[0] = nx * a, s.box.L[1] = ny * a, s.box.L[2] = nz * a;
+  s.box.periodic[0] = s.box.periodic[1] = s.box.periodic[2] = true;
+  s.pos.assign(std::size_t(s.B) * s.N * 3, 0.0);
+  s.vel.assign(s.pos.size(), 0.0);
+  s.mass.assign(std::size_t(s.B) * s.N, spec.mass);
+  const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+  Rng rng(spec.seed);
+  for (int b = 0; b < s.B; ++b) {
+    std::size_t i = std::size_t(b) * s.N;
+    for (int z = 0; z < nz; ++z)
+      for (int y = 0; y < ny; ++y)
+        for (int x = 0; x < nx; ++x)
+          for (const auto& o : basis) {
+            const double cell[3] = {double(x), double(y), double(z)};
+            for (int c = 0; c < 3; ++c) s.pos[i * 3 + c] = (cell[c] + o[c] + 0.25) * a;
+            ++i;
+          }
+    for (std::size_t k = std::size_t(b) * s.N * 3; k < std::size_t(b + 1) * s.N * 3; ++k)
+      s.vel[k] = rng.gaussian() / std::sqrt(spec.mass);
+  }
+  remove_total_momentum(s);
+  for (int b = 0; b < s.B; ++b) {
+    double K = 0;
+    for (std::size_t k = std::size_t(b) * s.N * 3; k < std::size_t(b + 1) * s.N * 3; ++k) K += 0.5 * spec.mass * s.vel[k] * s.vel[k];
+    const double T = s.N > 1 ? 2 * K / (3.0 * (s.N - 1)) : 0;
+    const double scale = T > 0 ? std::sqrt(spec.temperature / T) : 0;
+    for (std::size_t k = std::size_t(b) * s.N * 3; k < std::size_t(b + 1) * s.N * 3; ++k) s.vel[k] *= scale;
+  }
+  return s;
+}
+
 InitialState sample_uniform(const UniformSamplerSpec& spec) {
   InitialState s;
   s.B = spec.trajectories, s.N = spec.particles, s.D = spec.dim;

@@ -5,6 +5,7 @@
 
 #include "noether/physics/cuda.hpp"
 #include "noether/core/error.hpp"
+#include "noether/physics/bulk.hpp"
 #include "noether/physics/forces.hpp"
 #include "noether/physics/ode.hpp"
 #include "noether/physics/verlet.hpp"
@@ -121,6 +122,14 @@ DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const 
   return d;
 }
 
+DeviceChoice resolve_device(const SimulationConfig& cfg) {
+  if (!cfg.bulk.enabled) return resolve_device(cfg.device, cfg.integrator.method, cfg.law);
+  NOETHER_REQUIRE(cfg.device != DeviceChoice::Cuda,
+                  "device 'cuda': runs with a box, cutoffs or species run on the CPU in this version (no GPU neighbor "
+                  "lists yet); use --device auto or cpu");
+  return DeviceChoice::Cpu;
+}
+
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
   if (choice == DeviceChoice::Cpu) return DeviceChoice::Cpu;
   const bool gpu = cuda_device_available();
@@ -135,6 +144,10 @@ DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
 }
 
 Trajectory simulate(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress) {
+  if (cfg.bulk.enabled) {
+    NOETHER_REQUIRE(device != DeviceChoice::Cuda, "runs with a box, cutoffs or species run on the CPU only");
+    return simulate_bulk(cfg, progress);
+  }
   const InitialState& s = cfg.init;
   const IntegratorSpec& it = cfg.integrator;
   Trajectory out;

@@ -28,6 +28,12 @@ namespace cfg {
 InitialState parse_initial_state(const json& v, const Ctx& ctx);
 /// "system": the pair law.
 PairLawSpec parse_system(const json& v, const Ctx& ctx);
+/// The bulk parts of a simulation config: "system" (law, "cutoff"/"smoothing"/"r_on", "pairs" per species pair),
+/// "box", "species", "neighbor" (docs/FORMATS.md); sets cfg.law and cfg.bulk, and cfg.init's box and species.
+/// cfg.init must be parsed first.
+void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg);
+/// A pair law's cutoff keys "cutoff", "smoothing", "r_on" (none: no cutoff).
+CutoffSpec parse_cutoff(const json& v, const Ctx& ctx);
 /// "integrator": method, dt, stride, frames, tolerances.
 IntegratorSpec parse_integrator(const json& v, const Ctx& ctx);
 /// Under exact gravity two particles at one position are singular: error naming `where`.

@@ -16,7 +16,8 @@ InitialState load_initial_state_npz(const std::string& path);
 /// present; 'positions' is (B, T, N, D) with D = 2 or 3 and no empty axis; every known key that is present has the
 /// shape the format gives it relative to positions and times (velocities, accelerations (B, T, N, D); masses (N) or
 /// (B, N); times (T); kinetic_energy, potential_energy, lagrangian, hamiltonian (B, T); linear_momentum (B, T, D);
-/// angular_momentum (B, T) in 2-D, (B, T, 3) in 3-D); and every value of those keys is finite (masses > 0).
+/// angular_momentum (B, T) in 2-D, (B, T, 3) in 3-D; the bulk keys box, periodic (D); species (N); images (B, T, N, D);
+/// virial, temperature, pressure, msd (B, T)); and every value of those keys is finite (masses > 0).
 /// Errors name the file and the key. Returns {B, T, N, D}.
 std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std::string& path,
                                                   const std::vector<std::string>& required);

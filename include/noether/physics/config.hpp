@@ -4,6 +4,7 @@
 #include <string>
 
 #include "noether/core/device.hpp"
+#include "noether/physics/bulk.hpp"
 #include "noether/physics/pair_laws.hpp"
 #include "noether/physics/state.hpp"
 
@@ -28,6 +29,7 @@ struct SimulationConfig {
   bool float32 = false;
   DeviceChoice device = DeviceChoice::Auto;
   std::string output;  ///< optional default output path
+  BulkSpec bulk;       ///< box / cutoffs / species / neighbor lists (bulk.enabled = false: open space, all pairs)
 };
 
 }  // namespace noether

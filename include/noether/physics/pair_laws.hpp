@@ -62,10 +62,25 @@ struct Gravity {
   }
 };
 
+/// Lennard-Jones  V(r) = 4ε [(σ/r)¹² − (σ/r)⁶],   f_over_r = −V'(r)/r = 24ε [2 (σ/r)¹² − (σ/r)⁶] / r².
+/// Usually run with a cutoff (physics/cutoff.hpp); r = 0 is singular (V, f = +inf).
+template <typename T>
+struct LennardJones {
+  T eps, sigma2;
+  NOETHER_HOSTDEV void eval(T r2, T /*mi*/, T /*mj*/, T& V, T& f_over_r) const {
+    const T inv_r2 = T(1) / r2;
+    const T s2 = sigma2 * inv_r2;
+    const T s6 = s2 * s2 * s2;
+    const T s12 = s6 * s6;
+    V = T(4) * eps * (s12 - s6);
+    f_over_r = T(24) * eps * (T(2) * s12 - s6) * inv_r2;
+  }
+};
+
 /// Which law, with every parameter any law can take; the runtime form of the evaluators.
 /// Learned = a trained pair MLP V_θ(r) (physics/pair_mlp.hpp), e.g. from an mclnn model file.
 /// Tabulated = piecewise quintic Hermite table of V(r) (physics/pair_table.hpp), e.g. from `noether tabulate`.
-enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated };
+enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated, LennardJones };
 
 /// A learned pair potential: MLP shape, float64 parameters (nn/mlp_layout.hpp order) and scaling.
 struct LearnedPotential {
@@ -80,6 +95,8 @@ struct PairLawSpec {
   double r0 = 1.0;         ///< spring rest length
   double G = 1.0;          ///< gravitational constant
   double softening = 0.0;  ///< Plummer ε (gravity only); 0 = off
+  double epsilon = 1.0;    ///< Lennard-Jones well depth ε
+  double sigma = 1.0;      ///< Lennard-Jones length σ
   std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
   std::shared_ptr<const PairTableData> table;       ///< kind == Tabulated only (coef filled)
 };
@@ -99,6 +116,8 @@ decltype(auto) with_analytic_pair_law(const PairLawSpec& spec, Fn&& fn) {
       return fn(NonlinearSpring<T>{T(spec.k), T(spec.r0)});
     case PotentialKind::Gravity:
       return fn(Gravity<T>{T(spec.G), T(spec.softening * spec.softening)});
+    case PotentialKind::LennardJones:
+      return fn(LennardJones<T>{T(spec.epsilon), T(spec.sigma * spec.sigma)});
     case PotentialKind::LinearSpring:
     default:
       return fn(LinearSpring<T>{T(spec.k), T(spec.r0)});

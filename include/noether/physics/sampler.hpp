@@ -37,7 +37,19 @@ struct PerturbSamplerSpec {
   bool zero_momentum = false;
 };
 
+/// "fcc" sampler (bulk liquids and solids): 4 n_x n_y n_z particles on a face-centred cubic lattice of constant
+/// a = (4 / density)^{1/3} in the periodic box [0, n_x a) x [0, n_y a) x [0, n_z a) (set as the state's box), each
+/// site offset by a/4 (no particle on a wall); Gaussian velocities, momentum removed and rescaled to the exact
+/// kinetic temperature T = 2K / (D (N − 1)) (k_B = 1). 3-D only.
+struct FccSamplerSpec {
+  int trajectories = 1;
+  int cells[3] = {3, 3, 3};
+  double density = 0.8, temperature = 1.0, mass = 1.0;
+  std::uint64_t seed = 0;
+};
+
 InitialState sample_uniform(const UniformSamplerSpec& spec);
+InitialState sample_fcc(const FccSamplerSpec& spec);
 InitialState sample_perturbed(const PerturbSamplerSpec& spec);
 
 /// Subtract the centre-of-mass velocity of each trajectory (total momentum → 0).

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "noether/physics/box.hpp"
 #include "noether/physics/observables.hpp"
 
 namespace noether {
@@ -13,6 +14,8 @@ struct InitialState {
   std::vector<double> pos;   ///< (B, N, D)
   std::vector<double> vel;   ///< (B, N, D)
   std::vector<double> mass;  ///< (B, N)
+  std::vector<int> species;  ///< (N) species indices, or empty (one species); the same in every trajectory
+  Box box;                   ///< open space unless a .npz 'box' key, a sampler or the config's "box" sets it
 };
 
 /// A simulated trajectory batch with its observables, in float64 on the host.
@@ -25,6 +28,15 @@ struct Trajectory {
   std::vector<double> mass;  ///< (B, N)
   std::vector<double> times; ///< (T)
   std::vector<FrameObservables> frames;  ///< T entries, each over B trajectories
+  // Bulk runs only (physics/bulk.hpp); empty / open space / 0 otherwise, and then not written.
+  Box box;
+  std::vector<int> species;  ///< (N)
+  std::vector<int> images;   ///< (B, T, N, D) image counters: unwrapped = pos + images · L on periodic axes
+  std::vector<double> virial;  ///< (B, T) pair virial W = Σ_{i<j} r_ij · F_ij
+  long neighbor_builds = 0;    ///< neighbor-list builds summed over trajectories (0: all pairs)
+  std::vector<double> rdf;     ///< (S, S, bins) g(r) per species pair over all saved frames, or empty
+  double rdf_r_max = 0;        ///< bins cover [0, rdf_r_max)
+  int rdf_species = 0, rdf_bins = 0;
 };
 
 /// Validate shapes, finiteness and positive masses; `where` names the source in errors
