@@ -3,7 +3,8 @@
 # Usage: scripts/bootstrap.sh   (NOETHER_ENABLE_CUDA=OFF to skip the kernels)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(cmake g++ make libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libeigen3-dev libboost-context-dev python3-numpy python3-matplotlib)
+pkgs=(cmake g++ make libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libeigen3-dev libboost-context-dev python3-numpy python3-matplotlib
+      clang libclang-rt-dev)  # clang + its sanitizer/libFuzzer runtimes: scripts/test_sanitize.sh, scripts/fuzz.sh
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
