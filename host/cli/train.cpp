@@ -53,13 +53,11 @@ void add_train_command(CLI::App& app) {
     t.time_budget_s = 270;  // the no-config default: any ordinary data set trains within 5 minutes
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
-      const cfg::json root = cfg::read_json_file(o->config);
-      const cfg::Ctx ctx{o->config, ""};
-      cfg::check_keys(root, ctx, {"description", "model", "data", "output", "train"});
-      if (root.contains("model")) model = cfg::get_choice(root, ctx, "model", "mclnn", {"mclnn"});
-      if (data.empty()) data = cfg::get_string(root, ctx, "data", "");
-      if (output.empty()) output = cfg::get_string(root, ctx, "output", "");
-      if (root.contains("train")) t = parse_train_section(root.at("train"), ctx.sub("train"));
+      const TrainConfig c = load_train_config(o->config);
+      if (!c.model.empty()) model = c.model;
+      if (data.empty()) data = c.data;
+      if (output.empty()) output = c.output;
+      if (c.has_train) t = c.train;
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");

@@ -477,6 +477,8 @@ void write_zip(const std::string& file, const std::string& path,
 
 }  // namespace
 
+NpyArray read_npy_bytes(const std::string& npy, const std::string& where) { return parse_npy(npy, where); }
+
 NpzArchive read_npz(const std::string& path) {
   int code = 0;
   ZipArchive zip;

@@ -129,6 +129,35 @@ double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std:
   return mean_loss(model, data, segments, stride, horizon, nullptr);
 }
 
+MclnnCheckpoint load_mclnn_checkpoint(const std::string& path, const MclnnTrainOptions& o, std::size_t param_count,
+                                      long steps_per_epoch) {
+  const json ckpt = cfg::read_json_file(path, "checkpoint");
+  NOETHER_REQUIRE(ckpt.is_object() && ckpt.contains("format") && ckpt.at("format") == "noether-checkpoint",
+                  path << ": format: expected \"noether-checkpoint\" (a checkpoint written by noether train --checkpoint)");
+  NOETHER_REQUIRE(ckpt.contains("options"), path << ": options: missing (a checkpoint written by noether train has it)");
+  NOETHER_REQUIRE(ckpt.at("options") == options_json(o), path << ": written with other training options ("
+                                                               << cfg::brief(ckpt.at("options")) << "); resume needs the same");
+  // Fields are read through cfg:: (errors name the file and key, integers range-checked): a negative or absurd
+  // epoch counter would replay that many shuffles.
+  const cfg::Ctx cctx{path, ""};
+  for (const char* k : {"epochs", "epoch", "params", "rng", "adam_t", "adam_m", "adam_v"})
+    NOETHER_REQUIRE(ckpt.contains(k), cctx.sub(k).where() << ": missing (a checkpoint written by noether train has it)");
+  MclnnCheckpoint c;
+  c.epochs = int(cfg::get_int(ckpt, cctx, "epochs", 0, 1, 100000000));
+  c.epoch = int(cfg::get_int(ckpt, cctx, "epoch", 0, 0, c.epochs));
+  c.params = cfg::number_list(ckpt.at("params"), cctx.sub("params"));
+  NOETHER_REQUIRE(c.params.size() == param_count, cctx.sub("params").where() << ": parameter count mismatch ("
+                                                                              << c.params.size() << ", expected "
+                                                                              << param_count << ")");
+  c.rng = cfg::get_uint64(ckpt, cctx, "rng", 0);
+  c.adam_t = long(cfg::get_int(ckpt, cctx, "adam_t", 0, 0, std::max(1L, steps_per_epoch) * long(c.epochs)));
+  c.adam_m = cfg::number_list(ckpt.at("adam_m"), cctx.sub("adam_m"));
+  c.adam_v = cfg::number_list(ckpt.at("adam_v"), cctx.sub("adam_v"));
+  NOETHER_REQUIRE(c.adam_m.size() == param_count && c.adam_v.size() == param_count,
+                  cctx.sub("adam_m").where() << ": expected " << param_count << " values in adam_m and adam_v");
+  return c;
+}
+
 MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& o,
                              const std::function<void(const EpochReport&)>& on_epoch) {
   NOETHER_REQUIRE(!o.hidden.empty(), "train: hidden widths must not be empty");
@@ -171,15 +200,8 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   const long steps_per_epoch = (long(train_segs.size()) + nb - 1) / nb;
   // A checkpoint to resume from is read first: it fixes the number of epochs and the state.
   const json fingerprint = options_json(o);
-  json ckpt;
-  if (!o.resume.empty()) {
-    ckpt = cfg::read_json_file(o.resume, "checkpoint");
-    NOETHER_REQUIRE(ckpt.is_object() && ckpt.contains("format") && ckpt.at("format") == "noether-checkpoint",
-                    o.resume << ": format: expected \"noether-checkpoint\" (a checkpoint written by noether train --checkpoint)");
-    NOETHER_REQUIRE(ckpt.contains("options"), o.resume << ": options: missing (a checkpoint written by noether train has it)");
-    NOETHER_REQUIRE(ckpt.at("options") == fingerprint, o.resume << ": written with other training options ("
-                                                               << ckpt.at("options").dump() << "); resume needs the same");
-  }
+  MclnnCheckpoint ckpt;
+  if (!o.resume.empty()) ckpt = load_mclnn_checkpoint(o.resume, o, model.shape.parameter_count(), steps_per_epoch);
   // Epochs: o.epochs, fewer when one measured epoch says they would not fit in the time budget.
   int epochs = o.epochs;
   double epoch_seconds = 0;
@@ -197,14 +219,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     const double fit = o.time_budget_s / (1.15 * std::max(epoch_seconds, 1e-9));
     if (fit < epochs) epochs = std::max(10, int(fit));
   }
-  // Checkpoint fields are read through cfg:: (errors name the file and key, integers range-checked): a
-  // negative or absurd epoch counter would replay that many shuffles.
-  const cfg::Ctx cctx{o.resume, ""};
-  if (!ckpt.is_null()) {
-    for (const char* k : {"epochs", "epoch", "params", "rng", "adam_t", "adam_m", "adam_v"})
-      NOETHER_REQUIRE(ckpt.contains(k), cctx.sub(k).where() << ": missing (a checkpoint written by noether train has it)");
-    epochs = int(cfg::get_int(ckpt, cctx, "epochs", 0, 1, 100000000));
-  }
+  if (!o.resume.empty()) epochs = ckpt.epochs;
   AdamOptions ao;
   ao.weight_decay = o.weight_decay;
   ao.clip_norm = o.clip_norm;
@@ -216,19 +231,11 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   SplitMix64 rng{o.seed * 0x2545F4914F6CDD1DULL + 1};
   int first_epoch = 0;
   std::uint64_t saved_rng = 0;
-  if (!ckpt.is_null()) {
-    first_epoch = int(cfg::get_int(ckpt, cctx, "epoch", 0, 0, epochs));
-    model.params = cfg::number_list(ckpt.at("params"), cctx.sub("params"));
-    NOETHER_REQUIRE(model.params.size() == model.shape.parameter_count(),
-                    cctx.sub("params").where() << ": parameter count mismatch (" << model.params.size() << ", expected "
-                                               << model.shape.parameter_count() << ")");
-    saved_rng = cfg::get_uint64(ckpt, cctx, "rng", 0);
-    const long adam_t = long(cfg::get_int(ckpt, cctx, "adam_t", 0, 0, std::max(1L, steps_per_epoch) * long(epochs)));
-    const std::vector<double> adam_m = cfg::number_list(ckpt.at("adam_m"), cctx.sub("adam_m"));
-    const std::vector<double> adam_v = cfg::number_list(ckpt.at("adam_v"), cctx.sub("adam_v"));
-    NOETHER_REQUIRE(adam_m.size() == model.params.size() && adam_v.size() == model.params.size(),
-                    cctx.sub("adam_m").where() << ": expected " << model.params.size() << " values in adam_m and adam_v");
-    adam.restore(adam_t, adam_m, adam_v);
+  if (!o.resume.empty()) {
+    first_epoch = ckpt.epoch;
+    model.params = ckpt.params;
+    saved_rng = ckpt.rng;
+    adam.restore(ckpt.adam_t, ckpt.adam_m, ckpt.adam_v);
   }
 
   std::ofstream log;

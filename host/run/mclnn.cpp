@@ -147,6 +147,8 @@ std::string fmt(double x) {
 
 }  // namespace
 
+void check_experiment_config(const std::string& config) { load_experiment(config); }
+
 int run_experiment(const std::string& config, const std::string& out_dir, bool quiet) {
   const Experiment e = load_experiment(config);  // every config error before any work
   const fs::path dir(out_dir);

@@ -8,4 +8,8 @@ namespace noether {
 /// Throws noether::Error (naming the file and key) on a bad config before any work starts.
 int run_experiment(const std::string& config, const std::string& out_dir, bool quiet);
 
+/// Read and check the experiment config `config` (every section, and the files it names) without running
+/// anything; throws noether::Error naming the file and key. run_experiment does this first.
+void check_experiment_config(const std::string& config);
+
 }  // namespace noether

@@ -48,4 +48,19 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
   return o;
 }
 
+TrainConfig load_train_config(const std::string& path) {
+  const json root = read_json_file(path);
+  const Ctx ctx{path, ""};
+  check_keys(root, ctx, {"description", "model", "data", "output", "train"});
+  TrainConfig c;
+  if (root.contains("model")) c.model = get_choice(root, ctx, "model", "mclnn", {"mclnn"});
+  c.data = get_string(root, ctx, "data", "");
+  c.output = get_string(root, ctx, "output", "");
+  if (root.contains("train")) {
+    c.has_train = true;
+    c.train = parse_train_section(root.at("train"), ctx.sub("train"));
+  }
+  return c;
+}
+
 }  // namespace noether

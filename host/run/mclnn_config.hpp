@@ -1,6 +1,9 @@
 // run/mclnn_config.hpp — the "train" section of training and experiment configs (docs/TRAINING.md) parsed
 // into MclnnTrainOptions, with errors naming the file and key. Host-only.
 #pragma once
+#include <string>
+#include <vector>
+
 #include "noether/io/json_config.hpp"
 #include "noether/mclnn/train.hpp"
 
@@ -8,6 +11,18 @@ namespace noether {
 
 /// Parse a "train" object over the defaults of MclnnTrainOptions.
 MclnnTrainOptions parse_train_section(const cfg::json& v, const cfg::Ctx& ctx);
+
+/// A `noether train --config` file: {"description", "model", "data", "output", "train"} (docs/TRAINING.md).
+struct TrainConfig {
+  std::string model;      ///< "" when absent (the --model flag or its default decides)
+  std::string data;       ///< "" when absent
+  std::string output;     ///< "" when absent
+  bool has_train = false; ///< the file has a "train" section (then `train` holds it over the defaults)
+  MclnnTrainOptions train;
+};
+
+/// Read and check a training config; throws noether::Error naming the file and key.
+TrainConfig load_train_config(const std::string& path);
 
 /// Every key parse_train_section accepts (documentation and tests).
 const std::vector<std::string>& train_section_keys();

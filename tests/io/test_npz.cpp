@@ -414,3 +414,29 @@ np.savez(sys.argv[1] + '/big.npz', positions=np.ones(3).astype('>f8'))
   EXPECT_NE(msg.find(file("big.npz") + ": key 'positions': unsupported dtype '>f8'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("expected little-endian"), std::string::npos) << msg;
 }
+
+// ---------------------------------------------------------------------------------------------
+// read_npy_bytes: one .npy in memory (the decoder read_npz uses for every member)
+// ---------------------------------------------------------------------------------------------
+
+TEST(NpyBytes, DecodesAHandWrittenArrayAndNamesTheSourceOnErrors) {
+  std::string header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }";
+  header += std::string(63 - (10 + header.size()) % 64, ' ') + "\n";  // the data starts 64-byte aligned
+  std::string npy = std::string("\x93NUMPY\x01\x00", 8);
+  npy += char(header.size() & 0xff);
+  npy += char(header.size() >> 8);
+  npy += header;
+  for (std::int32_t v : {1, -2, 3, 40000}) npy.append(reinterpret_cast<const char*>(&v), 4);
+  const NpyArray a = read_npy_bytes(npy, "x.npy");
+  EXPECT_EQ(a.shape, (std::vector<std::size_t>{2, 2}));
+  EXPECT_EQ(a.data, (std::vector<double>{1, -2, 3, 40000}));
+  EXPECT_EQ(a.dtype, "<i4");
+  for (const std::string& bad : {npy.substr(0, npy.size() - 1), npy.substr(0, 9), std::string("not an npy")}) {
+    try {
+      read_npy_bytes(bad, "x.npy");
+      ADD_FAILURE() << "accepted " << bad.size() << " bytes";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("x.npy"), std::string::npos) << e.what();
+    }
+  }
+}

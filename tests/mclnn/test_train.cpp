@@ -150,3 +150,43 @@ TEST(MclnnTrain, BadOptionsAreRejectedBeforeTraining) {
   o.hidden = {0};
   EXPECT_THROW(train_mclnn(d, o), Error);
 }
+
+TEST(MclnnTrain, CheckpointLoaderReturnsTheStateAndRejectsBadCounters) {
+  const TrajectoryData d = spring_data(6, 5, 3u);
+  const fs::path dir = fs::temp_directory_path() / ("noether_ckpt_load_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 2;
+  o.checkpoint = (dir / "ckpt.json").string();
+  const MclnnTrainResult r = train_mclnn(d, o);
+  const std::size_t n = r.model.params.size();
+  const MclnnCheckpoint c = load_mclnn_checkpoint(o.checkpoint, o, n, 1000);
+  EXPECT_EQ(c.epochs, 2);
+  EXPECT_EQ(c.epoch, 2);
+  EXPECT_EQ(c.params, r.model.params);
+  EXPECT_EQ(c.adam_m.size(), n);
+  // Each bad field is an Error naming the file and the key (epoch past the run, wrong parameter count, options).
+  auto ckpt = nlohmann::json::parse(std::ifstream(o.checkpoint));
+  const auto expect_error = [&](const nlohmann::json& j, const std::string& key, std::size_t params) {
+    const std::string bad = (dir / "bad.json").string();
+    std::ofstream(bad) << j.dump();
+    try {
+      load_mclnn_checkpoint(bad, o, params, 1000);
+      ADD_FAILURE() << "accepted a checkpoint with a bad " << key;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  };
+  auto j = ckpt;
+  j["epoch"] = 3;
+  expect_error(j, "epoch", n);
+  expect_error(ckpt, "params", n + 1);
+  j = ckpt;
+  j["options"]["lr"] = 1.0;
+  expect_error(j, "options", n);
+  j = ckpt;
+  j.erase("adam_v");
+  expect_error(j, "adam_v", n);
+  fs::remove_all(dir);
+}

@@ -24,6 +24,10 @@ using NpzArchive = std::map<std::string, NpyArray>;
 /// Load every array of a .npz. Throws noether::Error naming the file (and key) on anything malformed.
 NpzArchive read_npz(const std::string& path);
 
+/// Decode the bytes of one .npy file (a member of a .npz, or a file written by np.save); `where` names it in
+/// errors. read_npz decodes every member with it.
+NpyArray read_npy_bytes(const std::string& npy, const std::string& where);
+
 /// One array to write: name, shape, values; stored as float32 when as_float32, else float64.
 struct NpzEntry {
   std::string name;

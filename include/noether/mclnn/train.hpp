@@ -6,6 +6,7 @@
 // Defaults (docs/TRAINING.md explains each): hidden [10, 10] squareplus and lr 1e-3 from the paper's
 // appendix A.6; stride 10 Verlet steps per saved frame (A.6: dt 0.01, stride 10); the rest measured.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +55,21 @@ struct MclnnTrainResult {
   double seconds = 0;
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
 };
+
+/// The state a checkpoint (written by train_mclnn every checkpoint_every epochs) restores.
+struct MclnnCheckpoint {
+  int epochs = 0;            ///< epochs of the run the checkpoint belongs to
+  int epoch = 0;             ///< epochs done, in [0, epochs]
+  std::vector<double> params;
+  std::uint64_t rng = 0;     ///< shuffle generator state after `epoch` shuffles
+  long adam_t = 0;           ///< Adam steps done
+  std::vector<double> adam_m, adam_v;
+};
+
+/// Read and check a checkpoint for a run with options `o` (same fingerprint), a model of `param_count`
+/// parameters and `steps_per_epoch` Adam steps per epoch; throws noether::Error naming the file and key.
+MclnnCheckpoint load_mclnn_checkpoint(const std::string& path, const MclnnTrainOptions& o, std::size_t param_count,
+                                      long steps_per_epoch);
 
 /// Train on `data`. Throws noether::Error on bad options or data (before any training starts).
 MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions& opt,
