@@ -2,6 +2,8 @@
 // tabulate a scalar pair-potential model's V(r), dV/dr and d²V/dr² in float64 as CSV.
 //   r_k = A + (B − A)·k/(N − 1), k = 0…N−1 (both ends exact); N = 1 gives r = A.
 // Output goes to stdout, or atomically to OUT.csv; nothing is written when anything fails.
+// --support adds a column `support`: the share of training pair distances per unit r at r (the histogram in
+// the model's metadata.training.pair_distance_histogram, docs/MODEL_FORMAT.md); 0 where no data was seen.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "noether/io/model_file.hpp"
 #include "noether/io/model_eval.hpp"
 #include "noether/io/table_file.hpp"
+#include "noether/mclnn/evaluate.hpp"
 
 namespace noether {
 
@@ -28,13 +31,17 @@ std::vector<double> distances(double a, double b, long n) {
   return r;
 }
 
-/// The CSV text: header "r,V,dVdr,d2Vdr2", then one row per distance with 17 significant digits.
-std::string potential_csv(const std::vector<double>& r, const std::vector<PairJet<double>>& j) {
-  std::string s = "r,V,dVdr,d2Vdr2\n";
-  s.reserve(s.size() + r.size() * 100);
-  char line[160];
+/// The CSV text: header "r,V,dVdr,d2Vdr2" (",support" when `support` is given), then one row per distance
+/// with 17 significant digits.
+std::string potential_csv(const std::vector<double>& r, const std::vector<PairJet<double>>& j,
+                          const DistanceHistogram* support = nullptr) {
+  std::string s = support ? "r,V,dVdr,d2Vdr2,support\n" : "r,V,dVdr,d2Vdr2\n";
+  s.reserve(s.size() + r.size() * 125);
+  char line[200];
   for (std::size_t k = 0; k < r.size(); ++k) {
-    const int n = std::snprintf(line, sizeof line, "%.17g,%.17g,%.17g,%.17g\n", r[k], j[k].V, j[k].dV, j[k].d2V);
+    int n = std::snprintf(line, sizeof line, "%.17g,%.17g,%.17g,%.17g", r[k], j[k].V, j[k].dV, j[k].d2V);
+    if (support) n += std::snprintf(line + n, sizeof line - std::size_t(n), ",%.17g", support->density(r[k]));
+    line[n++] = '\n';
     s.append(line, std::size_t(n));
   }
   return s;
@@ -47,6 +54,7 @@ void add_potential_command(CLI::App& app) {
     std::string model, output;
     double r_min = 0, r_max = 0;
     long points = 0;
+    bool support = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -61,6 +69,9 @@ void add_potential_command(CLI::App& app) {
   cmd->add_option("--r-max", o->r_max, "largest distance r (last row); must be > r-min")->required();
   cmd->add_option("--points", o->points, "number of rows N >= 1")->required();
   cmd->add_option("-o,--output", o->output, "output CSV (written atomically); default: stdout");
+  cmd->add_flag("--support", o->support,
+                "add a column 'support': training pair distances per unit r (share of all) at r, from the model's "
+                "training histogram; 0 where the model saw no data");
   cmd->callback([o] {
     NOETHER_REQUIRE(std::isfinite(o->r_min) && std::isfinite(o->r_max),
                     "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
@@ -72,6 +83,9 @@ void add_potential_command(CLI::App& app) {
     const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
     std::string csv;
     if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)
+      NOETHER_REQUIRE(!o->support, "--support: " << o->model
+                                                 << " is a pair table, which records no training distances; give a "
+                                                    "model trained by noether train");
       csv = potential_csv(r, pair_table_jets(load_pair_table_file(o->model), r));
     } else {
       const ModelFile m = load_model_file(o->model);
@@ -79,7 +93,12 @@ void add_potential_command(CLI::App& app) {
                       o->model << ": `potential` needs a scalar pair-potential model (input and output width 1); this '"
                                << m.model << "' model has input width " << m.shape.in() << " and output width "
                                << m.shape.out());
-      csv = potential_csv(r, pair_model_jets(m, r));
+      if (o->support) {
+        const DistanceHistogram h = model_training_histogram(m, o->model);
+        csv = potential_csv(r, pair_model_jets(m, r), &h);
+      } else {
+        csv = potential_csv(r, pair_model_jets(m, r));
+      }
     }
     if (o->output.empty()) {
       NOETHER_REQUIRE(std::fwrite(csv.data(), 1, csv.size(), stdout) == csv.size() && std::fflush(stdout) == 0,

@@ -38,7 +38,15 @@ struct MclnnTrainOptions {
   int checkpoint_every = 100;
   std::string resume;        ///< checkpoint to resume from (empty = fresh start)
   double time_budget_s = 0;  ///< > 0: fewer epochs when one timed epoch says o.epochs would not fit, and a hard
-                             ///< stop past it (0 = off)
+                             ///< stop past it (0 = off); recorded in the model's metadata when used
+  /// Validation-plateau stop (0 = off; needs validation trajectories, val_fraction > 0). The validation loss
+  /// L_e is computed after every epoch e; an epoch *improves* when L_e < L_ref·(1 − min_delta), L_ref being
+  /// the validation loss of the last improving epoch (the first epoch always improves). Training stops
+  /// after `patience` epochs in a row without an improvement, or at `epochs` (the cap), and the parameters
+  /// of the epoch with the lowest validation loss (any decrease, not only an improvement) are restored.
+  /// Deterministic: a function of the data and options only, never of the clock.
+  int patience = 0;
+  double min_delta = 0.0;    ///< relative improvement that resets the patience counter (>= 0)
 };
 
 /// What one epoch reports to the caller (progress display).
@@ -53,6 +61,8 @@ struct MclnnTrainResult {
   int epochs = 0;
   double seconds = 0;
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
+  std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
+  int best_epoch = 0;        ///< with patience: the epoch (1-based) whose parameters the model holds; else 0
 };
 
 /// Train on `data`. Throws noether::Error on bad options or data (before any training starts).
