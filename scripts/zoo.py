@@ -186,8 +186,8 @@ def main():
         if n not in ZOO:
             sys.exit(f"zoo.py: --only: unknown potential '{n}' (one of {', '.join(ZOO)})")
     if a.quick:
-        names, a.trajectories, a.frames, a.noise = ["morse"], 12, 8, "none"
-        a.train_args = (a.train_args + " --epochs 40").strip()
+        names, a.trajectories, a.frames, a.noise = ["morse"], 24, 10, "none"
+        a.train_args = (a.train_args + " --epochs 300").strip()
     noether = os.path.abspath(a.noether)
     os.makedirs(a.out, exist_ok=True)
     rows = []

@@ -60,6 +60,7 @@ void add_train_command(CLI::App& app) {
                   "the best validation epoch (default " + std::to_string(kDefaultPatience) + "; 0 = off)")
       ->check(CLI::Range(0, 100000000));
   cmd->add_option("--min-delta", o->min_delta, "relative validation-loss improvement that resets --patience (default 1e-3)")
+      ->check(cli_check::non_negative_finite())
       ->check(CLI::Range(0.0, 0.999999));
   cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
