@@ -221,7 +221,7 @@ def main():
             err, p05, p95, meta = dvdr_error(noether, model, name)
             rng_ = meta["pair_distance_range"]
             rows.append({"name": name, "noise": label, "err": err, "secs": secs, "load": load0,
-                         "epochs": meta.get("epochs_run"), "stop": meta.get("stop_reason", "time budget" if meta.get("stopped_by_time_budget") else "epochs"),
+                         "epochs": meta.get("epochs_run"), "stop": meta.get("stop_reason", "time budget" if meta.get("stopped_by_time_budget") or meta.get("epochs_limited_by_time_budget") else "epochs"),
                          "p05": p05, "p95": p95, "rmax": rng_["max"], "table_err": terr})
             with open(os.path.join(a.out, "rows.json"), "w") as f:
                 json.dump({"args": vars(a), "rows": rows, "commit": git_commit(), "date": utc_now()}, f, indent=1)

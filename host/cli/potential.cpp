@@ -3,7 +3,8 @@
 //   r_k = A + (B − A)·k/(N − 1), k = 0…N−1 (both ends exact); N = 1 gives r = A.
 // Output goes to stdout, or atomically to OUT.csv; nothing is written when anything fails.
 // --support adds a column `support`: the share of training pair distances per unit r at r (the histogram in
-// the model's metadata.training.pair_distance_histogram, docs/MODEL_FORMAT.md); 0 where no data was seen.
+// the model's metadata.training.pair_distance_histogram, docs/MODEL_FORMAT.md); 0 outside the histogram's
+// range [smallest training distance, upper edge of the input scaling] (the tail above it is only counted).
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -71,7 +72,7 @@ void add_potential_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "output CSV (written atomically); default: stdout");
   cmd->add_flag("--support", o->support,
                 "add a column 'support': training pair distances per unit r (share of all) at r, from the model's "
-                "training histogram; 0 where the model saw no data");
+                "training histogram; 0 outside its range [smallest distance, scaling upper edge] (docs/MODEL_FORMAT.md)");
   cmd->callback([o] {
     NOETHER_REQUIRE(std::isfinite(o->r_min) && std::isfinite(o->r_max),
                     "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
