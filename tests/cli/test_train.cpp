@@ -2,12 +2,13 @@
 // from a simulated data set, the model file's training metadata, a resumable checkpoint, bad data
 // rejected before training with no model written, and a rollout of the trained 3-particle model on
 // 6 particles in the trajectory format with momentum conserved to round-off; the deterministic defaults
-// (plateau stop, no clock), --patience without validation, and `potential --support`.
+// (plateau stop, no clock), --patience without validation, `potential --support` and `--ensemble`.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <vector>
 #include <string>
 #include <nlohmann/json.hpp>
 
@@ -196,4 +197,50 @@ TEST_F(TrainCliTest, PotentialPrintsTheSupportOfTheTrainingData) {
   EXPECT_NE(e.code, 0);
   EXPECT_NE(e.err.find("old.json: metadata.training.pair_distance_histogram: missing"), std::string::npos) << e.err;
   ASSERT_EQ(noether("potential --model old.json --r-min 0.5 --r-max 2 --points 3").code, 0);
+}
+
+// An error estimate per distance: the spread of dV/dr over models trained with other seeds.
+TEST_F(TrainCliTest, PotentialEnsembleSpreadIsTheStandardDeviationOverSeeds) {
+  for (const char* s : {"1", "2", "3"})
+    ASSERT_EQ(noether(std::string("train --data data.npz -o s") + s + ".json --epochs 2 -q --seed " + s).code, 0);
+  auto column = [&](const std::string& csv, int col) {
+    std::vector<double> out;
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string cell;
+      for (int c = 0; c <= col; ++c) std::getline(ls, cell, ',');
+      out.push_back(std::stod(cell));
+    }
+    return out;
+  };
+  const char* grid = " --r-min 0.3 --r-max 2.5 --points 23";
+  std::vector<std::vector<double>> dv;
+  for (const char* s : {"1", "2", "3"}) {
+    const CmdResult r = noether(std::string("potential --model s") + s + ".json" + grid);
+    ASSERT_EQ(r.code, 0) << r.err;
+    dv.push_back(column(r.out, 2));
+  }
+  CmdResult r = noether(std::string("potential --model s1.json --ensemble s2.json,s3.json --support") + grid);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(r.out.rfind("r,V,dVdr,d2Vdr2,support,dVdr_spread\n", 0), 0u) << r.out.substr(0, 80);
+  const std::vector<double> spread = column(r.out, 5), own = column(r.out, 2);
+  ASSERT_EQ(spread.size(), 23u);
+  for (std::size_t k = 0; k < spread.size(); ++k) {
+    const double m = (dv[0][k] + dv[1][k] + dv[2][k]) / 3;
+    double v = 0;
+    for (int i = 0; i < 3; ++i) v += (dv[i][k] - m) * (dv[i][k] - m);
+    EXPECT_NEAR(spread[k], std::sqrt(v / 2), 1e-12 * (1 + std::abs(m))) << k;
+    EXPECT_GT(spread[k], 0.0);
+    EXPECT_EQ(own[k], dv[0][k]);  // the dVdr column stays --model's
+  }
+  // The same model twice: no spread.
+  r = noether(std::string("potential --model s1.json --ensemble s1.json") + grid);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (double s : column(r.out, 4)) EXPECT_EQ(s, 0.0);
+  r = noether(std::string("potential --model s1.json --ensemble missing.json") + grid);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
 }
