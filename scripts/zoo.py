@@ -85,6 +85,7 @@ def plateau(r, c=2.2, s=0.15, a=0.8):
 #  name: (V, D, N, box, min_distance, velocity_scale, table range, what happens)
 ZOO = {
     "lennard_jones": (lennard_jones, 3, 4, 1.6, 1.0, 0.5, (0.75, 14.0), "Lennard-Jones ε = σ = 1, 3-D cluster, partly evaporating"),
+    "lj_escape": (lennard_jones, 3, 4, 1.6, 1.0, 1.2, (0.75, 14.0), "Lennard-Jones, 3-D, fast particles: most clusters evaporate (an escaping tail)"),
     "morse": (morse, 2, 3, 1.5, 0.8, 0.4, (0.4, 14.0), "Morse D = 1, a = 2, r0 = 1, 2-D, bound and escaping"),
     "born_mayer": (born_mayer, 2, 4, 1.2, 0.5, 0.6, (0.2, 14.0), "Born–Mayer 10 e^(−r/0.3), 2-D, scattering"),
     "yukawa": (yukawa, 3, 4, 1.4, 0.5, 0.5, (0.15, 14.0), "Yukawa 2 e^(−1.5 r)/r, 3-D, scattering"),
