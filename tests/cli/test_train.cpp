@@ -244,3 +244,16 @@ TEST_F(TrainCliTest, PotentialEnsembleSpreadIsTheStandardDeviationOverSeeds) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
 }
+
+TEST_F(TrainCliTest, EvaluateReportsWhereTheModelIsSupported) {
+  ASSERT_EQ(noether("train --data data.npz -o m.json --epochs 2 -q").code, 0);
+  ASSERT_EQ(noether("rollout --model m.json --init data.npz --dt 0.01 --steps 50 --stride 10 -o pred.npz -q").code, 0);
+  const CmdResult r = noether("evaluate --truth data.npz --pred pred.npz --model m.json --system data.json -o ev.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("supported by"), std::string::npos) << r.out;
+  const auto ev = nlohmann::json::parse(slurp("ev.json"));
+  const auto h = nlohmann::json::parse(slurp("m.json"))["metadata"]["training"]["pair_distance_histogram"];
+  EXPECT_EQ(ev["potential"]["support"]["lo"], h["lo"]);
+  EXPECT_EQ(ev["potential"]["support"]["hi"], h["hi"]);
+  EXPECT_EQ(ev["potential"]["support"]["distances"], h["total"]);
+}
