@@ -2,9 +2,11 @@
 // [-o METRICS.json]`: a learned rollout against ground truth from the same initial states (MAE of L, H,
 // linear and angular momentum, relative position error per frame, energy and momentum drift), and with
 // --model and --system the learned dV/dr against the true one over the model's training distances
-// (mclnn/evaluate.hpp explains every metric and how the potential's constant is fixed).
+// (mclnn/evaluate.hpp explains every metric and how the potential's constant is fixed), and where the model is
+// supported by data (the range of its training-distance histogram, potential.support).
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "noether/io/simulation_config.hpp"
@@ -53,6 +55,17 @@ void add_evaluate_command(CLI::App& app) {
       if (!o->quiet)
         std::printf("learned dV/dr vs truth over [%.4g, %.4g] (central 90%% of training distances): relative L2 %.3e; "
                     "V offset %.6g\n", pc.p05, pc.p95, pc.dVdr_rel_l2_uniform, pc.V_offset);
+      // Where the model is supported by data: the training-distance histogram, when the model has one.
+      const cfg::json meta = m.metadata.empty() ? cfg::json::object() : cfg::json::parse(m.metadata);
+      if (meta.contains("training") && meta.at("training").contains("pair_distance_histogram")) {
+        const DistanceHistogram h = model_training_histogram(m, o->model);
+        const double above = double(h.above) / double(h.total);
+        out["potential"]["support"] = {{"lo", h.lo}, {"hi", h.hi}, {"share_above_hi", above}, {"distances", h.total}};
+        if (!o->quiet)
+          std::printf("  supported by %ld training distances on [%.4g, %.4g]%s (noether potential --support: density per r)\n",
+                      h.total, h.lo, h.hi,
+                      h.above > 0 ? (", " + std::to_string(100 * above).substr(0, 5) + "% of them above").c_str() : "");
+      }
     }
     const RolloutComparison rc = compare_rollouts(read_npz(o->truth), o->truth, read_npz(o->pred), o->pred, offset);
     const auto& e = rc.relative_position_error;

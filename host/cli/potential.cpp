@@ -2,10 +2,18 @@
 // tabulate a scalar pair-potential model's V(r), dV/dr and d²V/dr² in float64 as CSV.
 //   r_k = A + (B − A)·k/(N − 1), k = 0…N−1 (both ends exact); N = 1 gives r = A.
 // Output goes to stdout, or atomically to OUT.csv; nothing is written when anything fails.
+// --support adds a column `support`: the share of training pair distances per unit r at r (the histogram in
+// the model's metadata.training.pair_distance_histogram, docs/MODEL_FORMAT.md); 0 outside the histogram's
+// range [smallest training distance, upper edge of the input scaling] (the tail above it is only counted).
+// --ensemble M2.json,M3.json,… adds a column `dVdr_spread`: an error estimate of dV/dr from models trained on
+// the same data with other seeds, the sample standard deviation over the K = 1 + (ensemble size) models
+//   s(r) = sqrt( Σ_k (V′_k(r) − mean V′(r))² / (K − 1) ),
+// the `dVdr` column staying that of --model (the ensemble only measures how much the fit depends on the seed).
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "noether/core/memory.hpp"
@@ -14,6 +22,7 @@
 #include "noether/io/model_file.hpp"
 #include "noether/io/model_eval.hpp"
 #include "noether/io/table_file.hpp"
+#include "noether/mclnn/evaluate.hpp"
 
 namespace noether {
 
@@ -28,13 +37,18 @@ std::vector<double> distances(double a, double b, long n) {
   return r;
 }
 
-/// The CSV text: header "r,V,dVdr,d2Vdr2", then one row per distance with 17 significant digits.
-std::string potential_csv(const std::vector<double>& r, const std::vector<PairJet<double>>& j) {
-  std::string s = "r,V,dVdr,d2Vdr2\n";
-  s.reserve(s.size() + r.size() * 100);
-  char line[160];
+/// The CSV text: header "r,V,dVdr,d2Vdr2" (",support" when `support` is given), then one row per distance
+/// with 17 significant digits.
+std::string potential_csv(const std::vector<double>& r, const std::vector<PairJet<double>>& j,
+                          const DistanceHistogram* support = nullptr, const std::vector<double>* spread = nullptr) {
+  std::string s = std::string("r,V,dVdr,d2Vdr2") + (support ? ",support" : "") + (spread ? ",dVdr_spread" : "") + "\n";
+  s.reserve(s.size() + r.size() * 125);
+  char line[200];
   for (std::size_t k = 0; k < r.size(); ++k) {
-    const int n = std::snprintf(line, sizeof line, "%.17g,%.17g,%.17g,%.17g\n", r[k], j[k].V, j[k].dV, j[k].d2V);
+    int n = std::snprintf(line, sizeof line, "%.17g,%.17g,%.17g,%.17g", r[k], j[k].V, j[k].dV, j[k].d2V);
+    if (support) n += std::snprintf(line + n, sizeof line - std::size_t(n), ",%.17g", support->density(r[k]));
+    if (spread) n += std::snprintf(line + n, sizeof line - std::size_t(n), ",%.17g", (*spread)[k]);
+    line[n++] = '\n';
     s.append(line, std::size_t(n));
   }
   return s;
@@ -47,6 +61,8 @@ void add_potential_command(CLI::App& app) {
     std::string model, output;
     double r_min = 0, r_max = 0;
     long points = 0;
+    bool support = false;
+    std::vector<std::string> ensemble;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -61,7 +77,14 @@ void add_potential_command(CLI::App& app) {
   cmd->add_option("--r-max", o->r_max, "largest distance r (last row); must be > r-min")->required();
   cmd->add_option("--points", o->points, "number of rows N >= 1")->required();
   cmd->add_option("-o,--output", o->output, "output CSV (written atomically); default: stdout");
-  cmd->callback([o] {
+  cmd->add_flag("--support", o->support,
+                "add a column 'support': training pair distances per unit r (share of all) at r, from the model's "
+                "training histogram; 0 outside its range [smallest distance, scaling upper edge] (docs/MODEL_FORMAT.md)");
+  cmd->add_option("--ensemble", o->ensemble,
+                  "other models of the same data (other --seed), comma-separated: adds a column 'dVdr_spread', the "
+                  "standard deviation of dV/dr over them and --model (an error estimate)")
+      ->delimiter(',');
+  cmd->callback([o, cmd] {
     NOETHER_REQUIRE(std::isfinite(o->r_min) && std::isfinite(o->r_max),
                     "--r-min and --r-max must be finite, got " << o->r_min << " and " << o->r_max);
     NOETHER_REQUIRE(o->r_min < o->r_max, "--r-min must be < --r-max, got " << o->r_min << " >= " << o->r_max);
@@ -72,6 +95,10 @@ void add_potential_command(CLI::App& app) {
     const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
     std::string csv;
     if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)
+      NOETHER_REQUIRE(cmd->count("--ensemble") == 0, "--ensemble: needs model files; --model " << o->model << " is a pair table");
+      NOETHER_REQUIRE(!o->support, "--support: " << o->model
+                                                 << " is a pair table, which records no training distances; give a "
+                                                    "model trained by noether train");
       csv = potential_csv(r, pair_table_jets(load_pair_table_file(o->model), r));
     } else {
       const ModelFile m = load_model_file(o->model);
@@ -79,7 +106,32 @@ void add_potential_command(CLI::App& app) {
                       o->model << ": `potential` needs a scalar pair-potential model (input and output width 1); this '"
                                << m.model << "' model has input width " << m.shape.in() << " and output width "
                                << m.shape.out());
-      csv = potential_csv(r, pair_model_jets(m, r));
+      const std::vector<PairJet<double>> jets = pair_model_jets(m, r);
+      DistanceHistogram h;
+      if (o->support) h = model_training_histogram(m, o->model);
+      std::vector<double> spread;
+      if (cmd->count("--ensemble") > 0) {
+        NOETHER_REQUIRE(!o->ensemble.empty(), "--ensemble: expected one or more model files");
+        // Welford over the K models, each distance on its own (float64).
+        std::vector<double> mean(r.size()), m2(r.size(), 0.0);
+        for (std::size_t k = 0; k < r.size(); ++k) mean[k] = jets[k].dV;
+        int K = 1;
+        for (const std::string& f : o->ensemble) {
+          const ModelFile e = load_model_file(f);
+          NOETHER_REQUIRE(e.shape.in() == 1 && e.shape.out() == 1,
+                          "--ensemble: " << f << " is not a scalar pair-potential model (input and output width 1)");
+          const std::vector<PairJet<double>> ej = pair_model_jets(e, r);
+          ++K;
+          for (std::size_t k = 0; k < r.size(); ++k) {
+            const double d = ej[k].dV - mean[k];
+            mean[k] += d / K;
+            m2[k] += d * (ej[k].dV - mean[k]);
+          }
+        }
+        spread.resize(r.size());
+        for (std::size_t k = 0; k < r.size(); ++k) spread[k] = std::sqrt(m2[k] / (K - 1));
+      }
+      csv = potential_csv(r, jets, o->support ? &h : nullptr, spread.empty() ? nullptr : &spread);
     }
     if (o->output.empty()) {
       NOETHER_REQUIRE(std::fwrite(csv.data(), 1, csv.size(), stdout) == csv.size() && std::fflush(stdout) == 0,

@@ -1,5 +1,8 @@
 // cli/train.cpp — `noether train --model mclnn --data DATA.npz -o MODEL.json [--config C.json] [flags]`.
 // Flags override the config's "train" section, which overrides the defaults (docs/TRAINING.md).
+// The defaults are deterministic: at most `epochs` (3000) epochs, stopped earlier on a validation-loss plateau
+// (patience kDefaultPatience epochs, relative min_delta kDefaultMinDelta) with the best validation epoch's
+// parameters kept; never by the clock unless --time-budget / time_budget_s is given.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,12 +19,17 @@
 
 namespace noether {
 
+namespace {
+constexpr int kDefaultPatience = 200;       // epochs without a relative validation improvement of kDefaultMinDelta
+constexpr double kDefaultMinDelta = 1e-3;
+}  // namespace
+
 void add_train_command(CLI::App& app) {
   struct Opts {
     std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume;
     std::vector<int> hidden;
-    int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0;
-    double lr = 0, val_fraction = 0, time_budget = 0;
+    int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0;
+    double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
     std::uint64_t seed = 0;
     bool quiet = false;
   };
@@ -31,7 +39,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "training trajectories (.npz: positions, velocities (B,T,N,D), masses, times)");
   cmd->add_option("-o,--output", o->output, "model file to write (JSON)");
   cmd->add_option("--config", o->config, "JSON with \"model\", \"data\", \"output\" and a \"train\" section");
-  cmd->add_option("--epochs", o->epochs, "passes over the training segments")->check(CLI::Range(1, 100000000));
+  cmd->add_option("--epochs", o->epochs, "passes over the training segments (the cap; default 3000)")->check(CLI::Range(1, 100000000));
   cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10")->delimiter(',')->check(CLI::Range(1, 4096));
   cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)")->check(cli_check::positive_finite());
   cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state")->check(CLI::Range(1, 2147483647));
@@ -44,16 +52,25 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--checkpoint", o->checkpoint, "checkpoint file, rewritten every checkpoint_every epochs");
   cmd->add_option("--resume", o->resume, "resume from this checkpoint (same data and options)");
   cmd->add_option("--time-budget", o->time_budget,
-                  "seconds: train fewer epochs when one timed epoch says all would not fit (default 270; 0 = off)")
+                  "seconds: train fewer epochs when one timed epoch says all would not fit, and stop past it "
+                  "(default 0 = off: the model then does not depend on the machine's speed)")
       ->check(cli_check::non_negative_finite());
+  cmd->add_option("--patience", o->patience,
+                  "stop after this many epochs without a relative validation-loss improvement of --min-delta and keep "
+                  "the best validation epoch (default " + std::to_string(kDefaultPatience) + "; 0 = off)")
+      ->check(CLI::Range(0, 100000000));
+  cmd->add_option("--min-delta", o->min_delta, "relative validation-loss improvement that resets --patience (default 1e-3)")
+      ->check(cli_check::non_negative_finite())
+      ->check(CLI::Range(0.0, 0.999999));
   cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
-    MclnnTrainOptions t;
-    t.time_budget_s = 270;  // the no-config default: any ordinary data set trains within 5 minutes
+    MclnnTrainOptions t;  // the no-config defaults: the struct's, with the validation-plateau stop on
+    t.patience = kDefaultPatience;
+    t.min_delta = kDefaultMinDelta;
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
-      const TrainConfig c = load_train_config(o->config);
+      const TrainConfig c = load_train_config(o->config, t);
       if (!c.model.empty()) model = c.model;
       if (data.empty()) data = c.data;
       if (output.empty()) output = c.output;
@@ -76,7 +93,16 @@ void add_train_command(CLI::App& app) {
     if (given("--seed")) t.seed = o->seed;
     if (given("--threads")) t.threads = o->threads;
     if (given("--time-budget")) t.time_budget_s = o->time_budget;
+    if (given("--patience")) t.patience = o->patience;
+    if (given("--min-delta")) t.min_delta = o->min_delta;
     NOETHER_REQUIRE(t.val_fraction < 1, "--val-fraction: expected a value in [0, 1), got " << t.val_fraction);
+    if (t.patience > 0 && t.val_fraction == 0) {
+      NOETHER_REQUIRE(!given("--patience"), "--patience " << t.patience << " stops on the validation loss, but --val-fraction "
+                                                          "(or the config's train.val_fraction) is 0: nothing is held "
+                                                          "out; give --val-fraction > 0 or --patience 0");
+      t.patience = 0;  // the default plateau stop has nothing to watch: the epoch cap alone stops
+      if (!o->quiet) std::printf("note: no validation trajectories (val_fraction 0): no plateau stop, %d epochs\n", t.epochs);
+    }
     t.log_csv = o->log, t.checkpoint = o->checkpoint, t.resume = o->resume;
 
     const TrajectoryData d = load_trajectory_data(data);
@@ -95,9 +121,13 @@ void add_train_command(CLI::App& app) {
       });
     }
     save_model_file(output, r.model);
-    if (!o->quiet && r.epochs < t.epochs)
+    if (!o->quiet && r.stopped_by_time_budget)
       std::printf("note: %d of %d epochs fit in the time budget of %.0f s (--time-budget, --epochs)\n", r.epochs,
                   t.epochs, t.time_budget_s);
+    if (!o->quiet && t.patience > 0)
+      std::printf("stopped: %s after %d epochs; kept epoch %d (lowest validation loss)\n",
+                  r.stop_reason == "plateau" ? "validation-loss plateau" : r.stop_reason == "time_budget" ? "time budget" : "epoch cap",
+                  r.epochs, r.best_epoch);
     if (!o->quiet)
       std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),
                   r.epochs, r.seconds, t.cuda ? "GPU" : "CPU", r.train_loss, r.val_loss);

@@ -135,7 +135,37 @@ DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<
   NOETHER_REQUIRE(!r.empty(), data.source << ": no particle pairs to measure");
   std::sort(r.begin(), r.end());
   auto pct = [&](double p) { return r[std::size_t(std::lround(p * double(r.size() - 1)))]; };
-  return {r.front(), r.back(), pct(0.05), pct(0.95)};
+  DistanceRange out{r.front(), r.back(), pct(0.05), pct(0.95), pct(0.5)};
+  out.upper = std::min(out.max, out.min + kScalingBulkFactor * (out.p50 - out.min));
+  if (!(out.upper > out.min)) out.upper = out.max;  // half the distances at the minimum: no bulk to measure
+  return out;
+}
+
+double DistanceHistogram::density(double r) const {
+  if (counts.empty() || total <= 0 || !(hi > lo) || r < lo || r > hi) return 0.0;
+  const double w = (hi - lo) / double(counts.size());
+  const std::size_t k = std::min(counts.size() - 1, std::size_t((r - lo) / w));
+  return double(counts[k]) / (double(total) * w);
+}
+
+DistanceHistogram pair_distance_histogram(const TrajectoryData& data, const std::vector<int>& trajectories, int bins) {
+  NOETHER_REQUIRE(bins >= 1, "pair_distance_histogram: bins must be >= 1, got " << bins);
+  const DistanceRange range = pair_distance_range(data, trajectories);
+  const std::vector<double> r = pair_distances(data, trajectories);
+  DistanceHistogram h;
+  h.lo = range.min, h.hi = range.upper;
+  h.counts.assign(std::size_t(bins), 0);
+  h.total = long(r.size());
+  const double w = (h.hi - h.lo) / bins;
+  for (double x : r) {
+    if (x > h.hi) {
+      ++h.above;
+    } else {
+      const std::size_t k = w > 0 ? std::min(std::size_t(bins - 1), std::size_t((x - h.lo) / w)) : 0;
+      ++h.counts[k];
+    }
+  }
+  return h;
 }
 
 double force_scale(const TrajectoryData& data, const std::vector<int>& trajectories) {

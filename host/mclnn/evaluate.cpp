@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
 
 #include "noether/core/error.hpp"
+#include "noether/io/json_config.hpp"
 #include "noether/io/trajectory.hpp"
 
 namespace noether {
@@ -36,6 +39,35 @@ void pair_energy_and_slope(const PairLawSpec& law, double r, double& V, double& 
   double f_over_r = 0;
   with_pair_law<double>(law, [&](const auto& L) { L.eval(r * r, 1.0, 1.0, V, f_over_r); });
   dVdr = -f_over_r * r;
+}
+
+DistanceHistogram model_training_histogram(const ModelFile& model, const std::string& name) {
+  const cfg::Ctx ctx{name, "metadata.training.pair_distance_histogram"};
+  const char* hint = ": missing (recorded by noether train since the support histogram was added; retrain the model)";
+  NOETHER_REQUIRE(!model.metadata.empty(), name << ": metadata" << hint);
+  const nlohmann::json meta = nlohmann::json::parse(model.metadata);
+  NOETHER_REQUIRE(meta.contains("training") && meta.at("training").is_object() &&
+                      meta.at("training").contains("pair_distance_histogram"),
+                  ctx.where() << hint);
+  const nlohmann::json& h = meta.at("training").at("pair_distance_histogram");
+  NOETHER_REQUIRE(h.is_object(), ctx.where() << ": expected an object {lo, hi, counts, above, total}");
+  DistanceHistogram out;
+  out.lo = cfg::get_number(h, ctx, "lo", NAN);
+  out.hi = cfg::get_number(h, ctx, "hi", NAN);
+  NOETHER_REQUIRE(std::isfinite(out.lo) && std::isfinite(out.hi) && out.hi >= out.lo,
+                  ctx.where() << ": expected finite lo <= hi, got " << out.lo << ", " << out.hi);
+  out.above = long(cfg::get_int(h, ctx, "above", 0, 0, std::numeric_limits<long>::max()));
+  out.total = long(cfg::get_int(h, ctx, "total", -1, 1, std::numeric_limits<long>::max()));
+  NOETHER_REQUIRE(h.contains("counts") && h.at("counts").is_array() && !h.at("counts").empty(),
+                  ctx.sub("counts").where() << ": expected a non-empty list of bin counts");
+  long sum = out.above;
+  for (const auto& c : h.at("counts")) {
+    NOETHER_REQUIRE(c.is_number_integer() && c.get<long>() >= 0, ctx.sub("counts").where() << ": expected integers >= 0, got " << c.dump());
+    out.counts.push_back(c.get<long>());
+    sum += out.counts.back();
+  }
+  NOETHER_REQUIRE(sum == out.total, ctx.sub("total").where() << ": " << out.total << " but the counts and above sum to " << sum);
+  return out;
 }
 
 PotentialComparison compare_potentials(const PairLawSpec& truth, const PairLawSpec& learned, const DistanceRange& range,

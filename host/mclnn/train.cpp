@@ -4,6 +4,10 @@
 // batch's segments gathered into contiguous host arrays, one call per mini-batch, one workspace per run);
 // everything else (shuffles, Adam, validation bookkeeping, checkpoints) is the same host code.
 //
+// Stopping: at the epoch cap `epochs`, or (patience > 0) on a validation-loss plateau with the best
+// validation parameters restored, or (time_budget_s > 0, explicit only) past a wall-clock budget; the
+// first two depend on the data and options only, so the same command gives the same model on any machine.
+//
 // Determinism: every random draw comes from SplitMix64 seeded by the options; a mini-batch's gradient
 // is accumulated in kLanes fixed lanes (segment k of the batch goes to lane k mod kLanes, in order) that
 // are then summed in lane order, so the result is bitwise the same for any number of threads, and a
@@ -111,7 +115,8 @@ json options_json(const MclnnTrainOptions& o) {
           {"epochs", o.epochs},         {"batch_size", o.batch_size},
           {"lr", o.lr},                 {"lr_final", o.lr_final},
           {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
-          {"val_fraction", o.val_fraction}, {"seed", o.seed}};
+          {"val_fraction", o.val_fraction}, {"seed", o.seed},
+          {"patience", o.patience},     {"min_delta", o.min_delta}};
 }
 
 /// Mean loss over `segments` on the CPU (ws null) or the GPU.
@@ -155,6 +160,23 @@ MclnnCheckpoint load_mclnn_checkpoint(const std::string& path, const MclnnTrainO
   c.adam_v = cfg::number_list(ckpt.at("adam_v"), cctx.sub("adam_v"));
   NOETHER_REQUIRE(c.adam_m.size() == param_count && c.adam_v.size() == param_count,
                   cctx.sub("adam_m").where() << ": expected " << param_count << " values in adam_m and adam_v");
+  if (o.patience > 0 && c.epoch > 0) {
+    NOETHER_REQUIRE(ckpt.contains("best") && ckpt.at("best").is_object(),
+                    cctx.sub("best").where() << ": missing (a checkpoint written with patience has it)");
+    const json& b = ckpt.at("best");
+    const cfg::Ctx bctx = cctx.sub("best");
+    c.has_best = true;
+    c.best_epoch = int(cfg::get_int(b, bctx, "epoch", 0, 1, c.epoch));
+    c.ref_epoch = int(cfg::get_int(b, bctx, "ref_epoch", 0, 1, c.epoch));
+    c.best_val_loss = cfg::get_number(b, bctx, "val_loss", 0.0);
+    c.ref_val_loss = cfg::get_number(b, bctx, "ref_val_loss", 0.0);
+    NOETHER_REQUIRE(b.contains("params"), bctx.sub("params").where() << ": missing");
+    c.best_params = cfg::number_list(b.at("params"), bctx.sub("params"));
+    NOETHER_REQUIRE(c.best_params.size() == param_count,
+                    bctx.sub("params").where() << ": expected " << param_count << " values");
+  }
+  if (ckpt.contains("stop_reason"))
+    c.stop_reason = cfg::get_choice(ckpt, cctx, "stop_reason", "plateau", {"plateau", "time_budget"});
   return c;
 }
 
@@ -168,6 +190,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   NOETHER_REQUIRE(o.batch_size >= 0, "train: batch_size must be >= 0, got " << o.batch_size);
   NOETHER_REQUIRE(o.lr > 0 && o.lr_final >= 0, "train: lr must be > 0 and lr_final >= 0");
   NOETHER_REQUIRE(o.checkpoint_every >= 1, "train: checkpoint_every must be >= 1");
+  NOETHER_REQUIRE(o.patience >= 0, "train: patience must be >= 0 (0 = off), got " << o.patience);
+  NOETHER_REQUIRE(std::isfinite(o.min_delta) && o.min_delta >= 0 && o.min_delta < 1,
+                  "train: min_delta must be in [0, 1), got " << o.min_delta);
+  NOETHER_REQUIRE(o.time_budget_s >= 0, "train: time_budget_s must be >= 0 (0 = off), got " << o.time_budget_s);
 #ifdef _OPENMP
   if (o.threads > 0) omp_set_num_threads(o.threads);
 #endif
@@ -180,9 +206,14 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   split_trajectories(data.B, o.val_fraction, o.seed, train_traj, val_traj);
   const std::vector<Segment> train_segs = make_segments(data, train_traj, o.horizon);
   const std::vector<Segment> val_segs = make_segments(data, val_traj, o.horizon);
+  NOETHER_REQUIRE(o.patience == 0 || !val_segs.empty(),
+                  "train: patience " << o.patience << " stops on the validation loss, but val_fraction " << o.val_fraction
+                                     << " leaves no validation trajectories; give val_fraction > 0 (and at least 2 "
+                                        "trajectories) or patience 0");
 
-  // Model: widths [1, hidden…, 1]; input scaled to about [−1, 1] over the training distances, output
-  // scaled so that a unit slope of the network is a typical force of the data.
+  // Model: widths [1, hidden…, 1]; input scaled to about [−1, 1] over the training distances [min, upper]
+  // (upper = max unless an escaping tail stretches the distances far beyond the bulk: mclnn/dataset.hpp),
+  // output scaled so that a unit slope of the network is a typical force of the data.
   ModelFile model;
   model.model = "mclnn";
   model.shape.widths = {1};
@@ -190,9 +221,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   model.shape.widths.push_back(1);
   model.shape.activation = o.activation;
   const DistanceRange range = pair_distance_range(data, train_traj);
-  const double half = std::max(0.5 * (range.max - range.min), 1e-3 * std::max(range.max, 1e-12));
+  const DistanceHistogram hist = pair_distance_histogram(data, train_traj, 100);
+  const double half = std::max(0.5 * (range.upper - range.min), 1e-3 * std::max(range.upper, 1e-12));
   const double F = force_scale(data, train_traj);
-  model.input_scaling = {{0.5 * (range.max + range.min)}, {half}};
+  model.input_scaling = {{0.5 * (range.upper + range.min)}, {half}};
   model.output_scaling = {{0.0}, {F > 0 ? F * half : 1.0}};
   glorot_uniform_init(model.shape, o.seed, model.params);
 
@@ -237,6 +269,16 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     saved_rng = ckpt.rng;
     adam.restore(ckpt.adam_t, ckpt.adam_m, ckpt.adam_v);
   }
+  // Plateau state (patience > 0): the lowest validation loss and its parameters, and the reference of the
+  // last improving epoch; restored from the checkpoint so that a resumed run stops where the uninterrupted one does.
+  double best_val = INFINITY, ref_val = INFINITY;
+  int best_epoch = 0, ref_epoch = 0;
+  std::vector<double> best_params;
+  if (ckpt.has_best) {
+    best_epoch = ckpt.best_epoch, ref_epoch = ckpt.ref_epoch;
+    best_val = ckpt.best_val_loss, ref_val = ckpt.ref_val_loss;
+    best_params = ckpt.best_params;
+  }
 
   std::ofstream log;
   if (!o.log_csv.empty()) {
@@ -253,6 +295,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   }
   std::vector<double> grad;
   MclnnTrainResult res;
+  if (!o.resume.empty() && !ckpt.stop_reason.empty()) {
+    res.stop_reason = ckpt.stop_reason;
+    res.stopped_by_time_budget = res.stop_reason == "time_budget";
+  }
   for (int epoch = first_epoch; epoch < epochs; ++epoch) {
     const double lr = ao.schedule.at(adam.steps());
     shuffle(order, rng);
@@ -268,11 +314,20 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (o.time_budget_s > 0 && elapsed + epoch_seconds > o.time_budget_s && epoch + 1 < epochs) {
       res.stopped_by_time_budget = true;
+      res.stop_reason = "time_budget";
       epochs = epoch + 1;
     }
-    const bool last = epoch + 1 == epochs;
-    const bool report = last || log.is_open() || on_epoch;
+    const bool report = epoch + 1 == epochs || log.is_open() || on_epoch || o.patience > 0;
     res.val_loss = report ? mean_loss(model, data, val_segs, o.stride, o.horizon, ws) : 0.0;
+    if (o.patience > 0) {
+      if (res.val_loss < best_val) best_val = res.val_loss, best_epoch = epoch + 1, best_params = model.params;
+      if (ref_epoch == 0 || res.val_loss < ref_val * (1 - o.min_delta)) ref_val = res.val_loss, ref_epoch = epoch + 1;
+      if (epoch + 1 - ref_epoch >= o.patience && epoch + 1 < epochs) {
+        res.stop_reason = "plateau";
+        epochs = epoch + 1;
+      }
+    }
+    const bool last = epoch + 1 == epochs;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (log.is_open()) {
       char line[200];
@@ -285,11 +340,23 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                 {"data", data.source},            {"epoch", epoch + 1}, {"epochs", epochs}, {"params", model.params},
                 {"rng", rng.s},                   {"adam_m", adam.first_moment()},
                 {"adam_v", adam.second_moment()}, {"adam_t", adam.steps()}};
+      if (!res.stop_reason.empty()) c["stop_reason"] = res.stop_reason;  // a stop before the cap: resume knows why
+      if (o.patience > 0)
+        c["best"] = {{"epoch", best_epoch}, {"val_loss", best_val}, {"params", best_params},
+                     {"ref_epoch", ref_epoch}, {"ref_val_loss", ref_val}};
       write_text_file_atomic(o.checkpoint, c.dump());
     }
     if (on_epoch) on_epoch({epoch + 1, epochs, res.train_loss, res.val_loss, lr, secs});
   }
   res.epochs = epochs;
+  if (res.stop_reason.empty()) res.stop_reason = res.stopped_by_time_budget ? "time_budget" : "epochs";
+  // The plateau rule keeps the epoch of the lowest validation loss.
+  const double last_val_loss = res.val_loss;
+  if (o.patience > 0 && !best_params.empty()) {
+    model.params = best_params;
+    res.val_loss = best_val;
+    res.best_epoch = best_epoch;
+  }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   json meta = {{"trained_on", data.source},
@@ -298,15 +365,26 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                {"dimension", data.D},
                {"frame_dt", data.frame_dt},
                {"dt", data.frame_dt / o.stride},
-               {"pair_distance_range", {{"min", range.min}, {"max", range.max}, {"p05", range.p05}, {"p95", range.p95}}},
+               {"pair_distance_range",
+                {{"min", range.min}, {"max", range.max}, {"p05", range.p05}, {"p95", range.p95}, {"p50", range.p50},
+                 {"scaling_upper", range.upper}}},
+               {"pair_distance_histogram",
+                {{"lo", hist.lo}, {"hi", hist.hi}, {"counts", hist.counts}, {"above", hist.above}, {"total", hist.total}}},
                {"options", fingerprint},
                {"device", o.cuda ? "cuda" : "cpu"},
                {"epochs_run", epochs},
                {"epochs_limited_by_time_budget", epochs < o.epochs},
                {"stopped_by_time_budget", res.stopped_by_time_budget},
+               {"stop_reason", res.stop_reason},
                {"train_loss", res.train_loss},
                {"val_loss", res.val_loss},
                {"seconds", res.seconds}};
+  if (o.time_budget_s > 0) meta["time_budget_s"] = o.time_budget_s;
+  if (o.patience > 0) {
+    meta["best_epoch"] = res.best_epoch;  // the model holds this epoch's parameters
+    meta["best_val_loss"] = res.val_loss;
+    meta["last_val_loss"] = last_val_loss;
+  }
   model.metadata = json{{"training", meta}}.dump();
   res.model = model;
   return res;

@@ -8,13 +8,14 @@ using namespace cfg;
 const std::vector<std::string>& train_section_keys() {
   static const std::vector<std::string> keys = {
       "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
-      "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s"};
+      "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s", "patience",
+      "min_delta"};
   return keys;
 }
 
-MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
+MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx, const MclnnTrainOptions& base) {
   check_keys(v, ctx, train_section_keys());
-  MclnnTrainOptions o;
+  MclnnTrainOptions o = base;
   if (v.contains("hidden")) {
     const json& h = v.at("hidden");
     NOETHER_REQUIRE(h.is_array() && !h.empty(), ctx.sub("hidden").where() << ": expected a non-empty list of widths, got " << h.dump());
@@ -25,7 +26,7 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
       o.hidden.push_back(w.get<int>());
     }
   }
-  const std::string act = get_choice(v, ctx, "activation", "squareplus", {"squareplus", "softplus", "tanh"});
+  const std::string act = get_choice(v, ctx, "activation", activation_name(o.activation), {"squareplus", "softplus", "tanh"});
   parse_activation(act, o.activation);
   o.stride = int(get_int(v, ctx, "stride", o.stride, 1, 2147483647));
   o.horizon = int(get_int(v, ctx, "horizon", o.horizon, 1, 2147483647));
@@ -43,22 +44,33 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx) {
   o.seed = get_uint64(v, ctx, "seed", o.seed);
   o.threads = int(get_int(v, ctx, "threads", o.threads, 0, 4096));
   o.checkpoint_every = int(get_int(v, ctx, "checkpoint_every", o.checkpoint_every, 1, 2147483647));
-  o.time_budget_s = get_number(v, ctx, "time_budget_s", 270.0);
+  o.time_budget_s = get_number(v, ctx, "time_budget_s", o.time_budget_s);
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
+  o.patience = int(get_int(v, ctx, "patience", o.patience, 0, 100000000));
+  o.min_delta = get_number(v, ctx, "min_delta", o.min_delta);
+  NOETHER_REQUIRE(o.min_delta >= 0 && o.min_delta < 1, ctx.sub("min_delta").where() << ": expected a value in [0, 1)");
+  if (o.patience > 0 && o.val_fraction == 0) {
+    NOETHER_REQUIRE(!v.contains("patience"), ctx.sub("patience").where()
+                                                 << ": patience " << o.patience << " stops on the validation loss, but "
+                                                 << ctx.sub("val_fraction").path
+                                                 << " is 0 (no validation trajectories); give val_fraction > 0 or patience 0");
+    o.patience = 0;  // the default plateau stop has nothing to watch
+  }
   return o;
 }
 
-TrainConfig load_train_config(const std::string& path) {
+TrainConfig load_train_config(const std::string& path, const MclnnTrainOptions& base) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
   check_keys(root, ctx, {"description", "model", "data", "output", "train"});
   TrainConfig c;
+  c.train = base;
   if (root.contains("model")) c.model = get_choice(root, ctx, "model", "mclnn", {"mclnn"});
   c.data = get_string(root, ctx, "data", "");
   c.output = get_string(root, ctx, "output", "");
   if (root.contains("train")) {
     c.has_train = true;
-    c.train = parse_train_section(root.at("train"), ctx.sub("train"));
+    c.train = parse_train_section(root.at("train"), ctx.sub("train"), base);
   }
   return c;
 }

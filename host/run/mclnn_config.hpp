@@ -9,8 +9,12 @@
 
 namespace noether {
 
-/// Parse a "train" object over the defaults of MclnnTrainOptions.
-MclnnTrainOptions parse_train_section(const cfg::json& v, const cfg::Ctx& ctx);
+/// Parse a "train" object over `base` (the defaults of MclnnTrainOptions for `noether run`; `noether train`
+/// passes its own no-config defaults, with the validation-plateau stop on). A `patience` > 0 given in the
+/// section with `val_fraction` 0 is an error naming both keys; a patience that comes from `base` is turned
+/// off by a `val_fraction` of 0 (there is nothing to watch).
+MclnnTrainOptions parse_train_section(const cfg::json& v, const cfg::Ctx& ctx,
+                                      const MclnnTrainOptions& base = MclnnTrainOptions{});
 
 /// A `noether train --config` file: {"description", "model", "data", "output", "train"} (docs/TRAINING.md).
 struct TrainConfig {
@@ -21,8 +25,9 @@ struct TrainConfig {
   MclnnTrainOptions train;
 };
 
-/// Read and check a training config; throws noether::Error naming the file and key.
-TrainConfig load_train_config(const std::string& path);
+/// Read and check a training config, its "train" section parsed over `base` (parse_train_section); throws
+/// noether::Error naming the file and key.
+TrainConfig load_train_config(const std::string& path, const MclnnTrainOptions& base = MclnnTrainOptions{});
 
 /// Every key parse_train_section accepts (documentation and tests).
 const std::vector<std::string>& train_section_keys();

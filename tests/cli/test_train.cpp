@@ -1,10 +1,15 @@
 // cli/test_train.cpp — `noether train` and `noether rollout` as a user meets them: train with no config
 // from a simulated data set, the model file's training metadata, a resumable checkpoint, bad data
 // rejected before training with no model written, and a rollout of the trained 3-particle model on
-// 6 particles in the trajectory format with momentum conserved to round-off.
+// 6 particles in the trajectory format with momentum conserved to round-off; the deterministic defaults
+// (plateau stop, no clock), --patience without validation, `potential --support` and `--ensemble`.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "support/cli_fixture.hpp"
@@ -117,4 +122,138 @@ TEST_F(TrainCliTest, RolloutRejectsBadArguments) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("pair-potential model"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "out.npz"));
+}
+
+// Issue 16: the defaults stop on the data (validation plateau, epoch cap), never on the clock.
+TEST_F(TrainCliTest, DefaultsAreDeterministicAndRecordWhyTrainingStopped) {
+  CmdResult r = noether("train --data data.npz -o a.json --epochs 4 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("stopped: epoch cap after 4 epochs"), std::string::npos) << r.out;
+  ASSERT_EQ(noether("train --data data.npz -o b.json --epochs 4 --threads 2 -q").code, 0);
+  const auto a = nlohmann::json::parse(slurp("a.json")), b = nlohmann::json::parse(slurp("b.json"));
+  EXPECT_EQ(a["layers"], b["layers"]);
+  const auto& t = a["metadata"]["training"];
+  EXPECT_FALSE(t.contains("time_budget_s")) << t.dump();  // no clock unless asked for
+  EXPECT_EQ(t["stop_reason"], "epochs");
+  EXPECT_EQ(t["options"]["patience"].get<int>(), 200);
+  EXPECT_GE(t["best_epoch"].get<int>(), 1);
+  EXPECT_EQ(t["pair_distance_histogram"]["counts"].size(), 100u);
+  // A time budget is explicit and recorded.
+  ASSERT_EQ(noether("train --data data.npz -o c.json --epochs 2 --time-budget 500 -q").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp("c.json"))["metadata"]["training"]["time_budget_s"].get<double>(), 500.0);
+}
+
+TEST_F(TrainCliTest, PatienceNeedsValidation) {
+  CmdResult r = noether("train --data data.npz -o m.json --epochs 2 --patience 5 --val-fraction 0");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--patience"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--val-fraction"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "m.json"));
+  // The default patience yields to --val-fraction 0: the epoch cap alone stops, and says so.
+  r = noether("train --data data.npz -o m.json --epochs 2 --val-fraction 0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("no plateau stop"), std::string::npos) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp("m.json"))["metadata"]["training"]["options"]["patience"].get<int>(), 0);
+  // In a config: both keys named.
+  write("t.json", R"({"data": "data.npz", "output": "n.json", "train": {"epochs": 2, "patience": 3, "val_fraction": 0}})");
+  r = noether("train --config t.json");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("t.json: train.patience"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("train.val_fraction"), std::string::npos) << r.err;
+  r = noether("train --data data.npz -o m.json --epochs 2 --min-delta 1.5");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--min-delta"), std::string::npos) << r.err;
+}
+
+TEST_F(TrainCliTest, PotentialPrintsTheSupportOfTheTrainingData) {
+  ASSERT_EQ(noether("train --data data.npz -o m.json --epochs 1 -q").code, 0);
+  const auto t = nlohmann::json::parse(slurp("m.json"))["metadata"]["training"];
+  const double lo = t["pair_distance_histogram"]["lo"], hi = t["pair_distance_histogram"]["hi"];
+  const CmdResult r = noether("potential --model m.json --r-min 0.001 --r-max 10 --points 400 --support -o V.csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string csv = slurp("V.csv");
+  ASSERT_EQ(csv.rfind("r,V,dVdr,d2Vdr2,support\n", 0), 0u) << csv.substr(0, 80);
+  // Rows: support > 0 only inside [lo, hi], and its integral over r (rectangle rule) is about 1 − above/total.
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  double integral = 0, prev_r = 0, prev_s = 0;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    double v[5];
+    ASSERT_EQ(std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4]), 5) << line;
+    if (v[0] < lo || v[0] > hi) EXPECT_EQ(v[4], 0.0) << line;
+    if (rows++ > 0) integral += 0.5 * (v[4] + prev_s) * (v[0] - prev_r);
+    prev_r = v[0], prev_s = v[4];
+  }
+  EXPECT_EQ(rows, 400);
+  const double inside = 1.0 - t["pair_distance_histogram"]["above"].get<double>() / t["pair_distance_histogram"]["total"].get<double>();
+  EXPECT_NEAR(integral, inside, 0.1);
+  // A model without the histogram: --support is an error naming it, not a silently missing column.
+  auto m = nlohmann::json::parse(slurp("m.json"));
+  m["metadata"]["training"].erase("pair_distance_histogram");
+  write("old.json", m.dump());
+  const CmdResult e = noether("potential --model old.json --r-min 0.5 --r-max 2 --points 3 --support");
+  EXPECT_NE(e.code, 0);
+  EXPECT_NE(e.err.find("old.json: metadata.training.pair_distance_histogram: missing"), std::string::npos) << e.err;
+  ASSERT_EQ(noether("potential --model old.json --r-min 0.5 --r-max 2 --points 3").code, 0);
+}
+
+// An error estimate per distance: the spread of dV/dr over models trained with other seeds.
+TEST_F(TrainCliTest, PotentialEnsembleSpreadIsTheStandardDeviationOverSeeds) {
+  for (const char* s : {"1", "2", "3"})
+    ASSERT_EQ(noether(std::string("train --data data.npz -o s") + s + ".json --epochs 2 -q --seed " + s).code, 0);
+  auto column = [&](const std::string& csv, int col) {
+    std::vector<double> out;
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string cell;
+      for (int c = 0; c <= col; ++c) std::getline(ls, cell, ',');
+      out.push_back(std::stod(cell));
+    }
+    return out;
+  };
+  const char* grid = " --r-min 0.3 --r-max 2.5 --points 23";
+  std::vector<std::vector<double>> dv;
+  for (const char* s : {"1", "2", "3"}) {
+    const CmdResult r = noether(std::string("potential --model s") + s + ".json" + grid);
+    ASSERT_EQ(r.code, 0) << r.err;
+    dv.push_back(column(r.out, 2));
+  }
+  CmdResult r = noether(std::string("potential --model s1.json --ensemble s2.json,s3.json --support") + grid);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(r.out.rfind("r,V,dVdr,d2Vdr2,support,dVdr_spread\n", 0), 0u) << r.out.substr(0, 80);
+  const std::vector<double> spread = column(r.out, 5), own = column(r.out, 2);
+  ASSERT_EQ(spread.size(), 23u);
+  for (std::size_t k = 0; k < spread.size(); ++k) {
+    const double m = (dv[0][k] + dv[1][k] + dv[2][k]) / 3;
+    double v = 0;
+    for (int i = 0; i < 3; ++i) v += (dv[i][k] - m) * (dv[i][k] - m);
+    EXPECT_NEAR(spread[k], std::sqrt(v / 2), 1e-12 * (1 + std::abs(m))) << k;
+    EXPECT_GT(spread[k], 0.0);
+    EXPECT_EQ(own[k], dv[0][k]);  // the dVdr column stays --model's
+  }
+  // The same model twice: no spread.
+  r = noether(std::string("potential --model s1.json --ensemble s1.json") + grid);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (double s : column(r.out, 4)) EXPECT_EQ(s, 0.0);
+  r = noether(std::string("potential --model s1.json --ensemble missing.json") + grid);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("missing.json"), std::string::npos) << r.err;
+}
+
+TEST_F(TrainCliTest, EvaluateReportsWhereTheModelIsSupported) {
+  ASSERT_EQ(noether("train --data data.npz -o m.json --epochs 2 -q").code, 0);
+  ASSERT_EQ(noether("rollout --model m.json --init data.npz --dt 0.01 --steps 50 --stride 10 -o pred.npz -q").code, 0);
+  const CmdResult r = noether("evaluate --truth data.npz --pred pred.npz --model m.json --system data.json -o ev.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("supported by"), std::string::npos) << r.out;
+  const auto ev = nlohmann::json::parse(slurp("ev.json"));
+  const auto h = nlohmann::json::parse(slurp("m.json"))["metadata"]["training"]["pair_distance_histogram"];
+  EXPECT_EQ(ev["potential"]["support"]["lo"], h["lo"]);
+  EXPECT_EQ(ev["potential"]["support"]["hi"], h["hi"]);
+  EXPECT_EQ(ev["potential"]["support"]["distances"], h["total"]);
 }

@@ -1,8 +1,11 @@
 // mclnn/test_dataset.cpp — trajectory data sets: loading a simulated file, and every kind of bad data rejected
-// with a message naming the file and key before any training starts; splits and segments.
+// with a message naming the file and key before any training starts; splits and segments; the input-scaling
+// range robust to an escaping particle, and the histogram of training distances.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -137,4 +140,70 @@ TEST_F(DatasetTest, SegmentsDistancesAndForceScale) {
   EXPECT_LE(r.p95, r.max);
   EXPECT_GT(r.min, 0);
   EXPECT_GT(force_scale(d, {0}), 0);
+}
+
+namespace {
+
+/// B trajectories of T frames of 3 particles in 2-D: particles 0 and 1 at distances 0.75 … 3 of each other
+/// (the bulk), particle 2 next to them in every trajectory but the first, where it escapes to r ≈ 25.
+TrajectoryData escaping_data(int B, int T) {
+  TrajectoryData d;
+  d.source = "in-memory";
+  d.B = B, d.T = T, d.N = 3, d.D = 2;
+  d.frame_dt = 0.1;
+  for (int t = 0; t < T; ++t) d.times.push_back(0.1 * t);
+  d.mass.assign(std::size_t(B) * 3, 1.0);
+  d.pos.assign(std::size_t(B) * T * 6, 0.0);
+  d.vel = d.pos;
+  for (int b = 0; b < B; ++b)
+    for (int t = 0; t < T; ++t) {
+      double* q = d.pos.data() + (std::size_t(b) * T + t) * 6;
+      const double s = double(b * T + t) / double(B * T - 1);  // 0 … 1 over the data set
+      q[2] = 0.75 + 2.25 * s;                                   // particle 1 on the x axis
+      const double far = b == 0 ? 1.0 + 24.0 * t / (T - 1) : 1.0 + 0.5 * s;
+      q[4] = 0.3, q[5] = far;                                   // particle 2 above them
+    }
+  return d;
+}
+
+}  // namespace
+
+TEST(Dataset, ScalingRangeIgnoresAnEscapingTailButKeepsABulkRange) {
+  std::vector<int> all(10);
+  for (int b = 0; b < 10; ++b) all[b] = b;
+  const TrajectoryData d = escaping_data(10, 20);
+  const DistanceRange r = pair_distance_range(d, all);
+  EXPECT_GT(r.max, 20.0);
+  EXPECT_LT(r.upper, 6.0);  // min + 4 (median − min): the bulk, not the escaping particle
+  EXPECT_GE(r.upper, 3.0);  // the structure 0.75 … 3 stays inside
+  EXPECT_DOUBLE_EQ(r.upper, std::min(r.max, r.min + kScalingBulkFactor * (r.p50 - r.min)));
+  // Without the escaping trajectory the range is the whole data's: upper = max exactly.
+  std::vector<int> bulk(all.begin() + 1, all.end());
+  const DistanceRange rb = pair_distance_range(d, bulk);
+  EXPECT_EQ(rb.upper, rb.max);
+  EXPECT_LT(rb.max, 4.0);
+}
+
+TEST(Dataset, HistogramCountsEveryTrainingDistance) {
+  std::vector<int> all(10);
+  for (int b = 0; b < 10; ++b) all[b] = b;
+  const TrajectoryData d = escaping_data(10, 20);
+  const DistanceHistogram h = pair_distance_histogram(d, all, 40);
+  const DistanceRange r = pair_distance_range(d, all);
+  ASSERT_EQ(h.counts.size(), 40u);
+  EXPECT_EQ(h.lo, r.min);
+  EXPECT_EQ(h.hi, r.upper);
+  long sum = h.above;
+  for (long c : h.counts) sum += c;
+  EXPECT_EQ(sum, h.total);
+  EXPECT_EQ(h.total, 10L * 20 * 3);
+  EXPECT_GT(h.above, 0);  // the escaping particle's distances
+  // The density integrates to the share of distances inside [lo, hi].
+  const double w = (h.hi - h.lo) / 40;
+  double integral = 0;
+  for (int k = 0; k < 40; ++k) integral += h.density(h.lo + (k + 0.5) * w) * w;
+  EXPECT_NEAR(integral, double(h.total - h.above) / double(h.total), 1e-12);
+  EXPECT_EQ(h.density(h.lo - 1e-9), 0.0);
+  EXPECT_EQ(h.density(h.hi + 1e-9), 0.0);
+  EXPECT_THROW(pair_distance_histogram(d, all, 0), Error);
 }

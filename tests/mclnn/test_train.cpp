@@ -1,8 +1,10 @@
 // mclnn/test_train.cpp — MCLNN training on the CPU: the through-the-integrator gradient of the learned
 // pair MLP against central differences, loss reduction and the learned dV/dr on a small linear-spring
-// data set, bitwise determinism across thread counts, checkpoint/resume equality, and the metadata.
+// data set, bitwise determinism across thread counts, checkpoint/resume equality, and the metadata; the
+// validation-plateau stop (stops on a plateau, keeps the best epoch, thread-independent, resumes exactly).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -189,4 +191,122 @@ TEST(MclnnTrain, CheckpointLoaderReturnsTheStateAndRejectsBadCounters) {
   j.erase("adam_v");
   expect_error(j, "adam_v", n);
   fs::remove_all(dir);
+}
+
+// ---- The validation-plateau stop (issue 16): deterministic, restores the best epoch, resumes exactly. ----
+
+TEST(MclnnTrain, PlateauStopsBeforeTheCapAndKeepsTheBestValidationEpoch) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 400;
+  o.lr = 3e-2, o.lr_final = 3e-2;  // a constant, large rate: the validation loss soon stops improving by 20%
+  o.patience = 4;
+  o.min_delta = 0.2;
+  std::vector<double> val;
+  const MclnnTrainResult r = train_mclnn(d, o, [&](const EpochReport& e) { val.push_back(e.val_loss); });
+  EXPECT_EQ(r.stop_reason, "plateau");
+  ASSERT_LT(r.epochs, o.epochs);
+  ASSERT_EQ(int(val.size()), r.epochs);
+  // The rule: the last improvement (by 20% over the previous improving epoch) was `patience` epochs before the stop.
+  int ref = 0;
+  for (int e = 1; e < int(val.size()); ++e)
+    if (val[e] < val[ref] * (1 - o.min_delta)) ref = e;
+  EXPECT_EQ(r.epochs - 1 - ref, o.patience);
+  // The model holds the lowest validation loss seen, and is that epoch's model (recomputed: bitwise).
+  const int best = int(std::min_element(val.begin(), val.end()) - val.begin());
+  EXPECT_EQ(r.best_epoch, best + 1);
+  EXPECT_EQ(r.val_loss, val[best]);
+  std::vector<int> tr, va;
+  split_trajectories(d.B, o.val_fraction, o.seed, tr, va);
+  EXPECT_EQ(mclnn_loss(r.model, d, make_segments(d, va, o.horizon), o.stride, o.horizon), val[best]);
+  const auto meta = nlohmann::json::parse(r.model.metadata).at("training");
+  EXPECT_EQ(meta.at("stop_reason"), "plateau");
+  EXPECT_EQ(meta.at("best_epoch").get<int>(), best + 1);
+  EXPECT_EQ(meta.at("options").at("patience").get<int>(), o.patience);
+  EXPECT_FALSE(meta.contains("time_budget_s"));  // no clock was used
+  std::printf("  stopped on a plateau after %d of %d epochs; best validation epoch %d\n", r.epochs, o.epochs, best + 1);
+}
+
+TEST(MclnnTrain, WithoutAPlateauTheCapStops) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 10;
+  o.patience = 1000;
+  const MclnnTrainResult r = train_mclnn(d, o);
+  EXPECT_EQ(r.stop_reason, "epochs");
+  EXPECT_EQ(r.epochs, 10);
+}
+
+TEST(MclnnTrain, PlateauRunIsBitwiseTheSameForOneAndTwoThreads) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 60;
+  o.lr = 3e-2, o.lr_final = 3e-2;
+  o.patience = 4, o.min_delta = 0.2;
+  o.threads = 1;
+  const MclnnTrainResult a = train_mclnn(d, o);
+  o.threads = 2;
+  const MclnnTrainResult b = train_mclnn(d, o);
+  EXPECT_EQ(a.model.params, b.model.params);
+  EXPECT_EQ(a.epochs, b.epochs);
+  EXPECT_EQ(a.best_epoch, b.best_epoch);
+}
+
+TEST(MclnnTrain, ResumedPlateauRunEqualsUninterruptedRun) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  const fs::path dir = fs::temp_directory_path() / ("noether_ckpt_plateau_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 400;
+  o.lr = 3e-2, o.lr_final = 3e-2;
+  o.patience = 4, o.min_delta = 0.2;
+  const MclnnTrainResult full = train_mclnn(d, o);
+  ASSERT_EQ(full.stop_reason, "plateau");
+  ASSERT_GT(full.epochs, 3);
+  // A checkpoint of an epoch before the stop, and before the best epoch when there is room.
+  const int at = std::max(1, std::min(full.best_epoch, full.epochs) - 2);
+  o.checkpoint = (dir / "ckpt.json").string();
+  o.checkpoint_every = 1;
+  train_mclnn(d, o, [&](const EpochReport& e) {
+    if (e.epoch == at) fs::copy_file(o.checkpoint, dir / "ckpt_at.json", fs::copy_options::overwrite_existing);
+  });
+  o.resume = (dir / "ckpt_at.json").string();
+  const MclnnTrainResult resumed = train_mclnn(d, o);
+  EXPECT_EQ(full.model.params, resumed.model.params);
+  EXPECT_EQ(full.epochs, resumed.epochs);
+  EXPECT_EQ(full.best_epoch, resumed.best_epoch);
+  EXPECT_EQ(resumed.stop_reason, "plateau");
+  // The patience is part of the fingerprint: resuming with another is refused.
+  o.patience = 5;
+  EXPECT_THROW(train_mclnn(d, o), Error);
+  fs::remove_all(dir);
+}
+
+TEST(MclnnTrain, PatienceWithoutValidationIsAnError) {
+  const TrajectoryData d = spring_data(6, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.patience = 10;
+  o.val_fraction = 0;
+  try {
+    train_mclnn(d, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("patience"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("val_fraction"), std::string::npos) << e.what();
+  }
+  o.val_fraction = 0.1, o.patience = -1;
+  EXPECT_THROW(train_mclnn(d, o), Error);
+  o.patience = 3, o.min_delta = 1.5;
+  EXPECT_THROW(train_mclnn(d, o), Error);
+}
+
+TEST(MclnnTrain, TimeBudgetIsRecordedWhenUsed) {
+  const TrajectoryData d = spring_data(6, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 3;
+  o.time_budget_s = 1000;
+  const MclnnTrainResult r = train_mclnn(d, o);
+  const auto meta = nlohmann::json::parse(r.model.metadata).at("training");
+  EXPECT_EQ(meta.at("time_budget_s").get<double>(), 1000.0);
+  EXPECT_EQ(meta.at("stop_reason"), "epochs");
 }

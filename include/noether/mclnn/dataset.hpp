@@ -50,11 +50,34 @@ std::vector<Segment> make_segments(const TrajectoryData& data, const std::vector
 /// Every pair distance r_ij (i < j) of every frame of the given trajectories, in data order.
 std::vector<double> pair_distances(const TrajectoryData& data, const std::vector<int>& trajectories);
 
-/// Pair distances of all frames of the given trajectories: min, max and the 5th/95th percentiles.
+/// Pair distances of all frames of the given trajectories: min, max, the 5th/50th/95th percentiles (the
+/// sample at index round(p·(n − 1)) of the sorted distances), and the upper edge of the network's input
+/// scaling, robust to a tail of escaping particles:
+///   upper = min(max, min + kScalingBulkFactor·(p50 − min)),
+/// i.e. the scaling covers at most kScalingBulkFactor times the distance from the closest approach to the
+/// median. A bound or scattering data set (the paper's springs and gravity) has max well inside it and keeps
+/// upper = max; one escaping particle (distances up to 25 while the structure is at 0.75–3) no longer stretches
+/// the input range over the empty tail.
 struct DistanceRange {
-  double min = 0, max = 0, p05 = 0, p95 = 0;
+  double min = 0, max = 0, p05 = 0, p95 = 0, p50 = 0;
+  double upper = 0;  ///< the upper edge of the input scaling (above); == max when there is no tail
 };
+constexpr double kScalingBulkFactor = 4.0;
 DistanceRange pair_distance_range(const TrajectoryData& data, const std::vector<int>& trajectories);
+
+/// What the model knows: a histogram of the training pair distances, `counts.size()` equal bins over
+/// [lo, hi] = [min, upper] of the DistanceRange (bin k = [lo + k·w, lo + (k+1)·w), the last one closed, w =
+/// (hi − lo)/bins), and the number of distances above hi (`above`, the escaping tail). `total` = all distances.
+struct DistanceHistogram {
+  double lo = 0, hi = 0;
+  std::vector<long> counts;
+  long above = 0, total = 0;
+  /// Support density at r: the share of training distances per unit r, counts[k]/(total·w) in bin k; 0
+  /// outside [lo, hi].
+  double density(double r) const;
+};
+DistanceHistogram pair_distance_histogram(const TrajectoryData& data, const std::vector<int>& trajectories,
+                                          int bins = 100);
 
 /// RMS of m_i |a_i| over the given trajectories, with a from central differences of the velocities
 /// (a force scale used to normalise a learned potential's output).

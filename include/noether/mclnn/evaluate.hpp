@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "noether/mclnn/dataset.hpp"
+#include "noether/io/model_file.hpp"
 #include "noether/io/npz.hpp"
 #include "noether/physics/pair_laws.hpp"
 
@@ -41,6 +42,12 @@ PotentialComparison compare_potentials(const PairLawSpec& truth, const PairLawSp
 
 /// V and dV/dr of a law at r for unit masses (tables and plots).
 void pair_energy_and_slope(const PairLawSpec& law, double r, double& V, double& dVdr);
+
+/// The histogram of training pair distances a trained MCLNN model carries in its metadata
+/// (`metadata.training.pair_distance_histogram`, docs/MODEL_FORMAT.md): where the potential is supported by
+/// data. Throws noether::Error naming `model_name` when the model has none (trained before it was recorded,
+/// or not an MCLNN model).
+DistanceHistogram model_training_histogram(const ModelFile& model, const std::string& model_name);
 
 struct RolloutComparison {
   int B = 0, T = 0, N = 0, D = 0;

@@ -39,7 +39,15 @@ struct MclnnTrainOptions {
   int checkpoint_every = 100;
   std::string resume;        ///< checkpoint to resume from (empty = fresh start)
   double time_budget_s = 0;  ///< > 0: fewer epochs when one timed epoch says o.epochs would not fit, and a hard
-                             ///< stop past it (0 = off)
+                             ///< stop past it (0 = off); recorded in the model's metadata when used
+  /// Validation-plateau stop (0 = off; needs validation trajectories, val_fraction > 0). The validation loss
+  /// L_e is computed after every epoch e; an epoch *improves* when L_e < L_ref·(1 − min_delta), L_ref being
+  /// the validation loss of the last improving epoch (the first epoch always improves). Training stops
+  /// after `patience` epochs in a row without an improvement, or at `epochs` (the cap), and the parameters
+  /// of the epoch with the lowest validation loss (any decrease, not only an improvement) are restored.
+  /// Deterministic: a function of the data and options only, never of the clock.
+  int patience = 0;
+  double min_delta = 0.0;    ///< relative improvement that resets the patience counter (>= 0)
 };
 
 /// What one epoch reports to the caller (progress display).
@@ -54,6 +62,8 @@ struct MclnnTrainResult {
   int epochs = 0;
   double seconds = 0;
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
+  std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
+  int best_epoch = 0;        ///< with patience: the epoch (1-based) whose parameters the model holds; else 0
 };
 
 /// The state a checkpoint (written by train_mclnn every checkpoint_every epochs) restores.
@@ -64,6 +74,13 @@ struct MclnnCheckpoint {
   std::uint64_t rng = 0;     ///< shuffle generator state after `epoch` shuffles
   long adam_t = 0;           ///< Adam steps done
   std::vector<double> adam_m, adam_v;
+  // The validation-plateau state (options with patience > 0 and epoch > 0: key "best"): the lowest validation
+  // loss, its epoch and parameters, and the last improving (reference) epoch and its loss.
+  bool has_best = false;
+  int best_epoch = 0, ref_epoch = 0;
+  double best_val_loss = 0, ref_val_loss = 0;
+  std::vector<double> best_params;
+  std::string stop_reason;   ///< "" (still running), "plateau" or "time_budget"
 };
 
 /// Read and check a checkpoint for a run with options `o` (same fingerprint), a model of `param_count`
