@@ -42,6 +42,13 @@ void register_evaluate(nb::module_& m) {
           offset = pc.V_offset;
           out["potential"] = {{"r_min", pc.r_min}, {"r_max", pc.r_max}, {"p05", pc.p05}, {"p95", pc.p95},
                               {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform}};
+          // Where the model is supported by data, as `noether evaluate --model` reports it (cli/evaluate.cpp).
+          const cfg::json meta = model->metadata.empty() ? cfg::json::object() : cfg::json::parse(model->metadata);
+          if (meta.contains("training") && meta.at("training").contains("pair_distance_histogram")) {
+            const DistanceHistogram h = model_training_histogram(*model, "model");
+            out["potential"]["support"] = {{"lo", h.lo}, {"hi", h.hi},
+                                           {"share_above_hi", double(h.above) / double(h.total)}, {"distances", h.total}};
+          }
         }
         RolloutComparison rc;
         try {
