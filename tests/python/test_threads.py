@@ -43,9 +43,15 @@ def test_gil_is_released_during_a_rollout():
     th = threading.Thread(target=counter)
     th.start()
     started.wait()
-    t0 = time.perf_counter()
-    noether.rollout(LAW, q, v, m, dt=0.001, steps=60, stride=60, progress=False)
-    t1 = time.perf_counter()
+    # A rollout long enough to tell on any machine: double the steps until one call lasts >= 0.2 s.
+    steps = 60
+    while True:
+        t0 = time.perf_counter()
+        noether.rollout(LAW, q, v, m, dt=0.001, steps=steps, stride=steps, progress=False)
+        t1 = time.perf_counter()
+        if t1 - t0 >= 0.2 or steps >= 60 * 2 ** 12:
+            break
+        steps *= 2
     stop.set()
     th.join()
     during = [n for t, n in counts if t0 < t < t1]
