@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "noether/io/simulation_config.hpp"
 #include "noether/mclnn/evaluate.hpp"
+#include "noether/mclnn/evaluate_report.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/io/model_file.hpp"
 
@@ -50,31 +51,21 @@ void add_evaluate_command(CLI::App& app) {
       }
       const PotentialComparison pc = compare_potentials(truth, learned, range);
       offset = pc.V_offset;
-      out["potential"] = {{"r_min", pc.r_min}, {"r_max", pc.r_max}, {"p05", pc.p05}, {"p95", pc.p95},
-                          {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform}};
+      out["potential"] = potential_report(pc, m, o->model);
       if (!o->quiet)
         std::printf("learned dV/dr vs truth over [%.4g, %.4g] (central 90%% of training distances): relative L2 %.3e; "
                     "V offset %.6g\n", pc.p05, pc.p95, pc.dVdr_rel_l2_uniform, pc.V_offset);
-      // Where the model is supported by data: the training-distance histogram, when the model has one.
-      const cfg::json meta = m.metadata.empty() ? cfg::json::object() : cfg::json::parse(m.metadata);
-      if (meta.contains("training") && meta.at("training").contains("pair_distance_histogram")) {
-        const DistanceHistogram h = model_training_histogram(m, o->model);
-        const double above = double(h.above) / double(h.total);
-        out["potential"]["support"] = {{"lo", h.lo}, {"hi", h.hi}, {"share_above_hi", above}, {"distances", h.total}};
-        if (!o->quiet)
-          std::printf("  supported by %ld training distances on [%.4g, %.4g]%s (noether potential --support: density per r)\n",
-                      h.total, h.lo, h.hi,
-                      h.above > 0 ? (", " + std::to_string(100 * above).substr(0, 5) + "% of them above").c_str() : "");
+      if (!o->quiet && out["potential"].contains("support")) {
+        const cfg::json& h = out["potential"]["support"];
+        const double above = h["share_above_hi"].get<double>();
+        std::printf("  supported by %ld training distances on [%.4g, %.4g]%s (noether potential --support: density per r)\n",
+                    h["distances"].get<long>(), h["lo"].get<double>(), h["hi"].get<double>(),
+                    above > 0 ? (", " + std::to_string(100 * above).substr(0, 5) + "% of them above").c_str() : "");
       }
     }
     const RolloutComparison rc = compare_rollouts(read_npz(o->truth), o->truth, read_npz(o->pred), o->pred, offset);
     const auto& e = rc.relative_position_error;
-    out["rollout"] = {{"trajectories", rc.B}, {"frames", rc.T}, {"particles", rc.N}, {"dim", rc.D},
-                      {"mae", {{"lagrangian", rc.mae_lagrangian}, {"hamiltonian", rc.mae_hamiltonian},
-                               {"linear_momentum", rc.mae_linear_momentum}, {"angular_momentum", rc.mae_angular_momentum}}},
-                      {"relative_position_error", e},
-                      {"energy_drift", {{"max_abs", rc.energy_drift_abs}, {"relative", rc.energy_drift_rel}}},
-                      {"momentum_drift", {{"linear", rc.linear_momentum_drift_rel}, {"angular", rc.angular_momentum_drift_rel}}}};
+    out["rollout"] = rollout_report(rc);
     if (!o->quiet) {
       std::printf("%d trajectories x %d frames x %d particles x %dD\n", rc.B, rc.T, rc.N, rc.D);
       std::printf("  MAE  Lagrangian %.3e  Hamiltonian %.3e  linear momentum %.3e  angular momentum %.3e\n",

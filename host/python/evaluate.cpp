@@ -7,6 +7,7 @@
 #include "noether/io/model_file.hpp"
 #include "noether/io/simulation_config.hpp"
 #include "noether/mclnn/evaluate.hpp"
+#include "noether/mclnn/evaluate_report.hpp"
 #include "python/common.hpp"
 
 namespace noether::py {
@@ -40,15 +41,7 @@ void register_evaluate(nb::module_& m) {
           }
           const PotentialComparison pc = compare_potentials(truth_law, learned, range);
           offset = pc.V_offset;
-          out["potential"] = {{"r_min", pc.r_min}, {"r_max", pc.r_max}, {"p05", pc.p05}, {"p95", pc.p95},
-                              {"V_offset", pc.V_offset}, {"dVdr_rel_l2_uniform", pc.dVdr_rel_l2_uniform}};
-          // Where the model is supported by data, as `noether evaluate --model` reports it (cli/evaluate.cpp).
-          const cfg::json meta = model->metadata.empty() ? cfg::json::object() : cfg::json::parse(model->metadata);
-          if (meta.contains("training") && meta.at("training").contains("pair_distance_histogram")) {
-            const DistanceHistogram h = model_training_histogram(*model, "model");
-            out["potential"]["support"] = {{"lo", h.lo}, {"hi", h.hi},
-                                           {"share_above_hi", double(h.above) / double(h.total)}, {"distances", h.total}};
-          }
+          out["potential"] = potential_report(pc, *model, "model");
         }
         RolloutComparison rc;
         try {
@@ -56,12 +49,7 @@ void register_evaluate(nb::module_& m) {
         } catch (const Error& e) {
           throw ArgumentError(e.what());
         }
-        out["rollout"] = {{"trajectories", rc.B}, {"frames", rc.T}, {"particles", rc.N}, {"dim", rc.D},
-                          {"mae", {{"lagrangian", rc.mae_lagrangian}, {"hamiltonian", rc.mae_hamiltonian},
-                                   {"linear_momentum", rc.mae_linear_momentum}, {"angular_momentum", rc.mae_angular_momentum}}},
-                          {"relative_position_error", rc.relative_position_error},
-                          {"energy_drift", {{"max_abs", rc.energy_drift_abs}, {"relative", rc.energy_drift_rel}}},
-                          {"momentum_drift", {{"linear", rc.linear_momentum_drift_rel}, {"angular", rc.angular_momentum_drift_rel}}}};
+        out["rollout"] = rollout_report(rc);
         return out.dump();
       },
       nb::arg("truth"), nb::arg("pred"), nb::arg("model").none() = nb::none(), nb::arg("system_json") = "",
