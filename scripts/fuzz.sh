@@ -42,6 +42,11 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DNOETHER_ENABLE_CUDA=OFF -D
 cmake --build build-asan -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# Every execution writes its input to a file under $TMPDIR (the loaders read paths): on a disk that bounds the run
+# by I/O (processes in state D at a third of a core), so use the RAM-backed /dev/shm when TMPDIR is not set.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+# The CPU time of each fuzzing run goes to its log (the long run is counted in CPU-hours, docs/FUZZING.md).
+TIMEFORMAT="fuzz.sh: cpu_seconds %3U user + %3S sys, wall %3R s"
 # Limits: an input may take 10 s and 2 GiB (a loader must refuse what is larger before allocating it).
 common=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 failed=()
@@ -60,11 +65,12 @@ for t in "${targets[@]}"; do
     failed+=("$t (seed replay)"); tail -n 40 "$log"; continue
   fi
   [ "$replay_only" = 1 ] && continue
-  if ! "$exe" "${common[@]}" -max_total_time="$seconds" -artifact_prefix="$findings/" "$work" "$seeds" >>"$log" 2>&1; then
+  if ! { time "$exe" "${common[@]}" -max_total_time="$seconds" -artifact_prefix="$findings/" "$work" "$seeds" >>"$log" 2>&1 ; } 2>>"$log"; then
     failed+=("$t"); tail -n 40 "$log"
   fi
   # The run's summary: executions, their rate, coverage (edges) and features.
   grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|^#[0-9]+.*(DONE|pulse)" "$log" | tail -n 3 || true
+  grep -E "^fuzz.sh: cpu_seconds" "$log" | tail -n 1 || true
   grep -Eo "cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*" "$log" | tail -n 1 || true
 done
 found=$(find build-asan/fuzz/findings -type f -newer "$start_mark" 2>/dev/null | sort)
