@@ -86,5 +86,7 @@ void register_model(nb::module_& m);
 void register_train(nb::module_& m);
 void register_evaluate(nb::module_& m);
 void register_run(nb::module_& m);
+void register_hnn(nb::module_& m);
+void register_hnn_data(nb::module_& m);
 
 }  // namespace noether::py

@@ -155,4 +155,6 @@ NB_MODULE(_core, m) {
   noether::py::register_train(m);
   noether::py::register_evaluate(m);
   noether::py::register_run(m);
+  noether::py::register_hnn(m);
+  noether::py::register_hnn_data(m);
 }
