@@ -88,5 +88,6 @@ void register_evaluate(nb::module_& m);
 void register_run(nb::module_& m);
 void register_hnn(nb::module_& m);
 void register_hnn_data(nb::module_& m);
+void register_bulk(nb::module_& m);
 
 }  // namespace noether::py

@@ -157,4 +157,5 @@ NB_MODULE(_core, m) {
   noether::py::register_run(m);
   noether::py::register_hnn(m);
   noether::py::register_hnn_data(m);
+  noether::py::register_bulk(m);
 }
