@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import noether
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +190,16 @@ def test_training_matches_cli_run(tmp_path, cli):
         _, info = noether.train_hnn(data, kind=kind, hidden=[16], steps=60, seed=3, threads=1)
         assert info["train_loss"] == metrics[name]["train_loss"]["per_seed"][0]
         assert info["test_loss"] == metrics[name]["test_loss"]["per_seed"][0]
+
+
+def test_real_pendulum_data(tmp_path):
+    path = REPO / "data" / "schmidt-lipson" / "real_pend_h_1.txt"
+    if not path.exists():
+        pytest.skip("no data/schmidt-lipson/real_pend_h_1.txt in this checkout")
+    d = noether.hnn_data("real-pendulum", path=str(path))
+    n = d["n_train"] + d["n_test"]
+    assert d["x"].shape == (n, 2) and d["row_times"].shape == (n,) and d["n_train"] == int((n) * 0.8)
+    with pytest.raises(noether.FileNotFoundError, match="no such file"):
+        noether.hnn_data("real-pendulum", path=str(tmp_path / "missing.txt"))
+    with pytest.raises(ValueError, match="path: the real pendulum needs path="):
+        noether.hnn_data("real-pendulum")
