@@ -93,6 +93,7 @@ void register_hnn_data(nb::module_& m) {
       [](const std::string& task, const std::string& options_json) {
         HnnDataset d;
         try {
+          nb::gil_scoped_release release;  // the orbit tasks integrate hundreds of orbits (seconds)
           d = make_data(task, options_json);
         } catch (const ArgumentError&) {
           throw;
