@@ -83,3 +83,16 @@ def test_hnn_calls_do_not_leak():
     assert [sys.getrefcount(o) for o in (x, t, hnn)] == refs
     growth = sum(s.size_diff for s in snap1.compare_to(snap0, "filename"))
     assert growth < 64 * 1024, f"Python heap grew by {growth} bytes"
+
+
+def test_result_arrays_of_any_shape(tmp_path):
+    """Results are writable, C-contiguous NumPy arrays of the engine's shape, 0-d and empty ones included."""
+    arrays = [("s", np.array(3.5)), ("e", np.zeros((0, 3))), ("f", np.ones((2, 4, 3), np.float32))]
+    noether._core.write_npz(str(tmp_path / "a.npz"), arrays)
+    back = noether._core.read_npz(str(tmp_path / "a.npz"))
+    for name, a in arrays:
+        b = back[name]
+        assert b.shape == a.shape and b.dtype == a.dtype and b.flags["C_CONTIGUOUS"] and b.flags["WRITEABLE"]
+        np.testing.assert_array_equal(b, a)
+    back["f"][0, 0, 0] = 7
+    assert back["f"][0, 0, 0] == 7
