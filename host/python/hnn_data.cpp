@@ -1,14 +1,17 @@
 // python/hnn_data.cpp — the data sets and true systems of the HNN tasks (hnn/tasks.hpp, hnn/orbits.hpp,
 // run/hnn_task.hpp) on NumPy arrays: hnn_data(task, options) generates (or reads) the rows that train_hnn takes,
-// hnn_true_energy / hnn_true_field evaluate the task's true H and field (for comparisons with a learned model).
+// hnn_true_energy / hnn_true_field evaluate the task's true H and field (for comparisons with a learned model), and
+// hnn_energy_mse is the energy MSE of a learned model along a data set's test trajectories (hnn/train.hpp).
 #include <nanobind/stl/string.h>
 
 #include <cmath>
 
 #include "noether/hnn/orbits.hpp"
 #include "noether/hnn/tasks.hpp"
+#include "noether/hnn/train.hpp"
 #include "noether/io/json_config.hpp"
 #include "python/common.hpp"
+#include "python/hnn.hpp"
 #include "run/hnn_task.hpp"
 
 namespace noether::py {
@@ -119,6 +122,37 @@ void register_hnn_data(nb::module_& m) {
         return out;
       },
       nb::arg("task"), nb::arg("options_json"));
+  m.def(
+      "hnn_energy_mse",
+      [](const HnnModelObject& o, const std::string& task, const AnyArray& clean, const AnyArray& times,
+         long train_trajectories, double rtol, double atol, long max_test_trajectories) {
+        const HnnSystem s = hnn_run_system(task_arg(task));
+        const Checked C = check_array(clean, "clean", {3});
+        const Checked Tm = check_array(times, "times", {1});
+        HnnDataset d;
+        d.source = "hnn_energy_mse";
+        d.trajectories = int(C.shape[0]);
+        d.points = int(C.shape[1]);
+        d.dim = int(C.shape[2]);
+        if (d.dim != s.dim || o.model.shape.in() != s.dim)
+          throw ArgumentError("clean: expected (trajectories, points, " + std::to_string(s.dim) + ") states of the " +
+                              s.name + " task for a model of width " + std::to_string(o.model.shape.in()) +
+                              ", got " + shape_str(C.shape));
+        if (Tm.shape[0] != C.shape[1])
+          throw ArgumentError("times: expected shape (" + std::to_string(d.points) + ",) (the points of clean), got " +
+                              shape_str(Tm.shape));
+        if (train_trajectories < 0 || train_trajectories >= d.trajectories)
+          throw ArgumentError("train_trajectories: expected 0 <= train_trajectories < " + std::to_string(d.trajectories) +
+                              " (the test trajectories follow the training ones), got " + std::to_string(train_trajectories));
+        if (!(rtol > 0 && atol > 0)) throw ArgumentError("rtol, atol: expected values > 0");
+        d.train_trajectories = int(train_trajectories);
+        d.clean = C.data;
+        d.times = Tm.data;
+        nb::gil_scoped_release release;
+        return hnn_energy_mse(o.model, d, s.energy, rtol, atol, int(max_test_trajectories));
+      },
+      nb::arg("model"), nb::arg("task"), nb::arg("clean"), nb::arg("times"), nb::arg("train_trajectories"),
+      nb::arg("rtol") = 1e-10, nb::arg("atol") = 1e-12, nb::arg("max_test_trajectories") = 0);
   m.def(
       "hnn_true_energy",
       [](const std::string& task, const AnyArray& x) -> nb::object {

@@ -24,13 +24,13 @@ import numpy as np
 
 from . import _core
 from ._core import ArgumentError, Error, FileNotFoundError, HnnModel, PairLaw, PairPotentialModel, PairTable
-from ._hnn import hnn_data, hnn_true_energy, hnn_true_field, train_hnn
+from ._hnn import hnn_data, hnn_energy_mse, hnn_true_energy, hnn_true_field, train_hnn
 from ._trajectory import Trajectory
 
 __version__ = _core.__version__
 __all__ = ["Error", "ArgumentError", "FileNotFoundError", "Trajectory", "PairLaw", "PairPotentialModel",
-           "PairTable", "HnnModel", "simulate", "train_mclnn", "train_hnn", "hnn_data", "hnn_true_energy",
-           "hnn_true_field", "rollout", "evaluate", "run", "law"]
+           "PairTable", "HnnModel", "simulate", "train_mclnn", "train_hnn", "hnn_data", "hnn_energy_mse",
+           "hnn_true_energy", "hnn_true_field", "rollout", "evaluate", "run", "law"]
 
 
 def _arr(x):

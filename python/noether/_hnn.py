@@ -43,6 +43,19 @@ def hnn_true_field(task: str, x):
     return _core.hnn_true_field(task, _arr(x))
 
 
+def hnn_energy_mse(model, data: dict, task: str, *, rtol: float = 1e-10, atol: float = 1e-12,
+                   max_test_trajectories: int = 0) -> float:
+    """Energy MSE of a learned model along a synthetic data set's TEST trajectories (hnn/train.hpp): from each clean
+    initial state, integrate the learned field with RK45 (rtol, atol) to the data's times and average
+    (H(x_true) − H(x_model))² with the task's true H over trajectories and points. ``data``: hnn_data's dict
+    ("clean" (B, T, dim), "times" (T,), "train_trajectories"); ``max_test_trajectories`` > 0 uses the first that many
+    (`noether run` reports it with 25 as energy_mse_test_trajectories)."""
+    if not isinstance(data, dict) or not {"clean", "times", "train_trajectories"} <= set(data):
+        raise ArgumentError("data: expected a synthetic task's hnn_data dict (with 'clean', 'times', 'train_trajectories')")
+    return _core.hnn_energy_mse(model, task, _arr(data["clean"]), _arr(data["times"]), int(data["train_trajectories"]),
+                                float(rtol), float(atol), int(max_test_trajectories))
+
+
 def train_hnn(data=None, *, x=None, dxdt=None, n_train=None, kind: str = "hnn", device: str = "cpu",
               progress=None, **options):
     """Train an HNN (``kind="hnn"``: H_θ with field (∂H_θ/∂p, −∂H_θ/∂q)) or the MLP baseline (``kind="mlp"``) on

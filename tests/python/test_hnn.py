@@ -130,6 +130,17 @@ def test_model_file_errors(tmp_path, spring, trained):
         noether.PairPotentialModel.from_json(hnn.to_json())
 
 
+def test_energy_mse_errors(spring):
+    data, hnn, _, _ = spring
+    assert noether.hnn_energy_mse(hnn, data, "mass-spring") > 0
+    with pytest.raises(ValueError, match=r"clean: expected \(trajectories, points, 8\) states of the two-body task"):
+        noether.hnn_energy_mse(hnn, data, "two-body")
+    with pytest.raises(ValueError, match="train_trajectories: expected 0 <= train_trajectories < 8"):
+        noether.hnn_energy_mse(hnn, dict(data, train_trajectories=8), "mass-spring")
+    with pytest.raises(ValueError, match="data: expected a synthetic task's hnn_data dict"):
+        noether.hnn_energy_mse(hnn, {"x": data["x"]}, "mass-spring")
+
+
 def test_argument_errors(spring):
     data, hnn, mlp, _ = spring
     x = np.zeros((3, 2))
@@ -190,6 +201,9 @@ def test_training_matches_cli_run(tmp_path, cli):
         _, info = noether.train_hnn(data, kind=kind, hidden=[16], steps=60, seed=3, threads=1)
         assert info["train_loss"] == metrics[name]["train_loss"]["per_seed"][0]
         assert info["test_loss"] == metrics[name]["test_loss"]["per_seed"][0]
+        model, _ = noether.train_hnn(data, kind=kind, hidden=[16], steps=60, seed=3, threads=1)
+        e = noether.hnn_energy_mse(model, data, "mass-spring", max_test_trajectories=25)
+        assert e == metrics[name]["energy_mse_test_trajectories"]["per_seed"][0]
 
 
 def test_real_pendulum_data(tmp_path):
