@@ -5,7 +5,7 @@
 #   - in a plain CMake build the module and a copy of python/noether/*.py land in <build>/python/noether,
 #     so `PYTHONPATH=<build>/python python -c "import noether"` works (scripts/test.sh runs pytest that way);
 #   - under scikit-build-core the module is installed into the wheel's noether/ package.
-find_package(Python 3.8 COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(Python 3.9 COMPONENTS Interpreter Development.Module REQUIRED)
 if(NOT nanobind_DIR)
   execute_process(COMMAND "${Python_EXECUTABLE}" -m nanobind --cmake_dir OUTPUT_STRIP_TRAILING_WHITESPACE
                   OUTPUT_VARIABLE nanobind_DIR RESULT_VARIABLE _noether_nb_rc)

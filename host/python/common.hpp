@@ -44,7 +44,8 @@ struct Checked {
 /// Check `a` (named `name` in errors): dtype float32 or float64, C-contiguous, ndim in `ndims`.
 Checked check_array(const AnyArray& a, const char* name, std::initializer_list<int> ndims);
 
-/// A NumPy float64 array (or float32 when as_float32: converted) that owns `data`, without a copy for float64.
+/// A writable NumPy float64 array (or float32 when as_float32: converted) that owns `data`, without a copy for
+/// float64 (python/numpy_out.cpp).
 nb::object to_numpy(std::vector<double>&& data, const std::vector<std::size_t>& shape, bool as_float32 = false);
 
 /// A pair law for rollouts and forces (analytic, learned MLP or table), bound as noether._core.PairLaw.
@@ -80,11 +81,15 @@ class GilFreeCall {
 
 // One registration function per area (host/python/<area>.cpp).
 void register_errors(nb::module_& m);
+void register_numpy_out(nb::module_& m);
 void register_npz(nb::module_& m);
 void register_simulate(nb::module_& m);
 void register_model(nb::module_& m);
 void register_train(nb::module_& m);
 void register_evaluate(nb::module_& m);
 void register_run(nb::module_& m);
+void register_hnn(nb::module_& m);
+void register_hnn_data(nb::module_& m);
+void register_bulk(nb::module_& m);
 
 }  // namespace noether::py

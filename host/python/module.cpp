@@ -64,17 +64,6 @@ Checked check_array(const AnyArray& a, const char* name, std::initializer_list<i
   return c;
 }
 
-nb::object to_numpy(std::vector<double>&& data, const std::vector<std::size_t>& shape, bool as_float32) {
-  if (as_float32) {
-    auto* f = new std::vector<float>(data.begin(), data.end());
-    nb::capsule owner(f, [](void* p) noexcept { delete static_cast<std::vector<float>*>(p); });
-    return nb::cast(nb::ndarray<nb::numpy, float>(f->data(), shape.size(), shape.data(), owner));
-  }
-  auto* d = new std::vector<double>(std::move(data));
-  nb::capsule owner(d, [](void* p) noexcept { delete static_cast<std::vector<double>*>(p); });
-  return nb::cast(nb::ndarray<nb::numpy, double>(d->data(), shape.size(), shape.data(), owner));
-}
-
 void require_file(const std::string& path, const char* what) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw MissingFile(std::string(what) + " '" + path + "': no such file");
@@ -149,10 +138,14 @@ NB_MODULE(_core, m) {
   m.doc() = "noether._core: the C++ engine behind the noether package (use `import noether`).";
   m.attr("__version__") = noether::version();
   noether::py::register_errors(m);
+  noether::py::register_numpy_out(m);
   noether::py::register_npz(m);
   noether::py::register_simulate(m);
   noether::py::register_model(m);
   noether::py::register_train(m);
   noether::py::register_evaluate(m);
   noether::py::register_run(m);
+  noether::py::register_hnn(m);
+  noether::py::register_hnn_data(m);
+  noether::py::register_bulk(m);
 }

@@ -7,6 +7,7 @@ NumPy in, NumPy out (float32 or float64, C-contiguous). Shapes: B trajectories, 
     V, dV, d2V = model.potential(np.linspace(0.5, 2, 100))              # each (100,)
     out = noether.rollout(model, positions, velocities, masses, dt=0.01, steps=1000, stride=10)
     metrics = noether.evaluate(truth, out)                              # dict, `noether evaluate`'s keys
+    hnn, info = noether.train_hnn(noether.hnn_data("mass-spring"), steps=500)   # HnnModel: H_θ(q, p)
 
 Long calls release the GIL, call ``progress(done, total)`` (at most 20 times a second, and at the end) and stop
 with KeyboardInterrupt on Ctrl-C. Errors: noether.Error (the CLI's message); bad arguments raise
@@ -22,12 +23,14 @@ import sys
 import numpy as np
 
 from . import _core
-from ._core import ArgumentError, Error, FileNotFoundError, PairLaw, PairPotentialModel, PairTable
+from ._core import ArgumentError, Error, FileNotFoundError, HnnModel, PairLaw, PairPotentialModel, PairTable
+from ._hnn import hnn_data, hnn_energy_mse, hnn_true_energy, hnn_true_field, train_hnn
 from ._trajectory import Trajectory
 
 __version__ = _core.__version__
 __all__ = ["Error", "ArgumentError", "FileNotFoundError", "Trajectory", "PairLaw", "PairPotentialModel",
-           "PairTable", "simulate", "train_mclnn", "rollout", "evaluate", "run", "law"]
+           "PairTable", "HnnModel", "simulate", "train_mclnn", "train_hnn", "hnn_data", "hnn_energy_mse",
+           "hnn_true_energy", "hnn_true_field", "rollout", "evaluate", "run", "law"]
 
 
 def _arr(x):

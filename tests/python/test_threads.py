@@ -117,3 +117,32 @@ def test_train_progress_counts_epochs(trained):
     calls = []
     noether.train_mclnn(trained[1], epochs=5, threads=1, time_budget_s=0, progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (5, 5)
+
+
+def test_train_hnn_releases_the_gil():
+    """A second Python thread keeps counting while train_hnn runs in C++ (steps grow until a call lasts 0.2 s)."""
+    data = noether.hnn_data("mass-spring", trajectories=8, points=10, seed=0)
+    ticks = []
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    steps = 200
+    while True:
+        ticks.clear()
+        done.clear()
+        th = threading.Thread(target=count)
+        th.start()
+        t0 = time.perf_counter()
+        noether.train_hnn(data, hidden=[32, 32], steps=steps, progress=False)
+        t1 = time.perf_counter()
+        done.set()
+        th.join()
+        if t1 - t0 > 0.2 or steps > 100000:
+            break
+        steps *= 4
+    inside = [t for t in ticks if t0 < t < t1]
+    assert len(inside) > 20, f"the other thread ran {len(inside)} times in {t1 - t0:.3f} s"
