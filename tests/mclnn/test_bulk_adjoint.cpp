@@ -1,6 +1,6 @@
 // mclnn/test_bulk_adjoint.cpp — the bulk MCLNN loss and its exact adjoint (mclnn/bulk_adjoint.hpp,
 // mclnn/cutoff_jet.hpp) against float64 central differences in periodic boxes with pairs across the boundary,
-// 2 species (3 pair MLPs) and pairs in the cutoff's switching region; the cut-off jets against the engine's
+// 2 species (3 pair MLPs) and pairs in the cutoff's switching region; the list widening on fast segments; the cut-off jets against the engine's
 // CutoffLaw; the forward against the engine's bulk_accelerations; and, in open space with no cutoff and one
 // species, equality with the existing MCLNN loss and gradient (mclnn/verlet_adjoint.hpp).
 #include <gtest/gtest.h>
@@ -288,15 +288,25 @@ TEST(BulkAdjoint, OpenSpaceNoCutoffOneSpeciesEqualsTheExistingLoss) {
   }
 }
 
-TEST(BulkAdjoint, RefusesASegmentThatOutrunsTheSkin) {
-  BulkCase s = make_case(3, 5u);
-  for (auto& v : s.v0) v *= 40;  // moves ~1 per 9 steps of 0.01: far beyond skin/2 = 0.2
-  const std::vector<double> theta = random_params(3 * kShape.parameter_count(), 1);
-  try {
-    bulk_loss(s, theta, Smoothing::Switch, nullptr);
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("skin"), std::string::npos) << e.what();
+TEST(BulkAdjoint, GrowsTheSkinWhenTheRolloutOutrunsIt) {
+  for (double fast : {6.0, 40.0}) {  // moves ~0.3 / ~1.4 in 9 steps of 0.01: beyond skin/2 = 0.2
+    BulkCase s = make_case(3, 5u);
+    for (auto& v : s.v0) v *= fast;
+    const std::vector<double> theta = random_params(3 * kShape.parameter_count(), 1);
+    std::vector<double> g(theta.size(), 0.0), g_wide(theta.size(), 0.0);
+    BulkSegmentStats st, st_wide;
+    const double l = bulk_loss(s, theta, Smoothing::Switch, g.data(), &st);
+    EXPECT_GT(st.max_displacement, 0.2);
+    EXPECT_GT(st.skin, 2 * st.max_displacement);  // the list was widened to cover the motion
+    // the same as a list wide enough from the start (all pairs within r_c + 4)
+    s.skin = 4.0;
+    const double l_wide = bulk_loss(s, theta, Smoothing::Switch, g_wide.data(), &st_wide);
+    EXPECT_EQ(st_wide.skin, 4.0);
+    EXPECT_NEAR(l, l_wide, 1e-14 * l);
+    double gmax = 0, diff = 0;
+    for (std::size_t k = 0; k < g.size(); ++k)
+      gmax = std::max(gmax, std::abs(g_wide[k])), diff = std::max(diff, std::abs(g[k] - g_wide[k]));
+    EXPECT_LT(diff, 1e-12 * gmax) << "velocity x" << fast;
   }
 }
 

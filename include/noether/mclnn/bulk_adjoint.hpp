@@ -16,8 +16,9 @@
 //   q̄_i −= H μ,  q̄_j += H μ,   H μ = V_p″ s û + (V_p′/r)(μ − s û);    θ̄_p += −s ∂V_p′(r)/∂θ_p.
 // Exactness of the fixed list: a pair outside the list had r ≥ r_c + skin at q_0; while every particle stays within
 // skin/2 of its start, its distance stays > r_c, where V_c and all its derivatives are 0, so the listed sum IS the
-// all-pairs sum along the whole segment. The forward checks max_{n,i} |q_{n,i} − q_{0,i}| < skin/2 and throws
-// otherwise (naming the skin): the loss and gradient returned are always those of the all-pairs model.
+// all-pairs sum along the whole segment. The forward checks max_{n,i} |q_{n,i} − q_{0,i}| < skin/2; when it fails
+// (an untrained model can push particles hard) the list is rebuilt from q_0 with skin = 2.5 × that displacement and
+// the forward repeated until the check passes: the loss and gradient returned are always those of the all-pairs model.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -149,14 +150,16 @@ void bulk_accelerations_vjp(const BulkPairModels<T, Model>& models, const Period
 struct BulkSegmentStats {
   std::size_t pairs = 0;          ///< pairs in the fixed list
   double max_displacement = 0;    ///< max_{n,i} |q_{n,i} − q_{0,i}|
+  double skin = 0;                ///< the skin of the list used (grown when the model moved a particle ≥ skin/2)
 };
 
 /// Loss of one bulk segment (file header) and, when grad is non-null, grad (θ, all species pairs) += ∂loss/∂θ ·
 /// weight. q0, v0 (N, D) and mass (N): the data state (positions wrapped or not); species (N) or null (all 0);
 /// target (horizon, N, D): data positions (wrapped or not) at the next `horizon` saved frames, `stride` Verlet steps
 /// of dt apart; skin: the pair list's margin beyond the largest cutoff (unused without a cutoff). Returns the
-/// unweighted loss. Throws noether::Error when the rollout becomes non-finite, when a particle moves skin/2 or more
-/// within the segment (the fixed list could miss a pair), or when a periodic axis is shorter than 2 r_c.
+/// unweighted loss. When the model's rollout moves a particle by skin/2 or more, the list is rebuilt from q_0 with
+/// skin = 2.5 × that displacement and the forward repeated (file header). Throws noether::Error when the rollout
+/// becomes non-finite or when a periodic axis is shorter than 2 r_c.
 template <typename T, typename Model>
 T bulk_segment_loss_and_grad_cpu(const BulkPairModels<T, Model>& models, const Box& box, const int* species,
                                  double skin, const T* q0, const T* v0, const T* mass, int N, int D, T dt, int stride,
@@ -177,36 +180,41 @@ T bulk_segment_loss_and_grad_cpu(const BulkPairModels<T, Model>& models, const B
       NOETHER_REQUIRE(species[i] >= 0 && species[i] < models.S,
                       "bulk MCLNN: species[" << i << "] = " << species[i] << ", expected 0.." << models.S - 1);
   NOETHER_REQUIRE(rc <= 0 || skin > 0, "bulk MCLNN: expected a neighbor skin > 0 with a cutoff, got " << skin);
-  const SegmentPairList pl = build_segment_pairs(ax, q0, species, models.S, N, D, rc > 0 ? rc + skin : 0.0);
-
   const std::size_t f = std::size_t(N) * D;
   const long S = long(stride) * horizon;
   std::vector<T> q((S + 1) * f), a((S + 1) * f), v(f);
-  for (std::size_t k = 0; k < f; ++k) q[k] = q0[k], v[k] = v0[k];
-  bulk_pair_accelerations(models, ax, pl, q.data(), mass, N, D, a.data());
+  SegmentPairList pl;
   double worst2 = 0;
-  for (long n = 0; n < S; ++n) {
-    const T* qn = &q[n * f];
-    const T* an = &a[n * f];
-    T* q1 = &q[(n + 1) * f];
-    T* a1 = &a[(n + 1) * f];
-    for (std::size_t k = 0; k < f; ++k) q1[k] = qn[k] + v[k] * dt + T(0.5) * an[k] * dt * dt;
-    bulk_pair_accelerations(models, ax, pl, q1, mass, N, D, a1);
-    for (std::size_t k = 0; k < f; ++k) v[k] += T(0.5) * (an[k] + a1[k]) * dt;
-    for (int i = 0; i < N; ++i) {
-      double d2 = 0;
-      for (int c = 0; c < D; ++c) {
-        const double d = double(q1[i * D + c]) - double(q0[i * D + c]);
-        d2 += d * d;
+  // Forward; repeated with a wider list while some particle moves skin/2 or more (see the file header).
+  for (int attempt = 0;; ++attempt) {
+    pl = build_segment_pairs(ax, q0, species, models.S, N, D, rc > 0 ? rc + skin : 0.0);
+    for (std::size_t k = 0; k < f; ++k) q[k] = q0[k], v[k] = v0[k];
+    bulk_pair_accelerations(models, ax, pl, q.data(), mass, N, D, a.data());
+    worst2 = 0;
+    for (long n = 0; n < S; ++n) {
+      const T* qn = &q[n * f];
+      const T* an = &a[n * f];
+      T* q1 = &q[(n + 1) * f];
+      T* a1 = &a[(n + 1) * f];
+      for (std::size_t k = 0; k < f; ++k) q1[k] = qn[k] + v[k] * dt + T(0.5) * an[k] * dt * dt;
+      bulk_pair_accelerations(models, ax, pl, q1, mass, N, D, a1);
+      for (std::size_t k = 0; k < f; ++k) v[k] += T(0.5) * (an[k] + a1[k]) * dt;
+      for (int i = 0; i < N; ++i) {
+        double d2 = 0;
+        for (int c = 0; c < D; ++c) {
+          const double d = double(q1[i * D + c]) - double(q0[i * D + c]);
+          d2 += d * d;
+        }
+        worst2 = std::max(worst2, d2);
       }
-      worst2 = std::max(worst2, d2);
     }
+    if (rc <= 0 || 4 * worst2 < skin * skin) break;
+    NOETHER_REQUIRE(std::isfinite(worst2) && attempt < 8,
+                    "bulk MCLNN: the segment's rollout moved a particle by " << std::sqrt(worst2) << " with skin "
+                                                                             << skin << " (the rollout diverged)");
+    skin = 2.5 * std::sqrt(worst2);  // a list that covers the observed motion with a margin; check again
   }
-  if (stats) stats->pairs = pl.size(), stats->max_displacement = std::sqrt(worst2);
-  NOETHER_REQUIRE(rc <= 0 || 4 * worst2 < skin * skin,
-                  "bulk MCLNN: a particle moved " << std::sqrt(worst2) << " within one training segment, not less "
-                                                  << "than skin/2 = " << skin / 2 << ": the segment's fixed pair list "
-                                                  << "could miss a pair; use a larger skin or a shorter horizon");
+  if (stats) stats->pairs = pl.size(), stats->max_displacement = std::sqrt(worst2), stats->skin = skin;
   // e (horizon, N, D): minimum-image residuals at the saved frames.
   std::vector<T> e(std::size_t(horizon) * f);
   T loss = 0;
