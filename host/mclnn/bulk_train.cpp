@@ -75,7 +75,7 @@ BulkTrainResult train_bulk_mclnn(const BulkTrajectoryData& data, const BulkTrain
   NOETHER_REQUIRE(o.horizon < d.T, "bulk train: horizon " << o.horizon << " needs trajectories of more than "
                                                           << o.horizon << " frames; " << d.source << " has " << d.T);
   NOETHER_REQUIRE(o.cutoff.active() || !data.box.any_periodic(d.D),
-                  "bulk train: " << d.source << " has a periodic box; give a cutoff (option 'cutoff')");
+                  "bulk train: " << d.source << " has a periodic box; give a cutoff (option 'cutoff', flag --cutoff)");
   std::vector<int> train_traj, val_traj;
   split_trajectories(d.B, o.val_fraction, o.seed, train_traj, val_traj);
   const std::vector<Segment> train_segs = make_segments(d, train_traj, o.horizon);
