@@ -66,7 +66,7 @@ void add_train_command(CLI::App& app) {
       ->check(cli_check::non_negative_finite())
       ->check(CLI::Range(0.0, 0.999999));
   cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
-  cmd->add_option("--cutoff", o->cutoff, "bulk data: cutoff r_c of every species pair (required with a periodic box)")
+  cmd->add_option("--cutoff", o->cutoff, "bulk data: cutoff r_c of every species pair (default: the per-pair cutoffs `noether simulate` writes into the data)")
       ->check(cli_check::positive_finite());
   cmd->add_option("--r-on", o->r_on, "bulk data: start of the switching region (--smoothing switch; default 0.8 r_c)")
       ->check(cli_check::positive_finite());

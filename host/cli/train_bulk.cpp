@@ -19,9 +19,11 @@ void run_bulk_train(const BulkTrajectoryData& d, const MclnnTrainOptions& t, con
   o.cutoff = cutoff, o.skin = skin;
   const TrajectoryData& x = d.traj;
   if (!quiet)
-    std::printf("train mclnn (bulk: %s, %d species, %d pair networks, cutoff %g) on %s: %d trajectories x %d frames x "
+    std::printf("train mclnn (bulk: %s, %d species, %d pair networks, cutoff %s) on %s: %d trajectories x %d frames x "
                 "%d particles x %dD, dt %g\n",
-                d.box.present ? "periodic box" : "open space", d.S, d.S * (d.S + 1) / 2, cutoff.cutoff,
+                d.box.present ? "periodic box" : "open space", d.S, d.S * (d.S + 1) / 2,
+                cutoff.active() ? ("--cutoff " + std::to_string(cutoff.cutoff)).c_str()
+                                : d.pair_cutoffs.empty() ? "none" : "per species pair from the data",
                 x.source.c_str(), x.B, x.T, x.N, x.D, x.frame_dt / t.stride);
   const auto t0 = std::chrono::steady_clock::now();
   const BulkTrainResult r = train_bulk_mclnn(d, o);

@@ -8,9 +8,9 @@
 
 namespace noether {
 
-/// Whether `noether train` takes the bulk branch: the data has a box or several species, or a cutoff was given.
+/// Whether `noether train` takes the bulk branch: the data has a box, several species or cutoffs, or --cutoff was given.
 inline bool wants_bulk_training(const BulkTrajectoryData& d, const CutoffSpec& cutoff) {
-  return d.box.present || d.S > 1 || cutoff.active();
+  return d.box.present || d.S > 1 || !d.pair_cutoffs.empty() || cutoff.active();
 }
 
 /// Train species-pair potentials on `d` with the common options of `t` (hidden, activation, stride, horizon,

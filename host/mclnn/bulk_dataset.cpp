@@ -45,6 +45,31 @@ BulkTrajectoryData bulk_trajectory_data_from_archive(const NpzArchive& a, const 
       d.S = std::max(d.S, int(x) + 1);
     }
   }
+  if (auto cu = a.find("cutoff"); cu != a.end()) {
+    const std::vector<std::size_t> SS{std::size_t(d.S), std::size_t(d.S)};
+    NOETHER_REQUIRE(cu->second.shape == SS, path << ": key 'cutoff' has shape " << shape_str(cu->second.shape)
+                                                 << ", expected (" << d.S << ", " << d.S << "): one per species pair");
+    const NpyArray* ron = a.count("r_on") ? &a.at("r_on") : nullptr;
+    const NpyArray* sm = a.count("smoothing") ? &a.at("smoothing") : nullptr;
+    for (const auto& [k, arr] : {std::pair<const char*, const NpyArray*>{"r_on", ron}, {"smoothing", sm}})
+      NOETHER_REQUIRE(!arr || arr->shape == SS, path << ": key '" << k << "' has shape " << shape_str(arr->shape)
+                                                     << ", expected (" << d.S << ", " << d.S << ")");
+    for (std::size_t k = 0; k < cu->second.data.size(); ++k) {
+      CutoffSpec c;
+      c.cutoff = cu->second.data[k];
+      NOETHER_REQUIRE(std::isfinite(c.cutoff) && c.cutoff >= 0, path << ": key 'cutoff': " << c.cutoff << " at ["
+                                                                     << k / d.S << ", " << k % d.S << "], expected >= 0");
+      const double code = sm ? sm->data[k] : 0.0;
+      NOETHER_REQUIRE(code == 0 || code == 1 || code == 2,
+                      path << ": key 'smoothing': " << code << ", expected 0 (switch), 1 (shifted_force) or 2 (none)");
+      c.smoothing = code == 0 ? Smoothing::Switch : code == 1 ? Smoothing::ShiftedForce : Smoothing::None;
+      c.r_on = ron ? ron->data[k] : 0.0;
+      NOETHER_REQUIRE(!c.active() || c.smoothing != Smoothing::Switch || (c.r_on > 0 && c.r_on < c.cutoff),
+                      path << ": key 'r_on': " << c.r_on << " at [" << k / d.S << ", " << k % d.S
+                           << "], expected in (0, cutoff = " << c.cutoff << ") for smoothing switch");
+      d.pair_cutoffs.push_back(c);
+    }
+  }
   return d;
 }
 

@@ -1,6 +1,7 @@
 // mclnn/bulk_model_file.cpp — reading and writing species-pair MCLNN models (mclnn/bulk_model_file.hpp).
 #include "noether/mclnn/bulk_model_file.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -44,12 +45,17 @@ std::string bulk_pair_model_json(const BulkPairModel& m, const std::string& meta
   const int P = species_pair_count(m.S);
   NOETHER_REQUIRE(int(m.scalings.size()) == P && m.params.size() == std::size_t(P) * m.shape.parameter_count(),
                   "species-pair model: expected " << P << " pairs of " << m.shape.parameter_count() << " parameters");
+  NOETHER_REQUIRE(int(m.pair_cutoffs.size()) == P, "species-pair model: expected " << P << " cutoffs");
   json j{{"format", "noether-pair-models"}, {"version", 1}, {"species_count", m.S}};
-  j["cutoff"] = {{"cutoff", m.cutoff.cutoff}, {"smoothing", smoothing_name(m.cutoff.smoothing)}, {"r_on", m.cutoff.r_on}};
   json pairs = json::array();
   for (int a = 0; a < m.S; ++a)
-    for (int b = a; b < m.S; ++b)
-      pairs.push_back({{"species", {a, b}}, {"model", json::parse(model_json(pair_model_file(m, species_pair_index(a, b, m.S))))}});
+    for (int b = a; b < m.S; ++b) {
+      const int p = species_pair_index(a, b, m.S);
+      const CutoffSpec& c = m.pair_cutoffs[p];
+      pairs.push_back({{"species", {a, b}},
+                       {"cutoff", {{"cutoff", c.cutoff}, {"smoothing", smoothing_name(c.smoothing)}, {"r_on", c.r_on}}},
+                       {"model", json::parse(model_json(pair_model_file(m, p)))}});
+    }
   j["pairs"] = pairs;
   if (!metadata_json.empty()) j["metadata"] = json::parse(metadata_json);
   return j.dump(1);
@@ -74,17 +80,11 @@ BulkPairModel parse_bulk_pair_model(const std::string& text, const std::string& 
   BulkPairModel m;
   m.S = j["species_count"].get<int>();
   const int P = species_pair_count(m.S);
-  NOETHER_REQUIRE(j.contains("cutoff") && j["cutoff"].is_object(), src << ": key 'cutoff': expected an object");
-  const json& c = j["cutoff"];
-  m.cutoff.cutoff = c.value("cutoff", 0.0), m.cutoff.r_on = c.value("r_on", 0.0);
-  const std::string sm = c.value("smoothing", "switch");
-  NOETHER_REQUIRE(sm == "switch" || sm == "shifted_force" || sm == "none",
-                  src << ": key 'cutoff.smoothing': expected switch, shifted_force or none, got '" << sm << "'");
-  m.cutoff.smoothing = sm == "switch" ? Smoothing::Switch : sm == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
   NOETHER_REQUIRE(j.contains("pairs") && j["pairs"].is_array() && int(j["pairs"].size()) == P,
                   src << ": key 'pairs': expected " << P << " entries (one per species pair of " << m.S << " species)");
   m.scalings.resize(P);
   m.ranges.resize(P);
+  m.pair_cutoffs.resize(P);
   std::vector<std::vector<double>> params(P);
   for (int k = 0; k < P; ++k) {
     const json& e = j["pairs"][k];
@@ -96,6 +96,17 @@ BulkPairModel parse_bulk_pair_model(const std::string& text, const std::string& 
     NOETHER_REQUIRE(a >= 0 && b >= a && b < m.S, where << ".species': expected 0 <= a <= b < " << m.S);
     const int p = species_pair_index(a, b, m.S);
     NOETHER_REQUIRE(params[p].empty(), where << ".species': pair [" << a << ", " << b << "] given twice");
+    NOETHER_REQUIRE(e.contains("cutoff") && e["cutoff"].is_object(), where << ".cutoff': expected an object");
+    const json& c = e["cutoff"];
+    CutoffSpec& cs = m.pair_cutoffs[p];
+    cs.cutoff = c.value("cutoff", 0.0), cs.r_on = c.value("r_on", 0.0);
+    const std::string sm = c.value("smoothing", "switch");
+    NOETHER_REQUIRE(sm == "switch" || sm == "shifted_force" || sm == "none",
+                    where << ".cutoff.smoothing': expected switch, shifted_force or none, got '" << sm << "'");
+    cs.smoothing = sm == "switch" ? Smoothing::Switch : sm == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
+    NOETHER_REQUIRE(std::isfinite(cs.cutoff) && cs.cutoff >= 0 &&
+                        (!cs.active() || cs.smoothing != Smoothing::Switch || (cs.r_on > 0 && cs.r_on < cs.cutoff)),
+                    where << ".cutoff': expected cutoff >= 0 and, for switch, 0 < r_on < cutoff");
     NOETHER_REQUIRE(e.contains("model"), where << ".model': missing");
     const ModelFile f = parse_model_json(e["model"].dump(), where + ".model'");
     const PairScaling s = pair_scaling(f);

@@ -1,6 +1,6 @@
 // mclnn/bulk_train.cpp — the bulk MCLNN training loop (mclnn/bulk_train.hpp).
 //
-// Scaling per species pair p: the network sees x = (r − c_p)/h_p with [c_p − h_p, c_p + h_p] = [r_min,p, r_c]
+// Scaling per species pair p: the network sees x = (r − c_p)/h_p with [c_p − h_p, c_p + h_p] = [r_min,p, r_c,p]
 // (the pair's closest training approach to the cutoff: the whole range where V_c is non-zero), and its output is
 // multiplied by F·h_p, F the RMS force m|a| of the data (as the open-space trainer, docs/TRAINING.md).
 // Determinism: the batch gradient is summed in kLanes fixed lanes (segment k to lane k mod kLanes), then in lane
@@ -74,8 +74,18 @@ BulkTrainResult train_bulk_mclnn(const BulkTrajectoryData& data, const BulkTrain
                   "bulk train: expected stride, horizon, epochs >= 1 and batch_size >= 0");
   NOETHER_REQUIRE(o.horizon < d.T, "bulk train: horizon " << o.horizon << " needs trajectories of more than "
                                                           << o.horizon << " frames; " << d.source << " has " << d.T);
-  NOETHER_REQUIRE(o.cutoff.active() || !data.box.any_periodic(d.D),
-                  "bulk train: " << d.source << " has a periodic box; give a cutoff (option 'cutoff', flag --cutoff)");
+  // Cutoffs: the option for every pair, else the data's per species pair, else none.
+  const int P = species_pair_count(data.S);
+  std::vector<CutoffSpec> cut(P, o.cutoff);
+  if (!o.cutoff.active() && !data.pair_cutoffs.empty())
+    for (int a = 0; a < data.S; ++a)
+      for (int b = a; b < data.S; ++b) cut[species_pair_index(a, b, data.S)] = data.pair_cutoffs[a * data.S + b];
+  double rc_max = 0;
+  for (const CutoffSpec& c : cut) rc_max = c.active() ? std::max(rc_max, c.cutoff) : INFINITY;
+  for (const CutoffSpec& c : cut)
+    NOETHER_REQUIRE(c.active() || !data.box.any_periodic(d.D),
+                    "bulk train: " << d.source << " has a periodic box but no cutoff for every species pair (keys "
+                                   << "'cutoff' in the file); give one (option 'cutoff', flag --cutoff)");
   std::vector<int> train_traj, val_traj;
   split_trajectories(d.B, o.val_fraction, o.seed, train_traj, val_traj);
   const std::vector<Segment> train_segs = make_segments(d, train_traj, o.horizon);
@@ -83,24 +93,22 @@ BulkTrainResult train_bulk_mclnn(const BulkTrajectoryData& data, const BulkTrain
 
   BulkTrainResult res;
   BulkPairModel& m = res.model;
-  m.S = data.S, m.cutoff = o.cutoff;
+  m.S = data.S, m.pair_cutoffs = cut;
   m.shape.widths = {1};
   for (int w : o.hidden) m.shape.widths.push_back(w);
   m.shape.widths.push_back(1);
   m.shape.activation = o.activation;
-  const int P = species_pair_count(m.S);
-  m.ranges = species_pair_distance_ranges(data, train_traj, o.cutoff.active() ? o.cutoff.cutoff : 0.0);
+  m.ranges = species_pair_distance_ranges(data, train_traj, std::isfinite(rc_max) ? rc_max : 0.0);
   const double F = force_scale(d, train_traj);
   double global_min = INFINITY, global_max = 0;
   for (const DistanceRange& r : m.ranges)
     if (r.max > 0) global_min = std::min(global_min, r.min), global_max = std::max(global_max, r.max);
-  NOETHER_REQUIRE(global_max > 0, "bulk train: " << d.source << " has no pair closer than the cutoff "
-                                                 << o.cutoff.cutoff);
+  NOETHER_REQUIRE(global_max > 0, "bulk train: " << d.source << " has no pair closer than the cutoff " << rc_max);
   const std::size_t n = m.shape.parameter_count();
   m.params.assign(n * P, 0.0);
   for (int p = 0; p < P; ++p) {
     const double lo = m.ranges[p].max > 0 ? m.ranges[p].min : global_min;
-    const double hi = o.cutoff.active() ? o.cutoff.cutoff : (m.ranges[p].max > 0 ? m.ranges[p].max : global_max);
+    const double hi = cut[p].active() ? cut[p].cutoff : (m.ranges[p].max > 0 ? m.ranges[p].max : global_max);
     const double half = std::max(0.5 * (hi - lo), 1e-3 * hi);
     m.scalings.push_back(PairScaling{0.5 * (hi + lo), half, F > 0 ? F * half : 1.0, 0.0});
     std::vector<double> w;

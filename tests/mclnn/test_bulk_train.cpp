@@ -102,6 +102,23 @@ TEST(BulkTrain, LoadsBoxPeriodicAndSpeciesAndRefusesBadKeys) {
   a = lj_archive(1);
   a["box"] = NpyArray{{3}, {1, 1, 1}, "<f8"};
   EXPECT_THROW(bulk_trajectory_data_from_archive(a, "lj.npz"), Error);
+  // per-species-pair cutoffs (S, S), as `noether simulate` writes them
+  a = lj_archive(1);
+  a["cutoff"] = NpyArray{{2, 2}, {2.2, 2.0, 2.0, 2.1}, "<f8"};
+  a["r_on"] = NpyArray{{2, 2}, {1.8, 1.6, 1.6, 1.7}, "<f8"};
+  a["smoothing"] = NpyArray{{2, 2}, {0, 0, 0, 1}, "<f8"};
+  const BulkTrajectoryData c = bulk_trajectory_data_from_archive(a, "lj.npz");
+  ASSERT_EQ(c.pair_cutoffs.size(), 4u);
+  EXPECT_EQ(c.pair_cutoffs[1].cutoff, 2.0);
+  EXPECT_EQ(c.pair_cutoffs[1].r_on, 1.6);
+  EXPECT_EQ(c.pair_cutoffs[3].smoothing, Smoothing::ShiftedForce);
+  a["cutoff"] = NpyArray{{2}, {2.2, 2.0}, "<f8"};
+  try {
+    bulk_trajectory_data_from_archive(a, "lj.npz");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'cutoff'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(BulkTrain, AFewEpochsReduceTheLossOnAPeriodicLjMixture) {

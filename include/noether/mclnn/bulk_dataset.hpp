@@ -8,6 +8,7 @@
 #include "noether/io/npz.hpp"
 #include "noether/mclnn/dataset.hpp"
 #include "noether/physics/box.hpp"
+#include "noether/physics/cutoff.hpp"
 
 namespace noether {
 
@@ -16,12 +17,14 @@ struct BulkTrajectoryData {
   Box box;                       ///< present = false: open space (no `box` key)
   std::vector<int> species;      ///< (N) species indices; empty = all 0
   int S = 1;                     ///< number of species = 1 + the largest index
+  std::vector<CutoffSpec> pair_cutoffs;  ///< (S, S) from keys `cutoff`, `r_on`, `smoothing`; empty when absent
   const int* species_ptr() const { return species.empty() ? nullptr : species.data(); }
 };
 
 /// Load a trajectory .npz: the keys of load_trajectory_data plus `box` (D) lengths > 0, `periodic` (D) flags
-/// (default: every axis periodic; only with `box`) and `species` (N) integers in [0, 64). Every error names the
-/// file and key. Throws noether::Error.
+/// (default: every axis periodic; only with `box`), `species` (N) integers in [0, 64), and the cutoff per species pair
+/// `cutoff` (S, S) >= 0 with optional `r_on` (S, S) and `smoothing` (S, S) codes 0 switch (default), 1 shifted_force,
+/// 2 none (docs/FORMATS.md). Every error names the file and key. Throws noether::Error.
 BulkTrajectoryData load_bulk_trajectory_data(const std::string& path, double frame_dt = 0.0);
 BulkTrajectoryData bulk_trajectory_data_from_archive(const NpzArchive& archive, const std::string& source,
                                                      double frame_dt = 0.0);

@@ -1,8 +1,9 @@
 // mclnn/bulk_model_file.hpp — species-pair MCLNN models on disk: a NEW, separate JSON format (not a change to the
 // single-model file of io/model_file.hpp), docs/BULK_TRAINING.md:
 //   {"format": "noether-pair-models", "version": 1, "species_count": S,
-//    "cutoff": {"cutoff": r_c, "smoothing": "switch" | "shifted_force" | "none", "r_on": r_on},
-//    "pairs": [{"species": [a, b], "model": { …a complete "noether-model" object (io/model_file.hpp)… }}, …],
+//    "pairs": [{"species": [a, b],
+//               "cutoff": {"cutoff": r_c, "smoothing": "switch" | "shifted_force" | "none", "r_on": r_on},
+//               "model": { …a complete "noether-model" object (io/model_file.hpp)… }}, …],
 //    "metadata": {...}}
 // one entry per unordered species pair a ≤ b, in species_pair_index order (mclnn/bulk_adjoint.hpp). Each pair's model
 // is an ordinary "mclnn" model object, written and read by model_json / parse_model_json, so whatever that format

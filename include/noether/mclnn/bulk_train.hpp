@@ -17,7 +17,9 @@ namespace noether {
 struct BulkTrainOptions {
   std::vector<int> hidden = {10, 10};  ///< hidden widths of every species-pair network
   Activation activation = Activation::Squareplus;
-  CutoffSpec cutoff;         ///< r_c and smoothing of every species pair; required with a periodic box
+  CutoffSpec cutoff;         ///< r_c and smoothing of every species pair; when inactive, the data's per-pair
+                             ///< cutoffs (keys `cutoff`, `r_on`, `smoothing`) if it has them, else none.
+                             ///< A periodic box needs one.
   double skin = 0.3;         ///< pair-list margin of a segment (a particle must move < skin/2 within a segment)
   int stride = 10;           ///< Verlet steps per saved frame
   int horizon = 1;           ///< saved frames predicted from each data state
@@ -29,15 +31,15 @@ struct BulkTrainOptions {
 };
 
 /// A trained set of species-pair potentials: pair p (species_pair_index order) is the MLP `shape` with parameters
-/// params[p·n, (p+1)·n), n = shape.parameter_count(), input/output scaling scalings[p] and cutoff `cutoff`.
+/// params[p·n, (p+1)·n), n = shape.parameter_count(), input/output scaling scalings[p] and cutoff pair_cutoffs[p].
 struct BulkPairModel {
   MlpShape shape;
   int S = 1;
   std::vector<double> params;
   std::vector<PairScaling> scalings;          ///< (S(S+1)/2)
-  CutoffSpec cutoff;
-  std::vector<DistanceRange> ranges;          ///< (S(S+1)/2): training distances below r_c per species pair
-  std::vector<CutoffSpec> cutoffs() const { return std::vector<CutoffSpec>(scalings.size(), cutoff); }
+  std::vector<CutoffSpec> pair_cutoffs;       ///< (S(S+1)/2)
+  std::vector<DistanceRange> ranges;          ///< (S(S+1)/2): training distances below the largest r_c per species pair
+  const std::vector<CutoffSpec>& cutoffs() const { return pair_cutoffs; }
 };
 
 struct BulkTrainResult {
