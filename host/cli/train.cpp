@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -124,17 +125,15 @@ void add_train_command(CLI::App& app) {
                          : o->smoothing == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
       cutoff.r_on = cutoff.smoothing == Smoothing::Switch ? (given("--r-on") ? o->r_on : 0.8 * o->cutoff) : 0.0;
     }
-    {
-      const BulkTrajectoryData bd = load_bulk_trajectory_data(data);
-      if (wants_bulk_training(bd, cutoff)) {
-        for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta"})
-          NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
-        NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
-        run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
-        return;
-      }
+    BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
+    if (wants_bulk_training(bd, cutoff)) {
+      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta"})
+        NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
+      NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
+      run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
+      return;
     }
-    const TrajectoryData d = load_trajectory_data(data);
+    const TrajectoryData d = std::move(bd.traj);  // = load_trajectory_data(data): the same loader, read once
     if (!o->quiet)
       std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g; "
                   "device %s\n",
