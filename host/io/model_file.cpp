@@ -263,6 +263,10 @@ void validate_model(const ModelFile& m) {
                   "tail: only a pair potential (model 'mclnn') has a tail policy, this model is '" << m.model << "'");
   NOETHER_REQUIRE(std::isfinite(m.tail.r_hi) && m.tail.r_hi >= 0 && std::isfinite(m.tail.r_on) && m.tail.r_on >= 0,
                   "tail: r_hi and r_on must be finite distances >= 0 (0 = from the support)");
+  NOETHER_REQUIRE(m.tail.policy == TailPolicy::Zero || m.tail.r_on == 0,
+                  "tail.r_on: only policy 'zero' has r_on (the start of its switch)");
+  NOETHER_REQUIRE(!(m.tail.r_on > 0 && m.tail.r_hi > 0) || m.tail.r_on < m.tail.r_hi,
+                  "tail: policy 'zero' needs r_on < r_hi, got r_on = " << m.tail.r_on << ", r_hi = " << m.tail.r_hi);
 }
 
 std::string model_json(const ModelFile& m) {
@@ -282,7 +286,7 @@ std::string model_json(const ModelFile& m) {
   if (m.tail.policy != TailPolicy::None) {
     s += "  \"tail\": {\"policy\": \"" + std::string(tail_policy_name(m.tail.policy)) + "\"";
     if (m.tail.r_hi > 0) s += ", \"r_hi\": " + json(m.tail.r_hi).dump();
-    if (m.tail.r_on > 0) s += ", \"r_on\": " + json(m.tail.r_on).dump();
+    if (m.tail.policy == TailPolicy::Zero && m.tail.r_on > 0) s += ", \"r_on\": " + json(m.tail.r_on).dump();
     s += "},\n";
   }
   s += "  \"layers\": [\n";
