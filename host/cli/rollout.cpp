@@ -1,7 +1,9 @@
 // cli/rollout.cpp — `noether rollout --model M.json --init INIT.npz --dt DT --steps K --stride S
 // [-o OUT.npz] [--device auto|cpu|cuda] [--method verlet|rk4|rk45] [--float32]`: roll a trained pair
 // model out on any number of particles in 2-D or 3-D (the init file's; a pair model depends on
-// distances only) and write the trajectory format with observables (docs/FORMATS.md).
+// distances only) and write the trajectory format with observables (docs/FORMATS.md). At the end it reports the
+// share of pair visits outside the law's trained range (physics/support_visits.hpp; npz keys support_range,
+// support_visits) on stderr, and warns above --support-warn.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -22,7 +24,7 @@ namespace noether {
 void add_rollout_command(CLI::App& app) {
   struct Opts {
     std::string model, init, output, device = "auto", method = "verlet";
-    double dt = 0, cutoff = 0, r_on = 0, skin = 0.3;
+    double dt = 0, cutoff = 0, r_on = 0, skin = 0.3, support_warn = kSupportWarnDefault;
     std::string smoothing = "switch", neighbor = "auto";
     long steps = 0, stride = 1;
     bool float32 = false, quiet = false;
@@ -43,11 +45,16 @@ void add_rollout_command(CLI::App& app) {
   cmd->add_option("--r-on", o->r_on, "start of the switching region, 0 < r_on < cutoff");
   cmd->add_option("--neighbor", o->neighbor, "auto (default) | all_pairs | cell");
   cmd->add_option("--skin", o->skin, "neighbor-list skin (default 0.3)");
+  cmd->add_option("--support-warn", o->support_warn,
+                  "warn when more than this fraction of the pair visits (saved frames) lie outside the distances the "
+                  "law was trained on (default 0.01; 0..1; docs/BULK.md)");
   cmd->add_flag("--float32", o->float32, "integrate in float32 (default float64)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
   cmd->callback([o] {
     NOETHER_REQUIRE(std::isfinite(o->dt) && o->dt > 0, "--dt: expected a step > 0, got " << o->dt);
     NOETHER_REQUIRE(o->stride >= 1, "--stride: expected >= 1, got " << o->stride);
+    NOETHER_REQUIRE(std::isfinite(o->support_warn) && o->support_warn >= 0 && o->support_warn <= 1,
+                    "--support-warn: expected a fraction in [0, 1], got " << o->support_warn);
     NOETHER_REQUIRE(o->steps >= 0 && o->steps % o->stride == 0,
                     "--steps: expected a non-negative multiple of --stride (" << o->stride << "), got " << o->steps);
     SimulationConfig cfg;
@@ -120,6 +127,10 @@ void add_rollout_command(CLI::App& app) {
                   dev == DeviceChoice::Cuda ? cuda_device_description().c_str() : "cpu", secs,
                   double(o->steps) / std::max(secs, 1e-9), dH, dP);
     }
+    if (traj.support_visits.counted() && !o->quiet)
+      std::fprintf(stderr, "%s\n", support_visits_summary(traj.support_visits).c_str());
+    const std::string warn = support_visits_warning(traj.support_visits, o->support_warn);
+    if (!warn.empty()) std::fprintf(stderr, "%s\n", warn.c_str());
   });
 }
 

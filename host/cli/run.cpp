@@ -17,6 +17,7 @@ void add_run_command(CLI::App& app) {
   struct Opts {
     std::string config, dir;
     bool quiet = false;
+    double support_warn = kSupportWarnDefault;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -26,13 +27,16 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->dir, "output folder (metrics.json, summary.md, plots, models, trajectories)")
       ->required();
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
+  cmd->add_option("--support-warn", o->support_warn,
+                  "MCLNN runs: warn when more than this fraction of a learned rollout's pair visits lie outside the "
+                  "distances the model was trained on (default 0.01; 0..1; docs/BULK.md)");
   cmd->callback([o] {
     if (is_pixel_run_config(o->config))
       run_pixel_experiment(o->config, o->dir, o->quiet);
     else if (is_hnn_run_config(o->config))
       run_hnn_experiment(o->config, o->dir, o->quiet);
     else
-      run_experiment(o->config, o->dir, o->quiet);
+      run_experiment(o->config, o->dir, o->quiet, o->support_warn);
   });
 }
 

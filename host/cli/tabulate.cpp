@@ -2,7 +2,8 @@
 // turn a trained pair MLP ("mclnn" model file) into a piecewise quintic Hermite table of V(r)
 // (physics/pair_table.hpp; file format in io/table_file.hpp and docs/TABLES.md). The knot spacing is halved
 // until max |V′_table − V′_MLP| ≤ tolerance · max |V′_MLP| on 15 check points per interval.
-// The range defaults to the model's metadata.training.pair_distance_range [min, max].
+// The range defaults to the model's metadata.training.pair_distance_range [min, max]. The table inherits the model's
+// training support and tail policy (physics/pair_tail.hpp); --tail chooses another policy at tabulation.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -18,7 +19,7 @@ namespace noether {
 
 void add_tabulate_command(CLI::App& app) {
   struct Opts {
-    std::string model, output;
+    std::string model, output, tail = "inherit";
     double r_min = NAN, r_max = NAN, tolerance = 1e-5;
     bool quiet = false;
   };
@@ -38,8 +39,14 @@ void add_tabulate_command(CLI::App& app) {
       ->check(cli_check::finite());
   cmd->add_option("--tolerance", o->tolerance, "max |dV/dr error| / max |dV/dr| over the range (default 1e-5)")
       ->check(cli_check::positive_finite());
+  cmd->add_option("--tail", o->tail,
+                  "the law beyond the trained distances: inherit (default: the model's \"tail\") | none | zero | power "
+                  "(docs/MODEL_FORMAT.md; zero and power need the model's training support)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
   cmd->callback([o] {
+    TailPolicy tail = TailPolicy::None;
+    NOETHER_REQUIRE(o->tail == "inherit" || parse_tail_policy(o->tail, tail),
+                    "--tail: unknown tail policy '" << o->tail << "'; expected one of inherit, none, zero, power");
     const ModelFile m = load_model_file(o->model);
     const PairLawSpec law = learned_pair_law(m);
     double a = o->r_min, b = o->r_max;
@@ -68,6 +75,13 @@ void add_tabulate_command(CLI::App& app) {
                        {"max_abs_error_V", rep.max_abs_error_V},
                        {"check_points_per_interval", rep.check_points_per_interval}};
     t.source_json = src.dump();
+    if (o->tail != "inherit") {
+      NOETHER_REQUIRE(tail == TailPolicy::None || t.support.known(),
+                      "--tail " << o->tail << ": " << o->model
+                                << " records no training support (metadata.training.pair_distance_histogram) to place "
+                                   "the tail at; train it with noether train, or use --tail none");
+      set_pair_table_tail(t, tail, default_zero_tail_r_on(t.support), t.support.hi, "--tail " + o->tail);
+    }
     std::string out = o->output;
     if (out.empty()) out = std::filesystem::path(o->model).stem().string() + "_table.json";
     save_pair_table_file(out, t);
@@ -75,6 +89,9 @@ void add_tabulate_command(CLI::App& app) {
       std::printf("wrote %s: %d knots on [%.6g, %.6g] (h = %.3g); max |dV/dr error| / max |dV/dr| = %.3e "
                   "(tolerance %.1e), max |V error| = %.3e\n",
                   out.c_str(), rep.intervals + 1, a, b, t.h(), rep.max_rel_error_dVdr, o->tolerance, rep.max_abs_error_V);
+    if (!o->quiet && t.tail.policy != TailPolicy::None)
+      std::printf("tail '%s' beyond r = %.6g\n", tail_policy_name(t.tail.policy),
+                  t.tail.policy == TailPolicy::Zero ? t.tail.r_on : t.tail.r_hi);
   });
 }
 

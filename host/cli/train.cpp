@@ -28,7 +28,7 @@ constexpr double kDefaultMinDelta = 1e-3;
 
 void add_train_command(CLI::App& app) {
   struct Opts {
-    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume;
+    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail;
     std::vector<int> hidden;
     int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0;
     double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
@@ -75,6 +75,10 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::IsMember({"switch", "shifted_force", "none"}));
   cmd->add_option("--skin", o->skin, "bulk data: pair-list margin of a training segment (default 0.3)")
       ->check(cli_check::positive_finite());
+  cmd->add_option("--tail", o->tail,
+                  "the law beyond the trained distances, written into the model: none (default: the network) | zero "
+                  "(short-range: switched off over the last tenth of the support) | power (long-range: A r^-n matched "
+                  "at its upper end) (docs/MODEL_FORMAT.md)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
     MclnnTrainOptions t;  // the no-config defaults: the struct's, with the validation-plateau stop on
@@ -107,6 +111,9 @@ void add_train_command(CLI::App& app) {
     if (given("--time-budget")) t.time_budget_s = o->time_budget;
     if (given("--patience")) t.patience = o->patience;
     if (given("--min-delta")) t.min_delta = o->min_delta;
+    if (given("--tail"))
+      NOETHER_REQUIRE(parse_tail_policy(o->tail, t.tail),
+                      "--tail: unknown tail policy '" << o->tail << "'; expected one of none, zero, power");
     NOETHER_REQUIRE(t.val_fraction < 1, "--val-fraction: expected a value in [0, 1), got " << t.val_fraction);
     if (t.patience > 0 && t.val_fraction == 0) {
       NOETHER_REQUIRE(!given("--patience"), "--patience " << t.patience << " stops on the validation loss, but --val-fraction "
@@ -127,7 +134,7 @@ void add_train_command(CLI::App& app) {
     }
     BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
     if (wants_bulk_training(bd, cutoff)) {
-      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta"})
+      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
       run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
@@ -149,6 +156,7 @@ void add_train_command(CLI::App& app) {
       });
     }
     save_model_file(output, r.model);
+    if (!r.tail_note.empty()) std::fprintf(stderr, "warning: %s\n", r.tail_note.c_str());
     if (!o->quiet && r.stopped_by_time_budget)
       std::printf("note: %d of %d epochs fit in the time budget of %.0f s (--time-budget, --epochs)\n", r.epochs,
                   t.epochs, t.time_budget_s);

@@ -11,7 +11,7 @@ template <int MaxWidth>
 std::vector<PairJet<double>> jets_with(const ModelFile& m, const std::vector<double>& r) {
   const PairMlp<double, MaxWidth> mlp = make_pair_mlp<double, MaxWidth>(m.shape, m.params.data(), pair_scaling(m));
   std::vector<PairJet<double>> out(r.size());
-  for (std::size_t k = 0; k < r.size(); ++k) out[k] = mlp.jets(r[k]);
+  for (std::size_t k = 0; k < r.size(); ++k) out[k] = mlp.network_jets(r[k]);
   return out;
 }
 
@@ -53,7 +53,7 @@ std::vector<PairJet<double>> pair_model_jets_generic(const ModelFile& m, const s
   return out;
 }
 
-std::vector<PairJet<double>> pair_model_jets(const ModelFile& m, const std::vector<double>& r) {
+std::vector<PairJet<double>> pair_model_network_jets(const ModelFile& m, const std::vector<double>& r) {
   pair_scaling(m);  // a clear error for non-scalar models before any dispatch
   if (m.shape.layers() <= kPairMlpMaxLayers) {
     const int w = m.shape.max_width();
@@ -63,6 +63,19 @@ std::vector<PairJet<double>> pair_model_jets(const ModelFile& m, const std::vect
     if (w <= 512) return jets_with<512>(m, r);
   }
   return pair_model_jets_generic(m, r);
+}
+
+}  // namespace noether
+
+namespace noether {
+
+std::vector<PairJet<double>> pair_model_jets(const ModelFile& m, const std::vector<double>& r) {
+  std::vector<PairJet<double>> out = pair_model_network_jets(m, r);
+  if (m.tail.policy == TailPolicy::None) return out;
+  const PairTail<double> tail = make_pair_tail<double>(model_tail(m));
+  for (std::size_t k = 0; k < r.size(); ++k)
+    if (tail.acts(r[k])) out[k] = tail.jets(r[k], out[k]);
+  return out;
 }
 
 }  // namespace noether

@@ -14,6 +14,7 @@
 #include "noether/core/error.hpp"
 #include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
+#include "noether/io/model_eval.hpp"
 
 namespace noether {
 
@@ -34,7 +35,7 @@ const std::vector<std::string>& model_kinds() {
 namespace {
 
 const std::vector<std::string> kTopKeys{"format",        "version",        "model",    "activation",
-                                        "input_scaling", "output_scaling", "metadata", "layers"};
+                                        "input_scaling", "output_scaling", "metadata", "layers", "tail"};
 const std::vector<std::string> kActivations{"squareplus", "softplus", "tanh"};
 
 /// "input_scaling"/"output_scaling": {"shift": [width], "scale": [width]}; a missing inner key is identity.
@@ -61,6 +62,34 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
     (std::string(inner) == "shift" ? s.shift : s.scale) = std::move(x);
   }
   return s;
+}
+
+/// "tail": {"policy": name, "r_hi": x, "r_on": y}; the distances optional (0 = from the support).
+ModelTail parse_tail(const json& root, const std::string& file) {
+  ModelTail t;
+  if (!root.contains("tail")) return t;
+  const Ctx ctx{file, "tail"};
+  const json& v = root.at("tail");
+  NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object {\"policy\": " << join(tail_policy_names())
+                                             << ", \"r_hi\": x, \"r_on\": y}, got " << brief(v));
+  check_keys(v, ctx, {"policy", "r_hi", "r_on"});
+  const std::string pw = ctx.sub("policy").where();
+  NOETHER_REQUIRE(v.contains("policy"), pw << ": missing; expected one of " << join(tail_policy_names()));
+  const json& p = v.at("policy");
+  NOETHER_REQUIRE(p.is_string(), pw << ": expected a string (one of " << join(tail_policy_names()) << "), got " << brief(p));
+  NOETHER_REQUIRE(parse_tail_policy(p.get<std::string>(), t.policy),
+                  pw << ": unknown tail policy '" << p.get<std::string>() << "'"
+                     << did_you_mean(p.get<std::string>(), tail_policy_names()) << "; expected one of "
+                     << join(tail_policy_names()));
+  for (const char* k : {"r_hi", "r_on"}) {
+    if (!v.contains(k)) continue;
+    const double x = finite_number(v.at(k), ctx.sub(k));
+    NOETHER_REQUIRE(x > 0, ctx.sub(k).where() << ": expected a distance > 0, got " << x);
+    (std::string(k) == "r_hi" ? t.r_hi : t.r_on) = x;
+  }
+  NOETHER_REQUIRE(t.policy == TailPolicy::Zero || !v.contains("r_on"),
+                  ctx.sub("r_on").where() << ": only policy 'zero' has r_on (the start of its switch)");
+  return t;
 }
 
 std::string list_text(const double* x, std::size_t n) {
@@ -185,11 +214,13 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
     NOETHER_REQUIRE(md.is_object(), file << ": metadata: expected an object (free-form), got " << brief(md));
     m.metadata = md.dump();
   }
+  m.tail = parse_tail(root, file);
   try {
     validate_model(m);
   } catch (const Error& e) {
     NOETHER_FAIL(file << ": " << e.what());
   }
+  if (m.tail.policy != TailPolicy::None) model_tail(m);  // a tail that cannot be resolved is an error at load
   return m;
 }
 
@@ -228,6 +259,14 @@ void validate_model(const ModelFile& m) {
     }
     NOETHER_REQUIRE(md.is_object(), "metadata: expected a JSON object, got " << md.type_name());
   }
+  NOETHER_REQUIRE(m.tail.policy == TailPolicy::None || m.model == "mclnn",
+                  "tail: only a pair potential (model 'mclnn') has a tail policy, this model is '" << m.model << "'");
+  NOETHER_REQUIRE(std::isfinite(m.tail.r_hi) && m.tail.r_hi >= 0 && std::isfinite(m.tail.r_on) && m.tail.r_on >= 0,
+                  "tail: r_hi and r_on must be finite distances >= 0 (0 = from the support)");
+  NOETHER_REQUIRE(m.tail.policy == TailPolicy::Zero || m.tail.r_on == 0,
+                  "tail.r_on: only policy 'zero' has r_on (the start of its switch)");
+  NOETHER_REQUIRE(!(m.tail.r_on > 0 && m.tail.r_hi > 0) || m.tail.r_on < m.tail.r_hi,
+                  "tail: policy 'zero' needs r_on < r_hi, got r_on = " << m.tail.r_on << ", r_hi = " << m.tail.r_hi);
 }
 
 std::string model_json(const ModelFile& m) {
@@ -243,6 +282,12 @@ std::string model_json(const ModelFile& m) {
     std::string md = json::parse(m.metadata).dump(2);
     for (std::size_t p = md.find('\n'); p != std::string::npos; p = md.find('\n', p + 1)) md.insert(p + 1, "  ");
     s += "  \"metadata\": " + md + ",\n";
+  }
+  if (m.tail.policy != TailPolicy::None) {
+    s += "  \"tail\": {\"policy\": \"" + std::string(tail_policy_name(m.tail.policy)) + "\"";
+    if (m.tail.r_hi > 0) s += ", \"r_hi\": " + json(m.tail.r_hi).dump();
+    if (m.tail.policy == TailPolicy::Zero && m.tail.r_on > 0) s += ", \"r_on\": " + json(m.tail.r_on).dump();
+    s += "},\n";
   }
   s += "  \"layers\": [\n";
   for (int l = 1; l <= m.shape.layers(); ++l) {
@@ -277,6 +322,43 @@ PairScaling pair_scaling(const ModelFile& m) {
   return s;
 }
 
+PairSupport model_support(const ModelFile& m) {
+  PairSupport s;
+  if (m.metadata.empty()) return s;
+  const json md = json::parse(m.metadata, nullptr, /*allow_exceptions=*/false);
+  if (!md.is_object() || !md.contains("training") || !md.at("training").is_object()) return s;
+  const json& tr = md.at("training");
+  auto pick = [&](const char* key, const char* lo, const char* hi) {
+    if (!tr.contains(key) || !tr.at(key).is_object()) return false;
+    const json& h = tr.at(key);
+    if (!h.contains(lo) || !h.contains(hi) || !h.at(lo).is_number() || !h.at(hi).is_number()) return false;
+    const double a = h.at(lo).get<double>(), b = h.at(hi).get<double>();
+    if (!(std::isfinite(a) && std::isfinite(b) && b > a)) return false;
+    s.lo = a, s.hi = b;
+    return true;
+  };
+  if (!pick("pair_distance_histogram", "lo", "hi")) pick("pair_distance_range", "min", "max");
+  return s;
+}
+
+PairTailSpec model_tail(const ModelFile& m) {
+  if (m.tail.policy == TailPolicy::None) return PairTailSpec{};
+  const std::string where = (m.source.empty() ? std::string("model") : m.source) + ": tail";
+  const PairSupport sup = model_support(m);
+  NOETHER_REQUIRE(m.tail.r_hi > 0 || sup.known(),
+                  where << ": policy '" << tail_policy_name(m.tail.policy)
+                        << "' needs r_hi, and the model records no training support "
+                           "(metadata.training.pair_distance_histogram); give tail.r_hi");
+  const double r_hi = m.tail.r_hi > 0 ? m.tail.r_hi : sup.hi;
+  double r_on = m.tail.r_on;
+  if (m.tail.policy == TailPolicy::Zero && r_on <= 0) {
+    NOETHER_REQUIRE(sup.known(), where << ": policy 'zero' needs r_on, and the model records no training support to "
+                                          "default it from; give tail.r_on");
+    r_on = default_zero_tail_r_on(PairSupport{sup.lo, r_hi});
+  }
+  return resolve_tail(m.tail.policy, r_on, r_hi, [&](double r) { return pair_model_network_jets(m, {r})[0]; }, where);
+}
+
 /// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).
 PairLawSpec learned_pair_law(const ModelFile& m) {
   const std::string who = m.source.empty() ? "model" : m.source;
@@ -291,6 +373,8 @@ PairLawSpec learned_pair_law(const ModelFile& m) {
   L->shape = m.shape;
   L->params = m.params;
   L->scaling = pair_scaling(m);
+  L->support = model_support(m);
+  L->tail = model_tail(m);
   PairLawSpec spec;
   spec.kind = PotentialKind::Learned;
   spec.learned = L;

@@ -58,6 +58,48 @@ std::vector<double> list_at(const json& root, const std::string& file, const cha
 
 std::string read_text(const std::string& path, const char* what) { return cfg::read_text_file(path, what); }
 
+/// "support": {"lo", "hi"} of a table file.
+PairSupport parse_support(const json& root, const std::string& file) {
+  PairSupport s;
+  if (!root.contains("support")) return s;
+  const Ctx ctx{file, "support"};
+  const json& v = root.at("support");
+  NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object {\"lo\": x, \"hi\": y}, got " << brief(v));
+  cfg::check_keys(v, ctx, {"lo", "hi"});
+  NOETHER_REQUIRE(v.contains("lo") && v.contains("hi"), ctx.where() << ": expected both \"lo\" and \"hi\"");
+  s.lo = finite_number(v.at("lo"), ctx.sub("lo"));
+  s.hi = finite_number(v.at("hi"), ctx.sub("hi"));
+  NOETHER_REQUIRE(s.lo >= 0 && s.hi > s.lo, ctx.where() << ": expected 0 <= lo < hi, got lo = " << s.lo << ", hi = " << s.hi);
+  return s;
+}
+
+/// "tail": {"policy", "r_hi", "r_on"} of a table file: the policy and its distances (resolved by set_pair_table_tail).
+void parse_tail(const json& root, const std::string& file, TailPolicy& policy, double& r_on, double& r_hi) {
+  policy = TailPolicy::None, r_on = 0, r_hi = 0;
+  if (!root.contains("tail")) return;
+  const Ctx ctx{file, "tail"};
+  const json& v = root.at("tail");
+  NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object {\"policy\": " << cfg::join(tail_policy_names())
+                                             << ", \"r_hi\": x, \"r_on\": y}, got " << brief(v));
+  cfg::check_keys(v, ctx, {"policy", "r_hi", "r_on"});
+  const std::string pw = ctx.sub("policy").where();
+  NOETHER_REQUIRE(v.contains("policy") && v.at("policy").is_string(),
+                  pw << ": expected one of " << cfg::join(tail_policy_names()));
+  const std::string name = v.at("policy").get<std::string>();
+  NOETHER_REQUIRE(parse_tail_policy(name, policy), pw << ": unknown tail policy '" << name << "'"
+                                                      << cfg::did_you_mean(name, tail_policy_names())
+                                                      << "; expected one of " << cfg::join(tail_policy_names()));
+  if (policy == TailPolicy::None) return;
+  NOETHER_REQUIRE(v.contains("r_hi"), ctx.sub("r_hi").where() << ": missing (policy '" << name << "' needs it)");
+  r_hi = finite_number(v.at("r_hi"), ctx.sub("r_hi"));
+  if (policy == TailPolicy::Zero) {
+    NOETHER_REQUIRE(v.contains("r_on"), ctx.sub("r_on").where() << ": missing (policy 'zero' needs it)");
+    r_on = finite_number(v.at("r_on"), ctx.sub("r_on"));
+  } else {
+    NOETHER_REQUIRE(!v.contains("r_on"), ctx.sub("r_on").where() << ": only policy 'zero' has r_on");
+  }
+}
+
 }  // namespace
 
 PairTableData build_pair_table(const std::function<PairJet<double>(double)>& ref, double r_min, double r_max, double tol,
@@ -101,11 +143,24 @@ PairJet<double> pair_law_jets(const PairLawSpec& law, double r) {
   if (law.kind == PotentialKind::Learned) {
     NOETHER_REQUIRE(law.learned != nullptr, "pair law 'learned' without a model");
     return with_pair_mlp<double>(law.learned->shape, law.learned->params.data(), law.learned->scaling,
-                                 [&](const auto& mlp) { return mlp.jets(r); });
+                                 law.learned->tail, [&](const auto& mlp) { return mlp.jets(r); });
   }
   if (law.kind == PotentialKind::Tabulated) {
     NOETHER_REQUIRE(law.table != nullptr, "pair law 'tabulated' without a table");
     return make_pair_table<double>(*law.table, law.table->coef.data()).jets(r);
+  }
+  return pair_law_raw_jets(law, r);
+}
+
+PairJet<double> pair_law_raw_jets(const PairLawSpec& law, double r) {
+  if (law.kind == PotentialKind::Learned) {
+    NOETHER_REQUIRE(law.learned != nullptr, "pair law 'learned' without a model");
+    return with_pair_mlp<double>(law.learned->shape, law.learned->params.data(), law.learned->scaling,
+                                 [&](const auto& mlp) { return mlp.network_jets(r); });
+  }
+  if (law.kind == PotentialKind::Tabulated) {
+    NOETHER_REQUIRE(law.table != nullptr, "pair law 'tabulated' without a table");
+    return make_pair_table<double>(*law.table, law.table->coef.data()).table_jets(r);
   }
   auto slope = [&](double x) {
     double V = 0, f = 0;
@@ -119,7 +174,20 @@ PairJet<double> pair_law_jets(const PairLawSpec& law, double r) {
 
 PairTableData build_pair_table(const PairLawSpec& law, double r_min, double r_max, double tol, int start_intervals,
                                PairTableBuildReport* report) {
-  return build_pair_table([&](double r) { return pair_law_jets(law, r); }, r_min, r_max, tol, start_intervals, report);
+  PairTableData t = build_pair_table([&](double r) { return pair_law_raw_jets(law, r); }, r_min, r_max, tol,
+                                     start_intervals, report);
+  t.support = pair_law_support(law);
+  const PairTailSpec* tail = law.kind == PotentialKind::Learned && law.learned ? &law.learned->tail
+                             : law.kind == PotentialKind::Tabulated && law.table ? &law.table->tail
+                                                                                  : nullptr;
+  if (tail) set_pair_table_tail(t, tail->policy, tail->r_on, tail->r_hi, "tabulate: tail");
+  return t;
+}
+
+void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where) {
+  t.tail = PairTailSpec{};
+  const PairTable<double> raw = make_pair_table<double>(t, t.coef.data());
+  t.tail = resolve_tail(policy, r_on, r_hi, [&](double r) { return raw.table_jets(r); }, where);
 }
 
 std::vector<PairJet<double>> pair_table_jets(const PairTableData& t, const std::vector<double>& r) {
@@ -154,7 +222,8 @@ PairTableData parse_pair_table_json(const std::string& text, const std::string& 
                   file << ": version: this build reads version " << kPairTableFileVersion << ", got "
                        << (root.contains("version") ? brief(root.at("version")) : std::string("nothing")));
   static const std::vector<std::string> keys{"format", "version", "r_min", "r_max", "knots", "V", "dVdr", "d2Vdr2",
-                                             "tolerance", "max_rel_error_dVdr", "extrapolation", "source"};
+                                             "tolerance", "max_rel_error_dVdr", "extrapolation", "source",
+                                             "support", "tail"};
   for (const auto& item : root.items())
     NOETHER_REQUIRE(std::find(keys.begin(), keys.end(), item.key()) != keys.end(),
                     file << ": " << item.key() << ": unknown key of a noether-pair-table");
@@ -182,6 +251,11 @@ PairTableData parse_pair_table_json(const std::string& text, const std::string& 
     t.source_json = root.at("source").dump();
   }
   finalize_pair_table(t, file);
+  t.support = parse_support(root, file);
+  TailPolicy policy;
+  double r_on, r_hi;
+  parse_tail(root, file, policy, r_on, r_hi);
+  set_pair_table_tail(t, policy, r_on, r_hi, file + ": tail");
   return t;
 }
 
@@ -202,6 +276,14 @@ std::string pair_table_json(const PairTableData& t) {
   s += "  \"max_rel_error_dVdr\": " + json(t.max_rel_error_dVdr).dump() + ",\n";
   s += std::string("  \"extrapolation\": \"") + kPairTableExtrapolation + "\",\n";
   if (!t.source_json.empty()) s += "  \"source\": " + json::parse(t.source_json).dump() + ",\n";
+  if (t.support.known())
+    s += "  \"support\": {\"lo\": " + json(t.support.lo).dump() + ", \"hi\": " + json(t.support.hi).dump() + "},\n";
+  if (t.tail.policy != TailPolicy::None) {
+    s += "  \"tail\": {\"policy\": \"" + std::string(tail_policy_name(t.tail.policy)) + "\", \"r_hi\": " +
+         json(t.tail.r_hi).dump();
+    if (t.tail.policy == TailPolicy::Zero) s += ", \"r_on\": " + json(t.tail.r_on).dump();
+    s += "},\n";
+  }
   s += "  \"V\": " + list_text(t.V) + ",\n";
   s += "  \"dVdr\": " + list_text(t.dV) + ",\n";
   s += "  \"d2Vdr2\": " + list_text(t.d2V) + "\n}\n";

@@ -55,6 +55,16 @@ std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std
       {"pressure", {S{B, T}}, "(B, T)"},
       {"msd", {S{B, T}}, "(B, T)"},
   };
+  // support_range (S, S, 2) and support_visits (S, S, 3) (physics/support_visits.hpp) are not tied to B, T, N, D:
+  // checked for finiteness only.
+  for (const char* k : {"support_range", "support_visits"}) {
+    auto it = a.find(k);
+    if (it == a.end()) continue;
+    const auto& sh = it->second.shape;
+    const std::size_t last = std::string(k) == "support_range" ? 2 : 3;
+    NOETHER_REQUIRE(sh.size() == 3 && sh[0] == sh[1] && sh[0] >= 1 && sh[2] == last,
+                    path << ": key '" << k << "' has shape " << shape_str(sh) << ", expected (S, S, " << last << ")");
+  }
   const auto finite = [&](const std::string& key, const NpyArray& arr, bool positive) {
     for (std::size_t k = 0; k < arr.data.size(); ++k) {
       const double x = arr.data[k];
@@ -211,6 +221,17 @@ std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
     for (std::size_t k = 0; k < bins; ++k) r[k] = (k + 0.5) * t.rdf_r_max / double(bins);
     e.push_back({"rdf", S{Sp, Sp, bins}, t.rdf, false});
     e.push_back({"rdf_r", S{bins}, r, false});
+  }
+  if (t.support_visits.counted()) {  // physics/support_visits.hpp: per species pair [lo, hi] and [visits, below, above]
+    const SupportVisits& v = t.support_visits;
+    const std::size_t Sp = v.S;
+    std::vector<double> range(Sp * Sp * 2), counts(Sp * Sp * 3);
+    for (std::size_t k = 0; k < Sp * Sp; ++k) {
+      range[2 * k] = v.support[k].lo, range[2 * k + 1] = v.support[k].hi;
+      counts[3 * k] = double(v.total[k]), counts[3 * k + 1] = double(v.below[k]), counts[3 * k + 2] = double(v.above[k]);
+    }
+    e.push_back({"support_range", S{Sp, Sp, 2}, range, false});
+    e.push_back({"support_visits", S{Sp, Sp, 3}, counts, false});
   }
   return e;
 }

@@ -30,7 +30,7 @@ double norm_diff(const double* a, const double* b, int n) {
 void pair_energy_and_slope(const PairLawSpec& law, double r, double& V, double& dVdr) {
   if (law.kind == PotentialKind::Learned) {
     const std::vector<double>& p = law.learned->params;
-    with_pair_mlp<double>(law.learned->shape, p.data(), law.learned->scaling, [&](const auto& mlp) {
+    with_pair_mlp<double>(law.learned->shape, p.data(), law.learned->scaling, law.learned->tail, [&](const auto& mlp) {
       const auto j = mlp.jets(r);
       V = j.V, dVdr = j.dV;
     });

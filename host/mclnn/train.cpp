@@ -386,6 +386,18 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     meta["last_val_loss"] = last_val_loss;
   }
   model.metadata = json{{"training", meta}}.dump();
+  if (o.tail != TailPolicy::None) {  // the law beyond the support [hist.lo, hist.hi] (physics/pair_tail.hpp)
+    model.tail.policy = o.tail;
+    model.tail.r_hi = hist.hi;
+    if (o.tail == TailPolicy::Zero) model.tail.r_on = default_zero_tail_r_on(PairSupport{hist.lo, hist.hi});
+    try {
+      model_tail(model);
+    } catch (const Error& e) {  // power: V and V' of the same sign at hi; fall back to the short-range tail
+      res.tail_note = std::string("tail 'power' impossible (") + e.what() + "); wrote tail 'zero' instead";
+      model.tail.policy = TailPolicy::Zero;
+      model.tail.r_on = default_zero_tail_r_on(PairSupport{hist.lo, hist.hi});
+    }
+  }
   res.model = model;
   return res;
 }

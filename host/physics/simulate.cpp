@@ -143,7 +143,40 @@ DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
   return gpu && method == IntegratorMethod::Verlet ? DeviceChoice::Cuda : DeviceChoice::Cpu;
 }
 
+namespace {
+
+/// Count the pair visits outside the trained range of the run's laws on the saved frames of `t`.
+void count_visits(const SimulationConfig& cfg, Trajectory& t) {
+  int S = 1;
+  std::vector<PairSupport> sup{pair_law_support(cfg.law)};
+  std::vector<double> cut{0.0};
+  if (cfg.bulk.enabled) {
+    S = cfg.bulk.species_count;
+    sup.clear(), cut.clear();
+    for (const PairLawSpec& l : cfg.bulk.pair_laws) sup.push_back(pair_law_support(l));
+    for (const CutoffSpec& c : cfg.bulk.pair_cutoffs) cut.push_back(c.active() ? c.cutoff : 0.0);
+  }
+  t.support_visits = make_support_visits(S, sup, cut);
+  if (!t.support_visits.counted()) return;
+  const int* species = t.species.empty() ? (cfg.init.species.empty() ? nullptr : cfg.init.species.data()) : t.species.data();
+  const Box& box = t.box.present ? t.box : cfg.init.box;
+  for (int b = 0; b < t.B; ++b)
+    count_support_visits(t.support_visits, t.pos.data() + std::size_t(b) * t.T * t.N * t.D, t.T, t.N, t.D, box, species);
+}
+
+Trajectory simulate_uncounted(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress);
+
+}  // namespace
+
 Trajectory simulate(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress) {
+  Trajectory t = simulate_uncounted(cfg, device, progress);
+  count_visits(cfg, t);
+  return t;
+}
+
+namespace {
+
+Trajectory simulate_uncounted(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress) {
   if (cfg.bulk.enabled) {
     NOETHER_REQUIRE(device != DeviceChoice::Cuda, "runs with a box, cutoffs or species run on the CPU only");
     return simulate_bulk(cfg, progress);
@@ -179,5 +212,7 @@ Trajectory simulate(const SimulationConfig& cfg, DeviceChoice device, const Prog
     with_pair_law<double>(cfg.law, [&](auto law) { simulate_cpu<double>(law, cfg, out, progress); });
   return out;
 }
+
+}  // namespace
 
 }  // namespace noether

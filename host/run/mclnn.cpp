@@ -149,7 +149,9 @@ std::string fmt(double x) {
 
 void check_experiment_config(const std::string& config) { load_experiment(config); }
 
-int run_experiment(const std::string& config, const std::string& out_dir, bool quiet) {
+int run_experiment(const std::string& config, const std::string& out_dir, bool quiet, double support_warn) {
+  NOETHER_REQUIRE(std::isfinite(support_warn) && support_warn >= 0 && support_warn <= 1,
+                  "--support-warn: expected a fraction in [0, 1], got " << support_warn);
   const Experiment e = load_experiment(config);  // every config error before any work
   const fs::path dir(out_dir);
   fs::create_directories(dir / "mclnn");
@@ -257,6 +259,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
         {"steps_per_s", double(steps) / std::max(t_pred, 1e-9)}};
   };
   json cases = json::object(), lnn_cases = json::object();
+  std::vector<std::string> support_lines;  // per case: pair visits outside the trained range (summary.md)
   for (const Case& c : e.cases) {
     const fs::path cdir = dir / "cases" / c.name;
     fs::create_directories(cdir);
@@ -267,7 +270,14 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
     SimulationConfig ps = c.sim;
     ps.law = learned;
     const Trajectory pred = run_sim(ps, "case " + c.name + ": mclnn", t_pred, d_pred);
-    write_trajectory_npz((cdir / "mclnn.npz").string(), pred);
+    write_trajectory_npz((cdir / "mclnn.npz").string(), pred);  // with support_range / support_visits
+    {  // pair visits outside the trained range (physics/support_visits.hpp): stdout, summary.md, a warning on stderr
+      const std::string line = support_visits_summary(pred.support_visits);
+      support_lines.push_back("case " + c.name + ": " + line);
+      say("4/4 case " + c.name + ": " + line);
+      const std::string warn = support_visits_warning(pred.support_visits, support_warn);
+      if (!warn.empty()) std::fprintf(stderr, "case %s: %s\n", c.name.c_str(), warn.c_str());
+    }
     const RolloutComparison rc = compare_rollouts(read_npz((cdir / "truth.npz").string()), "truth.npz",
                                                   read_npz((cdir / "mclnn.npz").string()), "mclnn.npz", pc.V_offset);
     const auto& e_pos = rc.relative_position_error;
@@ -361,6 +371,9 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
          << fmt(m["momentum_drift"]["angular"]) << " |\n";
     }
   }
+  md << "\n## Pair visits outside the trained range\n\nCounted on the saved frames of the learned rollouts "
+        "(npz keys support_range, support_visits; docs/BULK.md):\n\n";
+  for (const std::string& l : support_lines) md << "- " << l << "\n";
   md << "\nThe learned potential's additive constant is fixed by V_offset = " << fmt(pc.V_offset)
      << " (mean of V_true − V_θ over the central training range) before L and H are compared.\n\n";
   for (const Case& c : e.cases)

@@ -9,7 +9,7 @@ const std::vector<std::string>& train_section_keys() {
   static const std::vector<std::string> keys = {
       "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
       "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s", "patience",
-      "min_delta"};
+      "min_delta", "tail"};
   return keys;
 }
 
@@ -47,6 +47,7 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx, const Mclnn
   o.time_budget_s = get_number(v, ctx, "time_budget_s", o.time_budget_s);
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
   o.patience = int(get_int(v, ctx, "patience", o.patience, 0, 100000000));
+  parse_tail_policy(get_choice(v, ctx, "tail", tail_policy_name(o.tail), tail_policy_names()), o.tail);
   o.min_delta = get_number(v, ctx, "min_delta", o.min_delta);
   NOETHER_REQUIRE(o.min_delta >= 0 && o.min_delta < 1, ctx.sub("min_delta").where() << ": expected a value in [0, 1)");
   if (o.patience > 0 && o.val_fraction == 0) {

@@ -33,7 +33,7 @@ void launch_allpairs(const PairLawSpec& spec, const T* pos, const T* mass, T* ac
   NOETHER_ASSERT(D == 2 || D == 3);
   if (spec.kind == PotentialKind::Learned) {
     NOETHER_REQUIRE(spec.learned && learned_params, "launch_allpairs: a learned law needs its parameters on the device");
-    with_pair_mlp<T>(spec.learned->shape, learned_params, spec.learned->scaling, [&](const auto& mlp) {
+    with_pair_mlp<T>(spec.learned->shape, learned_params, spec.learned->scaling, spec.learned->tail, [&](const auto& mlp) {
       if (D == 3)
         launch_allpairs_d<T, 3>(mlp, pos, mass, acc, pot, B, N, stream);
       else

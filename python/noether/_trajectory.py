@@ -24,7 +24,8 @@ from ._core import ArgumentError
 # The order `noether simulate` writes the arrays in (io/trajectory.cpp); other keys follow alphabetically.
 KEY_ORDER = ("positions", "velocities", "accelerations", "masses", "times", "kinetic_energy",
              "potential_energy", "lagrangian", "hamiltonian", "linear_momentum", "angular_momentum",
-             "box", "periodic", "species", "images", "msd", "virial", "temperature", "pressure", "rdf", "rdf_r")
+             "box", "periodic", "species", "images", "msd", "virial", "temperature", "pressure", "rdf", "rdf_r",
+             "support_range", "support_visits")
 
 # Bulk keys stored as integer values (float64 in the file, as the CLI writes them).
 _INTEGER_KEYS = ("periodic", "species", "images")

@@ -126,6 +126,8 @@ def noether_seeds(out, noether):
             other = dict(model, model=kind)
             other.pop("metadata", None)
             put(out, "model_file", f"kind_{kind}.json", json.dumps(other))
+        for policy in ("zero", "power"):  # the tail key (docs/MODEL_FORMAT.md); power may be refused at load
+            put(out, "model_file", f"tail_{policy}.json", json.dumps(dict(model, tail={"policy": policy})))
         with open(os.path.join(tmp, "checkpoint.json")) as f:
             put(out, "checkpoint", "noether_train_epoch3.json", f.read())
         ck = json.loads(open(os.path.join(tmp, "checkpoint.json")).read())
@@ -134,6 +136,10 @@ def noether_seeds(out, noether):
         run([noether, "tabulate", "--model", "model.json", "-o", "table.json", "--tolerance", "1e-2", "-q"], tmp)
         with open(os.path.join(tmp, "table.json")) as f:
             put(out, "table_file", "noether_tabulate.json", f.read())
+        run([noether, "tabulate", "--model", "model.json", "-o", "table_zero.json", "--tolerance", "1e-2", "--tail",
+             "zero", "-q"], tmp)
+        with open(os.path.join(tmp, "table_zero.json")) as f:  # with the support and tail keys
+            put(out, "table_file", "noether_tabulate_tail_zero.json", f.read())
         run([noether, "rollout", "--model", "model.json", "--init", "data.npz", "--dt", "0.01", "--steps", "6",
              "--stride", "2", "-o", "rollout.npz", "--device", "cpu", "-q"], tmp)
         with open(os.path.join(tmp, "rollout.npz"), "rb") as f:

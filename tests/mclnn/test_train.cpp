@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "noether/io/model_eval.hpp"
 #include "noether/mclnn/dataset.hpp"
 #include "noether/mclnn/train.hpp"
 #include "noether/physics/pair_laws.hpp"
@@ -25,6 +26,9 @@ using noether_test::spring_data;
 namespace fs = std::filesystem;
 
 namespace {
+
+/// V of a model file's law at r (tail included), through io/model_eval.hpp.
+double pair_law_jets_at_for_test(const ModelFile& m, double r) { return pair_model_jets(m, {r})[0].V; }
 
 MclnnTrainOptions small_options() {
   MclnnTrainOptions o;
@@ -141,6 +145,35 @@ TEST(MclnnTrain, ModelRecordsScalingAndTrainingDistances) {
   EXPECT_GT(meta["pair_distance_range"]["max"].get<double>(), meta["pair_distance_range"]["min"].get<double>());
   EXPECT_DOUBLE_EQ(meta["dt"].get<double>(), 0.01);
   EXPECT_EQ(r.model.input_scaling.shift.size(), 1u);
+}
+
+TEST(MclnnTrain, TailPolicyIsWrittenAtTheSupportEdgeAndLeavesTrainingUnchanged) {
+  const TrajectoryData d = spring_data(6, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 2;
+  const MclnnTrainResult none = train_mclnn(d, o);
+  EXPECT_EQ(none.model.tail.policy, TailPolicy::None);
+  o.tail = TailPolicy::Zero;
+  const MclnnTrainResult zero = train_mclnn(d, o);
+  EXPECT_EQ(zero.model.params, none.model.params);  // the tail is not part of training
+  const PairSupport sup = model_support(zero.model);
+  ASSERT_TRUE(sup.known());
+  EXPECT_EQ(zero.model.tail.policy, TailPolicy::Zero);
+  EXPECT_EQ(zero.model.tail.r_hi, sup.hi);
+  EXPECT_DOUBLE_EQ(zero.model.tail.r_on, sup.hi - 0.1 * (sup.hi - sup.lo));
+  // The saved model resolves to the same law: 0 beyond the support.
+  const ModelFile back = parse_model_json(model_json(zero.model), "mem");
+  EXPECT_EQ(pair_law_jets_at_for_test(back, 1.5 * sup.hi), 0.0);
+  // power: written when V and V' allow it, else 'zero' with a note.
+  o.tail = TailPolicy::Power;
+  const MclnnTrainResult power = train_mclnn(d, o);
+  if (power.tail_note.empty()) {
+    EXPECT_EQ(power.model.tail.policy, TailPolicy::Power);
+    EXPECT_GT(model_tail(power.model).n, 0);
+  } else {
+    EXPECT_EQ(power.model.tail.policy, TailPolicy::Zero);
+    EXPECT_NE(power.tail_note.find("'zero'"), std::string::npos) << power.tail_note;
+  }
 }
 
 TEST(MclnnTrain, BadOptionsAreRejectedBeforeTraining) {

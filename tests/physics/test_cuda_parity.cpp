@@ -440,3 +440,45 @@ TEST(CudaParity, LearnedLawForcesAndRolloutMatchCpu) {
       expect_close("f64 learned U frame " + std::to_string(f), obs[f].potential, cpu.obs[f].potential, 1e-10, 1e-10);
   }
 }
+
+// The tail policy (physics/pair_tail.hpp) travels inside the evaluator: the kernels apply the same law as the CPU.
+TEST(CudaParity, LearnedLawWithTailMatchesCpu) {
+  NOETHER_NEED_GPU();
+  ASSERT_TRUE(cuda_learned_rollout_available());
+  const PairLawSpec raw = random_learned_law(17u);
+  std::vector<PairTailSpec> tails{zero_tail(1.5, 2.5)};
+  for (double r_hi = 1.0; r_hi < 3.0; r_hi += 0.05) {  // a power tail where the network allows one
+    const PairJet<double> j = with_pair_mlp<double>(raw.learned->shape, raw.learned->params.data(), raw.learned->scaling,
+                                                    [&](const auto& m) { return m.network_jets(r_hi); });
+    if (j.V * j.dV < 0) {
+      tails.push_back(power_tail(r_hi, j.V, j.dV));
+      break;
+    }
+  }
+  for (const PairTailSpec& tail : tails) {
+    auto L = std::make_shared<LearnedPotential>(*raw.learned);
+    L->tail = tail;
+    PairLawSpec spec = raw;
+    spec.learned = L;
+    const int B = 2, N = 45, D = 3, frames = 6;
+    const long stride = 40;
+    const Batch s = random_batch(B, N, D, 34u, 1.5, 0.2);
+    std::vector<double> acc(s.pos.size()), ref(s.pos.size()), untailed(s.pos.size());
+    cuda_accelerations<double>(spec, s.pos.data(), s.mass.data(), acc.data(), B, N, D);
+    with_pair_law<double>(spec, [&](auto law) { accelerations_cpu(law, s.pos.data(), s.mass.data(), ref.data(), B, N, D); });
+    with_pair_law<double>(raw, [&](auto law) { accelerations_cpu(law, s.pos.data(), s.mass.data(), untailed.data(), B, N, D); });
+    const std::string name = std::string("tail ") + tail_policy_name(tail.policy);
+    expect_close(name + " acc", acc, ref, 1e-12 * rms(ref), 1e-11);
+    EXPECT_NE(ref, untailed) << name << ": the tail must act on this batch";
+    std::vector<double> pos_out(std::size_t(B) * frames * N * D), vel_out(pos_out.size()), acc_out(pos_out.size());
+    std::vector<FrameObservables> obs;
+    cuda_verlet_rollout<double>(spec, s.pos.data(), s.vel.data(), s.mass.data(), B, N, D, 0.005, stride, frames,
+                                pos_out.data(), vel_out.data(), acc_out.data(), obs);
+    const auto cpu = with_pair_law<double>(spec, [&](auto law) {
+      return cpu_rollout<double>(law, s.pos, s.vel, s.mass, B, N, D, 0.005, stride, frames);
+    });
+    expect_close(name + " 200 steps pos", pos_out, cpu.pos, 1e-10, 1e-10);
+    for (int f = 0; f < frames; ++f)
+      expect_close(name + " U frame " + std::to_string(f), obs[f].potential, cpu.obs[f].potential, 1e-10, 1e-10);
+  }
+}

@@ -11,10 +11,14 @@
 
 namespace noether {
 
-/// Jets at every r. Uses PairMlp<double, W> (W = 8, 32, 128 or 512: the smallest that fits) when the
+/// Jets of the model's law at every r: the network's, and beyond the trained range its tail ("tail" key,
+/// physics/pair_tail.hpp; none = the network everywhere).
+std::vector<PairJet<double>> pair_model_jets(const ModelFile& m, const std::vector<double>& r);
+
+/// Jets of the raw network at every r (no tail). Uses PairMlp<double, W> (W = 8, 32, 128 or 512: the smallest that fits) when the
 /// model has at most kPairMlpMaxLayers layers and widths up to 512, else pair_model_jets_generic.
 /// Throws noether::Error unless the model's input and output widths are 1.
-std::vector<PairJet<double>> pair_model_jets(const ModelFile& m, const std::vector<double>& r);
+std::vector<PairJet<double>> pair_model_network_jets(const ModelFile& m, const std::vector<double>& r);
 
 /// The same with std::vector scratch: any depth, any width (reference for pair_model_jets).
 std::vector<PairJet<double>> pair_model_jets_generic(const ModelFile& m, const std::vector<double>& r);

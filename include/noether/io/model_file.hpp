@@ -5,6 +5,8 @@
 //    "input_scaling":  {"shift": [...], "scale": [...]},   // optional, length = input width
 //    "output_scaling": {"shift": [...], "scale": [...]},   // optional, length = output width
 //    "metadata": {...},                                      // optional, free-form
+//    "tail": {"policy": "none" | "zero" | "power", "r_hi": x, "r_on": y},  // optional (mclnn): the law beyond the
+//                                                            // trained range (physics/pair_tail.hpp); absent = none
 //    "layers": [{"weight": [[...]] /* out × in, row-major */, "bias": [...]}, ...]}
 // evaluated as  x = (input − in_shift) / in_scale  (per component),
 //               y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
@@ -33,6 +35,13 @@ struct AffineScaling {
   bool identity() const { return shift.empty() && scale.empty(); }
 };
 
+/// The "tail" key of a model file: the policy and its distances as written (0 = the default from the support:
+/// r_hi = support.hi, r_on = default_zero_tail_r_on). model_tail resolves it (power: A and n matched to the network).
+struct ModelTail {
+  TailPolicy policy = TailPolicy::None;
+  double r_hi = 0.0, r_on = 0.0;
+};
+
 /// A loaded (or to-be-saved) model: kind, shape, parameters in float64, scaling and metadata.
 struct ModelFile {
   std::string source;            ///< path it was read from (for messages); empty when built in memory
@@ -42,6 +51,7 @@ struct ModelFile {
   AffineScaling input_scaling;   ///< x = (input − shift) / scale
   AffineScaling output_scaling;  ///< output = scale · y + shift
   std::string metadata;          ///< the "metadata" object as JSON text ("" = absent), e.g. training info
+  ModelTail tail;                ///< "tail" (mclnn only; policy none = absent)
 };
 
 /// Read and validate a model file; throws noether::Error naming the file, the key/layer and what was expected.
@@ -63,6 +73,15 @@ void validate_model(const ModelFile& m);
 
 /// The scaling of a scalar pair model as PairScaling; throws unless input and output widths are 1.
 PairScaling pair_scaling(const ModelFile& m);
+
+/// The distances the model was trained on: metadata.training.pair_distance_histogram [lo, hi] (written by
+/// noether train), else metadata.training.pair_distance_range [min, max], else unknown (lo = hi = 0).
+PairSupport model_support(const ModelFile& m);
+
+/// The resolved tail of a pair model (physics/pair_tail.hpp): none without a "tail" key; zero over [r_on, r_hi] and
+/// power matched to the network's V, V′ at r_hi, their distances defaulting to the support. Throws noether::Error
+/// naming the file and "tail" when a distance is needed but the model records no support, or the match is impossible.
+PairTailSpec model_tail(const ModelFile& m);
 
 /// The pair law (PotentialKind::Learned) of an "mclnn" model file, for simulations and rollouts;
 /// throws noether::Error naming the file when the model is not a pair potential.

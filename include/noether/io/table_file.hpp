@@ -6,7 +6,9 @@
 //    "V": [K], "dVdr": [K], "d2Vdr2": [K],                 // V, V′, V″ at the knots, float64
 //    "tolerance": 1e-5, "max_rel_error_dVdr": 3e-7,        // optional: builder's target and measurement
 //    "extrapolation": "quadratic-taylor",                  // optional; the only value understood
-//    "source": {...}}                                      // optional, free-form provenance
+//    "source": {...},                                      // optional, free-form provenance
+//    "support": {"lo": a, "hi": b},                        // optional: the training support inherited from the model
+//    "tail": {"policy": "zero", "r_hi": b, "r_on": c}}     // optional: the law beyond the support (physics/pair_tail.hpp)
 #pragma once
 #include <functional>
 #include <string>
@@ -43,13 +45,23 @@ constexpr int kPairTableChecksPerInterval = 15;
 PairTableData build_pair_table(const std::function<PairJet<double>(double)>& ref, double r_min, double r_max,
                                double tol = 1e-5, int start_intervals = 8, PairTableBuildReport* report = nullptr);
 
-/// Same for a pair law (a learned MLP, or an analytic law) with its jets in float64.
+/// Same for a pair law (a learned MLP, or an analytic law) with its jets in float64. The table samples the RAW law
+/// (pair_law_raw_jets) and inherits the law's support and tail policy (its distances; a power tail is matched again
+/// to the table's own values at r_hi), so that the table applies the tail itself.
 PairTableData build_pair_table(const PairLawSpec& law, double r_min, double r_max, double tol = 1e-5,
                                int start_intervals = 8, PairTableBuildReport* report = nullptr);
 
-/// V, V′, V″ of a pair law in float64 at r (learned: forward jets; table: the table; analytic: V″ by
-/// central differences of V′ — only used for tabulating them in tests).
+/// V, V′, V″ of a pair law in float64 at r (learned: forward jets; table: the table — both with their tails;
+/// analytic: V″ by central differences of V′ — only used for tabulating them in tests).
 PairJet<double> pair_law_jets(const PairLawSpec& law, double r);
+
+/// V, V′, V″ of the raw law at r: a learned MLP's network (no tail), a table's polynomial (no tail); analytic laws
+/// as pair_law_jets.
+PairJet<double> pair_law_raw_jets(const PairLawSpec& law, double r);
+
+/// Give table `t` (coefficients finalized) the tail `policy` with distances r_on (zero), r_hi, resolved against the
+/// table's own raw jets (physics/pair_tail.hpp, resolve_tail); errors are prefixed with `where`.
+void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where);
 
 /// Jets of a table at many distances, in float64.
 std::vector<PairJet<double>> pair_table_jets(const PairTableData& t, const std::vector<double>& r);

@@ -48,6 +48,10 @@ struct MclnnTrainOptions {
   /// Deterministic: a function of the data and options only, never of the clock.
   int patience = 0;
   double min_delta = 0.0;    ///< relative improvement that resets the patience counter (>= 0)
+  /// The law beyond the trained range, written into the model's "tail" (physics/pair_tail.hpp): none (default: the
+  /// raw network), zero (switched off over the last tenth of the support) or power (A r^-n matched at the support's
+  /// upper end). Not part of training (the loss sees the raw network) nor of the checkpoint fingerprint.
+  TailPolicy tail = TailPolicy::None;
 };
 
 /// What one epoch reports to the caller (progress display).
@@ -64,6 +68,7 @@ struct MclnnTrainResult {
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
   std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
   int best_epoch = 0;        ///< with patience: the epoch (1-based) whose parameters the model holds; else 0
+  std::string tail_note;     ///< non-empty when the tail policy asked for could not be used (what was written instead)
 };
 
 /// The state a checkpoint (written by train_mclnn every checkpoint_every epochs) restores.

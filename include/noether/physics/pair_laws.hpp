@@ -82,11 +82,14 @@ struct LennardJones {
 /// Tabulated = piecewise quintic Hermite table of V(r) (physics/pair_table.hpp), e.g. from `noether tabulate`.
 enum class PotentialKind { LinearSpring, NonlinearSpring, Gravity, Learned, Tabulated, LennardJones };
 
-/// A learned pair potential: MLP shape, float64 parameters (nn/mlp_layout.hpp order) and scaling.
+/// A learned pair potential: MLP shape, float64 parameters (nn/mlp_layout.hpp order) and scaling, the distances it
+/// was trained on and its tail beyond them (physics/pair_tail.hpp).
 struct LearnedPotential {
   MlpShape shape;
   std::vector<double> params;
   PairScaling scaling;
+  PairSupport support;  ///< unknown (lo = hi = 0) for a model that records none
+  PairTailSpec tail;    ///< none by default: the raw network everywhere
 };
 
 struct PairLawSpec {
@@ -100,6 +103,13 @@ struct PairLawSpec {
   std::shared_ptr<const LearnedPotential> learned;  ///< kind == Learned only
   std::shared_ptr<const PairTableData> table;       ///< kind == Tabulated only (coef filled)
 };
+
+/// The training support of a learned or tabulated law (unknown for analytic laws and models that record none).
+inline PairSupport pair_law_support(const PairLawSpec& spec) {
+  if (spec.kind == PotentialKind::Learned && spec.learned) return spec.learned->support;
+  if (spec.kind == PotentialKind::Tabulated && spec.table) return spec.table->support;
+  return PairSupport{};
+}
 
 /// True for laws whose parameters live in a buffer (learned MLP, table): the device needs them staged.
 inline bool pair_law_has_buffer(const PairLawSpec& spec) {
@@ -132,7 +142,7 @@ decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
   if (spec.kind == PotentialKind::Learned) {
     NOETHER_REQUIRE(spec.learned != nullptr, "pair law 'learned' without a model");
     const std::vector<T> p(spec.learned->params.begin(), spec.learned->params.end());
-    return with_pair_mlp<T>(spec.learned->shape, p.data(), spec.learned->scaling, fn);
+    return with_pair_mlp<T>(spec.learned->shape, p.data(), spec.learned->scaling, spec.learned->tail, fn);
   }
   if (spec.kind == PotentialKind::Tabulated) {
     NOETHER_REQUIRE(spec.table != nullptr, "pair law 'tabulated' without a table");

@@ -13,16 +13,24 @@
 // It holds a POINTER to the flat parameter buffer: host memory for CPU loops, device memory
 // (or shared memory staged by the kernel, kernels/physics/law_staging.cuh) on the GPU. Widths are stored inline.
 //
+// Beyond the trained range the law follows its tail (physics/pair_tail.hpp; `tail`, by value, none by default):
+// jets, value_and_slope, eval and eval_block return the tailed law, network_jets / network_slope the raw network.
+// With the tail 'none' (the default) every result is the raw network's, bit for bit. param_grad (training) is the
+// raw network's gradient.
+//
 // MaxWidth bounds every width; it sizes per-call scratch arrays (registers / local memory on a GPU).
 // with_pair_mlp picks MaxWidth ∈ {16, 32, 64} from a runtime shape; wider MLPs are refused.
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <utility>
 
 #include "noether/nn/activations.hpp"
 #include "noether/core/error.hpp"
 #include "noether/core/hostdev.hpp"
 #include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/pair_jet.hpp"
+#include "noether/physics/pair_tail.hpp"
 
 #if !defined(__CUDACC__) && defined(__AVX512F__)
 #include <immintrin.h>  // PairMlp::lanes_sqrt
@@ -40,18 +48,6 @@ struct PairScaling {
   double in_shift = 0.0, in_scale = 1.0, out_scale = 1.0, out_shift = 0.0;
 };
 
-/// V, V′, V″ of a pair potential at one distance.
-template <typename T>
-struct PairJet {
-  T V, dV, d2V;
-};
-
-/// V and V′ of a pair potential at one distance (the force path: no second derivative).
-template <typename T>
-struct PairSlope {
-  T V, dV;
-};
-
 /// Learned pair potential; MaxWidth bounds every width.
 template <typename T, int MaxWidth = 32>
 struct PairMlp {
@@ -61,6 +57,7 @@ struct PairMlp {
   int n_layers = 0;                             ///< number of affine layers L
   Activation act = Activation::Squareplus;
   T in_shift = T(0), inv_in_scale = T(1), out_scale = T(1), out_shift = T(0);
+  PairTail<T> tail;                             ///< beyond the trained range (physics/pair_tail.hpp); none by default
 
   /// Number of parameters P = Σ_l d_l (d_{l−1} + 1) (the length of params).
   NOETHER_HOSTDEV int parameter_count() const {
@@ -69,8 +66,20 @@ struct PairMlp {
     return n;
   }
 
-  /// Forward jets at distance r: V, V′ and V″ (formulas in the file header).
+  /// V, V′ and V″ of the law at distance r: the network's (network_jets), or its tail where the tail acts.
   NOETHER_HOSTDEV PairJet<T> jets(T r) const {
+    if (tail.acts(r)) return tail.jets(r, tail.needs_raw(r) ? network_jets(r) : PairJet<T>{T(0), T(0), T(0)});
+    return network_jets(r);
+  }
+
+  /// V and V′ of the law at r (the force path): network_slope, or the tail where it acts.
+  NOETHER_HOSTDEV PairSlope<T> value_and_slope(T r) const {
+    if (tail.acts(r)) return tail.slope(r, tail.needs_raw(r) ? network_slope(r) : PairSlope<T>{T(0), T(0)});
+    return network_slope(r);
+  }
+
+  /// Forward jets of the raw network at distance r: V, V′ and V″ (formulas in the file header).
+  NOETHER_HOSTDEV PairJet<T> network_jets(T r) const {
     T h[MaxWidth], hr[MaxWidth], hrr[MaxWidth];
     T z[MaxWidth], zr[MaxWidth], zrr[MaxWidth];
     h[0] = (r - in_shift) * inv_in_scale;
@@ -111,8 +120,8 @@ struct PairMlp {
   ///   hidden unit (squareplus)   s = √(z²+4) [3], 1/s [1], σ = ½(z+s) [2],
   ///                              σ′ = ½(1 + z/s) [3], h_r = σ′ z_r [1]                    10
   ///   output                     V = out_scale·z + out_shift [2], V′ = out_scale·z_r [1]  3
-  /// pair_mlp_slope_flops(shape) returns this sum.
-  NOETHER_HOSTDEV PairSlope<T> value_and_slope(T r) const {
+  /// pair_mlp_slope_flops(shape) returns this sum. The raw network (no tail).
+  NOETHER_HOSTDEV PairSlope<T> network_slope(T r) const {
     T h[MaxWidth], hr[MaxWidth], z[MaxWidth], zr[MaxWidth];
     h[0] = (r - in_shift) * inv_in_scale;
     hr[0] = inv_in_scale;
@@ -238,6 +247,9 @@ struct PairMlp {
         }
       }
     }
+    if (tail.mode != 0)  // lanes beyond the trained range: the one-pair path, which applies the tail
+      for (int k = 0; k < K; ++k)
+        if (tail.acts(r[k])) eval(r2[k], T(1), T(1), V[k], f_over_r[k]);
   }
 #endif
 
@@ -352,10 +364,12 @@ inline void check_pair_mlp_shape(const MlpShape& shape, const PairScaling& scali
                   "pair MLP: input_shift, output_scale and output_shift must be finite");
 }
 
-/// Build a PairMlp over `params` (host or device pointer, shape.parameter_count() values) for `shape`;
-/// throws noether::Error when check_pair_mlp_shape(shape, scaling, MaxWidth) fails.
+/// Build a PairMlp over `params` (host or device pointer, shape.parameter_count() values) for `shape`, with the tail
+/// `tail` (physics/pair_tail.hpp; none by default); throws noether::Error when check_pair_mlp_shape(shape, scaling,
+/// MaxWidth) fails.
 template <typename T, int MaxWidth = 32>
-PairMlp<T, MaxWidth> make_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling = {}) {
+PairMlp<T, MaxWidth> make_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling = {},
+                                   const PairTailSpec& tail = {}) {
   check_pair_mlp_shape(shape, scaling, MaxWidth);
   PairMlp<T, MaxWidth> m;
   m.params = params;
@@ -366,19 +380,26 @@ PairMlp<T, MaxWidth> make_pair_mlp(const MlpShape& shape, const T* params, const
   m.inv_in_scale = T(1.0 / scaling.in_scale);
   m.out_scale = T(scaling.out_scale);
   m.out_shift = T(scaling.out_shift);
+  m.tail = make_pair_tail<T>(tail);
   return m;
 }
 
 /// Call fn(mlp) with the PairMlp of `shape` over `params` at the smallest MaxWidth ∈ {16, 32, 64} that
 /// holds the widest layer: the one runtime→template switch for learned potentials (CPU and CUDA).
 /// Throws noether::Error (check_pair_mlp_shape) for wider or malformed shapes.
+/// The tail (physics/pair_tail.hpp) is `tail`; the overload without it is the raw network (training, gradients).
 template <typename T, typename Fn>
-decltype(auto) with_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling, Fn&& fn) {
+decltype(auto) with_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling, const PairTailSpec& tail,
+                             Fn&& fn) {
   check_pair_mlp_shape(shape, scaling, kPairMlpMaxWidth);
   const int w = shape.max_width();
-  if (w <= 16) return fn(make_pair_mlp<T, 16>(shape, params, scaling));
-  if (w <= 32) return fn(make_pair_mlp<T, 32>(shape, params, scaling));
-  return fn(make_pair_mlp<T, 64>(shape, params, scaling));
+  if (w <= 16) return fn(make_pair_mlp<T, 16>(shape, params, scaling, tail));
+  if (w <= 32) return fn(make_pair_mlp<T, 32>(shape, params, scaling, tail));
+  return fn(make_pair_mlp<T, 64>(shape, params, scaling, tail));
+}
+template <typename T, typename Fn>
+decltype(auto) with_pair_mlp(const MlpShape& shape, const T* params, const PairScaling& scaling, Fn&& fn) {
+  return with_pair_mlp<T>(shape, params, scaling, PairTailSpec{}, std::forward<Fn>(fn));
 }
 
 }  // namespace noether

@@ -20,6 +20,10 @@
 // V″_e > 0 at r_min the extrapolated force turns attractive below r_min − |V′_e|/V″_e.
 // r = 0 gives f_over_r = 0 (no direction), like the other laws.
 //
+// Beyond the trained range the law follows the tail it inherited from the model or was given at tabulation
+// (physics/pair_tail.hpp; PairTableData::tail, none by default): jets / value_and_slope / eval return the tailed law
+// (the tail replaces the Taylor extrapolation where it acts), table_jets / table_slope the raw table.
+//
 // PairTable<T> holds a POINTER to the 6·n coefficients (host memory for CPU loops, device memory on a
 // GPU, read through the read-only data cache; no shared-memory staging) and the end jets by value.
 #pragma once
@@ -31,6 +35,7 @@
 #include "noether/core/error.hpp"
 #include "noether/core/hostdev.hpp"
 #include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/pair_tail.hpp"
 
 namespace noether {
 
@@ -57,6 +62,8 @@ struct PairTableData {
   double tolerance = 0.0;          ///< the builder's target for max|ΔV′| / max|V′| (0 = unknown)
   double max_rel_error_dVdr = 0.0; ///< the builder's measured max|ΔV′| / max|V′| (0 = unknown)
   std::string source_json;         ///< "source" object as JSON text (free-form provenance; "" = none)
+  PairSupport support;             ///< the training support inherited from the model (unknown: lo = hi = 0)
+  PairTailSpec tail;               ///< the law beyond the support (physics/pair_tail.hpp; none by default)
 
   int intervals() const { return int(V.size()) - 1; }
   double h() const { return (r_max - r_min) / double(intervals()); }
@@ -107,9 +114,22 @@ struct PairTable {
   T r_min = T(0), r_max = T(1), inv_h = T(1);
   T V_lo = T(0), dV_lo = T(0), d2V_lo = T(0);  ///< jets at r_min (extrapolation below)
   T V_hi = T(0), dV_hi = T(0), d2V_hi = T(0);  ///< jets at r_max (extrapolation above)
+  PairTail<T> tail;                   ///< beyond the trained range (physics/pair_tail.hpp); none by default
 
-  /// V, V′, V″ at r (any r >= 0; quadratic Taylor extrapolation outside [r_min, r_max]).
+  /// V, V′, V″ of the law at r: the table's (table_jets), or its tail where the tail acts.
   NOETHER_HOSTDEV PairJet<T> jets(T r) const {
+    if (tail.acts(r)) return tail.jets(r, tail.needs_raw(r) ? table_jets(r) : PairJet<T>{T(0), T(0), T(0)});
+    return table_jets(r);
+  }
+
+  /// V and V′ of the law at r (the force path): table_slope, or the tail where it acts.
+  NOETHER_HOSTDEV PairSlope<T> value_and_slope(T r) const {
+    if (tail.acts(r)) return tail.slope(r, tail.needs_raw(r) ? table_slope(r) : PairSlope<T>{T(0), T(0)});
+    return table_slope(r);
+  }
+
+  /// V, V′, V″ of the raw table at r (any r >= 0; quadratic Taylor extrapolation outside [r_min, r_max]).
+  NOETHER_HOSTDEV PairJet<T> table_jets(T r) const {
     if (r < r_min) {
       const T x = r - r_min;
       return PairJet<T>{V_lo + x * (dV_lo + T(0.5) * d2V_lo * x), dV_lo + d2V_lo * x, d2V_lo};
@@ -133,8 +153,8 @@ struct PairTable {
     return PairJet<T>{V, dVdt * inv_h, d2Vdt2 * inv_h * inv_h};
   }
 
-  /// V and V′ only (the force path). FLOPs inside the table: 3 (t) + 10 (V, Horner FMAs) + 9 (p′) + 1 = 23.
-  NOETHER_HOSTDEV PairSlope<T> value_and_slope(T r) const {
+  /// V and V′ of the raw table (the force path). FLOPs inside the table: 3 (t) + 10 (V, Horner FMAs) + 9 (p′) + 1 = 23.
+  NOETHER_HOSTDEV PairSlope<T> table_slope(T r) const {
     if (r < r_min) {
       const T x = r - r_min;
       return PairSlope<T>{V_lo + x * (dV_lo + T(0.5) * d2V_lo * x), dV_lo + d2V_lo * x};
@@ -177,6 +197,7 @@ PairTable<T> make_pair_table(const PairTableData& t, const T* coef) {
   const std::size_t e = t.V.size() - 1;
   p.V_lo = T(t.V[0]), p.dV_lo = T(t.dV[0]), p.d2V_lo = T(t.d2V[0]);
   p.V_hi = T(t.V[e]), p.dV_hi = T(t.dV[e]), p.d2V_hi = T(t.d2V[e]);
+  p.tail = make_pair_tail<T>(t.tail);
   return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include "noether/physics/box.hpp"
 #include "noether/physics/observables.hpp"
+#include "noether/physics/support_visits.hpp"
 
 namespace noether {
 
@@ -37,6 +38,9 @@ struct Trajectory {
   std::vector<double> rdf;     ///< (S, S, bins) g(r) per species pair over all saved frames, or empty
   double rdf_r_max = 0;        ///< bins cover [0, rdf_r_max)
   int rdf_species = 0, rdf_bins = 0;
+  /// Pair visits outside the trained range of a learned or tabulated law, counted on the saved frames
+  /// (physics/support_visits.hpp; not counted, S = 0, for laws without a known support).
+  SupportVisits support_visits;
 };
 
 /// Validate shapes, finiteness and positive masses; `where` names the source in errors

@@ -1,0 +1,166 @@
+// physics/pair_tail.hpp — what a learned pair law is beyond the distances it was trained on: the support [lo, hi]
+// that a model records (docs/MODEL_FORMAT.md), and the tail policy applied beyond it, as a host/device piece of the
+// learned evaluators (PairMlp and PairTable carry a PairTail<T> and apply it in jets / value_and_slope / eval).
+//
+// With V_n, V_n′, V_n″ the raw law (the network, or the table built from it) and r_hi the last supported distance:
+//
+//   none   the raw law everywhere (what a model file without "tail" means: old files keep their numbers bit for bit).
+//   zero   short-range: switched off over [r_on, r_hi] with the engine's C² switch (physics/cutoff.hpp, switch_poly),
+//            x = (r − r_on)/w,  w = r_hi − r_on,  S = 1 − 10x³ + 15x⁴ − 6x⁵,  S′ = dS/dx = −30x²(1 − x)²,
+//            S″ = d²S/dx² = −60x(1 − x)(1 − 2x),
+//            V = S V_n,   V′ = S V_n′ + (S′/w) V_n,   V″ = S V_n″ + 2 (S′/w) V_n′ + (S″/w²) V_n      (r_on < r < r_hi)
+//          and V = V′ = V″ = 0 for r ≥ r_hi. S, S′, S″ are 1, 0, 0 at x = 0 and 0, 0, 0 at x = 1: C² at both ends.
+//   power  long-range: for r > r_hi
+//            V = A r^(−n),   V′ = −n A r^(−n−1) = −n V / r,   V″ = n (n + 1) A r^(−n−2) = n (n + 1) V / r²,
+//          with A and n matched to the raw law's value and slope at r_hi (V(r_hi) = V_h, V′(r_hi) = D_h):
+//            n = −r_hi D_h / V_h,   A = V_h r_hi^n.
+//          The match needs V_h ≠ 0 and n > 0 (V_h and D_h of opposite signs: a tail that decays to 0);
+//          power_tail throws otherwise (the error names the values and suggests "zero" or "none"). V and V′ are
+//          continuous at r_hi (C¹); V″ jumps there.
+//
+// Below the support (r < lo) every policy keeps the raw law; pair visits there are counted and reported
+// (physics/support_visits.hpp). The tail is a property of the law's evaluation, not of training: the parameter
+// gradients of PairMlp (param_grad) are the raw network's.
+#pragma once
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "noether/core/error.hpp"
+#include "noether/core/hostdev.hpp"
+#include "noether/physics/cutoff.hpp"
+#include "noether/physics/pair_jet.hpp"
+
+namespace noether {
+
+/// The distances a learned law was trained on: [lo, hi] (both 0: unknown, e.g. a hand-written model).
+struct PairSupport {
+  double lo = 0.0, hi = 0.0;
+  bool known() const { return hi > lo; }
+};
+
+enum class TailPolicy { None = 0, Zero = 1, Power = 2 };
+
+/// The policy names as files and flags spell them, in TailPolicy order: none, zero, power.
+inline const std::vector<std::string>& tail_policy_names() {
+  static const std::vector<std::string> names{"none", "zero", "power"};
+  return names;
+}
+inline const char* tail_policy_name(TailPolicy p) { return tail_policy_names()[int(p)].c_str(); }
+/// False for a name that is not a policy.
+inline bool parse_tail_policy(const std::string& name, TailPolicy& out) {
+  for (int k = 0; k < 3; ++k)
+    if (tail_policy_names()[k] == name) {
+      out = TailPolicy(k);
+      return true;
+    }
+  return false;
+}
+
+/// A resolved tail in float64 (the host form): the policy, its distances and the matched power law.
+struct PairTailSpec {
+  TailPolicy policy = TailPolicy::None;
+  double r_on = 0.0;  ///< zero: start of the switch (< r_hi)
+  double r_hi = 0.0;  ///< zero: where V reaches 0; power: the matching distance
+  double A = 0.0, n = 0.0;  ///< power: V = A r^(−n) beyond r_hi
+};
+
+/// The default start of the zero switch: the last tenth of the support, r_on = hi − (hi − lo)/10.
+inline double default_zero_tail_r_on(const PairSupport& s) { return s.hi - 0.1 * (s.hi - s.lo); }
+
+/// The zero tail over [r_on, r_hi]; throws noether::Error (prefixed with `where`) unless 0 ≤ r_on < r_hi, finite.
+inline PairTailSpec zero_tail(double r_on, double r_hi, const std::string& where = "tail") {
+  NOETHER_REQUIRE(std::isfinite(r_on) && std::isfinite(r_hi) && r_on >= 0 && r_on < r_hi,
+                  where << ": policy 'zero' needs 0 <= r_on < r_hi, got r_on = " << r_on << ", r_hi = " << r_hi);
+  PairTailSpec t;
+  t.policy = TailPolicy::Zero, t.r_on = r_on, t.r_hi = r_hi;
+  return t;
+}
+
+/// The power tail matched to V = V_h, V′ = D_h at r_hi (file comment); throws noether::Error (prefixed with `where`)
+/// when the match is impossible (V_h = 0, or V_h and D_h not of opposite signs: n ≤ 0) or not finite.
+inline PairTailSpec power_tail(double r_hi, double V_h, double D_h, const std::string& where = "tail") {
+  NOETHER_REQUIRE(std::isfinite(r_hi) && r_hi > 0, where << ": policy 'power' needs r_hi > 0, got " << r_hi);
+  const double n = V_h != 0.0 ? -r_hi * D_h / V_h : 0.0;
+  NOETHER_REQUIRE(std::isfinite(n) && n > 0,
+                  where << ": policy 'power' cannot match V = A r^-n to the law at r_hi = " << r_hi << " (V = " << V_h
+                        << ", dV/dr = " << D_h
+                        << "): a decaying power law needs V and dV/dr of opposite signs there; use policy 'zero' "
+                           "(short-range) or 'none'");
+  const double A = V_h * std::pow(r_hi, n);
+  NOETHER_REQUIRE(std::isfinite(A), where << ": policy 'power': A = V r_hi^n overflows (n = " << n << ")");
+  PairTailSpec t;
+  t.policy = TailPolicy::Power, t.r_hi = r_hi, t.A = A, t.n = n;
+  return t;
+}
+
+/// Resolve `policy` for a raw law with jets raw(r) (float64): none; zero over [r_on, r_hi]; power matched to raw(r_hi).
+/// Errors (prefixed with `where`) as zero_tail and power_tail.
+template <class RawJets>
+PairTailSpec resolve_tail(TailPolicy policy, double r_on, double r_hi, RawJets&& raw, const std::string& where = "tail") {
+  if (policy == TailPolicy::Zero) return zero_tail(r_on, r_hi, where);
+  if (policy == TailPolicy::Power) {
+    NOETHER_REQUIRE(std::isfinite(r_hi) && r_hi > 0, where << ": policy 'power' needs r_hi > 0, got " << r_hi);
+    const PairJet<double> j = raw(r_hi);
+    return power_tail(r_hi, j.V, j.dV, where);
+  }
+  return PairTailSpec{};
+}
+
+/// The tail in precision T as the evaluators carry it (by value: it travels to the GPU with the law).
+template <typename T>
+struct PairTail {
+  int mode = 0;             ///< TailPolicy as int; 0 = none (acts nowhere)
+  T start = T(0);           ///< the tail acts for r > start: r_on (zero) or r_hi (power)
+  T r_hi = T(0), inv_w = T(0), A = T(0), n = T(0);
+
+  /// True where the tail replaces or modifies the raw law.
+  NOETHER_HOSTDEV bool acts(T r) const { return mode != 0 && r > start; }
+  /// True where the tail needs the raw law's values (zero, inside the switch).
+  NOETHER_HOSTDEV bool needs_raw(T r) const { return mode == 1 && r < r_hi; }
+
+  /// V, V′, V″ where acts(r); raw: the raw law's jets at r (read only where needs_raw(r)).
+  NOETHER_HOSTDEV PairJet<T> jets(T r, const PairJet<T>& raw) const {
+    if (mode == 1) {
+      if (!(r < r_hi)) return PairJet<T>{T(0), T(0), T(0)};
+      const T x = (r - start) * inv_w;
+      T S, dS;
+      switch_poly(x, S, dS);
+      const T d2S = T(-60) * x * (T(1) - x) * (T(1) - T(2) * x);
+      const T S1 = dS * inv_w, S2 = d2S * inv_w * inv_w;
+      return PairJet<T>{S * raw.V, S * raw.dV + S1 * raw.V, S * raw.d2V + T(2) * S1 * raw.dV + S2 * raw.V};
+    }
+    using std::pow;
+    const T V = A * pow(r, -n);
+    const T inv_r = T(1) / r;
+    return PairJet<T>{V, -n * V * inv_r, n * (n + T(1)) * V * inv_r * inv_r};
+  }
+
+  /// V and V′ where acts(r) (the force path); raw as for jets.
+  NOETHER_HOSTDEV PairSlope<T> slope(T r, const PairSlope<T>& raw) const {
+    if (mode == 1) {
+      if (!(r < r_hi)) return PairSlope<T>{T(0), T(0)};
+      T S, dS;
+      switch_poly((r - start) * inv_w, S, dS);
+      return PairSlope<T>{S * raw.V, S * raw.dV + dS * inv_w * raw.V};
+    }
+    using std::pow;
+    const T V = A * pow(r, -n);
+    return PairSlope<T>{V, -n * V / r};
+  }
+};
+
+/// The PairTail<T> of a resolved spec.
+template <typename T>
+PairTail<T> make_pair_tail(const PairTailSpec& s) {
+  PairTail<T> t;
+  t.mode = int(s.policy);
+  if (s.policy == TailPolicy::Zero) {
+    t.start = T(s.r_on), t.r_hi = T(s.r_hi), t.inv_w = T(1.0 / (s.r_hi - s.r_on));
+  } else if (s.policy == TailPolicy::Power) {
+    t.start = T(s.r_hi), t.r_hi = T(s.r_hi), t.A = T(s.A), t.n = T(s.n);
+  }
+  return t;
+}
+
+}  // namespace noether
