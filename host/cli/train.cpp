@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/train_bulk.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/mclnn/dataset.hpp"
@@ -30,6 +32,8 @@ void add_train_command(CLI::App& app) {
     std::vector<int> hidden;
     int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0;
     double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
+    double cutoff = 0, r_on = 0, skin = 0.3;  // bulk data (docs/BULK_TRAINING.md)
+    std::string smoothing = "switch";
     std::uint64_t seed = 0;
     bool quiet = false;
   };
@@ -63,6 +67,14 @@ void add_train_command(CLI::App& app) {
       ->check(cli_check::non_negative_finite())
       ->check(CLI::Range(0.0, 0.999999));
   cmd->add_option("--device", o->device, "auto (the GPU when usable) | cpu | cuda: where losses and gradients run");
+  cmd->add_option("--cutoff", o->cutoff, "bulk data: cutoff r_c of every species pair (default: the per-pair cutoffs `noether simulate` writes into the data)")
+      ->check(cli_check::positive_finite());
+  cmd->add_option("--r-on", o->r_on, "bulk data: start of the switching region (--smoothing switch; default 0.8 r_c)")
+      ->check(cli_check::positive_finite());
+  cmd->add_option("--smoothing", o->smoothing, "bulk data: switch (C², default) | shifted_force | none")
+      ->check(CLI::IsMember({"switch", "shifted_force", "none"}));
+  cmd->add_option("--skin", o->skin, "bulk data: pair-list margin of a training segment (default 0.3)")
+      ->check(cli_check::positive_finite());
   cmd->add_option("--tail", o->tail,
                   "the law beyond the trained distances, written into the model: none (default: the network) | zero "
                   "(short-range: switched off over the last tenth of the support) | power (long-range: A r^-n matched "
@@ -112,7 +124,23 @@ void add_train_command(CLI::App& app) {
     }
     t.log_csv = o->log, t.checkpoint = o->checkpoint, t.resume = o->resume;
 
-    const TrajectoryData d = load_trajectory_data(data);
+    // Bulk data (a box or several species in the file, or --cutoff): species-pair networks, minimum image, cutoff.
+    CutoffSpec cutoff;
+    if (given("--cutoff")) {
+      cutoff.cutoff = o->cutoff;
+      cutoff.smoothing = o->smoothing == "switch" ? Smoothing::Switch
+                         : o->smoothing == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
+      cutoff.r_on = cutoff.smoothing == Smoothing::Switch ? (given("--r-on") ? o->r_on : 0.8 * o->cutoff) : 0.0;
+    }
+    BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
+    if (wants_bulk_training(bd, cutoff)) {
+      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail"})
+        NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
+      NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
+      run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
+      return;
+    }
+    const TrajectoryData d = std::move(bd.traj);  // = load_trajectory_data(data): the same loader, read once
     if (!o->quiet)
       std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g; "
                   "device %s\n",
