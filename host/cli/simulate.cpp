@@ -6,33 +6,13 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "noether/io/npz.hpp"
 #include "noether/io/trajectory.hpp"
-#include "noether/physics/bulk.hpp"
 #include "noether/io/simulation_config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/physics/simulate.hpp"
 #include "run/progress.hpp"
 
 namespace noether {
-namespace {
-
-/// The bulk run's cutoff per species pair, for training on the file (docs/FORMATS.md, docs/BULK_TRAINING.md):
-/// `cutoff`, `r_on` (S, S) and `smoothing` (S, S) codes 0 = switch, 1 = shifted_force, 2 = none; r_c = 0: no cutoff.
-void append_cutoff_npz_entries(const BulkSpec& b, std::vector<NpzEntry>& e) {
-  const std::size_t S = std::size_t(b.species_count);
-  if (b.pair_cutoffs.size() != S * S) return;
-  std::vector<double> rc, ron, sm;
-  for (const CutoffSpec& c : b.pair_cutoffs) {
-    rc.push_back(c.cutoff), ron.push_back(c.r_on);
-    sm.push_back(c.smoothing == Smoothing::Switch ? 0.0 : c.smoothing == Smoothing::ShiftedForce ? 1.0 : 2.0);
-  }
-  e.push_back({"cutoff", {S, S}, rc, false});
-  e.push_back({"r_on", {S, S}, ron, false});
-  e.push_back({"smoothing", {S, S}, sm, false});
-}
-
-}  // namespace
 
 void add_simulate_command(CLI::App& app) {
   struct Opts {
@@ -65,9 +45,7 @@ void add_simulate_command(CLI::App& app) {
       traj = simulate(cfg, dev, [&](int done, int total) { bar.update(done, total); });
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::vector<NpzEntry> entries = trajectory_npz_entries(traj);
-    if (cfg.bulk.enabled) append_cutoff_npz_entries(cfg.bulk, entries);
-    write_npz(out, entries);
+    write_trajectory_npz(out, traj);
     if (!opts->quiet) {
       const FrameObservables &a = traj.frames.front(), &b = traj.frames.back();
       double dH = 0;

@@ -207,6 +207,10 @@ Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(i
   out.mass = s.mass;
   out.box = s.box;
   out.species = s.species;
+  if (cfg.bulk.pair_cutoffs.size() == std::size_t(cfg.bulk.species_count) * std::size_t(cfg.bulk.species_count)) {
+    out.pair_cutoffs = cfg.bulk.pair_cutoffs;
+    out.cutoff_species = cfg.bulk.species_count;
+  }
   out.virial.assign(std::size_t(s.B) * it.frames, 0.0);
   out.frames.resize(it.frames);
   const int A = angular_components(s.D);

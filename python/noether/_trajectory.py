@@ -25,7 +25,7 @@ from ._core import ArgumentError
 KEY_ORDER = ("positions", "velocities", "accelerations", "masses", "times", "kinetic_energy",
              "potential_energy", "lagrangian", "hamiltonian", "linear_momentum", "angular_momentum",
              "box", "periodic", "species", "images", "msd", "virial", "temperature", "pressure", "rdf", "rdf_r",
-             "support_range", "support_visits")
+             "cutoff", "r_on", "smoothing", "support_range", "support_visits")
 
 # Bulk keys stored as integer values (float64 in the file, as the CLI writes them).
 _INTEGER_KEYS = ("periodic", "species", "images")

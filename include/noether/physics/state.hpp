@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "noether/physics/box.hpp"
+#include "noether/physics/cutoff.hpp"
 #include "noether/physics/observables.hpp"
 #include "noether/physics/support_visits.hpp"
 
@@ -38,6 +39,10 @@ struct Trajectory {
   std::vector<double> rdf;     ///< (S, S, bins) g(r) per species pair over all saved frames, or empty
   double rdf_r_max = 0;        ///< bins cover [0, rdf_r_max)
   int rdf_species = 0, rdf_bins = 0;
+  /// The run's cutoff per species pair, (S, S) with S = cutoff_species (written as the npz keys cutoff, r_on and
+  /// smoothing, which bulk training reads: docs/FORMATS.md, docs/BULK_TRAINING.md); empty for open-space runs.
+  std::vector<CutoffSpec> pair_cutoffs;
+  int cutoff_species = 0;
   /// Pair visits outside the trained range of a learned or tabulated law, counted on the saved frames
   /// (physics/support_visits.hpp; not counted, S = 0, for laws without a known support).
   SupportVisits support_visits;
