@@ -5,6 +5,7 @@
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
 #include "noether/io/trajectory.hpp"
+#include "noether/physics/smoothing_code.hpp"
 
 namespace noether {
 namespace {
@@ -222,12 +223,12 @@ std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
     e.push_back({"rdf", S{Sp, Sp, bins}, t.rdf, false});
     e.push_back({"rdf_r", S{bins}, r, false});
   }
-  if (t.cutoff_species > 0) {  // the run's cutoff per species pair; smoothing codes 0 switch, 1 shifted_force, 2 none
+  if (t.cutoff_species > 0) {  // the run's cutoff per species pair (physics/smoothing_code.hpp)
     const std::size_t Sp = std::size_t(t.cutoff_species);
     std::vector<double> rc, ron, sm;
     for (const CutoffSpec& c : t.pair_cutoffs) {
       rc.push_back(c.cutoff), ron.push_back(c.r_on);
-      sm.push_back(c.smoothing == Smoothing::Switch ? 0.0 : c.smoothing == Smoothing::ShiftedForce ? 1.0 : 2.0);
+      sm.push_back(smoothing_code(c.smoothing));
     }
     e.push_back({"cutoff", S{Sp, Sp}, rc, false});
     e.push_back({"r_on", S{Sp, Sp}, ron, false});

@@ -6,6 +6,7 @@
 
 #include "noether/core/error.hpp"
 #include "noether/mclnn/bulk_adjoint.hpp"
+#include "noether/physics/smoothing_code.hpp"
 
 namespace noether {
 
@@ -60,9 +61,8 @@ BulkTrajectoryData bulk_trajectory_data_from_archive(const NpzArchive& a, const 
       NOETHER_REQUIRE(std::isfinite(c.cutoff) && c.cutoff >= 0, path << ": key 'cutoff': " << c.cutoff << " at ["
                                                                      << k / d.S << ", " << k % d.S << "], expected >= 0");
       const double code = sm ? sm->data[k] : 0.0;
-      NOETHER_REQUIRE(code == 0 || code == 1 || code == 2,
+      NOETHER_REQUIRE(smoothing_from_code(code, c.smoothing),
                       path << ": key 'smoothing': " << code << ", expected 0 (switch), 1 (shifted_force) or 2 (none)");
-      c.smoothing = code == 0 ? Smoothing::Switch : code == 1 ? Smoothing::ShiftedForce : Smoothing::None;
       c.r_on = ron ? ron->data[k] : 0.0;
       NOETHER_REQUIRE(!c.active() || c.smoothing != Smoothing::Switch || (c.r_on > 0 && c.r_on < c.cutoff),
                       path << ": key 'r_on': " << c.r_on << " at [" << k / d.S << ", " << k % d.S
