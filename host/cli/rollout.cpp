@@ -1,7 +1,9 @@
 // cli/rollout.cpp — `noether rollout --model M.json --init INIT.npz --dt DT --steps K --stride S
 // [-o OUT.npz] [--device auto|cpu|cuda] [--method verlet|rk4|rk45] [--float32]`: roll a trained pair
 // model out on any number of particles in 2-D or 3-D (the init file's; a pair model depends on
-// distances only) and write the trajectory format with observables (docs/FORMATS.md). At the end it reports the
+// distances only) and write the trajectory format with observables (docs/FORMATS.md). A species-pair file
+// (io/pair_laws_file.hpp) gives a law and a cutoff per species pair (--init's 'species' picks them; --cutoff, --r-on and
+// --smoothing are refused then). At the end it reports the
 // share of pair visits outside the law's trained range (physics/support_visits.hpp; npz keys support_range,
 // support_visits) on stderr, and warns above --support-warn.
 #include <chrono>
@@ -15,6 +17,7 @@
 #include "noether/io/trajectory.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/io/model_file.hpp"
+#include "noether/io/pair_laws_file.hpp"
 #include "noether/io/table_file.hpp"
 #include "noether/physics/simulate.hpp"
 #include "run/progress.hpp"
@@ -31,7 +34,9 @@ void add_rollout_command(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("rollout", "Roll a trained pair model out from initial states; writes a .npz trajectory");
-  cmd->add_option("--model", o->model, "trained model file (JSON, model 'mclnn') or pair table (noether tabulate)")->required();
+  cmd->add_option("--model", o->model,
+                  "trained model file (JSON, model 'mclnn'), pair table (noether tabulate), or species-pair file "
+                  "(noether-pair-models from bulk training, noether-pair-tables from tabulating one)")->required();
   cmd->add_option("--init", o->init, "initial states (.npz: positions/velocities (B,N,D) or (N,D), masses); any N, D = 2 or 3")
       ->required();
   cmd->add_option("--dt", o->dt, "integration step (> 0)")->required()->check(cli_check::positive_finite());
@@ -40,9 +45,11 @@ void add_rollout_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "output .npz (default <model name>_rollout.npz)");
   cmd->add_option("--device", o->device, "auto | cpu | cuda");
   cmd->add_option("--method", o->method, "verlet (default) | rk4 | rk45 (CPU)");
-  cmd->add_option("--cutoff", o->cutoff, "cut the pair law off at r_c (bulk runs; the box comes from --init's 'box' key)");
-  cmd->add_option("--smoothing", o->smoothing, "switch (default, needs --r-on) | shifted_force | none");
-  cmd->add_option("--r-on", o->r_on, "start of the switching region, 0 < r_on < cutoff");
+  CLI::Option* o_cutoff = cmd->add_option(
+      "--cutoff", o->cutoff, "cut the pair law off at r_c (bulk runs; the box comes from --init's 'box' key); not with a "
+                             "species-pair file, whose pairs carry their own cutoffs");
+  CLI::Option* o_smoothing = cmd->add_option("--smoothing", o->smoothing, "switch (default, needs --r-on) | shifted_force | none");
+  CLI::Option* o_r_on = cmd->add_option("--r-on", o->r_on, "start of the switching region, 0 < r_on < cutoff");
   cmd->add_option("--neighbor", o->neighbor, "auto (default) | all_pairs | cell");
   cmd->add_option("--skin", o->skin, "neighbor-list skin (default 0.3)");
   cmd->add_option("--support-warn", o->support_warn,
@@ -50,7 +57,7 @@ void add_rollout_command(CLI::App& app) {
                   "law was trained on (default 0.01; 0..1; docs/BULK.md)");
   cmd->add_flag("--float32", o->float32, "integrate in float32 (default float64)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on success");
-  cmd->callback([o] {
+  cmd->callback([o, o_cutoff, o_smoothing, o_r_on] {
     NOETHER_REQUIRE(std::isfinite(o->dt) && o->dt > 0, "--dt: expected a step > 0, got " << o->dt);
     NOETHER_REQUIRE(o->stride >= 1, "--stride: expected >= 1, got " << o->stride);
     NOETHER_REQUIRE(std::isfinite(o->support_warn) && o->support_warn >= 0 && o->support_warn <= 1,
@@ -59,7 +66,20 @@ void add_rollout_command(CLI::App& app) {
                     "--steps: expected a non-negative multiple of --stride (" << o->stride << "), got " << o->steps);
     SimulationConfig cfg;
     cfg.source = o->model;
-    cfg.law = load_pair_law_file(o->model);  // a model file ('mclnn') or a pair table (noether tabulate)
+    // a species-pair file (noether-pair-models from bulk training, noether-pair-tables from noether tabulate) brings a
+    // law and a cutoff per species pair; else a model file ('mclnn') or a pair table: one law for every pair
+    const bool pair_file = !species_pair_file_format(o->model).empty();
+    SpeciesPairLaws pairs;
+    if (pair_file) {
+      for (const CLI::Option* opt : {o_cutoff, o_r_on, o_smoothing})
+        NOETHER_REQUIRE(opt->count() == 0, opt->get_name() << ": " << o->model << " is a species-pair file, which "
+                                                              "gives every species pair its own cutoff (its key "
+                                                              "pairs[k].cutoff); drop " << opt->get_name());
+      pairs = load_species_pair_laws(o->model);
+      cfg.law = pairs.laws[0];
+    } else {
+      cfg.law = load_pair_law_file(o->model);
+    }
     cfg.init = load_initial_state_npz(o->init);
     validate_initial_state(cfg.init, o->init);
     cfg.integrator.dt = o->dt;
@@ -93,12 +113,14 @@ void add_rollout_command(CLI::App& app) {
       NOETHER_REQUIRE(o->neighbor == "auto" || o->neighbor == "all_pairs" || o->neighbor == "cell",
                       "--neighbor: expected auto, all_pairs or cell, got '" << o->neighbor << "'");
       NOETHER_REQUIRE(std::isfinite(o->skin) && o->skin > 0, "--skin: expected a skin > 0, got " << o->skin);
-      NOETHER_REQUIRE(o->neighbor != "cell" || cut.active(), "--neighbor cell: needs --cutoff");
+      NOETHER_REQUIRE(o->neighbor != "cell" || cut.active() || (pair_file && pairs.cutoffs[0].active()),
+                      "--neighbor cell: needs --cutoff");
       b.neighbor = o->neighbor == "cell" ? NeighborMethod::Cell : o->neighbor == "all_pairs" ? NeighborMethod::AllPairs : NeighborMethod::Auto;
       b.skin = o->skin;
       b.pair_laws = {cfg.law};
       b.pair_cutoffs = {cut};
       b.enabled = cut.active() || cfg.init.box.present || !cfg.init.species.empty();
+      if (pair_file) use_species_pair_laws(pairs, b);
       if (b.enabled) validate_bulk(cfg, o->init);
     }
     const DeviceChoice dev = resolve_device(cfg);

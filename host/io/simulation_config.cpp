@@ -3,6 +3,8 @@
 // unknown keys and values get a "did you mean" hint.
 #include "noether/io/trajectory.hpp"
 #include "noether/io/simulation_config.hpp"
+#include "noether/io/pair_laws_file.hpp"
+#include "noether/io/table_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -279,9 +281,40 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
   const Ctx sctx = ctx.sub("system");
   NOETHER_REQUIRE(sys.is_object(), sctx.where() << ": expected an object like {\"potential\": \"linear_spring\", \"k\": 1, \"r0\": 1}");
   BulkSpec& b = cfg.bulk;
+  // "potential": "file": the law (or the laws per species pair) of a file
+  const bool from_file = sys.contains("potential") && sys.at("potential") == "file";
+  bool pair_file = false;
+  if (from_file) {
+    check_keys(sys, sctx, {"potential", "file", "cutoff", "smoothing", "r_on"});
+    NOETHER_REQUIRE(sys.contains("file") && sys.at("file").is_string(),
+                    sctx.sub("file").where() << ": expected the path of a model, pair-table or species-pair file "
+                                                "(relative to the config's folder)");
+    const std::string path = resolve_path(sys.at("file").get<std::string>(), ctx.file);
+    pair_file = !species_pair_file_format(path).empty();
+    if (pair_file) {
+      for (const std::string& k : kCutoffKeys)
+        NOETHER_REQUIRE(!sys.contains(k), sctx.sub(k).where() << ": " << path << " is a species-pair file, which gives "
+                                                                 "every species pair its own cutoff (its key "
+                                                                 "pairs[k].cutoff); drop system." << k);
+      const SpeciesPairLaws f = load_species_pair_laws(path);
+      use_species_pair_laws(f, b);
+      cfg.law = f.laws[0];
+    } else {
+      cfg.law = load_pair_law_file(path);  // a model file ('mclnn') or a pair table: one law for every pair
+      b.species_count = 1;
+      b.pair_laws = {cfg.law};
+      b.pair_cutoffs = {parse_cutoff(sys, sctx)};
+      if (cfg.law.kind == PotentialKind::Tabulated && b.pair_cutoffs[0].active())
+        NOETHER_REQUIRE(b.pair_cutoffs[0].cutoff <= cfg.law.table->r_max,
+                        sctx.sub("cutoff").where() << ": " << b.pair_cutoffs[0].cutoff << " is beyond the range of the "
+                                                      "table " << path << " (r_max = " << cfg.law.table->r_max << ")");
+    }
+  }
   const json base = without(sys, {"cutoff", "smoothing", "r_on", "pairs"});
-  cfg.law = parse_system(base, sctx);
-  if (!sys.contains("pairs")) {
+  if (!from_file) cfg.law = parse_system(base, sctx);
+  if (from_file) {
+    // laws and cutoffs set above
+  } else if (!sys.contains("pairs")) {
     b.species_count = 1;
     b.pair_laws = {cfg.law};
     b.pair_cutoffs = {parse_cutoff(sys, sctx)};
@@ -431,7 +464,7 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
                       rc.sub("r_max").where() << ": " << b.rdf_r_max << " is beyond half the periodic box edge " << s.box.L[c]);
   }
   b.enabled = root.contains("box") || root.contains("thermostat") || root.contains("rdf") || root.contains("species") || root.contains("neighbor") || sys.contains("cutoff") ||
-              sys.contains("pairs") || cfg.law.kind == PotentialKind::LennardJones || s.box.present || !s.species.empty();
+              sys.contains("pairs") || pair_file || cfg.law.kind == PotentialKind::LennardJones || s.box.present || !s.species.empty();
 }
 
 }  // namespace cfg

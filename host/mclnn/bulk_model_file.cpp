@@ -8,6 +8,7 @@
 
 #include "noether/core/error.hpp"
 #include "noether/io/json_file.hpp"
+#include "noether/io/pair_laws_file.hpp"
 #include "noether/io/model_file.hpp"
 #include "noether/mclnn/bulk_adjoint.hpp"
 
@@ -15,10 +16,6 @@ namespace noether {
 namespace {
 
 using json = nlohmann::json;
-
-const char* smoothing_name(Smoothing s) {
-  return s == Smoothing::Switch ? "switch" : s == Smoothing::ShiftedForce ? "shifted_force" : "none";
-}
 
 /// Pair p's parameters and scaling as an ordinary model file.
 ModelFile pair_model_file(const BulkPairModel& m, int p) {
@@ -46,7 +43,7 @@ std::string bulk_pair_model_json(const BulkPairModel& m, const std::string& meta
   NOETHER_REQUIRE(int(m.scalings.size()) == P && m.params.size() == std::size_t(P) * m.shape.parameter_count(),
                   "species-pair model: expected " << P << " pairs of " << m.shape.parameter_count() << " parameters");
   NOETHER_REQUIRE(int(m.pair_cutoffs.size()) == P, "species-pair model: expected " << P << " cutoffs");
-  json j{{"format", "noether-pair-models"}, {"version", 1}, {"species_count", m.S}};
+  json j{{"format", kPairModelsFormat}, {"version", kSpeciesPairFileVersion}, {"species_count", m.S}};
   json pairs = json::array();
   for (int a = 0; a < m.S; ++a)
     for (int b = a; b < m.S; ++b) {
@@ -72,58 +69,36 @@ BulkPairModel parse_bulk_pair_model(const std::string& text, const std::string& 
   } catch (const std::exception& e) {
     NOETHER_FAIL(src << ": not valid JSON (" << e.what() << ")");
   }
-  NOETHER_REQUIRE(j.is_object() && j.value("format", "") == "noether-pair-models",
-                  src << ": key 'format': expected \"noether-pair-models\"");
-  NOETHER_REQUIRE(j.value("version", 0) == 1, src << ": key 'version': expected 1");
-  NOETHER_REQUIRE(j.contains("species_count") && j["species_count"].is_number_integer() && j["species_count"] >= 1,
-                  src << ": key 'species_count': expected an integer >= 1");
   BulkPairModel m;
-  m.S = j["species_count"].get<int>();
-  const int P = species_pair_count(m.S);
-  NOETHER_REQUIRE(j.contains("pairs") && j["pairs"].is_array() && int(j["pairs"].size()) == P,
-                  src << ": key 'pairs': expected " << P << " entries (one per species pair of " << m.S << " species)");
-  m.scalings.resize(P);
-  m.ranges.resize(P);
-  m.pair_cutoffs.resize(P);
-  std::vector<std::vector<double>> params(P);
-  for (int k = 0; k < P; ++k) {
-    const json& e = j["pairs"][k];
-    const std::string where = src + ": key 'pairs[" + std::to_string(k) + "]";
-    NOETHER_REQUIRE(e.is_object() && e.contains("species") && e["species"].is_array() && e["species"].size() == 2 &&
-                        e["species"][0].is_number_integer() && e["species"][1].is_number_integer(),
-                    where << ".species': expected [a, b]");
-    const int a = e["species"][0], b = e["species"][1];
-    NOETHER_REQUIRE(a >= 0 && b >= a && b < m.S, where << ".species': expected 0 <= a <= b < " << m.S);
-    const int p = species_pair_index(a, b, m.S);
-    NOETHER_REQUIRE(params[p].empty(), where << ".species': pair [" << a << ", " << b << "] given twice");
-    NOETHER_REQUIRE(e.contains("cutoff") && e["cutoff"].is_object(), where << ".cutoff': expected an object");
-    const json& c = e["cutoff"];
-    CutoffSpec& cs = m.pair_cutoffs[p];
-    cs.cutoff = c.value("cutoff", 0.0), cs.r_on = c.value("r_on", 0.0);
-    const std::string sm = c.value("smoothing", "switch");
-    NOETHER_REQUIRE(sm == "switch" || sm == "shifted_force" || sm == "none",
-                    where << ".cutoff.smoothing': expected switch, shifted_force or none, got '" << sm << "'");
-    cs.smoothing = sm == "switch" ? Smoothing::Switch : sm == "shifted_force" ? Smoothing::ShiftedForce : Smoothing::None;
-    NOETHER_REQUIRE(std::isfinite(cs.cutoff) && cs.cutoff >= 0 &&
-                        (!cs.active() || cs.smoothing != Smoothing::Switch || (cs.r_on > 0 && cs.r_on < cs.cutoff)),
-                    where << ".cutoff': expected cutoff >= 0 and, for switch, 0 < r_on < cutoff");
-    NOETHER_REQUIRE(e.contains("model"), where << ".model': missing");
-    const ModelFile f = parse_model_json(e["model"].dump(), where + ".model'");
-    const PairScaling s = pair_scaling(f);
-    if (k == 0) m.shape = f.shape;
-    NOETHER_REQUIRE(f.shape.widths == m.shape.widths && f.shape.activation == m.shape.activation,
-                    where << ".model': every species pair must have the same widths and activation");
-    m.scalings[p] = s;
-    params[p] = f.params;
-    if (!f.metadata.empty()) {
-      const json md = json::parse(f.metadata);
-      if (md.contains("training") && md["training"].contains("pair_distance_range")) {
-        const json& r = md["training"]["pair_distance_range"];
-        m.ranges[p] = {r.value("min", 0.0), r.value("max", 0.0), r.value("p05", 0.0), r.value("p95", 0.0),
-                       r.value("p50", 0.0), r.value("max", 0.0)};
-      }
-    }
-  }
+  std::vector<std::vector<double>> params;
+  bool first = true;
+  // the wrapper (format, version, species_count, pairs, cutoffs) is shared with the engine's reader (io/pair_laws_file.hpp)
+  m.S = parse_species_pair_file(
+      j, src, kPairModelsFormat, "model",
+      [&](int a, int b, const CutoffSpec& cut, const json& body, const std::string& where) {
+        if (first) {
+          const int P = species_pair_count(int(j["species_count"]));
+          m.scalings.resize(P), m.ranges.resize(P), m.pair_cutoffs.resize(P), params.resize(P);
+        }
+        const int p = species_pair_index(a, b, int(j["species_count"]));
+        m.pair_cutoffs[p] = cut;
+        const ModelFile f = parse_model_json(body.dump(), where + ".model'");
+        const PairScaling s = pair_scaling(f);
+        if (first) m.shape = f.shape;
+        first = false;
+        NOETHER_REQUIRE(f.shape.widths == m.shape.widths && f.shape.activation == m.shape.activation,
+                        where << ".model': every species pair must have the same widths and activation");
+        m.scalings[p] = s;
+        params[p] = f.params;
+        if (!f.metadata.empty()) {
+          const json md = json::parse(f.metadata);
+          if (md.contains("training") && md["training"].contains("pair_distance_range")) {
+            const json& r = md["training"]["pair_distance_range"];
+            m.ranges[p] = {r.value("min", 0.0), r.value("max", 0.0), r.value("p05", 0.0), r.value("p95", 0.0),
+                           r.value("p50", 0.0), r.value("max", 0.0)};
+          }
+        }
+      });
   for (const auto& v : params) m.params.insert(m.params.end(), v.begin(), v.end());
   return m;
 }

@@ -188,10 +188,10 @@ void validate_bulk(const SimulationConfig& cfg, const std::string& file) {
                                                           "particle), got " << s.species.size());
     for (int i = 0; i < s.N; ++i)
       NOETHER_REQUIRE(s.species[i] >= 0 && s.species[i] < bs.species_count,
-                      file << ": species[" << i << "] = " << s.species[i] << " has no parameters: system.pairs gives "
+                      file << ": species[" << i << "] = " << s.species[i] << " has no parameters: " << bs.laws_key << " gives "
                            << bs.species_count << " species (0.." << bs.species_count - 1 << ")");
   } else {
-    NOETHER_REQUIRE(bs.species_count == 1, file << ": species: system.pairs gives " << bs.species_count
+    NOETHER_REQUIRE(bs.species_count == 1, file << ": species: " << bs.laws_key << " gives " << bs.species_count
                                                 << " species but the initial state has no species indices");
   }
 }

@@ -48,6 +48,9 @@ struct BulkSpec {
   int species_count = 1;
   std::vector<PairLawSpec> pair_laws;    ///< (S, S)
   std::vector<CutoffSpec> pair_cutoffs;  ///< (S, S)
+  /// Where the laws per species pair come from, for errors: "system.pairs" (a config), or "<file>: species_count"
+  /// (a species-pair file, io/pair_laws_file.hpp).
+  std::string laws_key = "system.pairs";
   NeighborMethod neighbor = NeighborMethod::Auto;
   double skin = 0.3;
   ThermostatSpec thermostat;
@@ -139,7 +142,9 @@ void bulk_energy_virial(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& 
 }
 
 /// Build the per-species-pair laws of `spec` in precision T and call fn(const SpeciesLaws<T, Law>&).
-/// One species: any law (learned and tabulated included). Several: analytic laws, all of one kind.
+/// One species: any law (learned and tabulated included). Several: analytic laws all of one kind (config
+/// "system.pairs"), or every pair learned (a PairMlp each) or every pair tabulated (a PairTable each), e.g. from a
+/// species-pair file (io/pair_laws_file.hpp); each pair with its own cutoff, parameters, support and tail.
 template <typename T, typename Fn>
 void with_species_laws(const BulkSpec& spec, Fn&& fn) {
   const int S = spec.species_count;
@@ -150,6 +155,16 @@ void with_species_laws(const BulkSpec& spec, Fn&& fn) {
       using Law = std::decay_t<decltype(law)>;
       SpeciesLaws<T, Law> t;
       t.laws.push_back(CutoffLaw<T, Law>(law, spec.pair_cutoffs[0]));
+      fn(static_cast<const SpeciesLaws<T, Law>&>(t));
+    });
+    return;
+  }
+  if (pair_law_has_buffer(spec.pair_laws[0])) {
+    with_buffer_pair_laws<T>(spec.pair_laws, spec.laws_key, [&](const auto& laws) {
+      using Law = typename std::decay_t<decltype(laws)>::value_type;
+      SpeciesLaws<T, Law> t;
+      t.S = S;
+      for (int k = 0; k < S * S; ++k) t.laws.push_back(CutoffLaw<T, Law>(laws[k], spec.pair_cutoffs[k]));
       fn(static_cast<const SpeciesLaws<T, Law>&>(t));
     });
     return;

@@ -28,6 +28,11 @@ struct CutoffSpec {
   bool active() const { return cutoff > 0; }
 };
 
+/// The name of a smoothing as configs and files spell it: "switch", "shifted_force", "none".
+inline const char* smoothing_name(Smoothing s) {
+  return s == Smoothing::Switch ? "switch" : s == Smoothing::ShiftedForce ? "shifted_force" : "none";
+}
+
 /// The C² switching polynomial S(x) = 1 − 10x³ + 15x⁴ − 6x⁵ and dS/dx = −30 x² (1 − x)² for x in [0, 1].
 template <typename T>
 NOETHER_HOSTDEV void switch_poly(T x, T& S, T& dS_dx) {

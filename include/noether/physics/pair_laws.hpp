@@ -7,7 +7,10 @@
 // The CPU loop (host/forces) and the CUDA all-pairs kernel (kernels/) are templates over it.
 #pragma once
 #include <cmath>
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "noether/core/hostdev.hpp"
@@ -150,6 +153,52 @@ decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
     return fn(make_pair_table<T>(*spec.table, c.data()));
   }
   return with_analytic_pair_law<T>(spec, fn);
+}
+
+/// Call fn(laws) with the evaluators of several BUFFER-backed specs in precision T (laws: const std::vector<Law>&,
+/// laws[k] the law of specs[k]), all of one evaluator type Law: every spec learned (PairMlp<T, W>, W ∈ {16, 32, 64}
+/// the smallest that holds the widest layer of them all; each MLP keeps its own widths, scaling and tail) or every spec
+/// tabulated (PairTable<T>). The several-species form of with_pair_law: each spec's parameters (a table's coefficients)
+/// are converted to T in a host buffer of its own that lives for the call. A mix of kinds, or an analytic spec, is an
+/// error that starts with `what`.
+template <typename T, typename Fn>
+void with_buffer_pair_laws(const std::vector<PairLawSpec>& specs, const std::string& what, Fn&& fn) {
+  NOETHER_REQUIRE(!specs.empty(), what << ": no pair laws");
+  const PotentialKind kind = specs[0].kind;
+  for (const PairLawSpec& s : specs)
+    NOETHER_REQUIRE(pair_law_has_buffer(s) && s.kind == kind,
+                    what << ": every species pair needs a law of one kind: all learned (pair MLPs) or all tabulated");
+  std::vector<std::vector<T>> buf(specs.size());
+  if (kind == PotentialKind::Learned) {
+    int w = 0;
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      const std::shared_ptr<const LearnedPotential>& L = specs[k].learned;
+      NOETHER_REQUIRE(L != nullptr, what << ": pair law 'learned' without a model");
+      check_pair_mlp_shape(L->shape, L->scaling, kPairMlpMaxWidth);
+      w = std::max(w, L->shape.max_width());
+      buf[k].assign(L->params.begin(), L->params.end());
+    }
+    const auto run = [&](auto width) {
+      constexpr int W = decltype(width)::value;
+      std::vector<PairMlp<T, W>> laws;
+      for (std::size_t k = 0; k < specs.size(); ++k) {
+        const LearnedPotential& L = *specs[k].learned;
+        laws.push_back(make_pair_mlp<T, W>(L.shape, buf[k].data(), L.scaling, L.tail));
+      }
+      fn(static_cast<const std::vector<PairMlp<T, W>>&>(laws));
+    };
+    if (w <= 16) run(std::integral_constant<int, 16>{});
+    else if (w <= 32) run(std::integral_constant<int, 32>{});
+    else run(std::integral_constant<int, 64>{});
+    return;
+  }
+  std::vector<PairTable<T>> laws;
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    NOETHER_REQUIRE(specs[k].table != nullptr, what << ": pair law 'tabulated' without a table");
+    buf[k].assign(specs[k].table->coef.begin(), specs[k].table->coef.end());
+    laws.push_back(make_pair_table<T>(*specs[k].table, buf[k].data()));
+  }
+  fn(static_cast<const std::vector<PairTable<T>>&>(laws));
 }
 
 }  // namespace noether
