@@ -7,7 +7,8 @@
 //    "metadata": {...}}
 // one entry per unordered species pair a ≤ b, in species_pair_index order (mclnn/bulk_adjoint.hpp). Each pair's model
 // is an ordinary "mclnn" model object, written and read by model_json / parse_model_json, so whatever that format
-// gains (e.g. a supported range or a tail policy) applies per pair unchanged.
+// gains (e.g. a supported range or a tail policy) applies per pair unchanged. The wrapper is read by
+// parse_species_pair_file (io/pair_laws_file.hpp), shared with the engine's reader of this file (rollout, simulate).
 #pragma once
 #include <string>
 
