@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "noether/io/pair_laws_file.hpp"
 #include "noether/io/simulation_config.hpp"
 #include "noether/mclnn/evaluate.hpp"
 #include "noether/mclnn/evaluate_report.hpp"
@@ -36,6 +37,7 @@ void add_evaluate_command(CLI::App& app) {
     cfg::json out = cfg::json::object();
     double offset = 0;
     if (!o->model.empty()) {
+      require_single_pair_law_file(o->model);
       const ModelFile m = load_model_file(o->model);
       const PairLawSpec learned = learned_pair_law(m);
       const cfg::json root = cfg::read_json_file(o->system);

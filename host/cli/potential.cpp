@@ -21,6 +21,7 @@
 #include "noether/io/json_file.hpp"
 #include "noether/io/model_file.hpp"
 #include "noether/io/model_eval.hpp"
+#include "noether/io/pair_laws_file.hpp"
 #include "noether/io/table_file.hpp"
 #include "noether/mclnn/evaluate.hpp"
 
@@ -94,6 +95,7 @@ void add_potential_command(CLI::App& app) {
                    "--points (" + std::to_string(o->points) + " rows)");
     const std::vector<double> r = distances(o->r_min, o->r_max, o->points);
     std::string csv;
+    require_single_pair_law_file(o->model);
     if (is_pair_table_file(o->model)) {  // a table from `noether tabulate`: its own V, V′, V″ (extrapolated outside)
       NOETHER_REQUIRE(cmd->count("--ensemble") == 0, "--ensemble: needs model files; --model " << o->model << " is a pair table");
       NOETHER_REQUIRE(!o->support, "--support: " << o->model

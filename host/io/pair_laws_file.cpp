@@ -72,6 +72,13 @@ std::string species_pair_file_format(const std::string& path) {
   return f == kPairModelsFormat || f == kPairTablesFormat ? f : "";
 }
 
+void require_single_pair_law_file(const std::string& path) {
+  const std::string f = species_pair_file_format(path);
+  NOETHER_REQUIRE(f.empty(), path << ": format: a " << f << " file holds a law per species pair; this command takes "
+                                  << "one pair law (a model or pair-table file); noether rollout, noether tabulate and "
+                                     "the config's \"potential\": \"file\" take species-pair files (docs/FORMATS.md)");
+}
+
 SpeciesPairLaws parse_species_pair_laws(const std::string& text, const std::string& src) {
   json root;
   try {

@@ -10,6 +10,7 @@
 #include "noether/core/error.hpp"
 #include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
+#include "noether/io/pair_laws_file.hpp"
 #include "noether/io/table_file.hpp"
 
 namespace noether {
@@ -315,6 +316,7 @@ PairLawSpec load_pair_law_file(const std::string& path) {
   if (root.is_object() && root.contains("format") && root.at("format").is_string() &&
       root.at("format").get<std::string>() == kPairTableFormat)
     return tabulated_pair_law(parse_pair_table_json(text, path));
+  require_single_pair_law_file(path);
   return learned_pair_law(parse_model_json(text, path));
 }
 

@@ -169,5 +169,7 @@ TEST_F(PairLawsCliTest, BadInputsNameTheFileAndTheKey) {
   write("short.json", t.dump());
   fails("rollout --model short.json" + run, "short.json: key 'pairs[0].cutoff': r_c = 2.6 is beyond the range of the pair's table");
   fails("tabulate --model tables.json -q", "tables.json: format: this is already a noether-pair-tables file");
+  fails("potential --model pairs.json --r-min 1 --r-max 2 --points 3",
+        "pairs.json: format: a noether-pair-models file holds a law per species pair; this command takes one pair law");
   fails("tabulate --model pairs.json --r-max 2.0 -q", "--r-max: 2 is below the cutoff r_c = 2.5 of species pair [0, 0]");
 }

@@ -53,6 +53,10 @@ struct SpeciesPairLaws {
 /// model or table file, or anything unreadable: the caller's own loader then reports it).
 std::string species_pair_file_format(const std::string& path);
 
+/// Throws noether::Error naming `path` and "format" when it is a species-pair file: for commands that take one pair law
+/// (noether potential, evaluate, and load_pair_law_file), so the user hears why rather than a model file's key errors.
+void require_single_pair_law_file(const std::string& path);
+
 /// Parse a species-pair file of either format: every pair's model becomes a learned law (learned_pair_law: support
 /// from its metadata.training.pair_distance_range, tail from its "tail"), every pair's table a tabulated one. Besides
 /// the wrapper's checks: either every pair has a cutoff or none, and a table covers its pair's cutoff (r_c <= r_max).
