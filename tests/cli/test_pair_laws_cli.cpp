@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,13 +20,13 @@ using namespace noether_test;
 
 namespace {
 
-const char* kLj = R"({"system": {"potential": "lennard_jones", "smoothing": "switch",
-   "pairs": [{"species": [0, 0], "epsilon": 1.0, "sigma": 1.0, "cutoff": 2.5, "r_on": 2.0},
-             {"species": [0, 1], "epsilon": 1.2, "sigma": 1.0, "cutoff": 2.3, "r_on": 1.9},
-             {"species": [1, 1], "epsilon": 0.8, "sigma": 1.0, "cutoff": 2.5, "r_on": 2.0}]},
- "initial_state": {"sampler": "fcc", "cells": [3, 3, 3], "density": 0.8, "temperature": 1.0, "seed": 1},
- "species": {"pattern": [0, 1]},
- "integrator": {"method": "verlet", "dt": 0.005, "stride": 10, "frames": 4}})";
+/// configs/lj_mixture_108.json: 108 LJ particles of 2 species in a periodic box (the config docs/BULK.md uses).
+std::string lj_config() {
+  std::ifstream in(std::string(NOETHER_SOURCE_DIR) + "/configs/lj_mixture_108.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 /// max_t |H_t − H_0| of trajectory 0 (H = kinetic + potential energy).
 double energy_error(const noether::NpzArchive& a) {
@@ -46,9 +48,9 @@ std::vector<double> unwrapped(const noether::NpzArchive& a) {
 
 class PairLawsCliTest : public CliTest {
  protected:
-  /// lj.npz (108 LJ particles, 2 species, periodic) and pairs.json trained on it for 2 epochs (a fraction of a second).
+  /// lj.npz (configs/lj_mixture_108.json) and pairs.json trained on it for 2 epochs (a fraction of a second).
   void train() {
-    write("lj.json", kLj);
+    write("lj.json", lj_config());
     ASSERT_EQ(noether("simulate lj.json -o lj.npz -q").code, 0);
     const CmdResult r = noether("train --data lj.npz -o pairs.json --epochs 2 --stride 2 --hidden 6,6 -q");
     ASSERT_EQ(r.code, 0) << r.err << r.out;
@@ -130,7 +132,7 @@ TEST_F(PairLawsCliTest, BadInputsNameTheFileAndTheKey) {
     EXPECT_NE(r.err.find(msg), std::string::npos) << args << "\n" << r.err;
   };
   // a species index beyond the file's species_count
-  std::string three = kLj;
+  std::string three = lj_config();
   three.replace(three.find("\"pattern\": [0, 1]"), 17, "\"pattern\": [0, 1, 2]");
   three.replace(three.find("{\"species\": [1, 1]"), 0,
                 "{\"species\": [0, 2], \"epsilon\": 1, \"cutoff\": 2.5, \"r_on\": 2.0}, "

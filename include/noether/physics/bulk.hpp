@@ -171,7 +171,7 @@ void with_species_laws(const BulkSpec& spec, Fn&& fn) {
   }
   for (const PairLawSpec& p : spec.pair_laws)
     NOETHER_REQUIRE(!pair_law_has_buffer(p) && p.kind == spec.pair_laws[0].kind,
-                    "system.pairs: every species pair needs an analytic law of the same kind");
+                    spec.laws_key << ": every species pair needs an analytic law of the same kind");
   with_analytic_pair_law<T>(spec.pair_laws[0], [&](auto first) {
     using Law = std::decay_t<decltype(first)>;
     SpeciesLaws<T, Law> t;
@@ -181,7 +181,7 @@ void with_species_laws(const BulkSpec& spec, Fn&& fn) {
         using L = std::decay_t<decltype(law)>;
         if constexpr (std::is_same_v<L, Law>) t.laws.push_back(CutoffLaw<T, L>(law, spec.pair_cutoffs[k]));
       });
-    NOETHER_REQUIRE(int(t.laws.size()) == S * S, "system.pairs: every species pair needs a law of the same kind");
+    NOETHER_REQUIRE(int(t.laws.size()) == S * S, spec.laws_key << ": every species pair needs a law of the same kind");
     fn(static_cast<const SpeciesLaws<T, Law>&>(t));
   });
 }
