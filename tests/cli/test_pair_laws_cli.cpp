@@ -109,6 +109,22 @@ TEST_F(PairLawsCliTest, PairModelsRollOutTabulateAndRollOutAgain) {
   EXPECT_EQ(tj["pairs"][1]["cutoff"]["cutoff"], 2.3);
   EXPECT_EQ(tj["pairs"][1]["table"]["r_max"], 2.3);
   EXPECT_EQ(tj["pairs"][1]["table"]["support"]["lo"], pairs[1]["model"]["metadata"]["training"]["pair_distance_range"]["min"]);
+  EXPECT_FALSE(tj["pairs"][1]["table"].contains("tail"));  // the models have none
+  // tails per pair: a model's own "tail" is inherited by its pair's table only; --tail gives every pair one, each at its
+  // own support
+  edited("tailed.json", [](nlohmann::json& j) { j["pairs"][1]["model"]["tail"] = {{"policy", "zero"}}; });
+  ASSERT_EQ(noether("tabulate --model tailed.json -o tailed_tables.json -q").code, 0);
+  const auto tt = nlohmann::json::parse(slurp("tailed_tables.json"));
+  EXPECT_FALSE(tt["pairs"][0]["table"].contains("tail"));
+  EXPECT_EQ(tt["pairs"][1]["table"]["tail"]["policy"], "zero");
+  EXPECT_EQ(tt["pairs"][1]["table"]["tail"]["r_hi"], tt["pairs"][1]["table"]["support"]["hi"]);
+  ASSERT_EQ(noether("tabulate --model pairs.json --tail zero -o zero_tables.json -q").code, 0);
+  const auto zt = nlohmann::json::parse(slurp("zero_tables.json"));
+  for (int p = 0; p < 3; ++p) {
+    EXPECT_EQ(zt["pairs"][p]["table"]["tail"]["policy"], "zero");
+    EXPECT_EQ(zt["pairs"][p]["table"]["tail"]["r_hi"], pairs[p]["model"]["metadata"]["training"]["pair_distance_range"]["max"]);
+  }
+  ASSERT_EQ(noether("rollout --model zero_tables.json --dt 0.001 -o zero.npz" + run).code, 0);  // and they roll out
   const CmdResult rt = noether("rollout --model tables.json --dt 0.001 -o tab.npz" + run);
   ASSERT_EQ(rt.code, 0) << rt.err;
   const noether::NpzArchive tabr = noether::read_npz((dir_ / "tab.npz").string());
