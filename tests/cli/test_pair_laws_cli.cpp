@@ -99,6 +99,15 @@ TEST_F(PairLawsCliTest, PairModelsRollOutTabulateAndRollOutAgain) {
   ASSERT_EQ(sim.code, 0) << sim.err;
   EXPECT_EQ(noether::read_npz((dir_ / "sim.npz").string()).at("positions").data, mlp.at("positions").data);
 
+  // "potential": "file" with one pair's model file: one law for every pair, cut off by the config's keys
+  write("one.json", nlohmann::json::parse(slurp("pairs.json"))["pairs"][0]["model"].dump());
+  write("one_sim.json", R"({"system": {"potential": "file", "file": "one.json", "cutoff": 2.5, "r_on": 2.0},
+      "initial_state": {"positions": [[0, 0, 0], [1.2, 0, 0], [0, 1.5, 0]], "velocities": [[0, 0, 0], [0, 0, 0], [0, 0, 0]]},
+      "integrator": {"dt": 0.001, "frames": 3}})");
+  const CmdResult one = noether("simulate one_sim.json -o one.npz -q");
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(noether::read_npz((dir_ / "one.npz").string()).at("cutoff").data, std::vector<double>{2.5});
+
   // tabulate: one table per pair on [support lo, r_c], then roll the tables out
   const CmdResult tab = noether("tabulate --model pairs.json -o tables.json");
   ASSERT_EQ(tab.code, 0) << tab.err;
