@@ -109,10 +109,11 @@ struct ForceMatchOptions {
 };
 
 /// Open-space force matching over the given trajectories of `data` (all pairs, one kind): every frame where the
-/// stencil fits, every particle. The basis starts at lo (the smallest training distance) with spacing
-/// (upper − lo)/intervals and extends past upper (the network's input-scaling edge) to cover the largest
-/// distance, at most extend·(upper − lo) further. Throws noether::Error naming the data and the problem
-/// (fewer than 3 frames, no trajectories, a bad range or options).
+/// stencil fits, every particle. The basis has the spacing (upper − lo)/intervals over [lo, upper] (lo the smallest
+/// training distance, upper the network's input-scaling edge) and extends with it to cover every distance the
+/// equations reach (the path's nodes may come closer than lo): at most intervals/4 intervals below lo and
+/// extend·(upper − lo) past upper. Throws noether::Error naming the data and the problem (fewer than 3 frames, no
+/// trajectories, a bad range or options).
 ForceMatchSolution force_match(const TrajectoryData& data, const std::vector<int>& trajectories, double lo, double upper,
                                const ForceMatchOptions& o = {});
 
