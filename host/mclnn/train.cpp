@@ -25,6 +25,7 @@
 
 #include "noether/nn/adam.hpp"
 #include "noether/mclnn/cuda.hpp"
+#include "noether/mclnn/force_match_start.hpp"
 #include "noether/core/error.hpp"
 #include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
@@ -116,7 +117,8 @@ json options_json(const MclnnTrainOptions& o) {
           {"lr", o.lr},                 {"lr_final", o.lr_final},
           {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
           {"val_fraction", o.val_fraction}, {"seed", o.seed},
-          {"patience", o.patience},     {"min_delta", o.min_delta}};
+          {"patience", o.patience},     {"min_delta", o.min_delta},
+          {"init", mclnn_init_name(o.init)}};
 }
 
 /// Mean loss over `segments` on the CPU (ws null) or the GPU.
@@ -128,6 +130,14 @@ double mean_loss(const ModelFile& model, const TrajectoryData& data, const std::
 }
 
 }  // namespace
+
+const char* mclnn_init_name(MclnnInit i) { return i == MclnnInit::ForceMatch ? "force-match" : "random"; }
+
+bool parse_mclnn_init(const std::string& name, MclnnInit& out) {
+  if (name == "random") return out = MclnnInit::Random, true;
+  if (name == "force-match") return out = MclnnInit::ForceMatch, true;
+  return false;
+}
 
 double mclnn_loss(const ModelFile& model, const TrajectoryData& data, const std::vector<Segment>& segments, int stride,
                   int horizon) {
@@ -227,6 +237,26 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   model.input_scaling = {{0.5 * (range.upper + range.min)}, {half}};
   model.output_scaling = {{0.0}, {F > 0 ? F * half : 1.0}};
   glorot_uniform_init(model.shape, o.seed, model.params);
+  // The force-matching start (mclnn/force_match_start.hpp) replaces the Glorot parameters; a resumed run takes the
+  // checkpoint's parameters instead, so it is skipped there.
+  MclnnTrainResult res;
+  json init_meta = {{"kind", "random"}};
+  if (o.init == MclnnInit::ForceMatch && o.resume.empty()) {
+    if (data.T < 3) {
+      res.init_note = "the force-matching start needs at least 3 frames per trajectory (the acceleration stencil), "
+                      "the data have " + std::to_string(data.T) + "; started from random (Glorot) parameters";
+      init_meta["note"] = res.init_note;
+    } else {
+      const ForceMatchStartReport fm = force_match_start(model, data, train_traj, range, hist);
+      init_meta = {{"kind", "force-match"},       {"stencil", fm.stencil},
+                   {"spline_intervals", fm.intervals}, {"equations", fm.rows},
+                   {"fit_rel_residual", fm.fit_rel_residual}, {"prefit_points", fm.points},
+                   {"prefit_iterations", fm.iterations},     {"prefit_loss", fm.prefit_loss},
+                   {"seconds", fm.seconds}};
+    }
+  } else if (o.init == MclnnInit::ForceMatch) {
+    init_meta = {{"kind", "force-match"}, {"note", "resumed: parameters from the checkpoint"}};
+  }
 
   const int nb = o.batch_size == 0 ? int(train_segs.size()) : std::min<int>(o.batch_size, int(train_segs.size()));
   const long steps_per_epoch = (long(train_segs.size()) + nb - 1) / nb;
@@ -294,7 +324,6 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     NOETHER_REQUIRE(rng.s == saved_rng, o.resume << ": the checkpoint does not belong to this data set and options");
   }
   std::vector<double> grad;
-  MclnnTrainResult res;
   if (!o.resume.empty() && !ckpt.stop_reason.empty()) {
     res.stop_reason = ckpt.stop_reason;
     res.stopped_by_time_budget = res.stop_reason == "time_budget";
@@ -371,6 +400,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                {"pair_distance_histogram",
                 {{"lo", hist.lo}, {"hi", hist.hi}, {"counts", hist.counts}, {"above", hist.above}, {"total", hist.total}}},
                {"options", fingerprint},
+               {"init", init_meta},
                {"device", o.cuda ? "cuda" : "cpu"},
                {"epochs_run", epochs},
                {"epochs_limited_by_time_budget", epochs < o.epochs},

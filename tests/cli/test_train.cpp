@@ -257,3 +257,40 @@ TEST_F(TrainCliTest, EvaluateReportsWhereTheModelIsSupported) {
   EXPECT_EQ(ev["potential"]["support"]["hi"], h["hi"]);
   EXPECT_EQ(ev["potential"]["support"]["distances"], h["total"]);
 }
+
+// Issue 16: the force-matching start is the default, recorded with its epoch cap; --init random restores the Glorot
+// start and the 3000-epoch cap; an unknown start is an error naming the flag; 2-frame data fall back with a note.
+TEST_F(TrainCliTest, ForceMatchingStartIsTheDefaultAndRecorded) {
+  CmdResult r = noether("train --data data.npz -o fm.json --epochs 2 -q");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto t = nlohmann::json::parse(slurp("fm.json"))["metadata"]["training"];
+  EXPECT_EQ(t["options"]["init"], "force-match");
+  EXPECT_EQ(t["init"]["kind"], "force-match");
+  EXPECT_EQ(t["init"]["stencil"], 5);
+  EXPECT_LT(t["init"]["fit_rel_residual"].get<double>(), 0.05);
+  write("t.json", R"({"data": "data.npz", "output": "c.json", "train": {"init": "random", "patience": 0}})");
+  ASSERT_EQ(noether("train --config t.json --epochs 1 -q").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp("c.json"))["metadata"]["training"]["init"]["kind"], "random");
+  r = noether("train --data data.npz -o x.json --epochs 1 --init bogus");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--init"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x.json"));
+  write("two.json", R"({"system": {"potential": "linear_spring"},
+   "initial_state": {"sampler": "uniform", "trajectories": 6, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
+                     "velocity_scale": 0.4},
+   "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})");
+  ASSERT_EQ(noether("simulate two.json -o two.npz -q").code, 0);
+  r = noether("train --data two.npz -o two_model.json --epochs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("at least 3 frames"), std::string::npos) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp("two_model.json"))["metadata"]["training"]["init"]["kind"], "random");
+}
+
+TEST_F(TrainCliTest, DefaultEpochCapFollowsTheStart) {
+  // The cap itself is recorded in the options: 100 after the force-matching start, 3000 from random parameters. A
+  // one-epoch time budget stops both at once (the budget is explicit and recorded), so this stays fast.
+  ASSERT_EQ(noether("train --data data.npz -o a.json --time-budget 1e-6 -q").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp("a.json"))["metadata"]["training"]["options"]["epochs"].get<int>(), 100);
+  ASSERT_EQ(noether("train --data data.npz -o b.json --init random --time-budget 1e-6 -q").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp("b.json"))["metadata"]["training"]["options"]["epochs"].get<int>(), 3000);
+}

@@ -18,6 +18,12 @@
 
 namespace noether {
 
+/// How the parameters start (docs/TRAINING.md): Glorot-uniform from the seed, or the force-matching start
+/// (mclnn/force_match_start.hpp: stencil accelerations → linear least-squares dV/dr → the MLP pre-fitted to it).
+enum class MclnnInit { Random, ForceMatch };
+const char* mclnn_init_name(MclnnInit i);                       ///< "random" | "force-match"
+bool parse_mclnn_init(const std::string& name, MclnnInit& out); ///< false for an unknown name
+
 struct MclnnTrainOptions {
   std::vector<int> hidden = {10, 10};          ///< hidden widths of V_θ (A.6)
   Activation activation = Activation::Squareplus;
@@ -52,6 +58,10 @@ struct MclnnTrainOptions {
   /// raw network), zero (switched off over the last tenth of the support) or power (A r^-n matched at the support's
   /// upper end). Not part of training (the loss sees the raw network) nor of the checkpoint fingerprint.
   TailPolicy tail = TailPolicy::None;
+  /// Random here (noether run's experiments and the goldens keep their numbers); `noether train` defaults to
+  /// ForceMatch. With ForceMatch and fewer than 3 frames per trajectory training starts from Random instead,
+  /// with a note (MclnnTrainResult::init_note, metadata.training.init.note). Part of the checkpoint fingerprint.
+  MclnnInit init = MclnnInit::Random;
 };
 
 /// What one epoch reports to the caller (progress display).
@@ -68,7 +78,8 @@ struct MclnnTrainResult {
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
   std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
   int best_epoch = 0;        ///< with patience: the epoch (1-based) whose parameters the model holds; else 0
-  std::string tail_note;     ///< non-empty when the tail policy asked for could not be used (what was written instead)
+  std::string tail_note;
+  std::string init_note;     ///< non-empty when the force-matching start was asked for but could not be used     ///< non-empty when the tail policy asked for could not be used (what was written instead)
 };
 
 /// The state a checkpoint (written by train_mclnn every checkpoint_every epochs) restores.
