@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "noether/physics/box.hpp"
+#include "noether/physics/bulk_simd.hpp"
 #include "noether/physics/cutoff.hpp"
 #include "noether/physics/forces.hpp"
 #include "noether/physics/neighbor_list.hpp"
@@ -82,11 +83,33 @@ struct SpeciesLaws {
   const CutoffLaw<T, Law>& at(int a, int b) const { return laws[std::size_t(a) * S + b]; }
 };
 
-/// Accelerations of one configuration. pos (N, D) wrapped (every periodic coordinate in [0, L)), mass (N), species (N) or null (all 0), acc (N, D) written.
+/// Accelerations of one configuration (one analytic law: vectorised rows, physics/bulk_simd.hpp; otherwise one
+/// partner after another). pos (N, D) wrapped (every periodic coordinate in [0, L)), mass (N), species (N) or null (all 0), acc (N, D) written.
 /// nl: the neighbor lists (built for pos's configuration within the skin), or null for all pairs j = 0..N−1.
 template <typename T, typename Law>
 void bulk_accelerations(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& ax, const T* pos, const T* mass,
                         const int* species, const NeighborList<T>* nl, T* acc, int N, int D) {
+  if constexpr (is_simd_pair_law<Law>::value) {
+    if (laws.S == 1) {  // one analytic law: the vectorised rows (physics/bulk_simd.hpp)
+      const CutoffLaw<T, Law>& law = laws.laws[0];
+      with_simd_row_kind(law, D, [&](auto d, auto mode, auto cut) {
+        constexpr int Dim = decltype(d)::value;
+#pragma omp parallel for schedule(static) if ((long long)N * (nl ? 64 : N) > kParallelPairs)
+        for (int i = 0; i < N; ++i) {
+          T f[3] = {0, 0, 0};
+          if (nl) {
+            bulk_row_simd<Dim, decltype(mode)::value, decltype(cut)::value>(law, ax, pos, mass, i, nl->neighbors(i), 0,
+                                                                             nl->count(i), f);
+          } else {  // every j ≠ i, as two contiguous ranges
+            bulk_row_simd<Dim, decltype(mode)::value, decltype(cut)::value>(law, ax, pos, mass, i, nullptr, 0, i, f);
+            bulk_row_simd<Dim, decltype(mode)::value, decltype(cut)::value>(law, ax, pos, mass, i, nullptr, i + 1, N, f);
+          }
+          for (int c = 0; c < Dim; ++c) acc[i * Dim + c] = f[c] / mass[i];
+        }
+      });
+      return;
+    }
+  }
 #pragma omp parallel for schedule(static) if ((long long)N * (nl ? 64 : N) > kParallelPairs)
   for (int i = 0; i < N; ++i) {
     T f[3] = {0, 0, 0};
