@@ -8,7 +8,7 @@
 # Usage: scripts/fuzz.sh [--seconds N] [--only TARGET] [--ci] [--replay-only]
 #   --seconds N    fuzzing time per target (default 600; --ci: 25)
 #   --only T       one target (npy, npz, trajectory, evaluate, simulation_config, train_config, model_file,
-#                  table_file, checkpoint, run_config, real_pendulum); may be given more than once
+#                  table_file, checkpoint, pair_laws_file, run_config, real_pendulum); may be given more than once
 #   --ci           the short run of CI (scripts/test.sh; NOETHER_SKIP_FUZZ=1 skips it there)
 #   --replay-only  only replay the seed corpora
 set -euo pipefail

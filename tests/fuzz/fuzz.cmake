@@ -4,6 +4,7 @@
 #                           target's corpus once, as the CTest test fuzz_replay_<target> (label "fuzz")
 # Either way the corpus of tests/fuzz/corpus/<target>/ is replayed by CTest: an input that ever crashed stays a test.
 set(NOETHER_FUZZ_TARGETS npy npz trajectory evaluate simulation_config train_config model_file table_file checkpoint
+                         pair_laws_file
                          run_config real_pendulum)
 foreach(target IN LISTS NOETHER_FUZZ_TARGETS)
   set(exe fuzz_${target})
