@@ -258,9 +258,14 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lmp_version = run(lmp_cmd(1) + ["-h"], ROOT).splitlines()[1].strip()
+    def shown(path):  # a path inside the checkout relative to it, else the file name (no machine paths in results)
+        rel = os.path.relpath(path, ROOT)
+        return os.path.basename(path) if rel.startswith("..") else rel
+
     meta = {"date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
-            "noether": args.noether, "lammps": lmp_version, "cores": os.cpu_count(),
-            "load_at_start": os.getloadavg()[0], "command": " ".join(sys.argv)}
+            "noether": shown(args.noether), "lammps": lmp_version, "cores": os.cpu_count(),
+            "load_at_start": os.getloadavg()[0],
+            "command": " ".join(shown(a) if os.path.isabs(a) else a for a in sys.argv)}
     result = {"meta": meta}
     with tempfile.TemporaryDirectory() as d:
         tmp = pathlib.Path(d)
