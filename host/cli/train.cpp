@@ -23,11 +23,9 @@
 namespace noether {
 
 namespace {
-constexpr int kDefaultPatience = 200;       // epochs without a relative validation improvement of kDefaultMinDelta
-constexpr double kDefaultMinDelta = 1e-3;
-// The epoch cap after the force-matching start (the default --init); the random start keeps the struct's 3000.
-// 100 measured on the zoo (docs/EXPERIMENTS.md "The potential zoo"): past it the error hardly moves and 2 minutes are exceeded.
-constexpr int kForceMatchEpochs = 100;
+constexpr int kDefaultPatience = kTrainCommandPatience;  // run/mclnn_config.hpp: train_command_defaults
+constexpr double kDefaultMinDelta = kTrainCommandMinDelta;
+constexpr int kForceMatchEpochs = kTrainCommandForceMatchEpochs;
 }  // namespace
 
 void add_train_command(CLI::App& app) {
@@ -89,12 +87,7 @@ void add_train_command(CLI::App& app) {
                   "least squares, the network pre-fitted to it) | random (Glorot) (docs/TRAINING.md)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
-    MclnnTrainOptions t;  // the no-config defaults: the struct's, with the validation-plateau stop on
-    t.patience = kDefaultPatience;
-    t.min_delta = kDefaultMinDelta;
-    t.init = MclnnInit::ForceMatch;  // the force-matching start (issue 16): measured in docs/EXPERIMENTS.md
-    const int random_epochs = t.epochs;
-    t.epochs = kForceMatchEpochs;
+    MclnnTrainOptions t = train_command_defaults();  // shared with Python's train_mclnn
     bool config_epochs = false;      // the config's train section sets the epochs itself
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
@@ -116,7 +109,7 @@ void add_train_command(CLI::App& app) {
     if (given("--init"))
       NOETHER_REQUIRE(parse_mclnn_init(o->init, t.init),
                       "--init: unknown start '" << o->init << "'; expected one of force-match, random");
-    if (t.init == MclnnInit::Random && !config_epochs) t.epochs = random_epochs;  // the random start's cap
+    apply_start_epoch_cap(t, config_epochs);  // the random start's cap
     if (given("--epochs")) t.epochs = o->epochs;
     if (!o->hidden.empty()) t.hidden = o->hidden;
     if (given("--lr")) t.lr = o->lr, t.lr_final = std::min(t.lr_final, o->lr);
@@ -155,7 +148,7 @@ void add_train_command(CLI::App& app) {
       for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail", "--init"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
-      if (!given("--epochs") && !config_epochs) t.epochs = random_epochs;  // no force-matching start there yet
+      if (!given("--epochs") && !config_epochs) t.epochs = MclnnTrainOptions{}.epochs;  // no force-matching start there yet
       t.init = MclnnInit::Random;
       run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
       return;

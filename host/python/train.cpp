@@ -35,7 +35,9 @@ void register_train(nb::module_& m) {
         }
         MclnnTrainOptions opt;
         try {
-          opt = parse_train_section(cfg::json::parse(options_json), cfg::Ctx{"train_mclnn", ""});
+          const cfg::json j = cfg::json::parse(options_json);
+          opt = parse_train_section(j, cfg::Ctx{"train_mclnn", ""}, train_command_defaults());  // noether train's
+          apply_start_epoch_cap(opt, j.contains("epochs"));
         } catch (const Error& e) {
           throw ArgumentError(e.what());
         }

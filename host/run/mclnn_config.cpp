@@ -77,4 +77,17 @@ TrainConfig load_train_config(const std::string& path, const MclnnTrainOptions& 
   return c;
 }
 
+MclnnTrainOptions train_command_defaults() {
+  MclnnTrainOptions t;
+  t.patience = kTrainCommandPatience;
+  t.min_delta = kTrainCommandMinDelta;
+  t.init = MclnnInit::ForceMatch;  // the force-matching start (issue 16): measured in docs/EXPERIMENTS.md
+  t.epochs = kTrainCommandForceMatchEpochs;
+  return t;
+}
+
+void apply_start_epoch_cap(MclnnTrainOptions& t, bool epochs_given) {
+  if (t.init == MclnnInit::Random && !epochs_given) t.epochs = MclnnTrainOptions{}.epochs;
+}
+
 }  // namespace noether

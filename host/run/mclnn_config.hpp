@@ -16,6 +16,18 @@ namespace noether {
 MclnnTrainOptions parse_train_section(const cfg::json& v, const cfg::Ctx& ctx,
                                       const MclnnTrainOptions& base = MclnnTrainOptions{});
 
+/// The defaults of `noether train` and of Python's noether.train_mclnn (one definition, so both train the same model
+/// from the same options): the struct's, with the validation-plateau stop on (patience 200 epochs, relative min_delta
+/// 1e-3) and the force-matching start (MclnnInit::ForceMatch) followed by at most kTrainCommandForceMatchEpochs epochs.
+constexpr int kTrainCommandPatience = 200;
+constexpr double kTrainCommandMinDelta = 1e-3;
+/// The epoch cap after the force-matching start; 100 measured on the zoo (docs/EXPERIMENTS.md "The potential zoo"):
+/// past it the error hardly moves and 2 minutes are exceeded. The random start keeps the struct's 3000.
+constexpr int kTrainCommandForceMatchEpochs = 100;
+MclnnTrainOptions train_command_defaults();
+/// Once the start is known: the random start gets the struct's epoch cap (3000) unless the epochs were given.
+void apply_start_epoch_cap(MclnnTrainOptions& t, bool epochs_given);
+
 /// A `noether train --config` file: {"description", "model", "data", "output", "train"} (docs/TRAINING.md).
 struct TrainConfig {
   std::string model;      ///< "" when absent (the --model flag or its default decides)
