@@ -47,10 +47,12 @@ void run_bulk_train(const BulkTrajectoryData& d, const MclnnTrainOptions& t, con
                             {"train_loss", r.train_loss.back()}, {"val_loss", r.val_loss.back()},
                             {"seconds", seconds}}}};
   if (!r.init_note.empty()) std::fprintf(stderr, "note: %s\n", r.init_note.c_str());
-  if (!quiet && r.init == MclnnInit::ForceMatch)
-    std::printf("force-matching start: %ld equations, relative force residual %.3g, pre-fit in %.1f s; validation "
-                "loss at the start %.3e\n",
-                r.start.rows, r.start.fit_rel_residual, r.start.seconds, r.initial_val_loss);
+  if (!quiet && r.init == MclnnInit::ForceMatch) {
+    char val[80] = "";  // no validation trajectories: nothing to report
+    if (r.val_loss.back() > 0) std::snprintf(val, sizeof val, "; validation loss at the start %.3e", r.initial_val_loss);
+    std::printf("force-matching start: %ld equations, relative force residual %.3g, %.1f s%s\n", r.start.rows,
+                r.start.fit_rel_residual, r.start.seconds, val);
+  }
   save_bulk_pair_model(output, r.model, md.dump());
   if (!quiet)
     std::printf("wrote %s (noether-pair-models): %d epochs in %.1f s; train loss %.3e, validation loss %.3e\n",

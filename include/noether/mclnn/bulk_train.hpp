@@ -1,5 +1,6 @@
 // mclnn/bulk_train.hpp — training species-pair MCLNN potentials on bulk data (periodic box, cutoff, species;
-// docs/BULK_TRAINING.md): mini-batches of segments → bulk_segment_loss_and_grad_cpu (mclnn/bulk_adjoint.hpp) → Adam
+// docs/BULK_TRAINING.md): Glorot or the force-matching start (mclnn/bulk_force_match.hpp), then mini-batches of
+// segments → bulk_segment_loss_and_grad_cpu (mclnn/bulk_adjoint.hpp) → Adam
 // with the cosine schedule, a train/validation split by trajectory. CPU, float64, deterministic for any thread count
 // (fixed gradient lanes as in mclnn/train.cpp). The model is returned in memory; no model-file section yet.
 #pragma once
