@@ -145,11 +145,11 @@ void add_train_command(CLI::App& app) {
     }
     BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
     if (wants_bulk_training(bd, cutoff)) {
-      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail", "--init"})
+      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
-      if (!given("--epochs") && !config_epochs) t.epochs = MclnnTrainOptions{}.epochs;  // no force-matching start there yet
-      t.init = MclnnInit::Random;
+      // t.init as for open space: force-match by default (docs/BULK_TRAINING.md "The force-matching start"), with
+      // the same epoch caps (kForceMatchEpochs after the start, 3000 from random).
       run_bulk_train(bd, t, cutoff, o->skin, output, o->quiet);
       return;
     }

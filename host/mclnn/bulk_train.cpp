@@ -115,6 +115,18 @@ BulkTrainResult train_bulk_mclnn(const BulkTrajectoryData& data, const BulkTrain
     glorot_uniform_init(m.shape, o.seed + std::uint64_t(p), w);  // a different stream per species pair
     std::copy(w.begin(), w.end(), m.params.begin() + std::ptrdiff_t(p * n));
   }
+  res.init = MclnnInit::Random;
+  if (o.init == MclnnInit::ForceMatch) {
+    if (d.T < 3) {
+      res.init_note = "the force-matching start needs at least 3 frames per trajectory (the acceleration stencil), " +
+                      d.source + " has " + std::to_string(d.T) + ": started from random parameters";
+    } else {
+      res.start = bulk_force_match_start(m.shape, m.params, m.scalings, m.pair_cutoffs, m.ranges, data, train_traj,
+                                         o.force_match, o.prefit_points, o.prefit);
+      res.init = MclnnInit::ForceMatch;
+    }
+  }
+  res.initial_val_loss = bulk_mclnn_loss(m, data, val_segs, o.stride, o.horizon, o.skin);
 
   const int nb = o.batch_size == 0 ? int(train_segs.size()) : std::min<int>(o.batch_size, int(train_segs.size()));
   NOETHER_REQUIRE(nb > 0, "bulk train: " << d.source << " gives no training segments");

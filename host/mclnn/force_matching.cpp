@@ -57,19 +57,47 @@ int force_match_stencil(int T, int requested) {
   return (requested == 5 && T >= 5) ? 5 : 3;
 }
 
+void force_match_nodes(bool path, std::vector<double>& nodes, std::vector<double>& W, std::vector<double>& L) {
+  nodes.clear(), W.clear();
+  if (path) {
+    for (int g = 0; g < kPathGauss; ++g) {
+      const double x = 0.5 * (1 + kGaussX[g]), wg = 0.5 * kGaussW[g] * (1 - x);  // ∫_0^1 (1 − x) f(x) dx
+      nodes.push_back(x), W.push_back(wg);
+      nodes.push_back(-x), W.push_back(wg);
+    }
+  } else {
+    nodes.push_back(0.0), W.push_back(1.0);  // the stencil's own frame
+  }
+  const int G = int(nodes.size());
+  L.assign(std::size_t(G) * 5, 0.0);  // (G, 5): q̃(σ_g) = Σ_k L[g][k] q_{t+k−2}
+  for (int g = 0; g < G; ++g)
+    for (int k = 0; k < 5; ++k) {
+      double l = 1;
+      for (int m = 0; m < 5; ++m)
+        if (m != k) l *= (nodes[g] - (m - 2)) / double(k - m);
+      L[std::size_t(g) * 5 + k] = path ? l : (k == 2 ? 1.0 : 0.0);
+    }
+}
+
 ForceMatchProblem::ForceMatchProblem(const SplineBasis& basis, int kinds)
-    : basis_(basis), kinds_(kinds), M_(kinds * basis.size()) {
-  NOETHER_REQUIRE(kinds >= 1, "force matching: kinds must be >= 1, got " << kinds);
-  NOETHER_REQUIRE(basis.intervals >= 1 && basis.h > 0 && std::isfinite(basis.lo) && std::isfinite(basis.h),
-                  "force matching: bad spline basis (lo " << basis.lo << ", h " << basis.h << ", intervals "
-                                                           << basis.intervals << ")");
+    : ForceMatchProblem(std::vector<SplineBasis>(std::size_t(std::max(kinds, 0)), basis)) {}
+
+ForceMatchProblem::ForceMatchProblem(const std::vector<SplineBasis>& bases)
+    : bases_(bases), kinds_(int(bases.size())), M_(0) {
+  NOETHER_REQUIRE(kinds_ >= 1, "force matching: kinds must be >= 1, got " << kinds_);
+  for (const SplineBasis& basis : bases_) {
+    NOETHER_REQUIRE(basis.intervals >= 1 && basis.h > 0 && std::isfinite(basis.lo) && std::isfinite(basis.h),
+                    "force matching: bad spline basis (lo " << basis.lo << ", h " << basis.h << ", intervals "
+                                                             << basis.intervals << ")");
+    offset_.push_back(M_);
+    M_ += basis.size();
+  }
   ata_.assign(std::size_t(M_) * M_, 0.0);
   atb_.assign(M_, 0.0);
 }
 
 void ForceMatchProblem::add_particle(const double* force, int D, const ForcePairTerm* pairs, int n) {
-  // Row d: Σ over pairs of −B_k(r) û_d in column κ·K + k; at most 4 non-zeros per pair, merged per column.
-  const int K = basis_.size();
+  // Row d: Σ over pairs of −B_k(r) û_d in column offset_κ + k; at most 4 non-zeros per pair, merged per column.
   std::vector<int> cols;
   std::vector<double> vals;
   for (int d = 0; d < D; ++d) {
@@ -77,9 +105,11 @@ void ForceMatchProblem::add_particle(const double* force, int D, const ForcePair
     for (int p = 0; p < n; ++p) {
       int first;
       double w[4];
-      if (!basis_.weights(pairs[p].r, first, w)) continue;
+      const int kind = pairs[p].kind;
+      NOETHER_REQUIRE(kind >= 0 && kind < kinds_, "force matching: pair kind " << kind << " outside [0, " << kinds_ << ")");
+      if (!bases_[kind].weights(pairs[p].r, first, w)) continue;
       for (int k = 0; k < 4; ++k) {
-        const int c = pairs[p].kind * K + first + k;
+        const int c = offset_[kind] + first + k;
         const double v = -w[k] * pairs[p].u[d];
         const auto it = std::find(cols.begin(), cols.end(), c);
         if (it == cols.end()) cols.push_back(c), vals.push_back(v);
@@ -107,11 +137,10 @@ ForceMatchSolution ForceMatchProblem::solve(double smoothness, double ridge) con
   }
   double tau = A.trace() / M_;
   if (!(tau > 0)) tau = 1.0;
-  const int K = basis_.size();
   const double ls = smoothness * tau, lr = std::max(ridge * tau, 1e-14 * tau);
   for (int kind = 0; kind < kinds_; ++kind)
-    for (int k = 0; k + 2 < K; ++k) {  // λ_s (c_k − 2c_{k+1} + c_{k+2})²
-      const int o = kind * K + k;
+    for (int k = 0; k + 2 < bases_[kind].size(); ++k) {  // λ_s (c_k − 2c_{k+1} + c_{k+2})², within a kind
+      const int o = offset_[kind] + k;
       const double dv[3] = {1, -2, 1};
       for (int x = 0; x < 3; ++x)
         for (int y = 0; y < 3; ++y) A(o + x, o + y) += ls * dv[x] * dv[y];
@@ -122,7 +151,9 @@ ForceMatchSolution ForceMatchProblem::solve(double smoothness, double ridge) con
   const Eigen::VectorXd c = ldlt.solve(rhs);
   NOETHER_REQUIRE(c.allFinite(), "force matching: the least-squares solution is not finite");
   ForceMatchSolution s;
-  s.basis = basis_;
+  s.basis = bases_[0];
+  s.bases = bases_;
+  s.offset = offset_;
   s.kinds = kinds_;
   s.coef.assign(c.data(), c.data() + M_);
   s.rows = rows_;
@@ -149,28 +180,10 @@ ForceMatchSolution force_match(const TrajectoryData& data, const std::vector<int
   NOETHER_REQUIRE(data.frame_dt > 0, data.source << ": force matching: the frame spacing must be > 0");
   const int N = data.N, D = data.D, half = points / 2;
   const std::size_t f = std::size_t(N) * D;
-  // Path integration (o.path and 5 points): the quadrature nodes σ_g of ∫_{−1}^{1} (1 − |σ|) a(t + σΔ) dσ (Gauss–
-  // Legendre on each half, weights W_g) and the quintic Lagrange weights L_k(σ_g) over the frames t−2 … t+2.
   const bool path = o.path && points == 5;
-  std::vector<double> nodes, W;
-  if (path) {
-    for (int g = 0; g < kPathGauss; ++g) {
-      const double x = 0.5 * (1 + kGaussX[g]), wg = 0.5 * kGaussW[g] * (1 - x);  // ∫_0^1 (1 − x) f(x) dx
-      nodes.push_back(x), W.push_back(wg);
-      nodes.push_back(-x), W.push_back(wg);
-    }
-  } else {
-    nodes.push_back(0.0), W.push_back(1.0);  // the stencil's own frame
-  }
+  std::vector<double> nodes, W, L;
+  force_match_nodes(path, nodes, W, L);
   const int G = int(nodes.size());
-  std::vector<double> L(std::size_t(G) * 5, 0.0);  // (G, 5): q̃(σ_g) = Σ_k L[g][k] q_{t+k−2}
-  for (int g = 0; g < G; ++g)
-    for (int k = 0; k < 5; ++k) {
-      double l = 1;
-      for (int m = 0; m < 5; ++m)
-        if (m != k) l *= (nodes[g] - (m - 2)) / double(k - m);
-      L[std::size_t(g) * 5 + k] = path ? l : (k == 2 ? 1.0 : 0.0);
-    }
   std::vector<double> qg(std::size_t(G) * f);
   const auto node_positions = [&](const double* q) {  // qg (G, N, D) around frame q
     for (int g = 0; g < G; ++g)

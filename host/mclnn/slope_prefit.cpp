@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "noether/core/error.hpp"
 
@@ -17,13 +18,39 @@ double weighted_norm(const double* w, const double* g, std::size_t n) {
   return s;
 }
 
-/// Σ_k w_k (V′_θ(r_k) − g_k)² (unnormalised).
-double residual_sum(const MlpShape& shape, const double* p, const PairScaling& sc, const double* r, const double* w,
-                    const double* g, std::size_t n) {
+/// The fitted slope of the raw network: V′_θ(r) and c ∂V′_θ(r)/∂θ.
+template <typename Mlp>
+struct RawSlope {
+  const Mlp& mlp;
+  double slope(double r) const { return mlp.network_slope(r).dV; }
+  void grad(double r, double c, double* g) const { mlp.param_grad(r, 0.0, c, g); }
+};
+
+/// The fitted slope through the cutoff (mclnn/cutoff_jet.hpp): V_c′(r) and c ∂V_c′(r)/∂θ.
+template <typename Mlp>
+struct SmoothedSlope {
+  CutoffJet<double, Mlp> jet;
+  double slope(double r) const { return jet.jets(r).dV; }
+  void grad(double r, double c, double* g) const { jet.param_grad(r, 0.0, c, g); }
+};
+
+/// fn(law) with law the raw slope (inactive cutoff: the open-space arithmetic unchanged) or the smoothed one.
+template <typename Fn>
+double with_slope_law(const MlpShape& shape, const double* p, const PairScaling& sc, const CutoffSpec& cutoff, Fn&& fn) {
   return with_pair_mlp<double>(shape, p, sc, [&](const auto& mlp) {
+    using Mlp = std::decay_t<decltype(mlp)>;
+    if (cutoff.active()) return fn(SmoothedSlope<Mlp>{CutoffJet<double, Mlp>(mlp, cutoff)});
+    return fn(RawSlope<Mlp>{mlp});
+  });
+}
+
+/// Σ_k w_k (V′_θ(r_k) − g_k)² (unnormalised).
+double residual_sum(const MlpShape& shape, const double* p, const PairScaling& sc, const CutoffSpec& cutoff,
+                    const double* r, const double* w, const double* g, std::size_t n) {
+  return with_slope_law(shape, p, sc, cutoff, [&](const auto& law) {
     double s = 0;
     for (std::size_t k = 0; k < n; ++k) {
-      const double e = mlp.network_slope(r[k]).dV - g[k];
+      const double e = law.slope(r[k]) - g[k];
       s += w[k] * e * e;
     }
     return s;
@@ -33,17 +60,17 @@ double residual_sum(const MlpShape& shape, const double* p, const PairScaling& s
 }  // namespace
 
 double slope_prefit_loss(const MlpShape& shape, const double* params, const PairScaling& sc, const double* r,
-                         const double* w, const double* g, std::size_t n, double* grad) {
+                         const double* w, const double* g, std::size_t n, double* grad, const CutoffSpec& cutoff) {
   const double norm = weighted_norm(w, g, n);
   NOETHER_REQUIRE(norm > 0 && std::isfinite(norm), "slope prefit: the target law is zero (Σ w g² = " << norm << ")");
   const std::size_t P = std::size_t(shape.parameter_count());
-  return with_pair_mlp<double>(shape, params, sc, [&](const auto& mlp) {
+  return with_slope_law(shape, params, sc, cutoff, [&](const auto& law) {
     double s = 0;
     if (grad) std::fill(grad, grad + P, 0.0);
     for (std::size_t k = 0; k < n; ++k) {
-      const double e = mlp.network_slope(r[k]).dV - g[k];
+      const double e = law.slope(r[k]) - g[k];
       s += w[k] * e * e;
-      if (grad) mlp.param_grad(r[k], 0.0, 2 * w[k] * e / norm, grad);
+      if (grad) law.grad(r[k], 2 * w[k] * e / norm, grad);
     }
     return s / norm;
   });
@@ -58,7 +85,7 @@ SlopePrefitResult prefit_pair_mlp_slope(const MlpShape& shape, std::vector<doubl
   const int P = shape.parameter_count();
   NOETHER_REQUIRE(int(params.size()) == P, "slope prefit: expected " << P << " parameters, got " << params.size());
   SlopePrefitResult res;
-  double S = residual_sum(shape, params.data(), sc, r, w, g, n);
+  double S = residual_sum(shape, params.data(), sc, o.cutoff, r, w, g, n);
   res.initial_loss = S / norm;
   Eigen::MatrixXd JtJ(P, P);
   Eigen::VectorXd Jtr(P);
@@ -69,18 +96,19 @@ SlopePrefitResult prefit_pair_mlp_slope(const MlpShape& shape, std::vector<doubl
     res.iterations = it + 1;
     if (fresh) {
       JtJ.setZero(), Jtr.setZero();
-      with_pair_mlp<double>(shape, params.data(), sc, [&](const auto& mlp) {
+      with_slope_law(shape, params.data(), sc, o.cutoff, [&](const auto& law) {
         for (std::size_t k = 0; k < n; ++k) {
           if (w[k] == 0) continue;
           std::fill(row.begin(), row.end(), 0.0);
-          mlp.param_grad(r[k], 0.0, 1.0, row.data());  // ∂V′(r_k)/∂θ
-          const double e = mlp.network_slope(r[k]).dV - g[k];
+          law.grad(r[k], 1.0, row.data());  // ∂V′(r_k)/∂θ
+          const double e = law.slope(r[k]) - g[k];
           for (int a = 0; a < P; ++a) {
             const double ja = w[k] * row[a];
             Jtr[a] += ja * e;
             for (int b = a; b < P; ++b) JtJ(a, b) += ja * row[b];
           }
         }
+        return 0.0;
       });
       for (int a = 0; a < P; ++a)
         for (int b = 0; b < a; ++b) JtJ(a, b) = JtJ(b, a);
@@ -91,7 +119,7 @@ SlopePrefitResult prefit_pair_mlp_slope(const MlpShape& shape, std::vector<doubl
     for (int a = 0; a < P; ++a) A(a, a) += mu * (JtJ(a, a) + 1e-9 * tau);
     const Eigen::VectorXd delta = A.ldlt().solve(-Jtr);
     for (int a = 0; a < P; ++a) trial[a] = params[a] + delta[a];
-    const double St = delta.allFinite() ? residual_sum(shape, trial.data(), sc, r, w, g, n) : INFINITY;
+    const double St = delta.allFinite() ? residual_sum(shape, trial.data(), sc, o.cutoff, r, w, g, n) : INFINITY;
     if (std::isfinite(St) && St < S) {
       const bool small = S - St < o.rel_tol * S;
       params = trial, S = St, fresh = true;

@@ -1,6 +1,7 @@
 // cli/test_train_bulk.cpp — `noether train` on bulk data as a user meets it: `noether simulate` of a small periodic
 // LJ mixture (2 species) writes box, periodic and species; `noether train --cutoff` trains the 3 species-pair networks
-// and writes a "noether-pair-models" file that loads back; without --cutoff the per-pair cutoffs come from the data.
+// and writes a "noether-pair-models" file that loads back; without --cutoff the per-pair cutoffs come from the data;
+// metadata.training.init records the start (--init force-match, the default, or random).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -55,4 +56,16 @@ TEST_F(TrainBulkCliTest, TrainOnBulkDataWritesSpeciesPairModels) {
   EXPECT_EQ(m2.pair_cutoffs[1].r_on, 1.9);
   EXPECT_EQ(m2.pair_cutoffs[2].cutoff, 2.5);
   EXPECT_EQ(m2.pair_cutoffs[1].smoothing, noether::Smoothing::Switch);
+  // the start is recorded: force-match by default (4 frames: the 3-point stencil), random on request
+  const auto md2 = nlohmann::json::parse(slurp("pairs2.json"))["metadata"]["training"]["init"];
+  EXPECT_EQ(md2["kind"], "force-match") << md2.dump();
+  EXPECT_EQ(md2["stencil"], 3);
+  EXPECT_EQ(md2["prefit_loss"].size(), 3u);
+  EXPECT_NE(r2.out.find("force-matching start"), std::string::npos) << r2.out;
+  const CmdResult r3 = noether("train --data lj.npz -o pairs3.json --epochs 1 --stride 2 --hidden 4 --init random -q");
+  ASSERT_EQ(r3.code, 0) << r3.err << r3.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp("pairs3.json"))["metadata"]["training"]["init"]["kind"], "random");
+  const CmdResult r4 = noether("train --data lj.npz -o pairs4.json --epochs 1 --init forcematch -q");
+  EXPECT_NE(r4.code, 0);
+  EXPECT_NE(r4.err.find("--init"), std::string::npos) << r4.err;
 }

@@ -1,12 +1,16 @@
 // mclnn/bulk_train.hpp — training species-pair MCLNN potentials on bulk data (periodic box, cutoff, species;
-// docs/BULK_TRAINING.md): mini-batches of segments → bulk_segment_loss_and_grad_cpu (mclnn/bulk_adjoint.hpp) → Adam
+// docs/BULK_TRAINING.md): Glorot or the force-matching start (mclnn/bulk_force_match.hpp), then mini-batches of
+// segments → bulk_segment_loss_and_grad_cpu (mclnn/bulk_adjoint.hpp) → Adam
 // with the cosine schedule, a train/validation split by trajectory. CPU, float64, deterministic for any thread count
 // (fixed gradient lanes as in mclnn/train.cpp). The model is returned in memory; no model-file section yet.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "noether/mclnn/bulk_dataset.hpp"
+#include "noether/mclnn/bulk_force_match.hpp"
+#include "noether/mclnn/train.hpp"
 #include "noether/nn/activations.hpp"
 #include "noether/nn/mlp_layout.hpp"
 #include "noether/physics/cutoff.hpp"
@@ -28,6 +32,12 @@ struct BulkTrainOptions {
   double lr = 1e-3, lr_final = 1e-5;  ///< cosine decay per Adam step over the epochs
   double val_fraction = 0.1;
   std::uint64_t seed = 100;
+  /// Random: Glorot per pair. ForceMatch: Glorot, then the force-matching start over the training trajectories
+  /// (mclnn/bulk_force_match.hpp); data with fewer than 3 frames fall back to Random with init_note set.
+  MclnnInit init = MclnnInit::Random;
+  ForceMatchOptions force_match;   ///< step 2 of the start
+  SlopePrefitOptions prefit;       ///< step 3 (its cutoff is each pair's own)
+  int prefit_points = 256;
 };
 
 /// A trained set of species-pair potentials: pair p (species_pair_index order) is the MLP `shape` with parameters
@@ -45,6 +55,10 @@ struct BulkPairModel {
 struct BulkTrainResult {
   BulkPairModel model;
   std::vector<double> train_loss, val_loss;   ///< per epoch (train: mean over the epoch's mini-batches before each step)
+  MclnnInit init = MclnnInit::Random;         ///< the start actually used
+  BulkForceMatchStartReport start;            ///< the force-matching start's report (init == ForceMatch)
+  std::string init_note;                      ///< why the force-matching start fell back to random, else empty
+  double initial_val_loss = 0;                ///< validation loss of the starting parameters
 };
 
 /// Train on `data`. Throws noether::Error on bad options (naming the option) or data.

@@ -24,8 +24,9 @@
 // frames (q̃ = q_t); fewer than 3 frames are an error. Velocity Verlet data saved every step satisfy the 3-point
 // relation exactly: q_{n+1} − 2q_n + q_{n−1} = a_n dt².
 //
-// ForceMatchProblem is geometry-free (it takes each particle's force and its pair terms), so the bulk trainer can
-// feed it minimum-image pairs with one kind per species pair; force_match() is the open-space driver.
+// ForceMatchProblem is geometry-free (it takes each particle's force and its pair terms) and may give every kind its
+// own basis: the bulk driver (mclnn/bulk_force_match.hpp) feeds it minimum-image pairs with one kind and one basis per
+// species pair; force_match() is the open-space driver.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -61,6 +62,11 @@ void stencil_acceleration(const double* q, std::size_t frame_stride, std::size_t
 /// T >= 5, else 3 (documented fallback); throws noether::Error when T < 3 or requested is not 3 or 5.
 int force_match_stencil(int T, int requested);
 
+/// The nodes σ_g of the path form (path = true: 5 Gauss–Legendre nodes on each half of [−1, 1], W_g = the node weight
+/// × (1 − |σ_g|) / 2 per half) or the frame itself (path = false: σ = 0, W = 1), and L (G, 5) the weights of the frames
+/// t−2 … t+2 in q̃(σ_g) = Σ_k L[g][k] q_{t+k−2} (the quintic through them; path = false: q_t).
+void force_match_nodes(bool path, std::vector<double>& nodes, std::vector<double>& W, std::vector<double>& L);
+
 /// One pair term of a particle's equation: its kind κ, distance r and direction u = W·(q_i − q_j)/r (D values used),
 /// W a quadrature weight (1 for a single frame): the term contributes −V′_κ(r)·u to the particle's force.
 struct ForcePairTerm {
@@ -71,20 +77,23 @@ struct ForcePairTerm {
 
 /// The fitted dV/dr of every kind.
 struct ForceMatchSolution {
-  SplineBasis basis;
+  SplineBasis basis;                ///< kind 0's basis (the only one in open space)
+  std::vector<SplineBasis> bases;   ///< (kinds) the basis of every kind
+  std::vector<int> offset;          ///< (kinds) where kind κ's coefficients start in coef
   int kinds = 1;
-  std::vector<double> coef;  ///< (kinds, basis.size())
+  std::vector<double> coef;  ///< (Σ_κ bases[κ].size()): kind κ at offset[κ]
   long rows = 0;             ///< equations used (particles × dimensions × frames)
   double rms_force = 0;      ///< RMS of the targets m_i a_id
   double rms_residual = 0;   ///< RMS of target − fitted force
   int stencil = 0;           ///< points of the acceleration stencil (set by force_match)
-  double dV(int kind, double r) const { return basis.eval(coef.data() + std::size_t(kind) * basis.size(), r); }
+  double dV(int kind, double r) const { return bases[kind].eval(coef.data() + offset[kind], r); }
 };
 
 /// The normal equations AᵀA c = Aᵀb, accumulated one particle at a time in the order of the calls (deterministic).
 class ForceMatchProblem {
  public:
-  ForceMatchProblem(const SplineBasis& basis, int kinds);
+  ForceMatchProblem(const SplineBasis& basis, int kinds);  ///< every kind on the same basis
+  explicit ForceMatchProblem(const std::vector<SplineBasis>& bases);  ///< kind κ on bases[κ]
   /// Add particle i's D equations: force (D) = m_i a_i, pairs (n) its pair terms (j ≠ i).
   void add_particle(const double* force, int D, const ForcePairTerm* pairs, int n);
   /// Solve with the penalties of the file header; throws noether::Error when no equation was added.
@@ -92,7 +101,8 @@ class ForceMatchProblem {
   long rows() const { return rows_; }
 
  private:
-  SplineBasis basis_;
+  std::vector<SplineBasis> bases_;
+  std::vector<int> offset_;  // (kinds) first column of each kind
   int kinds_, M_;
   std::vector<double> ata_, atb_;  // (M, M) upper triangle used, (M)
   double btb_ = 0;
