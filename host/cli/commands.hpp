@@ -62,4 +62,5 @@ void add_run_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_potential_command(CLI::App& app);
 void add_tabulate_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 }  // namespace noether

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   noether::add_rollout_command(app);
   noether::add_evaluate_command(app);
   noether::add_run_command(app);
+  noether::add_convert_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
