@@ -71,8 +71,9 @@ inline PairEval<T> eval_cutoff_branchless(const CutoffLaw<T, Law>& c, T r2, T mi
 /// Σ_k f_over_r(r_ij) d_ij over j = list[k], k in [begin, end), or j = k in [begin, end) when list is null (a
 /// contiguous range that must not contain i). pos (N, D) wrapped, mass (N); adds into f (D).
 /// A list is processed in chunks of kSimdChunk partners whose coordinates (and masses) are first copied into
-/// contiguous buffers: GCC 12 does not emit gathers for this loop ("unsupported access type for masked load"), and
-/// contiguous loads vectorise in every build (AVX2 and AVX-512 alike).
+/// contiguous buffers: the arithmetic loop then has only contiguous loads, which vectorise in every build (AVX2 and
+/// AVX-512 alike) without depending on the compiler's gather support or cost model (GCC 12 left the indexed loop
+/// scalar).
 template <int D, Smoothing Mode, bool HasCut, typename T, typename Law>
 inline void bulk_row_simd(const CutoffLaw<T, Law>& law, const PeriodicAxes<T>& ax, const T* pos, const T* mass,
                           int i, const int* list, int begin, int end, T* f) {
