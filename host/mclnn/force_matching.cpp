@@ -41,11 +41,15 @@ double SplineBasis::eval(const double* c, double r) const {
 
 void stencil_acceleration(const double* q, std::size_t fs, std::size_t n, int points, double delta, double* a) {
   const double inv = 1.0 / (delta * delta);
+  // The neighbouring frames as pointers of their own: q[k − fs] with an unsigned k − fs wraps around (UBSan: pointer
+  // overflow), although the address it means is inside the array.
+  const double *qm1 = q - fs, *qp1 = q + fs;
   if (points == 3) {
-    for (std::size_t k = 0; k < n; ++k) a[k] = (q[k + fs] - 2 * q[k] + q[k - fs]) * inv;
+    for (std::size_t k = 0; k < n; ++k) a[k] = (qp1[k] - 2 * q[k] + qm1[k]) * inv;
   } else {
+    const double *qm2 = q - 2 * fs, *qp2 = q + 2 * fs;
     for (std::size_t k = 0; k < n; ++k)
-      a[k] = (-q[k - 2 * fs] + 16 * q[k - fs] - 30 * q[k] + 16 * q[k + fs] - q[k + 2 * fs]) * (inv / 12);
+      a[k] = (-qm2[k] + 16 * qm1[k] - 30 * q[k] + 16 * qp1[k] - qp2[k]) * (inv / 12);
   }
 }
 
