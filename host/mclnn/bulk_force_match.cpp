@@ -73,17 +73,7 @@ BulkForceMatch bulk_force_match(const BulkTrajectoryData& data, const std::vecto
                              << ", " << hi[p] << "]");
 
   std::vector<double> u, qg(std::size_t(G) * f);
-  const auto node_positions = [&](const double* q) {  // qg (G, N, D) around the unwrapped frame q
-    for (int g = 0; g < G; ++g)
-      for (std::size_t x = 0; x < f; ++x) {
-        double v = 0;
-        for (int k = 0; k < 5; ++k) {
-          const double l = L[std::size_t(g) * 5 + k];
-          if (l != 0) v += l * q[std::ptrdiff_t(x) + (std::ptrdiff_t(k) - 2) * std::ptrdiff_t(f)];
-        }
-        qg[std::size_t(g) * f + x] = v;
-      }
-  };
+  const auto node_positions = [&](const double* q) { force_match_node_positions(q, f, L, G, qg.data()); };
   // fn(g, i, j, p, r, dvec) for every pair i < j of node g with r < hi_p (minimum image; O(N²)).
   const auto scan = [&](auto&& fn) {
     double dv[3] = {0, 0, 0};

@@ -53,6 +53,18 @@ void stencil_acceleration(const double* q, std::size_t fs, std::size_t n, int po
   }
 }
 
+void force_match_node_positions(const double* q, std::size_t f, const std::vector<double>& L, int G, double* qg) {
+  for (int g = 0; g < G; ++g)
+    for (std::size_t x = 0; x < f; ++x) {
+      double v = 0;
+      for (int k = 0; k < 5; ++k) {
+        const double l = L[std::size_t(g) * 5 + k];
+        if (l != 0) v += l * q[std::ptrdiff_t(x) + (std::ptrdiff_t(k) - 2) * std::ptrdiff_t(f)];
+      }
+      qg[std::size_t(g) * f + x] = v;
+    }
+}
+
 int force_match_stencil(int T, int requested) {
   NOETHER_REQUIRE(requested == 3 || requested == 5,
                   "force matching: stencil must be 3 or 5 points, got " << requested);
@@ -189,17 +201,7 @@ ForceMatchSolution force_match(const TrajectoryData& data, const std::vector<int
   force_match_nodes(path, nodes, W, L);
   const int G = int(nodes.size());
   std::vector<double> qg(std::size_t(G) * f);
-  const auto node_positions = [&](const double* q) {  // qg (G, N, D) around frame q
-    for (int g = 0; g < G; ++g)
-      for (std::size_t x = 0; x < f; ++x) {
-        double v = 0;
-        for (int k = 0; k < 5; ++k) {
-          const double l = L[std::size_t(g) * 5 + k];
-          if (l != 0) v += l * q[std::ptrdiff_t(x) + (std::ptrdiff_t(k) - 2) * std::ptrdiff_t(f)];
-        }
-        qg[std::size_t(g) * f + x] = v;
-      }
-  };
+  const auto node_positions = [&](const double* q) { force_match_node_positions(q, f, L, G, qg.data()); };
   const auto distance = [&](const double* y, int i, int j) {
     double r2 = 0;
     for (int d = 0; d < D; ++d) r2 += (y[i * D + d] - y[j * D + d]) * (y[i * D + d] - y[j * D + d]);

@@ -66,6 +66,9 @@ int force_match_stencil(int T, int requested);
 /// × (1 − |σ_g|) / 2 per half) or the frame itself (path = false: σ = 0, W = 1), and L (G, 5) the weights of the frames
 /// t−2 … t+2 in q̃(σ_g) = Σ_k L[g][k] q_{t+k−2} (the quintic through them; path = false: q_t).
 void force_match_nodes(bool path, std::vector<double>& nodes, std::vector<double>& W, std::vector<double>& L);
+/// Positions at the G quadrature nodes around frame q (f = N·D values; frames q − 2f … q + 2f readable):
+/// qg[g·f + x] = Σ_k L[g·5 + k] q[x + (k − 2) f], L from force_match_nodes. Shared by the open-space and bulk starts.
+void force_match_node_positions(const double* q, std::size_t f, const std::vector<double>& L, int G, double* qg);
 
 /// One pair term of a particle's equation: its kind κ, distance r and direction u = W·(q_i − q_j)/r (D values used),
 /// W a quadrature weight (1 for a single frame): the term contributes −V′_κ(r)·u to the particle's force.
