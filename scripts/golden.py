@@ -46,7 +46,8 @@ ATOL = 1e-300
 ROUNDOFF_ABS = 1e-11
 CANCELLATION_RTOL = 1e-4
 EXPERIMENT_RTOL = {"hnn_pixel_pendulum": 1e-4}
-VOLATILE_KEYS = {"seconds", "steps_per_s"}  # wall clock: never pinned
+VOLATILE_KEYS = {"seconds", "steps_per_s", "atom_steps_per_s", "equilibration_seconds",
+                 "peak_memory_bytes"}  # wall clock and process memory: never pinned
 # Keys whose values are conservation errors (round-off when the physics is right): bounded, not pinned.
 ROUNDOFF_PARENTS = {"momentum_drift", "mae"}
 ROUNDOFF_KEYS = {"linear", "angular", "linear_momentum", "angular_momentum"}
@@ -76,7 +77,7 @@ def is_roundoff(path):
 
 
 def is_cancellation(path):
-    return "energy_drift/" in path or path.startswith("tabulation/max_rel_error")
+    return "energy_drift/" in path or "/energy/drift" in path or path.startswith("tabulation/max_rel_error")
 
 
 def tolerance(name, path):

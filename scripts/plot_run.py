@@ -13,6 +13,8 @@ and DIR/<model>/train_log.csv, and writes next to them:
   DIR/potential.png              V(r) and dV/dr: truth vs learned, training distances shaded
                                  (darker: central 90 %, [p05, p95]; lighter: [r_min, r_max]) (Fig. 5)
   DIR/training_loss.png          train (solid) and validation (dashed) loss per epoch, log y
+  DIR/at_scale.png               with an "at_scale" section: the per-particle force error at t = 0 (cumulative, per
+                                 tail policy) and the virial ratio 2K/|U| over time, truth and every policy
 
 Models are the keys of metrics["models"]. A learned pair potential is defined only up to a constant,
 so the energies of a model with metrics["models"][m]["potential"]["V_offset"] are shifted by
@@ -499,6 +501,36 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
+def plot_at_scale(run_dir, metrics, dpi):
+    """DIR/at_scale.png: the per-particle relative force error at t = 0 as a cumulative distribution per tail
+    policy, and the virial ratio 2K/|U| over time, truth and every policy (metrics models.mclnn.at_scale)."""
+    a = metrics.get("models", {}).get("mclnn", {}).get("at_scale")
+    if a is None:
+        return
+    cols = read_csv_columns(os.path.join(run_dir, "at_scale", "force_errors.csv"))
+    truth = load_trajectory(os.path.join(run_dir, "at_scale", "truth.npz"))
+    t = np.asarray(truth["times"])
+    fig, (ax_e, ax_q) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for k, (name, tail) in enumerate(a["tails"].items()):
+        if name not in cols:
+            raise InputError(f"{run_dir}/at_scale/force_errors.csv: no column '{name}'")
+        e = np.sort(np.asarray(cols[name]))
+        ax_e.semilogx(np.maximum(e, 1e-12), np.arange(1, len(e) + 1) / len(e), color=f"C{k}",
+                      label=f"tail {name}: median {tail['force_error']['median']:.2e}")
+        ax_q.plot(t, tail["virial_ratio"]["series"], color=f"C{k}", lw=1.1, label=f"learned, tail {name}")
+    ax_q.plot(t, a["truth"]["virial_ratio"]["series"], color="k", lw=1.3, label="truth")
+    ax_e.axvline(0.01, color="0.6", lw=0.7, ls=":")
+    ax_e.set_xlabel("relative force error |a_learned - a_true| / |a_true| at t = 0")
+    ax_e.set_ylabel("fraction of particles")
+    ax_e.legend(fontsize=8)
+    ax_q.set_xlabel("t")
+    ax_q.set_ylabel("virial ratio 2K/|U|")
+    ax_q.legend(fontsize=8)
+    fig.suptitle(f"the learned model at {a['particles']} particles", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, os.path.join(run_dir, "at_scale.png"), dpi)
+
+
 def main(argv=None):
     args = parse_args(argv)
     metrics = load_metrics(args.dir)
@@ -508,8 +540,9 @@ def main(argv=None):
     jobs = [(f"case {c}", lambda c=c: plot_case(args.dir, c, metrics, args.trajectory, args.dpi))
             for c in find_cases(args.dir, metrics)]
     jobs += [("potential", lambda: plot_potential(args.dir, metrics, args.dpi)),
-             ("training loss", lambda: plot_training_loss(args.dir, metrics, args.dpi))]
-    if len(jobs) == 2:
+             ("training loss", lambda: plot_training_loss(args.dir, metrics, args.dpi)),
+             ("at scale", lambda: plot_at_scale(args.dir, metrics, args.dpi))]
+    if len(jobs) == 3:
         note(f"no cases in {os.path.join(args.dir, 'cases')} or metrics.json")
     for what, job in jobs:
         try:

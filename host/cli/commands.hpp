@@ -63,4 +63,5 @@ void add_evaluate_command(CLI::App& app);
 void add_potential_command(CLI::App& app);
 void add_tabulate_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
 }  // namespace noether

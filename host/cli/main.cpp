@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   noether::add_evaluate_command(app);
   noether::add_run_command(app);
   noether::add_convert_command(app);
+  noether::add_analyze_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

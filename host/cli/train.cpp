@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/train_bulk.hpp"
+#include "run/train_bulk.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/physics/cuda.hpp"
 #include "noether/mclnn/dataset.hpp"

@@ -57,6 +57,18 @@ std::uint64_t available_memory_bytes() {
   return avail;
 }
 
+std::uint64_t peak_resident_bytes() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream in(line.substr(6));
+      std::uint64_t kb = 0;
+      if (in >> kb) return kb * 1024;
+    }
+  return 0;
+}
+
 std::string format_bytes(std::uint64_t bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
   double v = double(bytes);

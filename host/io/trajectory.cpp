@@ -5,6 +5,7 @@
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
 #include "noether/io/trajectory.hpp"
+#include "noether/physics/bulk_observables.hpp"
 #include "noether/physics/smoothing_code.hpp"
 
 namespace noether {
@@ -151,6 +152,71 @@ InitialState load_initial_state_npz(const std::string& path) {
   return s;
 }
 
+Trajectory trajectory_from_archive(const NpzArchive& a, const std::string& path) {
+  const auto dims = check_trajectory_archive(a, path, {"positions"});
+  Trajectory t;
+  t.B = int(dims[0]), t.T = int(dims[1]), t.N = int(dims[2]), t.D = int(dims[3]);
+  const std::size_t B = t.B, T = t.T, N = t.N, D = t.D;
+  auto get = [&](const char* k) -> const NpyArray* {
+    auto it = a.find(k);
+    return it == a.end() ? nullptr : &it->second;
+  };
+  auto integers = [&](const NpyArray& x, const char* k, double lo) {
+    std::vector<int> out(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double v = x.data[i];
+      NOETHER_REQUIRE(v == std::floor(v) && v >= lo && std::fabs(v) < 1e9,
+                      path << ": key '" << k << "': element " << i << " is " << v << ", expected an integer"
+                           << (lo > -1e9 ? " >= 0" : ""));
+      out[i] = int(v);
+    }
+    return out;
+  };
+  t.pos = get("positions")->data;
+  if (auto* v = get("velocities")) t.vel = v->data;
+  if (auto* v = get("accelerations")) t.acc = v->data;
+  if (auto* m = get("masses")) {
+    t.mass = m->data;
+    if (m->shape.size() == 1) {  // (N): the same masses in every trajectory
+      t.mass.resize(B * N);
+      for (std::size_t b = 1; b < B; ++b) std::copy(m->data.begin(), m->data.end(), t.mass.begin() + b * N);
+    }
+  } else {
+    t.mass.assign(B * N, 1.0);
+  }
+  t.times.resize(T);
+  if (auto* x = get("times"))
+    t.times = x->data;
+  else
+    for (std::size_t f = 0; f < T; ++f) t.times[f] = double(f);
+  t.frames.resize(T);
+  const NpyArray *K = get("kinetic_energy"), *U = get("potential_energy");
+  for (std::size_t f = 0; f < T; ++f) {
+    if (K) t.frames[f].kinetic.resize(B);
+    if (U) t.frames[f].potential.resize(B);
+    for (std::size_t b = 0; b < B; ++b) {
+      if (K) t.frames[f].kinetic[b] = K->data[b * T + f];
+      if (U) t.frames[f].potential[b] = U->data[b * T + f];
+    }
+  }
+  const NpyArray *box = get("box"), *per = get("periodic");
+  NOETHER_REQUIRE(!per || box, path << ": key 'periodic' is given without the key 'box'");
+  if (box) {
+    t.box.present = true;
+    for (std::size_t c = 0; c < D; ++c) {
+      NOETHER_REQUIRE(box->data[c] > 0, path << ": key 'box': length " << c << " is " << box->data[c] << ", expected > 0");
+      t.box.L[c] = box->data[c];
+      const double pc = per ? per->data[c] : 1.0;
+      NOETHER_REQUIRE(pc == 0 || pc == 1, path << ": key 'periodic': element " << c << " is " << pc << ", expected 0 or 1");
+      t.box.periodic[c] = pc == 1;
+    }
+  }
+  if (auto* s = get("species")) t.species = integers(*s, "species", 0);
+  if (auto* im = get("images")) t.images = integers(*im, "images", -2e9);
+  if (auto* w = get("virial")) t.virial = w->data;
+  return t;
+}
+
 std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
   using S = std::vector<std::size_t>;
   const std::size_t B = t.B, T = t.T, N = t.N, D = t.D, A = angular_components(t.D);
@@ -189,30 +255,18 @@ std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& t) {
   }
   if (!t.species.empty()) e.push_back({"species", S{N}, std::vector<double>(t.species.begin(), t.species.end()), false});
   if (!t.images.empty()) e.push_back({"images", S{B, T, N, D}, std::vector<double>(t.images.begin(), t.images.end()), false});
-  if (!t.images.empty()) {  // MSD(t) = (1/N) Σ_i |u_i(t) − u_i(0)|², u = positions + images · L (periodic axes)
-    std::vector<double> msd(B * T, 0.0);
-    for (std::size_t b = 0; b < B; ++b)
-      for (std::size_t f = 0; f < T; ++f) {
-        double s2 = 0;
-        for (std::size_t k = 0; k < N * D; ++k) {
-          const std::size_t c = k % D, o = (b * T + f) * N * D + k, o0 = b * T * N * D + k;
-          const double L = t.box.present && t.box.periodic[c] ? t.box.L[c] : 0.0;
-          const double d = (t.pos[o] + t.images[o] * L) - (t.pos[o0] + t.images[o0] * L);
-          s2 += d * d;
-        }
-        msd[b * T + f] = s2 / double(N);
-      }
-    e.push_back({"msd", S{B, T}, msd, false});
-  }
+  if (!t.images.empty())  // MSD(t) from unwrapped positions (physics/bulk_observables.hpp)
+    e.push_back({"msd", S{B, T},
+                 mean_squared_displacement(t.pos.data(), t.images.data(), int(B), int(T), int(N), int(D), t.box), false});
   if (!t.virial.empty()) {
     std::vector<double> Tk(B * T), Pr;
     const double vol = t.box.volume(t.D);
-    for (std::size_t k = 0; k < B * T; ++k) Tk[k] = N > 1 ? 2 * K[k] / (double(D) * double(N - 1)) : 0.0;
+    for (std::size_t k = 0; k < B * T; ++k) Tk[k] = kinetic_temperature(K[k], int(N), int(D));
     e.push_back({"virial", S{B, T}, t.virial, false});
     e.push_back({"temperature", S{B, T}, Tk, false});
     if (vol > 0) {
       Pr.resize(B * T);
-      for (std::size_t k = 0; k < B * T; ++k) Pr[k] = (2 * K[k] + t.virial[k]) / (double(D) * vol);
+      for (std::size_t k = 0; k < B * T; ++k) Pr[k] = virial_pressure(K[k], t.virial[k], int(D), vol);
       e.push_back({"pressure", S{B, T}, Pr, false});
     }
   }

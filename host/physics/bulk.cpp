@@ -114,46 +114,6 @@ void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Traj
 
 }  // namespace
 
-std::vector<double> radial_distribution(const double* pos, int F, int N, int D, const Box& box, const int* species,
-                                        int a, int b, double r_max, int bins) {
-  NOETHER_REQUIRE(box.present && box.volume(D) > 0, "g(r): needs a box (its volume normalises g)");
-  NOETHER_REQUIRE(bins >= 1 && r_max > 0, "g(r): expected bins >= 1 and r_max > 0");
-  for (int c = 0; c < D; ++c)
-    NOETHER_REQUIRE(!box.periodic[c] || r_max <= 0.5 * box.L[c],
-                    "g(r): r_max = " << r_max << " beyond half the periodic edge " << box.L[c] << " of axis " << c);
-  const PeriodicAxes<double> ax(box);
-  std::vector<double> hist(bins, 0.0);
-  long na = 0, nb = 0;
-  for (int i = 0; i < N; ++i) {
-    const int s = species ? species[i] : 0;
-    na += s == a, nb += s == b;
-  }
-  const double dr = r_max / bins;
-  for (int f = 0; f < F; ++f) {
-    const double* q = pos + std::size_t(f) * N * D;
-    for (int i = 0; i < N; ++i) {
-      if ((species ? species[i] : 0) != a) continue;
-      for (int j = 0; j < N; ++j) {
-        if (j == i || (species ? species[j] : 0) != b) continue;
-        double r2 = 0;
-        for (int c = 0; c < D; ++c) {
-          const double d = ax.min_image(q[i * D + c] - q[j * D + c], c);
-          r2 += d * d;
-        }
-        const int k = int(std::sqrt(r2) / dr);
-        if (k < bins) hist[k] += 1;
-      }
-    }
-  }
-  const double pairs = double(na) * double(a == b ? nb - 1 : nb);
-  for (int k = 0; k < bins; ++k) {
-    const double lo = k * dr, hi = (k + 1) * dr;
-    const double shell = D == 3 ? 4.0 / 3.0 * M_PI * (hi * hi * hi - lo * lo * lo) : M_PI * (hi * hi - lo * lo);
-    hist[k] = pairs > 0 ? hist[k] * box.volume(D) / (pairs * shell * F) : 0.0;
-  }
-  return hist;
-}
-
 void validate_bulk(const SimulationConfig& cfg, const std::string& file) {
   const BulkSpec& bs = cfg.bulk;
   const InitialState& s = cfg.init;

@@ -24,6 +24,7 @@
 #include "noether/physics/simulate.hpp"
 #include "run/plot_script.hpp"
 #include "run/progress.hpp"
+#include "run/mclnn_at_scale.hpp"
 #include "run/mclnn_config.hpp"
 
 namespace noether {
@@ -50,6 +51,7 @@ struct Experiment {
   LnnTrainOptions lnn;
   std::vector<Case> cases;
   json system_json;
+  AtScaleSpec at_scale;  ///< the optional "at_scale" section (run/mclnn_at_scale.hpp)
 };
 
 SimulationConfig sim_section(const Experiment& e, const json& v, const Ctx& ctx) {
@@ -102,7 +104,7 @@ LnnTrainOptions lnn_section(const json& v, const Ctx& ctx) {
 Experiment load_experiment(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
-  check_keys(root, ctx, {"description", "system", "precision", "device", "train_data", "train", "lnn", "cases"});
+  check_keys(root, ctx, {"description", "system", "precision", "device", "train_data", "train", "lnn", "cases", "at_scale"});
   for (const char* k : {"system", "train_data", "cases"})
     NOETHER_REQUIRE(root.contains(k), ctx.sub(k).where() << ": missing required section");
   Experiment e;
@@ -117,6 +119,28 @@ Experiment load_experiment(const std::string& path) {
   if (root.contains("lnn")) {
     e.with_lnn = true;
     e.lnn = lnn_section(root.at("lnn"), ctx.sub("lnn"));
+  }
+  if (root.contains("at_scale")) {  // {"initial_state", "integrator", "tails": ["none", "power", …]}
+    const Ctx actx = ctx.sub("at_scale");
+    NOETHER_REQUIRE(root.at("at_scale").is_object(), actx.where() << ": expected an object {initial_state, integrator, tails}");
+    json sim = root.at("at_scale");
+    if (sim.contains("tails")) {
+      const json& t = sim.at("tails");
+      NOETHER_REQUIRE(t.is_array() && !t.empty(), actx.sub("tails").where() << ": expected a non-empty list of tail policies "
+                                                                                 "(none, zero, power), got " << brief(t));
+      e.at_scale.tails.clear();
+      for (std::size_t k = 0; k < t.size(); ++k) {
+        TailPolicy p;
+        NOETHER_REQUIRE(t[k].is_string() && parse_tail_policy(t[k].get<std::string>(), p),
+                        actx.sub("tails").at(k).where() << ": expected one of none, zero, power, got " << brief(t[k]));
+        for (TailPolicy q : e.at_scale.tails)
+          NOETHER_REQUIRE(q != p, actx.sub("tails").at(k).where() << ": '" << t[k].get<std::string>() << "' given twice");
+        e.at_scale.tails.push_back(p);
+      }
+      sim.erase("tails");
+    }
+    e.at_scale.sim = sim_section(e, sim, actx);
+    e.at_scale.enabled = true;
   }
   const json& cs = root.at("cases");
   NOETHER_REQUIRE(cs.is_object() && !cs.empty(), ctx.sub("cases").where() << ": expected an object {name: {initial_state, integrator}, …}");
@@ -306,6 +330,10 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
         fmt(rl.linear_momentum_drift_rel) + " / " + fmt(rl.angular_momentum_drift_rel));
   }
 
+  // 5. At scale (optional): the model on a much larger system, per tail policy.
+  json at_scale;
+  if (e.at_scale.enabled) at_scale = run_at_scale(e.at_scale, tr.model, pc.V_offset, dir, support_warn, say);
+
   json metrics = {
       {"config", config},
       {"system", e.system_json},
@@ -326,6 +354,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
                       {"stopped_by_time_budget", lr.stopped_by_time_budget}}},
         {"potential_offset", lnn_offset},
         {"cases", lnn_cases}};
+  if (e.at_scale.enabled) metrics["models"]["mclnn"]["at_scale"] = at_scale;
   write_text_file_atomic((dir / "metrics.json").string(), metrics.dump(2) + "\n");
 
   // Plots (Python + matplotlib, optional) and the markdown summary.
@@ -379,6 +408,24 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
   for (const Case& c : e.cases)
     md << "![" << c.name << "](" << c.name << "_quantities.png)\n![" << c.name << " position error](" << c.name
        << "_position_error.png)\n";
+  if (e.at_scale.enabled) {
+    md << "\n## At scale: " << at_scale["particles"] << " particles\n\nThe trained model on a system "
+       << at_scale["particles"].get<int>() / std::max(data.N, 1) << " times larger than the training one, per policy for the "
+          "distances beyond its trained range (docs/BULK.md), against the true law from the same state. Force error: "
+          "e_i = |a_learned − a_true| / |a_true| per particle at t = 0. Q = 2K/|U|.\n\n"
+       << "| tail | median e | p90 e | max e | energy drift (rel) | Q first / last | visits outside |\n"
+       << "|---|---:|---:|---:|---:|---|---:|\n";
+    for (const auto& kv : at_scale["tails"].items()) {
+      const json& t = kv.value();
+      md << "| " << kv.key() << " | " << fmt(t["force_error"]["median"]) << " | " << fmt(t["force_error"]["p90"]) << " | "
+         << fmt(t["force_error"]["max"]) << " | " << fmt(t["energy_drift"]) << " | " << fmt(t["virial_ratio"]["first"])
+         << " / " << fmt(t["virial_ratio"]["last"]) << " | "
+         << fmt(100 * t["support_visits"]["fraction_outside"].get<double>()) << "% |\n";
+    }
+    const json& t = at_scale["truth"];
+    md << "| (truth) | | | | " << fmt(t["energy_drift"]) << " | " << fmt(t["virial_ratio"]["first"]) << " / "
+       << fmt(t["virial_ratio"]["last"]) << " | |\n\n![at scale](at_scale.png)\n";
+  }
   md << "\n![training loss](training_loss.png)\n";
   if (!plot_note.empty()) md << "\n_" << plot_note << "_\n";
   write_text_file_atomic((dir / "summary.md").string(), md.str());

@@ -1,6 +1,6 @@
 // tests/io/test_model_tail.cpp — the support and tail of learned laws in files (io/model_file.hpp, io/table_file.hpp):
-// the support read from the training histogram (or range), the "tail" key resolved (power: A and n matched exactly
-// on an affine model), file round trips of models and tables, a table inheriting the model's support and tail,
+// the support read from the training histogram (or range), the "tail" key resolved (power: C, A and n matched exactly
+// to a curved model's value, slope and curvature), file round trips of models and tables, a table inheriting the model's support and tail,
 // bad values rejected naming the file, the key and the allowed values, and a rollout that counts its pair visits
 // outside the support into the trajectory's npz entries.
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ const std::string kMeta =
     R"("metadata": {"training": {"pair_distance_range": {"min": 0.4, "max": 3.0},
                                  "pair_distance_histogram": {"lo": 0.5, "hi": 2.5}}}, )";
 
-/// V = w r + b (one affine layer): at r_hi = 2 with w = −1, b = 3, V = 1 and V′ = −1, so n = 2 and A = 4.
+/// V = w r + b (one affine layer): no curvature, so no decaying power tail matches it.
 std::string affine(double w, double b, const std::string& tail) {
   return kHead + tail + R"("layers": [{"weight": [[)" + std::to_string(w) + "]], \"bias\": [" + std::to_string(b) + "]}]}";
 }
@@ -80,22 +80,31 @@ TEST(ModelTail, ZeroDefaultsToTheLastTenthOfTheSupportAndRoundTrips) {
   EXPECT_EQ(model_json(parse_model_json(kHead + kLayers + "}", "m.json")).find("tail"), std::string::npos);
 }
 
-TEST(ModelTail, PowerIsMatchedExactlyOnAnAffineModel) {
-  const ModelFile m = parse_model_json(affine(-1.0, 3.0, R"("tail": {"policy": "power", "r_hi": 2.0}, )"), "m.json");
+TEST(ModelTail, PowerIsMatchedExactlyOnACurvedModel) {
+  // V = squareplus(0.5 − r): V′ < 0 < V″, and at r_hi = 2 the force decays as a power (n = −r V″/V′ − 1 ≈ 0.28).
+  const std::string layers = R"("layers": [{"weight": [[-1.0]], "bias": [0.5]}, {"weight": [[1.0]], "bias": [0.0]}]})";
+  const ModelFile raw = parse_model_json(kHead + layers, "raw.json");
+  const ModelFile m = parse_model_json(kHead + R"("tail": {"policy": "power", "r_hi": 2.0}, )" + layers, "m.json");
+  const PairJet<double> h = pair_model_jets(raw, {2.0})[0];
+  const double n = -2.0 * h.d2V / h.dV - 1, A = -h.dV * std::pow(2.0, n + 1) / n, C = h.V - A * std::pow(2.0, -n);
   const PairTailSpec t = learned_pair_law(m).learned->tail;
   EXPECT_EQ(t.policy, TailPolicy::Power);
-  EXPECT_DOUBLE_EQ(t.n, 2.0);
-  EXPECT_DOUBLE_EQ(t.A, 4.0);
-  const PairJet<double> j = pair_model_jets(m, {4.0})[0];  // 4 / r², −8 / r³, 24 / r⁴
-  EXPECT_DOUBLE_EQ(j.V, 0.25);
-  EXPECT_DOUBLE_EQ(j.dV, -0.125);
-  EXPECT_DOUBLE_EQ(j.d2V, 24.0 / 256.0);
+  EXPECT_GT(n, 0.2);
+  EXPECT_NEAR(t.n, n, 1e-14);
+  EXPECT_NEAR(t.A, A, 1e-14 * std::abs(A));
+  EXPECT_NEAR(t.C, C, 1e-14 * (std::abs(A) + std::abs(C)));
+  const PairJet<double> j = pair_model_jets(m, {4.0})[0];  // C + A r^-n and its derivatives
+  EXPECT_NEAR(j.V, C + A * std::pow(4.0, -n), 1e-14);
+  EXPECT_NEAR(j.dV, -n * A * std::pow(4.0, -n - 1), 1e-14);
+  EXPECT_NEAR(j.d2V, n * (n + 1) * A * std::pow(4.0, -n - 2), 1e-14);
+  const PairJet<double> below = pair_model_jets(m, {2.0 - 1e-7})[0], above = pair_model_jets(m, {2.0 + 1e-7})[0];
+  EXPECT_NEAR(below.d2V, above.d2V, 1e-5);  // C² at r_hi
   // The same law through the pair-law path (rollouts) and pair_law_jets (noether potential, tabulation).
   double V, f;
   with_pair_law<double>(learned_pair_law(m), [&](const auto& L) { L.eval(16.0, 1.0, 1.0, V, f); });
-  EXPECT_DOUBLE_EQ(V, 0.25);
-  EXPECT_DOUBLE_EQ(-f * 4.0, -0.125);
-  EXPECT_DOUBLE_EQ(pair_law_jets(learned_pair_law(m), 4.0).V, 0.25);
+  EXPECT_NEAR(V, j.V, 1e-14);
+  EXPECT_NEAR(-f * 4.0, j.dV, 1e-14);
+  EXPECT_NEAR(pair_law_jets(learned_pair_law(m), 4.0).V, j.V, 1e-14);
 }
 
 TEST(ModelTail, BadTailsAreRejectedNamingTheKey) {
@@ -109,7 +118,7 @@ TEST(ModelTail, BadTailsAreRejectedNamingTheKey) {
                {"bad.json: tail", "r_on < r_hi"});
   expect_error(kHead + kMeta + R"("tail": {"policy": "zero", "rhi": 2}, )" + kLayers + "}", {"bad.json", "tail.rhi"});
   expect_error(kHead + R"("tail": {"policy": "zero"}, )" + kLayers + "}", {"bad.json: tail", "no training support"});
-  // Power where V and V′ have the same sign (V = r + 1 at r = 2): impossible, named at load.
+  // Power on a straight line (V = r + 1: V″ = 0, so n = −1, a force that never decays): impossible, named at load.
   expect_error(affine(1.0, 1.0, R"("tail": {"policy": "power", "r_hi": 2.0}, )"), {"bad.json: tail", "'power'", "'zero'"});
   expect_error(R"({"format": "noether-model", "version": 1, "model": "hnn", "activation": "tanh", "tail": {"policy": "zero", "r_hi": 1, "r_on": 0.5},
                   "layers": [{"weight": [[1.0, 1.0]], "bias": [0.0]}]})",
@@ -134,19 +143,22 @@ TEST(ModelTail, TableInheritsSupportAndTailAndRoundTrips) {
   EXPECT_EQ(back.tail.policy, t.tail.policy);
   EXPECT_EQ(back.tail.r_on, t.tail.r_on);
   EXPECT_EQ(back.tail.r_hi, t.tail.r_hi);
-  // Another policy at tabulation: power matched to the table's own values at r_hi.
-  const ModelFile a = parse_model_json(
-      R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
-          "metadata": {"training": {"pair_distance_histogram": {"lo": 0.5, "hi": 2.0}}},
-          "layers": [{"weight": [[-1.0]], "bias": [3.0]}]})", "a.json");
-  PairTableData p = build_pair_table(learned_pair_law(a), 0.4, 3.0);
+  // Another policy at tabulation: power matched to the table's own values at r_hi (those of the model, to the
+  // table's accuracy).
+  const std::string curved = R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
+          "metadata": {"training": {"pair_distance_histogram": {"lo": 0.5, "hi": 2.0}}}, )";
+  const std::string layers = R"("layers": [{"weight": [[-1.0]], "bias": [0.5]}, {"weight": [[1.0]], "bias": [0.0]}]})";
+  const ModelFile a = parse_model_json(curved + layers, "a.json");
+  const ModelFile ap = parse_model_json(curved + R"("tail": {"policy": "power"}, )" + layers, "ap.json");
+  PairTableData p = build_pair_table(learned_pair_law(a), 0.4, 3.0, 1e-9);
   EXPECT_EQ(p.tail.policy, TailPolicy::None);
   set_pair_table_tail(p, TailPolicy::Power, 0, p.support.hi, "--tail power");
-  EXPECT_NEAR(p.tail.n, 2.0, 1e-12);
-  EXPECT_NEAR(pair_law_jets(tabulated_pair_law(p), 4.0).V, 0.25, 1e-12);
+  EXPECT_NEAR(p.tail.n, model_tail(ap).n, 1e-5);
+  EXPECT_NEAR(pair_law_jets(tabulated_pair_law(p), 4.0).dV, pair_model_jets(ap, {4.0})[0].dV, 1e-7);
   const PairTableData pb = parse_pair_table_json(pair_table_json(p), "t.json");
   EXPECT_EQ(pb.tail.A, p.tail.A);
   EXPECT_EQ(pb.tail.n, p.tail.n);
+  EXPECT_EQ(pb.tail.C, p.tail.C);
 }
 
 TEST(ModelTail, BadTableKeysAreRejected) {

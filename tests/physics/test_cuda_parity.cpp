@@ -450,8 +450,8 @@ TEST(CudaParity, LearnedLawWithTailMatchesCpu) {
   for (double r_hi = 1.0; r_hi < 3.0; r_hi += 0.05) {  // a power tail where the network allows one
     const PairJet<double> j = with_pair_mlp<double>(raw.learned->shape, raw.learned->params.data(), raw.learned->scaling,
                                                     [&](const auto& m) { return m.network_jets(r_hi); });
-    if (j.V * j.dV < 0) {
-      tails.push_back(power_tail(r_hi, j.V, j.dV));
+    if (j.dV != 0 && -r_hi * j.d2V / j.dV - 1 > 0.2) {  // n > 0: a decaying force
+      tails.push_back(power_tail(r_hi, j.V, j.dV, j.d2V));
       break;
     }
   }

@@ -45,7 +45,7 @@ std::vector<double> around(double r0) { return {r0 - 0.05, r0 - 1e-3, r0 - 2e-5,
 double power_matchable_r(const PairMlp<double, 16>& mlp) {
   for (double r = 1.0; r < 4.0; r += 0.01) {
     const PairJet<double> j = mlp.network_jets(r);
-    if (j.V * j.dV < 0 && std::abs(j.V) > 1e-3) return r;
+    if (j.dV != 0 && -r * j.d2V / j.dV - 1 > 0.2 && std::abs(j.dV) > 1e-3) return r;  // n > 0: a decaying force
   }
   return 0;
 }
@@ -97,23 +97,31 @@ TEST(PairTail, PowerMatchesValueAndSlopeAndDecays) {
     p = random_params(kShape, seed);
     r_hi = power_matchable_r(make_pair_mlp<double, 16>(kShape, p.data(), test_scaling()));
   }
-  ASSERT_GT(r_hi, 0) << "no seeded network has V·V' < 0 on [1, 4]";
+  ASSERT_GT(r_hi, 0) << "no seeded network has -r V''/V' > 1.2 on [1, 4]";
   const auto raw = make_pair_mlp<double, 16>(kShape, p.data(), test_scaling());
   const PairJet<double> at = raw.network_jets(r_hi);
-  const PairTailSpec spec = power_tail(r_hi, at.V, at.dV);
+  const PairTailSpec spec = power_tail(r_hi, at.V, at.dV, at.d2V);
   EXPECT_GT(spec.n, 0);
-  EXPECT_NEAR(spec.n, -r_hi * at.dV / at.V, 1e-15 * spec.n);
+  EXPECT_NEAR(spec.n, -r_hi * at.d2V / at.dV - 1, 1e-14 * spec.n);
   const auto law = make_pair_mlp<double, 16>(kShape, p.data(), test_scaling(), spec);
   std::vector<double> rs = around(r_hi);
   for (double r : {r_hi + 0.7, 2 * r_hi, 10 * r_hi}) rs.push_back(r);
   expect_exact_derivatives(law, rs, "power");
-  // C¹ at r_hi: value and slope continuous (V″ may jump).
+  // C² at r_hi: value, slope and curvature continuous.
   const PairJet<double> a = law.jets(r_hi - 1e-9), b = law.jets(r_hi + 1e-9);
   EXPECT_NEAR(a.V, b.V, 1e-7 * std::max(1.0, std::abs(a.V)));
   EXPECT_NEAR(a.dV, b.dV, 1e-6 * std::max(1.0, std::abs(a.dV)));
-  // Beyond: A r^-n exactly, decaying to 0.
-  for (double r : {1.5 * r_hi, 7 * r_hi}) EXPECT_NEAR(law.jets(r).V, spec.A * std::pow(r, -spec.n), 1e-14 * std::abs(spec.A));
-  EXPECT_LT(std::abs(law.jets(1000 * r_hi).V), std::abs(at.V));  // decays (n > 0)
+  EXPECT_NEAR(a.d2V, b.d2V, 1e-5 * std::max(1.0, std::abs(a.d2V)));
+  // Beyond: C + A r^-n exactly; the force decays to 0 and V to the constant C.
+  for (double r : {1.5 * r_hi, 7 * r_hi})
+    EXPECT_NEAR(law.jets(r).V, spec.C + spec.A * std::pow(r, -spec.n), 1e-14 * (std::abs(spec.A) + std::abs(spec.C)));
+  EXPECT_LT(std::abs(law.jets(1000 * r_hi).dV), std::abs(at.dV));
+  EXPECT_NEAR(law.jets(1e8 * r_hi).V, spec.C, 1e-6 * (std::abs(spec.A) + std::abs(spec.C)));
+  // The network's additive constant moves C only: the same force beyond r_hi.
+  const PairTailSpec shifted = power_tail(r_hi, at.V + 5.0, at.dV, at.d2V);
+  EXPECT_EQ(shifted.n, spec.n);
+  EXPECT_EQ(shifted.A, spec.A);
+  EXPECT_NEAR(shifted.C, spec.C + 5.0, 1e-12 * (1 + std::abs(spec.C)));
   // float32 evaluates the same law.
   const std::vector<float> pf(p.begin(), p.end());
   const auto lf = make_pair_mlp<float, 16>(kShape, pf.data(), test_scaling(), spec);
@@ -122,14 +130,15 @@ TEST(PairTail, PowerMatchesValueAndSlopeAndDecays) {
 
 TEST(PairTail, PowerMatchImpossibleIsAClearError) {
   try {
-    power_tail(2.0, 1.0, 0.5, "pot.json: tail");  // V and V′ of the same sign: n < 0 (growth)
+    power_tail(2.0, 1.0, -0.5, 0.1, "pot.json: tail");  // -r V''/V' - 1 = -0.6: a force that grows
     FAIL() << "expected an error";
   } catch (const Error& e) {
     const std::string m = e.what();
     EXPECT_NE(m.find("pot.json: tail"), std::string::npos) << m;
     EXPECT_NE(m.find("'zero'"), std::string::npos) << m;
   }
-  EXPECT_THROW(power_tail(2.0, 0.0, -1.0), Error);  // V = 0: no power law through it
+  EXPECT_THROW(power_tail(2.0, 1.0, 0.0, -1.0), Error);  // V' = 0: no power law through it
+  EXPECT_THROW(power_tail(2.0, 1.0, 1.0, 0.0), Error);   // V'' = 0 (a straight line): n = -1
   EXPECT_THROW(zero_tail(2.5, 2.0), Error);          // r_on must be below r_hi
 }
 

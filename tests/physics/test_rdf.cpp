@@ -1,4 +1,4 @@
-// physics/test_rdf.cpp — the radial distribution function (physics/bulk.hpp, radial_distribution): an ideal gas has
+// physics/test_rdf.cpp — the radial distribution function (physics/bulk_observables.hpp: radial_distribution, cells and all pairs), MSD and the diffusion coefficient: an ideal gas has
 // g(r) ≈ 1, an fcc lattice has its first shell (12 neighbors) at a/√2 and nothing below it; species pairs select.
 #include <gtest/gtest.h>
 
@@ -43,4 +43,76 @@ TEST(Rdf, FccFirstShellAndSpecies) {
   EXPECT_GT(radial_distribution(s.pos.data(), 1, s.N, 3, s.box, sp.data(), 0, 1, rmax, bins)[k], 1.0);
   Box open;
   EXPECT_THROW(radial_distribution(s.pos.data(), 1, s.N, 3, open, nullptr, 0, 0, 1.0, 10), Error);
+}
+
+namespace {
+
+/// F frames of N uniform points in a box of edges L (periodic per `per`), species 0/1/2 cycling; some coordinates on
+/// periodic axes left outside [0, L) (unwrapped input) to exercise the binning's wrap.
+std::vector<double> random_frames(int F, int N, int D, const double* L, const bool* per, unsigned seed) {
+  std::vector<double> pos;
+  unsigned x = seed;
+  for (int k = 0; k < F * N * D; ++k) {
+    x = x * 1664525u + 1013904223u;
+    const int c = k % D;
+    double v = L[c] * double(x >> 8) / double(1u << 24);
+    if (per[c] && k % 17 == 0) v += L[c] * (k % 3 == 0 ? -1.0 : 2.0);
+    pos.push_back(v);
+  }
+  return pos;
+}
+
+}  // namespace
+
+// The cell path visits exactly the pairs of the all-pairs path with the same distance, so the histograms are equal
+// bit for bit: periodic cube, a slab (open z), 2-D, species pairs, unwrapped coordinates, several thread counts.
+TEST(Rdf, CellPathEqualsAllPairsBitwise) {
+  struct Case { int D; double L[3]; bool per[3]; double r_max; };
+  const Case cases[] = {{3, {9.0, 10.0, 11.0}, {true, true, true}, 3.0},
+                        {3, {9.0, 9.5, 12.0}, {true, true, false}, 2.9},
+                        {2, {14.0, 13.0, 0.0}, {true, true, false}, 4.0},
+                        {3, {7.0, 7.0, 7.0}, {true, true, true}, 3.5}};  // 2 cells per axis: the all-pairs fallback
+  for (const Case& cs : cases) {
+    Box box;
+    box.present = true;
+    for (int c = 0; c < cs.D; ++c) box.L[c] = cs.L[c], box.periodic[c] = cs.per[c];
+    const int N = 600, F = 3;
+    const auto pos = random_frames(F, N, cs.D, cs.L, cs.per, 77u + unsigned(cs.D));
+    std::vector<int> sp(N);
+    for (int i = 0; i < N; ++i) sp[i] = i % 3;
+    for (int a = 0; a < 3; ++a)
+      for (int b = 0; b < 3; ++b) {
+        const auto ref = radial_distribution_all_pairs(pos.data(), F, N, cs.D, box, sp.data(), a, b, cs.r_max, 57);
+        const auto g = radial_distribution(pos.data(), F, N, cs.D, box, sp.data(), a, b, cs.r_max, 57);
+        ASSERT_EQ(g.size(), ref.size());
+        double sum = 0;
+        for (std::size_t k = 0; k < g.size(); ++k) EXPECT_EQ(g[k], ref[k]) << "D " << cs.D << " pair " << a << b << " bin " << k;
+        for (double v : g) sum += v;
+        EXPECT_GT(sum, 0.0);
+      }
+  }
+}
+
+TEST(Rdf, MeanSquaredDisplacementUnwrapsImages) {
+  Box box;
+  box.present = true;
+  box.L[0] = 4, box.L[1] = 5, box.periodic[0] = true, box.periodic[1] = false;
+  // One particle of a 2-particle system crosses the x face: wrapped 3.9 -> 0.1 with image +1 (moved 0.2).
+  const std::vector<double> pos = {3.9, 1.0, 2.0, 2.0,    // frame 0
+                                   0.1, 1.0, 2.0, 2.5};   // frame 1 (particle 1 moved 0.5 along open y)
+  const std::vector<int> images = {0, 0, 0, 0, 1, 0, 0, 0};
+  const auto msd = mean_squared_displacement(pos.data(), images.data(), 1, 2, 2, 2, box);
+  EXPECT_EQ(msd[0], 0.0);
+  EXPECT_NEAR(msd[1], (0.2 * 0.2 + 0.5 * 0.5) / 2, 1e-15);
+}
+
+TEST(Rdf, DiffusionCoefficientOfALinearMsd) {
+  // MSD = 6 D t + 0.3 in 3-D with D = 0.07, plus a ballistic start before t = 1 that the fit (t >= 0.5 t_last) skips.
+  std::vector<double> t, m;
+  for (int f = 0; f <= 40; ++f) {
+    t.push_back(0.25 * f);
+    m.push_back(t.back() < 1 ? t.back() * t.back() : 6 * 0.07 * t.back() + 0.3);
+  }
+  EXPECT_NEAR(diffusion_coefficient(t.data(), m.data(), int(t.size()), 3), 0.07, 1e-12);
+  EXPECT_THROW(diffusion_coefficient(t.data(), m.data(), 1, 3), Error);
 }

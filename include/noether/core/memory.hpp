@@ -24,6 +24,9 @@ std::uint64_t available_memory_bytes();
 /// requests up to 16 MiB (never refused; memory is then not queried, which keeps tiny calls cheap).
 void require_memory(std::uint64_t bytes, const std::string& what);
 
+/// The process's peak resident memory so far (VmHWM of /proc/self/status), 0 when unknown.
+std::uint64_t peak_resident_bytes();
+
 /// "1.5 GB", "12 MB", "800 B" for messages.
 std::string format_bytes(std::uint64_t bytes);
 

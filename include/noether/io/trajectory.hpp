@@ -22,6 +22,13 @@ InitialState load_initial_state_npz(const std::string& path);
 std::vector<std::size_t> check_trajectory_archive(const NpzArchive& a, const std::string& path,
                                                   const std::vector<std::string>& required);
 
+/// A trajectory file read back for analysis (`noether analyze`): positions (required), velocities, masses, times and the
+/// energies (kinetic_energy, potential_energy into frames[t].kinetic / .potential), and the bulk keys box, periodic,
+/// species, images, virial when present. Absent optional arrays stay empty (times: 0, 1, 2, …; masses: 1). Validated
+/// by check_trajectory_archive, plus: box lengths > 0, periodic 0 or 1, species and images integers (species ≥ 0).
+/// Errors name `path` and the key.
+Trajectory trajectory_from_archive(const NpzArchive& a, const std::string& path);
+
 /// The arrays of a trajectory file in the order they are written (positions, velocities, accelerations, masses,
 /// times, then the observables; docs/FORMATS.md): what write_trajectory_npz writes, and what the Python API returns.
 std::vector<NpzEntry> trajectory_npz_entries(const Trajectory& traj);

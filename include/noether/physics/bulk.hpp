@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "noether/physics/box.hpp"
+#include "noether/physics/bulk_observables.hpp"
 #include "noether/physics/bulk_simd.hpp"
 #include "noether/physics/cutoff.hpp"
 #include "noether/physics/forces.hpp"
@@ -208,15 +209,6 @@ void with_species_laws(const BulkSpec& spec, Fn&& fn) {
     fn(static_cast<const SpeciesLaws<T, Law>&>(t));
   });
 }
-
-/// Radial distribution function of species pair (a, b) averaged over F frames, on `bins` shells of width
-/// Δ = r_max / bins (bin k covers [kΔ, (k+1)Δ)):
-///   g_ab(r_k) = volume / (N_a N_b') · ⟨Σ_{i∈a} Σ_{j∈b, j≠i} [r_ij in bin k]⟩ / shell_k,
-///   shell_k = (4π/3)((k+1)³ − k³)Δ³ in 3-D, π((k+1)² − k²)Δ² in 2-D,  N_b' = N_b − 1 if a = b else N_b.
-/// pos (F, N, D), species (N) or null (all species 0). Needs a box with volume; r_max ≤ half the shortest periodic
-/// edge. All pairs per frame (O(N²)): an analysis of saved frames, not of the run's inner loop.
-std::vector<double> radial_distribution(const double* pos, int F, int N, int D, const Box& box, const int* species,
-                                        int a, int b, double r_max, int bins);
 
 struct SimulationConfig;
 

@@ -11,12 +11,14 @@
 //            V = S V_n,   V′ = S V_n′ + (S′/w) V_n,   V″ = S V_n″ + 2 (S′/w) V_n′ + (S″/w²) V_n      (r_on < r < r_hi)
 //          and V = V′ = V″ = 0 for r ≥ r_hi. S, S′, S″ are 1, 0, 0 at x = 0 and 0, 0, 0 at x = 1: C² at both ends.
 //   power  long-range: for r > r_hi
-//            V = A r^(−n),   V′ = −n A r^(−n−1) = −n V / r,   V″ = n (n + 1) A r^(−n−2) = n (n + 1) V / r²,
-//          with A and n matched to the raw law's value and slope at r_hi (V(r_hi) = V_h, V′(r_hi) = D_h):
-//            n = −r_hi D_h / V_h,   A = V_h r_hi^n.
-//          The match needs V_h ≠ 0 and n > 0 (V_h and D_h of opposite signs: a tail that decays to 0);
-//          power_tail throws otherwise (the error names the values and suggests "zero" or "none"). V and V′ are
-//          continuous at r_hi (C¹); V″ jumps there.
+//            V = C + A r^(−n),   V′ = −n A r^(−n−1),   V″ = n (n + 1) A r^(−n−2),
+//          with C, A and n matched to the raw law's value, slope and curvature at r_hi (V_h, D_h = V′, E_h = V″):
+//            V″/V′ = −(n + 1)/r  ⇒  n = −r_hi E_h / D_h − 1,   A = −D_h r_hi^(n+1) / n,   C = V_h − A r_hi^(−n).
+//          A learned V is known only up to an additive constant (the trajectory loss sees forces), so the tail may
+//          not assume V(∞) = 0: the constant C carries the network's own offset, and the force beyond r_hi,
+//          −V′ = n A r^(−n−1), does not depend on it. The match needs D_h ≠ 0 and n > 0 (a force that decays);
+//          power_tail throws otherwise (the error names the values and suggests "zero" or "none"). V, V′ and V″
+//          are continuous at r_hi (C²).
 //
 // Below the support (r < lo) every policy keeps the raw law; pair visits there are counted and reported
 // (physics/support_visits.hpp). The tail is a property of the law's evaluation, not of training: the parameter
@@ -62,7 +64,7 @@ struct PairTailSpec {
   TailPolicy policy = TailPolicy::None;
   double r_on = 0.0;  ///< zero: start of the switch (< r_hi)
   double r_hi = 0.0;  ///< zero: where V reaches 0; power: the matching distance
-  double A = 0.0, n = 0.0;  ///< power: V = A r^(−n) beyond r_hi
+  double A = 0.0, n = 0.0, C = 0.0;  ///< power: V = C + A r^(−n) beyond r_hi
 };
 
 /// The default start of the zero switch: the last tenth of the support, r_on = hi − (hi − lo)/10.
@@ -77,20 +79,20 @@ inline PairTailSpec zero_tail(double r_on, double r_hi, const std::string& where
   return t;
 }
 
-/// The power tail matched to V = V_h, V′ = D_h at r_hi (file comment); throws noether::Error (prefixed with `where`)
-/// when the match is impossible (V_h = 0, or V_h and D_h not of opposite signs: n ≤ 0) or not finite.
-inline PairTailSpec power_tail(double r_hi, double V_h, double D_h, const std::string& where = "tail") {
+/// The power tail matched to V = V_h, V′ = D_h, V″ = E_h at r_hi (file comment); throws noether::Error (prefixed with
+/// `where`) when the match is impossible (D_h = 0, or n ≤ 0: a force that does not decay) or not finite.
+inline PairTailSpec power_tail(double r_hi, double V_h, double D_h, double E_h, const std::string& where = "tail") {
   NOETHER_REQUIRE(std::isfinite(r_hi) && r_hi > 0, where << ": policy 'power' needs r_hi > 0, got " << r_hi);
-  const double n = V_h != 0.0 ? -r_hi * D_h / V_h : 0.0;
-  NOETHER_REQUIRE(std::isfinite(n) && n > 0,
-                  where << ": policy 'power' cannot match V = A r^-n to the law at r_hi = " << r_hi << " (V = " << V_h
-                        << ", dV/dr = " << D_h
-                        << "): a decaying power law needs V and dV/dr of opposite signs there; use policy 'zero' "
+  const double n = D_h != 0.0 ? -r_hi * E_h / D_h - 1.0 : 0.0;
+  NOETHER_REQUIRE(std::isfinite(n) && n > 0 && std::isfinite(V_h),
+                  where << ": policy 'power' cannot match V = C + A r^-n to the law at r_hi = " << r_hi << " (V = " << V_h
+                        << ", dV/dr = " << D_h << ", d2V/dr2 = " << E_h
+                        << "): a decaying power law needs -r V''/V' > 1 there (n = " << n << "); use policy 'zero' "
                            "(short-range) or 'none'");
-  const double A = V_h * std::pow(r_hi, n);
-  NOETHER_REQUIRE(std::isfinite(A), where << ": policy 'power': A = V r_hi^n overflows (n = " << n << ")");
+  const double A = -D_h * std::pow(r_hi, n + 1.0) / n;
+  NOETHER_REQUIRE(std::isfinite(A), where << ": policy 'power': A = -V' r_hi^(n+1)/n overflows (n = " << n << ")");
   PairTailSpec t;
-  t.policy = TailPolicy::Power, t.r_hi = r_hi, t.A = A, t.n = n;
+  t.policy = TailPolicy::Power, t.r_hi = r_hi, t.A = A, t.n = n, t.C = V_h - A * std::pow(r_hi, -n);
   return t;
 }
 
@@ -102,7 +104,7 @@ PairTailSpec resolve_tail(TailPolicy policy, double r_on, double r_hi, RawJets&&
   if (policy == TailPolicy::Power) {
     NOETHER_REQUIRE(std::isfinite(r_hi) && r_hi > 0, where << ": policy 'power' needs r_hi > 0, got " << r_hi);
     const PairJet<double> j = raw(r_hi);
-    return power_tail(r_hi, j.V, j.dV, where);
+    return power_tail(r_hi, j.V, j.dV, j.d2V, where);
   }
   return PairTailSpec{};
 }
@@ -112,7 +114,7 @@ template <typename T>
 struct PairTail {
   int mode = 0;             ///< TailPolicy as int; 0 = none (acts nowhere)
   T start = T(0);           ///< the tail acts for r > start: r_on (zero) or r_hi (power)
-  T r_hi = T(0), inv_w = T(0), A = T(0), n = T(0);
+  T r_hi = T(0), inv_w = T(0), A = T(0), n = T(0), C = T(0);
 
   /// True where the tail replaces or modifies the raw law.
   NOETHER_HOSTDEV bool acts(T r) const { return mode != 0 && r > start; }
@@ -131,9 +133,9 @@ struct PairTail {
       return PairJet<T>{S * raw.V, S * raw.dV + S1 * raw.V, S * raw.d2V + T(2) * S1 * raw.dV + S2 * raw.V};
     }
     using std::pow;
-    const T V = A * pow(r, -n);
+    const T P = A * pow(r, -n);  // the power part; V = C + P
     const T inv_r = T(1) / r;
-    return PairJet<T>{V, -n * V * inv_r, n * (n + T(1)) * V * inv_r * inv_r};
+    return PairJet<T>{C + P, -n * P * inv_r, n * (n + T(1)) * P * inv_r * inv_r};
   }
 
   /// V and V′ where acts(r) (the force path); raw as for jets.
@@ -145,8 +147,8 @@ struct PairTail {
       return PairSlope<T>{S * raw.V, S * raw.dV + dS * inv_w * raw.V};
     }
     using std::pow;
-    const T V = A * pow(r, -n);
-    return PairSlope<T>{V, -n * V / r};
+    const T P = A * pow(r, -n);
+    return PairSlope<T>{C + P, -n * P / r};
   }
 };
 
@@ -158,7 +160,7 @@ PairTail<T> make_pair_tail(const PairTailSpec& s) {
   if (s.policy == TailPolicy::Zero) {
     t.start = T(s.r_on), t.r_hi = T(s.r_hi), t.inv_w = T(1.0 / (s.r_hi - s.r_on));
   } else if (s.policy == TailPolicy::Power) {
-    t.start = T(s.r_hi), t.r_hi = T(s.r_hi), t.A = T(s.A), t.n = T(s.n);
+    t.start = T(s.r_hi), t.r_hi = T(s.r_hi), t.A = T(s.A), t.n = T(s.n), t.C = T(s.C);
   }
   return t;
 }

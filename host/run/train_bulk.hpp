@@ -1,4 +1,4 @@
-// cli/train_bulk.hpp — the bulk branch of `noether train` (periodic box, cutoff, species; docs/BULK_TRAINING.md).
+// run/train_bulk.hpp — the bulk branch of `noether train` and of the bulk generalization experiment (run/bulk.hpp) (periodic box, cutoff, species; docs/BULK_TRAINING.md).
 #pragma once
 #include <string>
 

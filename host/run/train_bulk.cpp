@@ -1,7 +1,7 @@
-// cli/train_bulk.cpp — `noether train` on bulk data: train_bulk_mclnn (mclnn/bulk_train.hpp) and a species-pair model
+// run/train_bulk.cpp — `noether train` on bulk data: train_bulk_mclnn (mclnn/bulk_train.hpp) and a species-pair model
 // file (mclnn/bulk_model_file.hpp) whose metadata.training.init records the start (--init force-match | random).
 // Options the bulk trainer does not have yet are refused by the caller.
-#include "cli/train_bulk.hpp"
+#include "run/train_bulk.hpp"
 
 #include <chrono>
 #include <cstdio>
