@@ -235,11 +235,72 @@ def bench_cpu(out, learned):
     return "\n".join(rows)
 
 
+def bulk_generalization(out, name):
+    """A bulk generalization run (`noether run configs/bulk_*_generalization.json`, run/bulk.cpp): the learned dV/dr per
+    species pair, then per case the learned law against the true one from the same equilibrated state."""
+    runs = load(out, [name])
+    if runs is None:
+        return pending([name])
+    m = runs[name].m
+    t = m["training"]
+    rows = [f"Trained on {t['particles']} particles x {t['frames']} frames ({t['epochs']} epochs after the {t['init']} start, "
+            f"{t['seconds']:.0f} s), rolled out as {'tables' if t['learned_law'] == 'table' else 'networks'}.", "",
+            "| species pair | compared range [p05, min(p95, r_on)] | dV/dr relative L2 | from r_min |", "|---|---|---:|---:|"]
+    for p in m["potentials"]:
+        a, b = p["species"]
+        if "range" not in p:
+            rows.append(f"| {a}-{b} | — | — | — |")
+            continue
+        rows.append(f"| {a}-{b} | [{p['range'][0]:.3f}, {p['range'][1]:.3f}] | {pct(p['dVdr_rel_l2'])} | "
+                    f"{pct(p['dVdr_rel_l2_from_r_min'])} |")
+    rows += ["", "| N | steps | g(r): max \\|Δg\\| / peak (worst pair) | pressure true / learned (Δ) | T true / learned | "
+             "D true / learned (Δ) | energy drift true / learned | pair visits outside | learned atom-steps/s | peak memory |",
+             "|---:|---:|---:|---|---|---|---|---:|---:|---:|"]
+    for name_c, c in sorted(m["cases"].items(), key=lambda kv: kv[1]["particles"]):
+        l, tr, cmp = c["learned"], c.get("truth"), c.get("compare")
+
+        def two(key, sub, f, delta=None):
+            a = f.format(tr[key][sub]) if tr and key in tr else "—"
+            b = f.format(l[key][sub]) if key in l else "—"
+            d = f" ({100 * cmp[delta]:+.2f}%)" if cmp and delta else ""
+            return f"{a} / {b}{d}"
+        rows.append(f"| {c['particles']:,} | {l['steps']} | {pct(cmp['rdf_worst']) if cmp else '—'} | "
+                    f"{two('pressure', 'mean', '{:.4f}', 'pressure_rel')} | {two('temperature', 'mean', '{:.4f}')} | "
+                    f"{two('msd', 'diffusion', '{:.4f}', 'diffusion_rel')} | {two('energy', 'drift', '{:.1e}')} | "
+                    f"{100 * l['support_visits']['fraction_outside']:.4f}% | {l['atom_steps_per_s']:.2e} | "
+                    f"{c['peak_memory_bytes'] / 1e9:.2f} GB |")
+    return "\n".join(rows)
+
+
+def gravity_at_scale(out):
+    """The "at_scale" section of `noether run configs/mclnn_gravity_at_scale.json` (run/mclnn_at_scale.cpp)."""
+    runs = load(out, ["mclnn_gravity_at_scale"])
+    if runs is None:
+        return pending(["mclnn_gravity_at_scale"])
+    m = runs["mclnn_gravity_at_scale"].m["models"]["mclnn"]
+    a, pot = m["at_scale"], m["potential"]
+    rows = [f"Learned dV/dr on the 4-body training distances: {pct(pot['dVdr_rel_l2_uniform'])} relative L2 over "
+            f"[{pot['p05']:.2f}, {pot['p95']:.2f}] ({m['training']['epochs']} epochs after the start, "
+            f"{m['training']['seconds']:.0f} s). At {a['particles']:,} bodies:", "",
+            "| beyond the trained range | median e | p90 e | p99 e | energy drift (rel) | 2K/\\|U\\| first / last | "
+            "pair visits outside |", "|---|---:|---:|---:|---:|---|---:|"]
+    for name, t in a["tails"].items():
+        fe = t["force_error"]
+        rows.append(f"| tail `{name}` | {fe['median']:.3g} | {fe['p90']:.3g} | {fe['p99']:.3g} | {t['energy_drift']:.2e} | "
+                    f"{t['virial_ratio']['first']:.3f} / {t['virial_ratio']['last']:.3f} | "
+                    f"{100 * t['support_visits']['fraction_outside']:.1f}% |")
+    tr = a["truth"]
+    rows.append(f"| exact gravity | | | | {tr['energy_drift']:.2e} | {tr['virial_ratio']['first']:.3f} / "
+                f"{tr['virial_ratio']['last']:.3f} | |")
+    return "\n".join(rows)
+
+
 # ---- docs/REPRODUCING.md ------------------------------------------------------------------------------
 
 ALL_EXPERIMENTS = ["mclnn_linear_spring", "mclnn_nonlinear_spring", "mclnn_gravity", "mclnn_gravity_wide",
                    "hnn_mass_spring", "hnn_pendulum", "hnn_real_pendulum", "hnn_two_body", "hnn_three_body",
-                   "hnn_pixel_pendulum", "hnn_pixel_pendulum_reference_wd", "bench_cpu"]
+                   "hnn_pixel_pendulum", "hnn_pixel_pendulum_reference_wd", "bulk_lj_generalization",
+                   "bulk_kob_andersen_generalization", "mclnn_gravity_at_scale", "bench_cpu"]
 
 
 def reproduce_times(out):
@@ -258,7 +319,11 @@ def reproduce_times(out):
 
 SECTIONS = {  # doc → [(marker name, generator)]
     "docs/EXPERIMENTS.md": [("mclnn_results", mclnn_results), ("lnn_baseline", lnn_baseline),
-                            ("mclnn_gravity_sets", mclnn_gravity_sets)],
+                            ("mclnn_gravity_sets", mclnn_gravity_sets),
+                            ("bulk_lj_generalization", lambda out: bulk_generalization(out, "bulk_lj_generalization")),
+                            ("bulk_kob_andersen_generalization",
+                             lambda out: bulk_generalization(out, "bulk_kob_andersen_generalization")),
+                            ("mclnn_gravity_at_scale", gravity_at_scale)],
     "docs/HNN.md": [("hnn_results", hnn_results), ("hnn_per_seed", hnn_per_seed)],
     "docs/PIXEL_PENDULUM.md": [("pixel_results", pixel_results),
                                ("pixel_reference_wd", lambda out: pixel_results(out, "hnn_pixel_pendulum_reference_wd"))],

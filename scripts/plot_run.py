@@ -512,9 +512,10 @@ def plot_at_scale(run_dir, metrics, dpi):
     t = np.asarray(truth["times"])
     fig, (ax_e, ax_q) = plt.subplots(1, 2, figsize=(10, 3.8))
     for k, (name, tail) in enumerate(a["tails"].items()):
-        if name not in cols:
-            raise InputError(f"{run_dir}/at_scale/force_errors.csv: no column '{name}'")
-        e = np.sort(np.asarray(cols[name]))
+        col = name.replace(" ", "_").replace("=", "_")  # the CSV's column: the tail's file name (run/mclnn_at_scale.hpp)
+        if col not in cols:
+            raise InputError(f"{run_dir}/at_scale/force_errors.csv: no column '{col}'")
+        e = np.sort(np.asarray(cols[col]))
         ax_e.semilogx(np.maximum(e, 1e-12), np.arange(1, len(e) + 1) / len(e), color=f"C{k}",
                       label=f"tail {name}: median {tail['force_error']['median']:.2e}")
         ax_q.plot(t, tail["virial_ratio"]["series"], color=f"C{k}", lw=1.1, label=f"learned, tail {name}")

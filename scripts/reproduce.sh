@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 
 FULL=(mclnn_linear_spring mclnn_nonlinear_spring mclnn_gravity mclnn_gravity_wide
       hnn_mass_spring hnn_pendulum hnn_real_pendulum hnn_two_body hnn_three_body hnn_pixel_pendulum
-      hnn_pixel_pendulum_reference_wd bench_cpu)
+      hnn_pixel_pendulum_reference_wd bulk_lj_generalization bulk_kob_andersen_generalization mclnn_gravity_at_scale
+      bench_cpu)
 quick=0
 only=""
 out=""
@@ -47,6 +48,7 @@ if [ -n "$only" ]; then
 fi
 for n in "${names[@]}"; do  # every name is checked before any work starts
   [ "$n" = bench_cpu ] && [ "$quick" = 0 ] && continue  # `noether bench --device cpu` (PERFORMANCE.md), no config
+  [ "$quick" = 1 ] && [ -z "$only" ] && [ ! -f "$confdir/$n.json" ] && continue  # no golden version: --quick skips it
   [ -f "$confdir/$n.json" ] || { echo "reproduce.sh: --only: no experiment '$n' ($confdir/$n.json; known: ${FULL[*]})" >&2; exit 2; }
 done
 
@@ -59,6 +61,9 @@ git diff --quiet HEAD -- host include kernels configs CMakeLists.txt 2>/dev/null
 machine="$(nproc --all) CPUs${cpu:+, $cpu}"
 
 for n in "${names[@]}"; do
+  if [ "$quick" = 1 ] && [ "$n" != bench_cpu ] && [ ! -f "$confdir/$n.json" ]; then
+    echo "reproduce: $n has no golden version ($confdir/$n.json): skipped by --quick"; continue
+  fi
   echo "reproduce: $n ($confdir/$n.json -> $out/$n)"
   rm -rf "${out:?}/$n"
   t0=$(date +%s.%N)

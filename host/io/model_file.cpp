@@ -64,7 +64,8 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
   return s;
 }
 
-/// "tail": {"policy": name, "r_hi": x, "r_on": y}; the distances optional (0 = from the support).
+/// "tail": {"policy": name, "r_hi": x, "r_on": y, "n": k}; the distances optional (0 = from the support); n (power
+/// only) a given exponent.
 ModelTail parse_tail(const json& root, const std::string& file) {
   ModelTail t;
   if (!root.contains("tail")) return t;
@@ -72,7 +73,7 @@ ModelTail parse_tail(const json& root, const std::string& file) {
   const json& v = root.at("tail");
   NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object {\"policy\": " << join(tail_policy_names())
                                              << ", \"r_hi\": x, \"r_on\": y}, got " << brief(v));
-  check_keys(v, ctx, {"policy", "r_hi", "r_on"});
+  check_keys(v, ctx, {"policy", "r_hi", "r_on", "n"});
   const std::string pw = ctx.sub("policy").where();
   NOETHER_REQUIRE(v.contains("policy"), pw << ": missing; expected one of " << join(tail_policy_names()));
   const json& p = v.at("policy");
@@ -87,8 +88,15 @@ ModelTail parse_tail(const json& root, const std::string& file) {
     NOETHER_REQUIRE(x > 0, ctx.sub(k).where() << ": expected a distance > 0, got " << x);
     (std::string(k) == "r_hi" ? t.r_hi : t.r_on) = x;
   }
-  NOETHER_REQUIRE(t.policy == TailPolicy::Zero || !v.contains("r_on"),
-                  ctx.sub("r_on").where() << ": only policy 'zero' has r_on (the start of its switch)");
+  if (v.contains("n")) {
+    NOETHER_REQUIRE(t.policy == TailPolicy::Power,
+                    ctx.sub("n").where() << ": only policy 'power' has an exponent n");
+    t.n = finite_number(v.at("n"), ctx.sub("n"));
+    NOETHER_REQUIRE(t.n > 0, ctx.sub("n").where() << ": expected an exponent > 0 (V = C + A r^-n), got " << t.n);
+  }
+  NOETHER_REQUIRE(t.policy == TailPolicy::Zero || t.n > 0 || !v.contains("r_on"),
+                  ctx.sub("r_on").where() << ": only policy 'zero' (the start of its switch) and 'power' with an "
+                                             "exponent n (the start of its fit window) have r_on");
   return t;
 }
 
@@ -116,6 +124,16 @@ void validate_scaling(const AffineScaling& s, const std::string& key, int width)
 }
 
 }  // namespace
+
+ModelTail parse_model_tail(const std::string& tail_json, const std::string& file) {
+  json v;
+  try {
+    v = json::parse(tail_json);
+  } catch (const json::exception& e) {
+    NOETHER_FAIL(file << ": tail: not JSON (" << e.what() << ")");
+  }
+  return parse_tail(json{{"tail", v}}, file);
+}
 
 ModelFile parse_model_json(const std::string& text, const std::string& file) {
   json root;
@@ -263,10 +281,13 @@ void validate_model(const ModelFile& m) {
                   "tail: only a pair potential (model 'mclnn') has a tail policy, this model is '" << m.model << "'");
   NOETHER_REQUIRE(std::isfinite(m.tail.r_hi) && m.tail.r_hi >= 0 && std::isfinite(m.tail.r_on) && m.tail.r_on >= 0,
                   "tail: r_hi and r_on must be finite distances >= 0 (0 = from the support)");
-  NOETHER_REQUIRE(m.tail.policy == TailPolicy::Zero || m.tail.r_on == 0,
-                  "tail.r_on: only policy 'zero' has r_on (the start of its switch)");
+  NOETHER_REQUIRE(std::isfinite(m.tail.n) && m.tail.n >= 0 && (m.tail.n == 0 || m.tail.policy == TailPolicy::Power),
+                  "tail.n: only policy 'power' has an exponent n (> 0), got " << m.tail.n);
+  NOETHER_REQUIRE(m.tail.policy == TailPolicy::Zero || m.tail.n > 0 || m.tail.r_on == 0,
+                  "tail.r_on: only policy 'zero' (the start of its switch) and 'power' with an exponent n have r_on");
   NOETHER_REQUIRE(!(m.tail.r_on > 0 && m.tail.r_hi > 0) || m.tail.r_on < m.tail.r_hi,
-                  "tail: policy 'zero' needs r_on < r_hi, got r_on = " << m.tail.r_on << ", r_hi = " << m.tail.r_hi);
+                  "tail: policy '" << tail_policy_name(m.tail.policy) << "' needs r_on < r_hi, got r_on = " << m.tail.r_on
+                                   << ", r_hi = " << m.tail.r_hi);
 }
 
 std::string model_json(const ModelFile& m) {
@@ -286,7 +307,8 @@ std::string model_json(const ModelFile& m) {
   if (m.tail.policy != TailPolicy::None) {
     s += "  \"tail\": {\"policy\": \"" + std::string(tail_policy_name(m.tail.policy)) + "\"";
     if (m.tail.r_hi > 0) s += ", \"r_hi\": " + json(m.tail.r_hi).dump();
-    if (m.tail.policy == TailPolicy::Zero && m.tail.r_on > 0) s += ", \"r_on\": " + json(m.tail.r_on).dump();
+    if ((m.tail.policy == TailPolicy::Zero || m.tail.n > 0) && m.tail.r_on > 0) s += ", \"r_on\": " + json(m.tail.r_on).dump();
+    if (m.tail.n > 0) s += ", \"n\": " + json(m.tail.n).dump();
     s += "},\n";
   }
   s += "  \"layers\": [\n";
@@ -356,7 +378,13 @@ PairTailSpec model_tail(const ModelFile& m) {
                                           "default it from; give tail.r_on");
     r_on = default_zero_tail_r_on(PairSupport{sup.lo, r_hi});
   }
-  return resolve_tail(m.tail.policy, r_on, r_hi, [&](double r) { return pair_model_network_jets(m, {r})[0]; }, where);
+  if (m.tail.policy == TailPolicy::Power && m.tail.n > 0 && r_on <= 0) {
+    NOETHER_REQUIRE(sup.known(), where << ": policy 'power' with an exponent n fits over [r_on, r_hi], and the model "
+                                          "records no training support to default r_on from; give tail.r_on");
+    r_on = default_power_fit_r_on(PairSupport{sup.lo, r_hi});
+  }
+  return resolve_tail(m.tail.policy, r_on, r_hi, [&](double r) { return pair_model_network_jets(m, {r})[0]; }, where,
+                      m.tail.n);
 }
 
 /// The pair law of an mclnn model file (throws unless the file holds a scalar pair model).

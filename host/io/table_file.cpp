@@ -74,15 +74,16 @@ PairSupport parse_support(const json& root, const std::string& file) {
   return s;
 }
 
-/// "tail": {"policy", "r_hi", "r_on"} of a table file: the policy and its distances (resolved by set_pair_table_tail).
-void parse_tail(const json& root, const std::string& file, TailPolicy& policy, double& r_on, double& r_hi) {
-  policy = TailPolicy::None, r_on = 0, r_hi = 0;
+/// "tail": {"policy", "r_hi", "r_on", "n"} of a table file: the policy, its distances and a power tail's given exponent
+/// (resolved by set_pair_table_tail).
+void parse_tail(const json& root, const std::string& file, TailPolicy& policy, double& r_on, double& r_hi, double& n) {
+  policy = TailPolicy::None, r_on = 0, r_hi = 0, n = 0;
   if (!root.contains("tail")) return;
   const Ctx ctx{file, "tail"};
   const json& v = root.at("tail");
   NOETHER_REQUIRE(v.is_object(), ctx.where() << ": expected an object {\"policy\": " << cfg::join(tail_policy_names())
                                              << ", \"r_hi\": x, \"r_on\": y}, got " << brief(v));
-  cfg::check_keys(v, ctx, {"policy", "r_hi", "r_on"});
+  cfg::check_keys(v, ctx, {"policy", "r_hi", "r_on", "n"});
   const std::string pw = ctx.sub("policy").where();
   NOETHER_REQUIRE(v.contains("policy") && v.at("policy").is_string(),
                   pw << ": expected one of " << cfg::join(tail_policy_names()));
@@ -93,11 +94,18 @@ void parse_tail(const json& root, const std::string& file, TailPolicy& policy, d
   if (policy == TailPolicy::None) return;
   NOETHER_REQUIRE(v.contains("r_hi"), ctx.sub("r_hi").where() << ": missing (policy '" << name << "' needs it)");
   r_hi = finite_number(v.at("r_hi"), ctx.sub("r_hi"));
-  if (policy == TailPolicy::Zero) {
-    NOETHER_REQUIRE(v.contains("r_on"), ctx.sub("r_on").where() << ": missing (policy 'zero' needs it)");
+  if (v.contains("n")) {
+    NOETHER_REQUIRE(policy == TailPolicy::Power, ctx.sub("n").where() << ": only policy 'power' has an exponent n");
+    n = finite_number(v.at("n"), ctx.sub("n"));
+    NOETHER_REQUIRE(n > 0, ctx.sub("n").where() << ": expected an exponent > 0, got " << n);
+  }
+  if (policy == TailPolicy::Zero || n > 0) {
+    NOETHER_REQUIRE(v.contains("r_on"), ctx.sub("r_on").where() << ": missing (policy '" << name
+                                                                 << (n > 0 ? "' with an exponent n" : "'") << " needs it)");
     r_on = finite_number(v.at("r_on"), ctx.sub("r_on"));
   } else {
-    NOETHER_REQUIRE(!v.contains("r_on"), ctx.sub("r_on").where() << ": only policy 'zero' has r_on");
+    NOETHER_REQUIRE(!v.contains("r_on"), ctx.sub("r_on").where()
+                                             << ": only policy 'zero' and 'power' with an exponent n have r_on");
   }
 }
 
@@ -181,14 +189,15 @@ PairTableData build_pair_table(const PairLawSpec& law, double r_min, double r_ma
   const PairTailSpec* tail = law.kind == PotentialKind::Learned && law.learned ? &law.learned->tail
                              : law.kind == PotentialKind::Tabulated && law.table ? &law.table->tail
                                                                                   : nullptr;
-  if (tail) set_pair_table_tail(t, tail->policy, tail->r_on, tail->r_hi, "tabulate: tail");
+  if (tail) set_pair_table_tail(t, tail->policy, tail->r_on, tail->r_hi, "tabulate: tail", tail->fitted ? tail->n : 0.0);
   return t;
 }
 
-void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where) {
+void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where,
+                         double fixed_n) {
   t.tail = PairTailSpec{};
   const PairTable<double> raw = make_pair_table<double>(t, t.coef.data());
-  t.tail = resolve_tail(policy, r_on, r_hi, [&](double r) { return raw.table_jets(r); }, where);
+  t.tail = resolve_tail(policy, r_on, r_hi, [&](double r) { return raw.table_jets(r); }, where, fixed_n);
 }
 
 std::vector<PairJet<double>> pair_table_jets(const PairTableData& t, const std::vector<double>& r) {
@@ -254,9 +263,9 @@ PairTableData parse_pair_table_json(const std::string& text, const std::string& 
   finalize_pair_table(t, file);
   t.support = parse_support(root, file);
   TailPolicy policy;
-  double r_on, r_hi;
-  parse_tail(root, file, policy, r_on, r_hi);
-  set_pair_table_tail(t, policy, r_on, r_hi, file + ": tail");
+  double r_on, r_hi, n;
+  parse_tail(root, file, policy, r_on, r_hi, n);
+  set_pair_table_tail(t, policy, r_on, r_hi, file + ": tail", n);
   return t;
 }
 
@@ -282,7 +291,8 @@ std::string pair_table_json(const PairTableData& t) {
   if (t.tail.policy != TailPolicy::None) {
     s += "  \"tail\": {\"policy\": \"" + std::string(tail_policy_name(t.tail.policy)) + "\", \"r_hi\": " +
          json(t.tail.r_hi).dump();
-    if (t.tail.policy == TailPolicy::Zero) s += ", \"r_on\": " + json(t.tail.r_on).dump();
+    if (t.tail.policy == TailPolicy::Zero || t.tail.fitted) s += ", \"r_on\": " + json(t.tail.r_on).dump();
+    if (t.tail.fitted) s += ", \"n\": " + json(t.tail.n).dump();
     s += "},\n";
   }
   s += "  \"V\": " + list_text(t.V) + ",\n";

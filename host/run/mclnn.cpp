@@ -124,18 +124,20 @@ Experiment load_experiment(const std::string& path) {
     const Ctx actx = ctx.sub("at_scale");
     NOETHER_REQUIRE(root.at("at_scale").is_object(), actx.where() << ": expected an object {initial_state, integrator, tails}");
     json sim = root.at("at_scale");
-    if (sim.contains("tails")) {
+    if (sim.contains("tails")) {  // each a policy name or a model file's "tail" object ({"policy": "power", "n": 1})
       const json& t = sim.at("tails");
       NOETHER_REQUIRE(t.is_array() && !t.empty(), actx.sub("tails").where() << ": expected a non-empty list of tail policies "
-                                                                                 "(none, zero, power), got " << brief(t));
+                                                                                 "(none, zero, power, or {\"policy\": \"power\", \"n\": 1}), got " << brief(t));
       e.at_scale.tails.clear();
       for (std::size_t k = 0; k < t.size(); ++k) {
-        TailPolicy p;
-        NOETHER_REQUIRE(t[k].is_string() && parse_tail_policy(t[k].get<std::string>(), p),
-                        actx.sub("tails").at(k).where() << ": expected one of none, zero, power, got " << brief(t[k]));
-        for (TailPolicy q : e.at_scale.tails)
-          NOETHER_REQUIRE(q != p, actx.sub("tails").at(k).where() << ": '" << t[k].get<std::string>() << "' given twice");
-        e.at_scale.tails.push_back(p);
+        const std::string where = actx.sub("tails").at(k).where();
+        json tail_obj = t[k].is_string() ? json{{"policy", t[k]}} : t[k];
+        NOETHER_REQUIRE(tail_obj.is_object(), where << ": expected a policy name or an object {policy, n, r_on, r_hi}, got "
+                                                    << brief(t[k]));
+        const ModelTail mt = parse_model_tail(tail_obj.dump(), where);  // the model file's checks (io/model_file.hpp)
+        for (const ModelTail& q : e.at_scale.tails)
+          NOETHER_REQUIRE(at_scale_tail_name(q) != at_scale_tail_name(mt), where << ": '" << at_scale_tail_name(mt) << "' given twice");
+        e.at_scale.tails.push_back(mt);
       }
       sim.erase("tails");
     }

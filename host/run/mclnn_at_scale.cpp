@@ -58,6 +58,23 @@ std::vector<double> force_errors(const Trajectory& truth, const Trajectory& pred
 
 }  // namespace
 
+std::string at_scale_tail_name(const ModelTail& t) {
+  std::string s = tail_policy_name(t.policy);
+  if (t.n > 0) {
+    char b[32];
+    std::snprintf(b, sizeof b, " n=%g", t.n);
+    s += b;
+  }
+  return s;
+}
+
+std::string at_scale_tail_file_name(const ModelTail& t) {
+  std::string s = at_scale_tail_name(t);
+  for (char& ch : s)
+    if (ch == ' ' || ch == '=') ch = '_';
+  return s;
+}
+
 json error_distribution(std::vector<double> e) {
   NOETHER_REQUIRE(!e.empty(), "error_distribution: no samples");
   std::sort(e.begin(), e.end());
@@ -78,18 +95,21 @@ json run_at_scale(const AtScaleSpec& spec, const ModelFile& model, double V_offs
   json result = {{"particles", N}, {"dim", spec.sim.init.D}, {"frames", truth.T}, {"truth", energy_json(truth, 0.0)}};
   std::vector<std::vector<double>> errors;
   json tails = json::object();
-  for (TailPolicy p : spec.tails) {
+  for (const ModelTail& tail : spec.tails) {
     ModelFile m = model;
-    m.tail = ModelTail{};
-    m.tail.policy = p;
+    m.tail = tail;
     SimulationConfig s = spec.sim;
     s.law = learned_pair_law(m);
-    const std::string name = tail_policy_name(p);
+    const std::string name = at_scale_tail_name(tail);
+    const PairTailSpec resolved = s.law.learned->tail;
     const Trajectory pred = run_sim(s, std::string("at scale: learned, tail ") + name);
-    write_trajectory_npz((out / (name + ".npz")).string(), pred);
+    write_trajectory_npz((out / (at_scale_tail_file_name(tail) + ".npz")).string(), pred);
     errors.push_back(force_errors(truth, pred));
     json t = energy_json(pred, V_offset * pairs);
     t["force_error"] = error_distribution(errors.back());
+    if (resolved.policy == TailPolicy::Power)
+      t["tail"] = {{"r_on", resolved.r_on}, {"r_hi", resolved.r_hi}, {"n", resolved.n}, {"A", resolved.A},
+                   {"C", resolved.C}, {"fitted", resolved.fitted}};
     t["support_visits"] = {{"fraction_outside", pred.support_visits.fraction_outside()},
                            {"summary", support_visits_summary(pred.support_visits)}};
     tails[name] = t;
@@ -103,7 +123,7 @@ json run_at_scale(const AtScaleSpec& spec, const ModelFile& model, double V_offs
   std::ostringstream csv;  // per-particle errors, one column per policy (scripts/plot_run.py draws their CDFs)
   csv.precision(10);
   csv << "particle";
-  for (TailPolicy p : spec.tails) csv << ',' << tail_policy_name(p);
+  for (const ModelTail& t : spec.tails) csv << ',' << at_scale_tail_file_name(t);
   csv << '\n';
   for (int i = 0; i < N; ++i) {
     csv << i;

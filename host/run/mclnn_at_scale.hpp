@@ -21,10 +21,17 @@ namespace noether {
 struct AtScaleSpec {
   bool enabled = false;
   SimulationConfig sim;  ///< the large system with the true law
-  std::vector<TailPolicy> tails = {TailPolicy::None, TailPolicy::Power};
+  /// The tails to compare, as a model file's "tail" key (io/model_file.hpp): none, power (matched at the support's
+  /// edge), power with a given exponent n (fitted over the outer half of the support), zero.
+  std::vector<ModelTail> tails = {ModelTail{TailPolicy::None}, ModelTail{TailPolicy::Power}};
 };
 
-/// Run it into dir/at_scale/ (truth.npz, <tail>.npz, force_errors.csv) and return the metrics object
+/// "none", "zero", "power", "power n=1": the name a tail is reported under.
+std::string at_scale_tail_name(const ModelTail& t);
+/// The same with ' ' and '=' as '_' ("power_n_1"): its .npz file and its column of force_errors.csv.
+std::string at_scale_tail_file_name(const ModelTail& t);
+
+/// Run it into dir/at_scale/ (truth.npz, <tail file name>.npz, force_errors.csv) and return the metrics object
 /// {"particles", "truth": {energy_drift, virial_ratio}, "tails": {<tail>: {force_error: {median, p90, p99, max, mean},
 /// energy_drift, virial_ratio: {first, last, min, max}, support_visits}}}. `say` prints a progress line.
 nlohmann::json run_at_scale(const AtScaleSpec& spec, const ModelFile& model, double V_offset,

@@ -67,7 +67,11 @@ void check_block_vs_scalar(double rtol) {
 }  // namespace
 
 TEST(PairMlpBlock, EvalBlockMatchesOnePairFloat64) { check_block_vs_scalar<double>(1e-12); }
-TEST(PairMlpBlock, EvalBlockMatchesOnePairFloat32) { check_block_vs_scalar<float>(1e-5); }
+// float32: the lanes' exp/log (softplus) and the one-pair path's libm calls round differently; through the deepest test
+// network (softplus [1,4,4,4,4,4,4,1]) a V of 0.011 that is a difference of O(1) activations came out 3.8e-7 apart on
+// an Intel Xeon (AVX-512) build, 1.25x the former 1e-5 bound (it passed on the AMD build that set it). 3e-5: float32's
+// epsilon (1.2e-7) times ~250, still far below any real error of the block path (a wrong weight or lane moves V by O(1)).
+TEST(PairMlpBlock, EvalBlockMatchesOnePairFloat32) { check_block_vs_scalar<float>(3e-5); }
 
 TEST(PairMlpBlock, ForcesAndFusedEnergyMatchOnePairPathAndThreadCount) {
   for (const auto& widths : test_widths()) {

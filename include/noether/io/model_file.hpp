@@ -5,7 +5,7 @@
 //    "input_scaling":  {"shift": [...], "scale": [...]},   // optional, length = input width
 //    "output_scaling": {"shift": [...], "scale": [...]},   // optional, length = output width
 //    "metadata": {...},                                      // optional, free-form
-//    "tail": {"policy": "none" | "zero" | "power", "r_hi": x, "r_on": y},  // optional (mclnn): the law beyond the
+//    "tail": {"policy": "none" | "zero" | "power", "r_hi": x, "r_on": y, "n": k},  // optional (mclnn): the law beyond the
 //                                                            // trained range (physics/pair_tail.hpp); absent = none
 //    "layers": [{"weight": [[...]] /* out × in, row-major */, "bias": [...]}, ...]}
 // evaluated as  x = (input − in_shift) / in_scale  (per component),
@@ -40,6 +40,7 @@ struct AffineScaling {
 struct ModelTail {
   TailPolicy policy = TailPolicy::None;
   double r_hi = 0.0, r_on = 0.0;
+  double n = 0.0;  ///< power only: a given exponent (fitted over [r_on, r_hi], physics/pair_tail.hpp); 0 = matched at r_hi
 };
 
 /// A loaded (or to-be-saved) model: kind, shape, parameters in float64, scaling and metadata.
@@ -59,6 +60,10 @@ ModelFile load_model_file(const std::string& path);
 
 /// Parse model JSON text; `source` names it in error messages.
 ModelFile parse_model_json(const std::string& text, const std::string& source);
+
+/// A model file's "tail" object alone (its JSON text), checked as in a model file; errors name `file` and "tail.<key>".
+/// The distances and exponent are not resolved against a law (that needs the model: model_tail).
+ModelTail parse_model_tail(const std::string& tail_json, const std::string& file);
 
 /// The JSON text of a model (numbers printed shortest-round-trip, so parsing it back is bit-exact).
 /// Throws noether::Error when the model is inconsistent (see validate_model).

@@ -59,9 +59,11 @@ PairJet<double> pair_law_jets(const PairLawSpec& law, double r);
 /// as pair_law_jets.
 PairJet<double> pair_law_raw_jets(const PairLawSpec& law, double r);
 
-/// Give table `t` (coefficients finalized) the tail `policy` with distances r_on (zero), r_hi, resolved against the
+/// Give table `t` (coefficients finalized) the tail `policy` with distances r_on (zero, fitted power), r_hi and a power
+/// tail's given exponent fixed_n (0: matched at r_hi), resolved against the
 /// table's own raw jets (physics/pair_tail.hpp, resolve_tail); errors are prefixed with `where`.
-void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where);
+void set_pair_table_tail(PairTableData& t, TailPolicy policy, double r_on, double r_hi, const std::string& where,
+                         double fixed_n = 0.0);
 
 /// Jets of a table at many distances, in float64.
 std::vector<PairJet<double>> pair_table_jets(const PairTableData& t, const std::vector<double>& r);
