@@ -107,6 +107,34 @@ TEST(ModelTail, PowerIsMatchedExactlyOnACurvedModel) {
   EXPECT_NEAR(pair_law_jets(learned_pair_law(m), 4.0).V, j.V, 1e-14);
 }
 
+TEST(ModelTail, PowerWithAGivenExponentIsFittedAndRoundTrips) {
+  const ModelFile m = parse_model_json(kHead + kMeta + R"("tail": {"policy": "power", "n": 1}, )" + kLayers + "}", "m.json");
+  EXPECT_EQ(m.tail.n, 1.0);
+  const PairTailSpec t = model_tail(m);  // the window defaults to the outer half of the support [0.5, 2.5]
+  EXPECT_TRUE(t.fitted);
+  EXPECT_EQ(t.n, 1.0);
+  EXPECT_EQ(t.r_on, 1.5);
+  EXPECT_EQ(t.r_hi, 2.5);
+  const ModelFile back = parse_model_json(model_json(m), "back.json");
+  EXPECT_EQ(back.tail.n, 1.0);
+  const PairTailSpec tb = model_tail(back);
+  EXPECT_EQ(tb.A, t.A);
+  EXPECT_EQ(tb.C, t.C);
+  // A table of it carries the fitted tail, and its file gives the same law back.
+  PairTableData table = build_pair_table(learned_pair_law(m), 0.4, 3.0, 1e-9);
+  EXPECT_TRUE(table.tail.fitted);
+  EXPECT_NEAR(table.tail.A, t.A, 1e-6 * std::abs(t.A));
+  const PairTableData tback = parse_pair_table_json(pair_table_json(table), "t.json");
+  EXPECT_TRUE(tback.tail.fitted);
+  EXPECT_EQ(tback.tail.A, table.tail.A);
+  EXPECT_EQ(tback.tail.r_on, table.tail.r_on);
+  EXPECT_NEAR(pair_law_jets(tabulated_pair_law(tback), 5.0).dV, pair_model_jets(m, {5.0})[0].dV, 1e-6 * std::abs(t.A));
+  // Keys that do not belong: n on another policy, n <= 0, r_on on a power tail without n.
+  expect_error(kHead + kMeta + R"("tail": {"policy": "zero", "n": 1}, )" + kLayers + "}", {"bad.json", "tail.n", "'power'"});
+  expect_error(kHead + kMeta + R"("tail": {"policy": "power", "n": -1}, )" + kLayers + "}", {"bad.json", "tail.n", "> 0"});
+  expect_error(kHead + kMeta + R"("tail": {"policy": "power", "n": 1, "r_on": 2.6}, )" + kLayers + "}", {"bad.json: tail", "r_on"});
+}
+
 TEST(ModelTail, BadTailsAreRejectedNamingTheKey) {
   expect_error(kHead + kMeta + R"("tail": {"policy": "zeros"}, )" + kLayers + "}",
                {"bad.json", "tail.policy", "unknown tail policy 'zeros'", "did you mean 'zero'", "none, zero, power"});

@@ -1,6 +1,7 @@
 // tests/physics/test_pair_tail.cpp — tail policies of learned laws beyond the trained range (physics/pair_tail.hpp)
 // inside PairMlp and PairTable: exact V′, V″ against float64 central differences on both sides of every junction,
-// continuity at the junctions, zero beyond r_hi (zero), the matched power law (power), an impossible match, and
+// continuity at the junctions, zero beyond r_hi (zero), the matched power law (power), the fitted and blended power law
+// of a given exponent, an impossible match, and
 // "none" = the raw network bit for bit.
 #include <gtest/gtest.h>
 
@@ -126,6 +127,42 @@ TEST(PairTail, PowerMatchesValueAndSlopeAndDecays) {
   const std::vector<float> pf(p.begin(), p.end());
   const auto lf = make_pair_mlp<float, 16>(kShape, pf.data(), test_scaling(), spec);
   for (double r : {r_hi + 0.3, 3 * r_hi}) EXPECT_NEAR(lf.jets(float(r)).V, law.jets(r).V, 1e-5 * std::max(1.0, std::abs(law.jets(r).V)));
+}
+
+TEST(PairTail, FittedPowerRecoversAPowerLawAndBlendsC2) {
+  // A raw law that is a power law plus a constant, V = 7 − 2/r (gravity-like, n = 1): the fit over the window returns
+  // A = −2 and C = 7 to round-off, so the tail is the law itself.
+  auto grav = [](double r) { return PairJet<double>{7.0 - 2.0 / r, 2.0 / (r * r), -4.0 / (r * r * r)}; };
+  const PairTailSpec g = fitted_power_tail(3.0, 6.0, 1.0, grav);
+  EXPECT_TRUE(g.fitted);
+  EXPECT_NEAR(g.A, -2.0, 1e-12);
+  EXPECT_NEAR(g.C, 7.0, 1e-12);
+  // On a network: exact derivatives on both sides of both junctions (r_on: the blend starts; r_hi: pure power law),
+  // C² there, and C + A r^-n beyond.
+  const std::vector<double> p = random_params(kShape, 11);
+  const auto raw = make_pair_mlp<double, 16>(kShape, p.data(), test_scaling());
+  const double r_on = 1.6, r_hi = 2.4;
+  const PairTailSpec spec = fitted_power_tail(r_on, r_hi, 1.0, [&](double r) { return raw.network_jets(r); });
+  const auto law = make_pair_mlp<double, 16>(kShape, p.data(), test_scaling(), spec);
+  std::vector<double> rs = around(r_on);
+  for (double r : around(r_hi)) rs.push_back(r);
+  for (double r : {2.0, 3.0, 9.0}) rs.push_back(r);
+  expect_exact_derivatives(law, rs, "fitted power");
+  for (double r0 : {r_on, r_hi}) {
+    const PairJet<double> a = law.jets(r0 - 1e-9), b = law.jets(r0 + 1e-9);
+    EXPECT_NEAR(a.V, b.V, 1e-7 * std::max(1.0, std::abs(a.V))) << r0;
+    EXPECT_NEAR(a.dV, b.dV, 1e-6 * std::max(1.0, std::abs(a.dV))) << r0;
+    EXPECT_NEAR(a.d2V, b.d2V, 1e-5 * std::max(1.0, std::abs(a.d2V))) << r0;
+  }
+  EXPECT_EQ(law.jets(r_on - 0.1).V, raw.network_jets(r_on - 0.1).V);  // below the window: the network, bit for bit
+  for (double r : {2.5, 10.0}) EXPECT_NEAR(law.jets(r).V, spec.C + spec.A / r, 1e-14 * (std::abs(spec.A) + std::abs(spec.C)));
+  // float32 evaluates the same law.
+  const std::vector<float> pf(p.begin(), p.end());
+  const auto lf = make_pair_mlp<float, 16>(kShape, pf.data(), test_scaling(), spec);
+  for (double r : {2.0, 5.0}) EXPECT_NEAR(lf.jets(float(r)).dV, law.jets(r).dV, 1e-4 * std::max(1.0, std::abs(law.jets(r).dV)));
+  // Bad windows and exponents are errors naming the caller.
+  EXPECT_THROW(fitted_power_tail(2.4, 1.6, 1.0, grav, "m.json: tail"), Error);
+  EXPECT_THROW(fitted_power_tail(1.6, 2.4, 0.0, grav, "m.json: tail"), Error);
 }
 
 TEST(PairTail, PowerMatchImpossibleIsAClearError) {
