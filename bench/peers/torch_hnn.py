@@ -61,17 +61,17 @@ def build(case, dtype, device):
     dim = x.shape[1]
     p = np.asarray(case["params"], np.float64)
     hidden = int(case["hidden"])
-    mlp = MLP(dim, hidden, 1)
+    mlp = MLP(dim, hidden, 1).to(dtype=dtype, device=device)
     shapes = [(mlp.linear1.weight, (hidden, dim)), (mlp.linear1.bias, (hidden,)), (mlp.linear2.weight, (hidden, hidden)),
               (mlp.linear2.bias, (hidden,)), (mlp.linear3.weight, (1, hidden))]
     k = 0
     with torch.no_grad():
         for t, shape in shapes:
             size = int(np.prod(shape))
-            t.copy_(torch.tensor(p[k:k + size].reshape(shape)))
+            t.copy_(torch.tensor(p[k:k + size].reshape(shape), dtype=dtype, device=device))
             k += size
     assert k + 1 == p.size and p[k] == 0.0, "expected noether's layout with a zero (frozen) output bias"
-    model = HNN(dim, mlp.to(dtype=dtype, device=device))
+    model = HNN(dim, mlp)
     optim = torch.optim.Adam(model.parameters(), 1e-3, weight_decay=1e-4)
     xt = x[:n_train].clone().requires_grad_(True)
     return model, optim, xt, y[:n_train]
