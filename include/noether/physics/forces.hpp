@@ -5,7 +5,8 @@
 //
 // Laws with a block evaluator (PairMlp::eval_block: kPairBlock pairs at once, each layer a small matrix
 // product over the block, so the compiler vectorises over pairs) are evaluated kPairBlock partners j at a
-// time; the forces are still accumulated one j after the other in j order, as in the one-pair path.
+// time; the forces are still accumulated one j after the other in j order, as in the one-pair path. Serial passes
+// fill the blocks across rows (small N: a row has fewer partners than a block), with bitwise the same results.
 #pragma once
 #include <cstddef>
 #include <type_traits>
