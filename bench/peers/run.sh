@@ -41,7 +41,9 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install -q --upgrade pip
 fi
 jaxpkg="jax[cpu]"; [ "$device" = cuda ] && jaxpkg="jax[cuda12]"
-if ! "$venv/bin/python" -c "import jax, optax, jax_md, torch, numpy" 2>/dev/null; then
+check="import jax, optax, jax_md, torch, numpy"
+[ "$device" = cuda ] && check="$check; jax.devices('gpu'); assert torch.cuda.is_available()"  # a CPU-only jax needs jax[cuda12]
+if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
   "$venv/bin/pip" install -q "$jaxpkg" optax jax-md numpy torch
 fi
 py="$venv/bin/python"
