@@ -86,7 +86,7 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   std::string error;
   // Threads only for batches of more than kParallelPairs pair evaluations (ordered pairs × (forward + reverse
   // passes)), the all-pairs loop's rule (physics/forces.hpp): the paper's batches (64 segments of 3 particles,
-  // ~8,000) are one region per Adam step of ~2 ms, and on the shared 2-core machine two threads made the
+  // ~8,000) are one region per Adam step of ~3 ms, and on the shared 2-core machine two threads made the
   // epoch 2.4–5× SLOWER than one (docs/PERFORMANCE.md). The lanes, not the threads, fix the summation order: the
   // result is bitwise the same either way.
   const long long pair_evals = (long long)n * d.N * (d.N - 1) * (2LL * stride * horizon + 1);
