@@ -30,6 +30,7 @@
 #include "noether/io/json_config.hpp"
 #include "noether/io/json_file.hpp"
 #include "noether/nn/mlp_init.hpp"
+#include "noether/physics/forces.hpp"
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
 
@@ -83,8 +84,14 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   std::vector<std::vector<double>> lane_grad(grad ? kLanes : 0, std::vector<double>(P, 0.0));
   const double dt = d.frame_dt / stride;
   std::string error;
+  // Threads only for batches of more than kParallelPairs pair evaluations (ordered pairs × (forward + reverse
+  // passes)), the all-pairs loop's rule (physics/forces.hpp): the paper's batches (64 segments of 3 particles,
+  // ~8,000) are one region per Adam step of ~3 ms, and on the shared 2-core machine two threads made the
+  // epoch 2.4–5× SLOWER than one (docs/PERFORMANCE.md). The lanes, not the threads, fix the summation order: the
+  // result is bitwise the same either way.
+  const long long pair_evals = (long long)n * d.N * (d.N - 1) * (2LL * stride * horizon + 1);
   with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (pair_evals > kParallelPairs)
     for (int lane = 0; lane < kLanes; ++lane) {
       try {
         for (int k = lane; k < n; k += kLanes) {

@@ -1,7 +1,8 @@
 // physics/test_pair_mlp_block.cpp — the vectorised pair-MLP path (PairMlp::eval_block, kBlock pairs at once,
 // used by accelerations_cpu) against the one-pair path (PairMlp::eval) at 1e-12 relative in float64 and
 // 1e-5 in float32 (AVX-512 builds, the only ones with eval_block), for every activation, shape and MaxWidth dispatch; the forces and the fused potential
-// energy of accelerations_cpu against a one-pair reference loop; and thread-count independence (bitwise).
+// energy of accelerations_cpu against a one-pair reference loop; thread-count independence (bitwise); and the serial
+// path's blocks filled across rows (small N) bitwise equal to one block sequence per row.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -64,7 +65,71 @@ void check_block_vs_scalar(double rtol) {
 #endif
 }
 
+/// The per-row block loop accelerations_cpu ran serially before its blocks were filled across rows: each row's
+/// partners j ≠ i in blocks of kBlock (padding r² = 1), the force accumulated in j order, U as one running sum over
+/// (i, j > i) per trajectory. The packed path must give bitwise the same a and U.
+template <typename T>
+void check_packed_rows_bitwise() {
+#if !defined(__AVX512F__)
+  GTEST_SKIP() << "PairMlp::eval_block exists in AVX-512 builds only (pair_mlp.hpp)";
+#else
+  const MlpShape shape = shape_of({1, 10, 10, 1}, Activation::Squareplus);
+  const std::vector<double> p64 = random_params(shape, 11u);
+  const std::vector<T> p(p64.begin(), p64.end());
+  with_pair_mlp<T>(shape, p.data(), test_scaling(), [&](const auto& mlp) {
+    constexpr int K = std::decay_t<decltype(mlp)>::kBlock;
+    std::mt19937_64 rng(13);
+    std::normal_distribution<double> g(0.0, 1.5);
+    for (int D : {2, 3})
+      for (int B : {1, 4})
+        for (int N : {1, 2, 3, 5, 9, 17, 40}) {
+          std::vector<T> q(std::size_t(B) * N * D), m(std::size_t(B) * N);
+          for (T& x : q) x = T(g(rng));
+          for (T& x : m) x = T(0.5 + std::abs(g(rng)));
+          std::vector<T> a(q.size()), a_ref(q.size());
+          std::vector<double> U(B), U_ref(B);
+          accelerations_cpu(mlp, q.data(), m.data(), a.data(), B, N, D, U.data());
+          for (int b = 0; b < B; ++b) {
+            double u = 0;
+            const T* qb = q.data() + std::size_t(b) * N * D;
+            for (int i = 0; i < N; ++i) {
+              T f[3] = {0, 0, 0};
+              alignas(64) T r2b[K], Vb[K], fb[K], db[3][K];
+              int js[K];
+              for (int j = 0; j < N;) {
+                int n = 0;
+                for (; j < N && n < K; ++j) {
+                  if (j == i) continue;
+                  T r2 = 0;
+                  for (int c = 0; c < D; ++c) {
+                    const T d = qb[i * D + c] - qb[j * D + c];
+                    db[c][n] = d;
+                    r2 += d * d;
+                  }
+                  r2b[n] = r2, js[n] = j, ++n;
+                }
+                for (int k = n; k < K; ++k) r2b[k] = T(1);
+                mlp.eval_block(r2b, Vb, fb);
+                for (int k = 0; k < n; ++k) {
+                  for (int c = 0; c < D; ++c) f[c] += fb[k] * db[c][k];
+                  if (js[k] > i) u += Vb[k];
+                }
+              }
+              for (int c = 0; c < D; ++c) a_ref[(std::size_t(b) * N + i) * D + c] = f[c] / m[std::size_t(b) * N + i];
+            }
+            U_ref[b] = u;
+          }
+          EXPECT_EQ(a, a_ref) << "B " << B << " N " << N << " D " << D;
+          EXPECT_EQ(U, U_ref) << "B " << B << " N " << N << " D " << D;
+        }
+  });
+#endif
+}
+
 }  // namespace
+
+TEST(PairMlpBlock, SerialBlocksFilledAcrossRowsAreBitwiseThePerRowBlocksFloat64) { check_packed_rows_bitwise<double>(); }
+TEST(PairMlpBlock, SerialBlocksFilledAcrossRowsAreBitwiseThePerRowBlocksFloat32) { check_packed_rows_bitwise<float>(); }
 
 TEST(PairMlpBlock, EvalBlockMatchesOnePairFloat64) { check_block_vs_scalar<double>(1e-12); }
 // float32: the lanes' exp/log (softplus) and the one-pair path's libm calls round differently; through the deepest test
