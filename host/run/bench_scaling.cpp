@@ -1,0 +1,166 @@
+// run/bench_scaling.cpp — the scaling sweep of `noether bench --scaling` (run/bench_scaling.hpp).
+#include "run/bench_scaling.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "noether/core/memory.hpp"
+#include "noether/io/model_file.hpp"
+#include "noether/io/simulation_config.hpp"
+#include "noether/io/table_file.hpp"
+#include "noether/physics/bench.hpp"
+#include "noether/physics/pair_mlp.hpp"
+#include "noether/physics/simulate.hpp"
+
+namespace noether {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr double kDensity = 0.8, kCutoff = 2.5, kROn = 2.0, kSkin = 0.3, kPi = 3.14159265358979323846;
+
+/// Law FLOPs per pair inside r_c (run/bench_scaling.hpp).
+constexpr double kLjFlops = 36, kTableFlops = 40, kSwitchFlops = 16;
+
+/// A learned pair law with fixed pseudo-random weights (seed 7, Glorot-uniform) and an output scale of 1e-3, so that
+/// the lattice barely feels it: the timing is the network's whatever it learned.
+ModelFile bench_model() {
+  ModelFile m;
+  m.model = "mclnn";
+  m.shape = bench_mlp_shape(16);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1, 1);
+  m.params.resize(m.shape.parameter_count());
+  for (int l = 1; l <= m.shape.layers(); ++l) {
+    const double a = std::sqrt(6.0 / (m.shape.widths[l - 1] + m.shape.widths[l]));
+    for (std::size_t k = m.shape.weight_offset(l); k < m.shape.bias_offset(l); ++k) m.params[k] = a * u(rng);
+    for (int k = 0; k < m.shape.widths[l]; ++k) m.params[m.shape.bias_offset(l) + k] = 0.1 * u(rng);
+  }
+  m.output_scaling.shift = {0.0};
+  m.output_scaling.scale = {1e-3};
+  return m;
+}
+
+double seconds_of(const SimulationConfig& cfg) {
+  const auto t0 = std::chrono::steady_clock::now();
+  simulate(cfg, DeviceChoice::Cpu);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Steps per second of `system` at fcc cells c with the given neighbor method: the difference of two runs of S1 and
+/// S2 steps (the setup — sampling, the first list and force pass, observables — cancels).
+double steps_per_second(const json& system, int cells, const std::string& method, double min_seconds) {
+  auto config = [&](long steps) {
+    const json j = {{"system", system},
+                    {"initial_state", {{"sampler", "fcc"}, {"cells", cells}, {"density", kDensity}, {"temperature", 1.0}, {"seed", 1}}},
+                    {"neighbor", {{"method", method}, {"skin", kSkin}}},
+                    {"integrator", {{"method", "verlet"}, {"dt", 0.005}, {"stride", steps}, {"frames", 2}}}};
+    return parse_simulation_config(j, "noether bench --scaling");
+  };
+  const long s1 = 2;
+  const double t1 = seconds_of(config(s1));
+  const double per_step = std::max(t1 / double(s1 + 1), 1e-7);  // an upper bound: t1 includes the setup
+  const long s2 = s1 + std::clamp(long(min_seconds / per_step), 3L, 2000L);
+  const double t2 = seconds_of(config(s2));
+  const double dt = t2 - t1;
+  return dt > 0 ? double(s2 - s1) / dt : double(s2) / t2;  // a noisy machine can invert the difference
+}
+
+}  // namespace
+
+double cpu_fp64_peak_flops(std::string& how) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+#if defined(__AVX512F__)
+  const int lanes = 8;
+  const char* isa = "AVX-512";
+#elif defined(__AVX2__) || defined(__AVX__)
+  const int lanes = 4;
+  const char* isa = "AVX2";
+#else
+  const int lanes = 2;
+  const char* isa = "SSE2";
+#endif
+  double mhz = 0;
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (mhz == 0 && std::getline(f, line))
+    if (line.rfind("cpu MHz", 0) == 0) {
+      std::istringstream in(line.substr(line.find(':') + 1));
+      in >> mhz;
+    }
+  if (!(mhz > 0)) mhz = 2000;
+  const double peak = double(cores) * lanes * 2 * 2 * mhz * 1e6;
+  std::ostringstream s;
+  s << cores << " cores x " << lanes << " FP64 lanes (" << isa << " build) x 2 FMA units x 2 x " << mhz
+    << " MHz (/proc/cpuinfo) = " << peak * 1e-9 << " GFLOP/s";
+  how = s.str();
+  return peak;
+}
+
+std::vector<ScalingPoint> run_scaling(const ScalingOptions& opt, const std::function<void(const ScalingPoint&)>& on_point) {
+  std::string how;
+  const double peak = opt.peak_flops > 0 ? opt.peak_flops : cpu_fp64_peak_flops(how);
+  const fs::path tmp = fs::temp_directory_path() / ("noether-bench-scaling-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  const ModelFile model = bench_model();
+  const std::string model_path = (tmp / "model.json").string(), table_path = (tmp / "table.json").string();
+  save_model_file(model_path, model);
+  save_pair_table_file(table_path, build_pair_table(learned_pair_law(model), 0.5, kCutoff));
+  const json cut = {{"cutoff", kCutoff}, {"smoothing", "switch"}, {"r_on", kROn}};
+  struct Law {
+    std::string name;
+    json system;
+    double flops;
+  };
+  json lj = {{"potential", "lennard_jones"}, {"epsilon", 1.0}, {"sigma", 1.0}};
+  json mlp = {{"potential", "file"}, {"file", model_path}}, tab = {{"potential", "file"}, {"file", table_path}};
+  for (json* j : {&lj, &mlp, &tab}) j->update(cut);
+  const std::vector<Law> laws = {{"lennard_jones", lj, kLjFlops},
+                                 {"mlp[16,16]", mlp, pair_mlp_slope_flops(model.shape) + kSwitchFlops},
+                                 {"table", tab, kTableFlops}};
+  const double inside = 4.0 / 3.0 * kPi * std::pow(kCutoff, 3) * kDensity;
+  const double listed = 4.0 / 3.0 * kPi * std::pow(kCutoff + kSkin, 3) * kDensity;
+  std::vector<ScalingPoint> out;
+  std::vector<int> cells = opt.cells;
+  std::sort(cells.begin(), cells.end());
+  try {
+    for (int c : cells) {
+      const int N = 4 * c * c * c;
+      for (const char* method : {"all_pairs", "cell"}) {
+        const bool all = std::string(method) == "all_pairs";
+        if (all && N > opt.all_pairs_max_n) continue;
+        for (const Law& law : laws) {
+          ScalingPoint p;
+          p.method = all ? "all_pairs" : "neighbor_list";
+          p.law = law.name;
+          p.N = N;
+          p.steps_per_s = steps_per_second(law.system, c, method, opt.min_seconds);
+          p.atom_steps_per_s = p.steps_per_s * N;
+          p.flops_per_atom_step = (all ? double(N - 1) : listed) * 12 + inside * (law.flops + 6);
+          p.bound_steps_per_s = peak / (double(N) * p.flops_per_atom_step);
+          p.peak_memory_bytes = peak_resident_bytes();
+          out.push_back(p);
+          if (on_point) on_point(p);
+        }
+      }
+    }
+  } catch (...) {
+    fs::remove_all(tmp);
+    throw;
+  }
+  fs::remove_all(tmp);
+  return out;
+}
+
+}  // namespace noether
