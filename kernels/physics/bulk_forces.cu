@@ -51,11 +51,11 @@ struct wrapped_law<CutoffLaw<T, Law>> {
 };
 
 /// acc (N, D) ← a_i; when kEnergy also u (N), w (N) (see the file comment). laws (S, S); species (N) or null
-/// (all species 0); count (N), nbr (N, capacity): the device lists built for q's configuration within the skin.
+/// (all species 0); count (N), nbr (capacity, N): the device lists built for q's configuration within the skin.
 template <typename T, int D, class Law, bool kEnergy>
 __global__ void bulk_force_kernel(const CutoffLaw<T, Law>* __restrict__ laws, int S, const T* __restrict__ q,
                                   const T* __restrict__ mass, const int* __restrict__ species,
-                                  const int* __restrict__ count, const int* __restrict__ nbr, int capacity,
+                                  const int* __restrict__ count, const int* __restrict__ nbr,
                                   PeriodicAxes<T> ax, int N, T* __restrict__ acc, double* __restrict__ u,
                                   double* __restrict__ w) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -65,10 +65,9 @@ __global__ void bulk_force_kernel(const CutoffLaw<T, Law>* __restrict__ laws, in
   const T mi = mass[i];
   const CutoffLaw<T, Law>* row = laws + std::size_t(species ? species[i] : 0) * S;
   const int cnt = count[i];
-  const int* list = nbr + std::size_t(i) * capacity;
   double ui = 0, wi = 0;
   for (int k = 0; k < cnt; ++k) {
-    const int j = list[k];
+    const int j = nbr[std::size_t(k) * N + i];  // (capacity, N) layout: coalesced
     T d[D];
     T r2 = T(0);
     for (int c = 0; c < D; ++c) {
@@ -191,7 +190,7 @@ class BulkDevice {
     const int* sp = sp_.size() ? sp_.get() : nullptr;
 #define NOETHER_BULK_LAUNCH(Dim, E)                                                                                   \
   NOETHER_LAUNCH(blocks, block_, 0, stream_.get(), bulk_force_kernel<T, Dim, Law, E>)(                               \
-      laws_.get(), S_, q_.get(), m_.get(), sp, nl_.count(), nl_.nbr(), nl_.capacity(), ax_, N_, out, u_.get(), w_.get())
+      laws_.get(), S_, q_.get(), m_.get(), sp, nl_.count(), nl_.nbr(), ax_, N_, out, u_.get(), w_.get())
     if (D_ == 3) {
       if (with_energy) NOETHER_BULK_LAUNCH(3, true);
       else NOETHER_BULK_LAUNCH(3, false);
@@ -271,6 +270,7 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
     const cudaStream_t s = dev.stream();
     if (acc) NOETHER_CUDA_CHECK(cudaMemcpyAsync(acc, dev.a(), std::size_t(N) * D * sizeof(T), cudaMemcpyDeviceToHost, s));
     std::vector<double> u(static_cast<std::size_t>(N)), w(static_cast<std::size_t>(N));
+    std::vector<int> tnbr;
     if (U || W) {
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(u.data(), dev.u(), u.size() * sizeof(double), cudaMemcpyDeviceToHost, s));
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(w.data(), dev.w(), w.size() * sizeof(double), cudaMemcpyDeviceToHost, s));
@@ -282,12 +282,15 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
       list->grows = nl.grows();
       list->count.resize(std::size_t(N));
       list->nbr.resize(std::size_t(N) * nl.capacity());
+      tnbr.resize(list->nbr.size());
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(list->count.data(), nl.count(), sizeof(int) * std::size_t(N),
                                          cudaMemcpyDeviceToHost, s));
-      NOETHER_CUDA_CHECK(cudaMemcpyAsync(list->nbr.data(), nl.nbr(), sizeof(int) * list->nbr.size(),
-                                         cudaMemcpyDeviceToHost, s));
+      NOETHER_CUDA_CHECK(cudaMemcpyAsync(tnbr.data(), nl.nbr(), sizeof(int) * tnbr.size(), cudaMemcpyDeviceToHost, s));
     }
     dev.sync();
+    if (list)  // (capacity, N) on the device → (N, capacity) for the caller
+      for (int k = 0; k < list->capacity; ++k)
+        for (int i = 0; i < N; ++i) list->nbr[std::size_t(i) * list->capacity + k] = tnbr[std::size_t(k) * N + i];
     if (U) {  // per-particle partial sums added in particle order, as bulk_energy_virial
       *U = 0;
       for (int i = 0; i < N; ++i) *U += u[std::size_t(i)];

@@ -118,7 +118,7 @@ __global__ void cell_sort_kernel(const int* __restrict__ start, int cells, int* 
   }
 }
 
-/// One thread per particle i: nbr[i, 0 .. min(count, capacity)) ← every j ≠ i of the adjacent cells with minimum-image
+/// One thread per particle i: nbr[0 .. min(count, capacity)), i] ← every j ≠ i of the adjacent cells with minimum-image
 /// r² < rl2, in the CPU scan order (z and y cells as adjacent_cells gives them, x cells ascending, each cell by
 /// index); count[i] ← the full count; most ← max(most, count[i]); ref[i] ← q[i] (the skin rule's reference).
 /// FLOPs per candidate j: D subtractions, D minimum images (3 each, branch-free), 2D − 1 for r², 1 compare.
@@ -143,7 +143,6 @@ __global__ void build_kernel(const T* __restrict__ q, int N, GridArgs g, Periodi
       a0[y] = a0[y - 1], a0[y - 1] = t;
     }
   int cnt = 0;
-  int* row_out = nbr + std::size_t(i) * capacity;
   for (int z = 0; z < n2; ++z)
     for (int y = 0; y < n1; ++y) {
       const int row = (a2[z] * g.n[1] + a1[y]) * g.n[0];
@@ -157,7 +156,7 @@ __global__ void build_kernel(const T* __restrict__ q, int N, GridArgs g, Periodi
             r2 += d * d;
           }
           if (j != i && r2 < rl2) {
-            if (cnt < capacity) row_out[cnt] = j;
+            if (cnt < capacity) nbr[std::size_t(cnt) * N + i] = j;  // (capacity, N): coalesced across a warp
             ++cnt;
           }
         }

@@ -30,7 +30,8 @@
 namespace noether {
 namespace cuda {
 
-/// Device neighbor lists of one configuration: count (N), nbr (N, capacity) row-major, in the CPU list's order.
+/// Device neighbor lists of one configuration: count (N), nbr (capacity, N) — entry k of particle i at nbr[k·N + i],
+/// so that the threads of a warp (consecutive i) read consecutive words at each k — each list in the CPU list's order.
 template <typename T>
 class DeviceNeighborList {
  public:
@@ -62,7 +63,7 @@ class DeviceNeighborList {
   DeviceBuffer<int> cell_of_, cell_count_, cell_start_, cursor_, sorted_, count_, flag_;
   DeviceBuffer<double> bounds_;
   DeviceBuffer<T> ref_;
-  std::unique_ptr<DeviceBuffer<int>> nbr_;  // (N, capacity); reallocated when the capacity grows
+  std::unique_ptr<DeviceBuffer<int>> nbr_;  // (capacity, N); reallocated when the capacity grows
 };
 
 }  // namespace cuda
