@@ -288,9 +288,9 @@ std::string bulk_cuda_unsupported(const BulkSpec& bs) {
   if (bs.neighbor == NeighborMethod::AllPairs)
     return "'neighbor': 'all_pairs' runs on the CPU only (the GPU uses cell + Verlet lists)";
   for (const PairLawSpec& p : bs.pair_laws)
-    if (pair_law_has_buffer(p))
-      return "learned and tabulated pair laws in a box or with cutoffs or species run on the CPU only (no GPU "
-             "neighbor-list path for them yet)";
+    if (p.kind == PotentialKind::Learned)
+      return "learned pair laws (pair MLPs) in a box or with cutoffs or species run on the CPU only (no GPU "
+             "neighbor-list path for them yet; a table of them, from noether tabulate, runs on the GPU)";
   if (bs.max_cutoff() <= 0) return "a run on the GPU neighbor lists needs a cutoff on every species pair (system.cutoff)";
   return "";
 }

@@ -8,7 +8,8 @@
 //   u_i = Σ_{j in list(i), j > i} V_{s_i s_j}(r_ij),   w_i = Σ_{j in list(i), j > i} f_over_r r_ij²   (float64),
 // so U = Σ_i u_i and W = Σ_i w_i are the CPU's bulk_energy_virial sums (the same per-particle partial sums when the
 // lists are the CPU's). The laws are the CPU's CutoffLaw<T, Law> evaluators (physics/cutoff.hpp over
-// physics/pair_laws.hpp), one per species pair, in a small device array laws[s_i·S + s_j].
+// physics/pair_laws.hpp, or physics/pair_table.hpp for tabulated laws, their coefficients read through the read-only
+// cache), one per species pair, in a small device array laws[s_i·S + s_j].
 // FLOPs per listed pair (3-D LJ with the C² switch below r_on): 3 subtractions + 9 minimum image + 5 r² + LJ
 // (1 div + 9) + 6 force accumulation ≈ 33 (+ ~20 with a sqrt in the switching shell); bytes: one list entry (4) and
 // q_j (3 T, mostly from L1/L2 since lists are spatially local).
@@ -117,17 +118,41 @@ __global__ void bulk_kick_kernel(T* __restrict__ v, const T* __restrict__ a, con
 }
 
 /// Check the species-pair specs and call fn(std::vector<CutoffLaw<T, Law>>) with the per-pair laws (S·S, row-major),
-/// built exactly as with_species_laws builds them for the CPU. Analytic laws only.
+/// built exactly as with_species_laws builds them for the CPU: analytic laws of one kind, or every pair tabulated
+/// (PairTable<T>, its coefficients converted to T and copied into one device buffer that lives for the call; the
+/// cutoff's shift is evaluated on the host copy first). Learned laws (pair MLPs) are refused.
 template <typename T, typename Fn>
 void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoffs, int S, Fn&& fn) {
   NOETHER_REQUIRE(S >= 1 && specs && cutoffs, "bulk on the device: expected S >= 1 species and S·S pair laws");
   for (int k = 0; k < S * S; ++k) {
-    NOETHER_REQUIRE(!pair_law_has_buffer(specs[k]),
-                    "bulk on the device: learned and tabulated pair laws run on the CPU in this version (use --device "
-                    "cpu)");
+    NOETHER_REQUIRE(specs[k].kind != PotentialKind::Learned,
+                    "bulk on the device: learned pair laws (pair MLPs) run on the CPU in this version; tabulate them "
+                    "(noether tabulate) or use --device cpu");
     NOETHER_REQUIRE(specs[k].kind == specs[0].kind, "bulk on the device: every species pair needs a law of one kind");
     NOETHER_REQUIRE(cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
                                              << k / S << "-" << k % S << " has none)");
+  }
+  if (specs[0].kind == PotentialKind::Tabulated) {
+    std::vector<std::vector<T>> host(std::size_t(S) * S);
+    std::vector<std::size_t> offset(host.size());
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < host.size(); ++k) {
+      NOETHER_REQUIRE(specs[k].table != nullptr, "bulk on the device: pair law 'tabulated' without a table");
+      host[k].assign(specs[k].table->coef.begin(), specs[k].table->coef.end());
+      offset[k] = total;
+      total += host[k].size();
+    }
+    DeviceBuffer<T> coef(total);
+    std::vector<CutoffLaw<T, PairTable<T>>> laws;
+    for (std::size_t k = 0; k < host.size(); ++k) {
+      NOETHER_CUDA_CHECK(cudaMemcpy(coef.get() + offset[k], host[k].data(), host[k].size() * sizeof(T),
+                                    cudaMemcpyHostToDevice));
+      CutoffLaw<T, PairTable<T>> law(make_pair_table<T>(*specs[k].table, host[k].data()), cutoffs[k]);
+      law.law.coef = coef.get() + offset[k];  // the device copy from here on
+      laws.push_back(law);
+    }
+    fn(laws);
+    return;
   }
   with_analytic_pair_law<T>(specs[0], [&](auto first) {
     using Law = std::decay_t<decltype(first)>;
@@ -146,6 +171,8 @@ void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoff
 /// destroyed (drained) first.
 template <typename T, class Law>
 class BulkDevice {
+  static_assert(std::is_trivially_copyable_v<CutoffLaw<T, Law>>, "the laws are copied to the device byte for byte");
+
  public:
   BulkDevice(const std::vector<CutoffLaw<T, Law>>& laws, int S, const Box& box, double r_cut, const T* pos,
              const T* vel, const T* mass, const int* species, int N, int D, const CudaNeighborOptions& opt)

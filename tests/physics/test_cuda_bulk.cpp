@@ -1,13 +1,14 @@
 // physics/test_cuda_bulk.cpp — the device neighbor lists and bulk forces (kernels/physics/neighbor_list.cu,
 // bulk_forces.cu; physics/cuda.hpp) against the CPU neighbor-list path (physics/neighbor_list.hpp, physics/bulk.hpp):
 // the same partner lists (sets and order), forces, energy and virial to 1e-13 for Lennard-Jones and the Kob–Andersen
-// mixture in a periodic cube, a slab (z open) and 2-D; list overflow grows to the same result; bitwise identical across
+// mixture in a periodic cube, a slab (z open) and 2-D, analytic and tabulated; list overflow grows to the same result; bitwise identical across
 // runs and block sizes; and a 200-step NVE rollout (`simulate` on the device) against the CPU rollout, with the same
 // neighbor-list rebuild count. Runs on a GPU or on the CPU executor (docs/CUDA_ON_CPU.md); skips without either unless
 // NOETHER_REQUIRE_GPU=1.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -77,6 +78,26 @@ BulkSpec ka_spec(Smoothing sm = Smoothing::Switch) {
     CutoffSpec c;
     c.cutoff = 2.5 * sig[k], c.r_on = 0.9 * c.cutoff, c.smoothing = sm;
     b.pair_laws.push_back(p), b.pair_cutoffs.push_back(c);
+  }
+  return b;
+}
+
+/// The laws of `b` as tables: V = 4ε[(σ/r)¹² − (σ/r)⁶] tabulated with exact jets at 801 knots on [0.6σ, 2.7σ].
+BulkSpec tabulated(BulkSpec b) {
+  for (PairLawSpec& p : b.pair_laws) {
+    PairTableData t;
+    const double e = p.epsilon, sg = p.sigma;
+    t.r_min = 0.6 * sg, t.r_max = 2.7 * sg;
+    for (int k = 0; k <= 800; ++k) {
+      const double r = t.r_min + (t.r_max - t.r_min) * k / 800.0, s6 = std::pow(sg / r, 6), s12 = s6 * s6;
+      t.V.push_back(4 * e * (s12 - s6));
+      t.dV.push_back(4 * e * (-12 * s12 + 6 * s6) / r);
+      t.d2V.push_back(4 * e * (156 * s12 - 42 * s6) / (r * r));
+    }
+    finalize_pair_table(t, "test table");
+    p = PairLawSpec{};
+    p.kind = PotentialKind::Tabulated;
+    p.table = std::make_shared<const PairTableData>(t);
   }
   return b;
 }
@@ -202,6 +223,16 @@ TEST(CudaBulk, TwoDimensionsMatchCpu) {
   expect_parity(lj_spec(), s, nullptr);
   const std::vector<int> sp = ka_species(s.N);
   expect_parity(ka_spec(), s, sp.data());
+}
+
+TEST(CudaBulk, TabulatedLawsMatchCpu) {
+  NOETHER_NEED_GPU();
+  const InitialState s = jittered(3, 4, 0.8, 0.3, 23);  // 256 particles, one table
+  expect_parity(tabulated(lj_spec()), s, nullptr);
+  InitialState k = jittered(3, 4, 1.2, 0.2, 29);  // Kob–Andersen as three tables, in a slab
+  k.box.periodic[2] = false;
+  const std::vector<int> sp = ka_species(k.N);
+  expect_parity(tabulated(ka_spec(Smoothing::ShiftedForce)), k, sp.data());
 }
 
 TEST(CudaBulk, ListOverflowGrowsToTheSameResult) {

@@ -71,8 +71,8 @@ double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const
 
 // --- bulk matter: neighbor lists and forces on the device (kernels/physics/neighbor_list.cu, bulk_forces.cu) ---
 // One configuration of N particles in D = 2 or 3 in `box` (periodic or open per axis; positions wrapped on periodic
-// axes), S species with per-species-pair laws laws (S, S) and cutoffs (S, S) — analytic laws of one kind, every pair
-// with a cutoff (learned and tabulated laws are refused) — species (N) or null (all 0). The cell + Verlet list is the
+// axes), S species with per-species-pair laws laws (S, S) and cutoffs (S, S) — analytic laws of one kind or every pair
+// tabulated, every pair with a cutoff (learned laws are refused) — species (N) or null (all 0). The cell + Verlet list is the
 // CPU list of physics/neighbor_list.hpp built on the device (same cells, same pairs, same order; docs/BULK.md).
 
 /// Options of the device neighbor list.
