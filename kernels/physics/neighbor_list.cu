@@ -93,11 +93,15 @@ __global__ void __launch_bounds__(kScanThreads)
   if (t == kScanThreads - 1) start[cells] = sh[t];
 }
 
-/// sorted[cursor[cell_of[i]]++] = i: each particle into a slot of its cell (order inside a cell arbitrary).
+/// sorted[cursor[cell_of[i]]++] = i: each particle into a slot of its cell (order inside a cell arbitrary). Thread t
+/// takes particle N − 1 − t, so that on the CPU executor, which runs threads in order, a cell's slots fill in
+/// descending index order and the per-cell sort below is always exercised by the tests (on a GPU the order is
+/// arbitrary anyway).
 __global__ void cell_scatter_kernel(const int* __restrict__ cell_of, int N, int* __restrict__ cursor,
                                     int* __restrict__ sorted) {
-  const int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= N) return;
+  const int t = blockIdx.x * blockDim.x + threadIdx.x;
+  if (t >= N) return;
+  const int i = N - 1 - t;
   sorted[atomicAdd(cursor + cell_of[i], 1)] = i;
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 #include <memory>
 #include <cmath>
 #include <string>
@@ -163,9 +164,9 @@ GpuResult gpu_forces(const BulkSpec& spec, const InitialState& s, const int* spe
 }
 
 /// The CPU and device results agree: lists equal per particle as sets and in order, forces, U and W to 1e-13.
-void expect_parity(const BulkSpec& spec, const InitialState& s, const int* species) {
+void expect_parity(const BulkSpec& spec, const InitialState& s, const int* species, int block = 128) {
   const CpuResult c = cpu_forces(spec, s, species);
-  const GpuResult g = gpu_forces(spec, s, species);
+  const GpuResult g = gpu_forces(spec, s, species, 32, block);
   ASSERT_EQ(int(g.list.count.size()), s.N);
   long pairs = 0, same_order = 0;
   for (int i = 0; i < s.N; ++i) {
@@ -192,6 +193,20 @@ TEST(CudaBulk, LennardJonesPeriodicCubeMatchesCpuLists) {
   NOETHER_NEED_GPU();
   const InitialState s = jittered(3, 5, 0.8, 0.3, 3);  // 500 particles, L ≈ 8.5: 3 cells per axis
   expect_parity(lj_spec(), s, nullptr);
+}
+
+TEST(CudaBulk, ShuffledParticlesGiveTheCpuListOrder) {
+  NOETHER_NEED_GPU();
+  // Particles of one cell spread over many blocks of 32, which the executor runs on parallel host threads (a GPU in
+  // any order): the scatter into cells then lands in an arbitrary order, which the per-cell sort must undo.
+  InitialState s = jittered(3, 6, 0.8, 0.3, 31);  // 864 particles
+  unsigned x = 77;
+  for (int i = s.N - 1; i > 0; --i) {
+    x = x * 1664525u + 1013904223u;
+    const int j = int((x >> 8) % unsigned(i + 1));
+    for (int c = 0; c < 3; ++c) std::swap(s.pos[i * 3 + c], s.pos[j * 3 + c]);
+  }
+  for (int rep = 0; rep < 3; ++rep) expect_parity(lj_spec(), s, nullptr, 32);
 }
 
 TEST(CudaBulk, LennardJonesSmallBoxDeduplicatesCells) {
