@@ -250,6 +250,31 @@ TEST(CudaBulk, TabulatedLawsMatchCpu) {
   expect_parity(tabulated(ka_spec(Smoothing::ShiftedForce)), k, sp.data());
 }
 
+TEST(CudaBulk, Float32MatchesTheCpuFloat32Path) {
+  NOETHER_NEED_GPU();
+  const InitialState s = jittered(3, 5, 1.2, 0.2, 37);
+  const std::vector<int> sp = ka_species(s.N);
+  const BulkSpec spec = ka_spec();
+  const std::vector<float> pos(s.pos.begin(), s.pos.end()), mass(s.mass.begin(), s.mass.end());
+  std::vector<float> ac(pos.size()), ag(pos.size());
+  double Uc, Wc, Ug, Wg;
+  NeighborList<float> nl(spec.max_cutoff(), spec.skin, s.box, 3, true);
+  nl.build(pos.data(), s.N);
+  with_species_laws<float>(spec, [&](const auto& laws) {
+    const PeriodicAxes<float> ax(s.box);
+    bulk_accelerations(laws, ax, pos.data(), mass.data(), sp.data(), &nl, ac.data(), s.N, 3);
+    bulk_energy_virial(laws, ax, pos.data(), mass.data(), sp.data(), &nl, s.N, 3, Uc, Wc);
+  });
+  CudaNeighborListCopy list;
+  cuda_bulk_forces<float>(spec.pair_laws.data(), spec.pair_cutoffs.data(), 2, s.box, pos.data(), mass.data(), sp.data(),
+                          s.N, 3, CudaNeighborOptions{}, ag.data(), &Ug, &Wg, &list);
+  for (int i = 0; i < s.N; ++i)
+    ASSERT_EQ(list.count[i], nl.count(i)) << "particle " << i;
+  EXPECT_TRUE(close(std::vector<double>(ac.begin(), ac.end()), std::vector<double>(ag.begin(), ag.end()), 1e-5));
+  EXPECT_NEAR(Ug, Uc, 1e-6 * std::abs(Uc));
+  EXPECT_NEAR(Wg, Wc, 1e-5 * std::abs(Wc));
+}
+
 TEST(CudaBulk, ListOverflowGrowsToTheSameResult) {
   NOETHER_NEED_GPU();
   const InitialState s = jittered(3, 4, 0.8, 0.3, 17);
