@@ -54,6 +54,20 @@ if [ "${NOETHER_GPU_BENCH:-1}" != "0" ]; then
       --time-budget 0 --log "$out/train_$dev.csv" --device "$dev" 2>&1 | tee "$out/train_$dev.txt"
     [ "${PIPESTATUS[0]}" -eq 0 ] || bench_rc=1
   done
+  # Bulk LJ on the GPU neighbor lists (docs/BULK.md; docs/PERFORMANCE.md, "Bulk Lennard-Jones on the GPU"): the
+  # LAMMPS bench/in.lj state in float32, 200 steps; `simulate` prints particle-steps/s (setup and 3 saved frames
+  # included). The CPU runs the 32,000-particle case only.
+  log "bulk LJ, GPU neighbor lists vs CPU (fcc at rho 0.8442, r_c 2.5, 200 steps; particle-steps/s)"
+  for cells in 20 40 64; do  # 32,000, 256,000 and 1,048,576 particles
+    printf '%s\n' "{\"description\": \"LJ benchmark state (LAMMPS bench/in.lj: fcc at rho = 0.8442, T = 1.44, r_c = 2.5), written by scripts/gpu_check.sh\", \"system\": {\"potential\": \"lennard_jones\", \"epsilon\": 1.0, \"sigma\": 1.0, \"cutoff\": 2.5, \"smoothing\": \"shifted_force\"}, \"initial_state\": {\"sampler\": \"fcc\", \"cells\": $cells, \"density\": 0.8442, \"temperature\": 1.44, \"seed\": 1}, \"neighbor\": \"cell\", \"integrator\": {\"method\": \"verlet\", \"dt\": 0.005, \"stride\": 100, \"frames\": 3}, \"precision\": \"float32\"}" >"$out/lj_bench_$cells.json"
+    devs="cuda"
+    [ "$cells" -eq 20 ] && devs="cuda cpu"
+    for dev in $devs; do
+      ./build-gpu/noether simulate "$out/lj_bench_$cells.json" -o "$out/lj_bench_${cells}_$dev.npz" --device "$dev" 2>&1 |
+        tee "$out/lj_bench_${cells}_$dev.txt"
+      [ "${PIPESTATUS[0]}" -eq 0 ] || bench_rc=1
+    done
+  done
 fi
 log "tests rc=$test_rc bench rc=$bench_rc  (logs in $out)"
 [ "$test_rc" -eq 0 ] && [ "$bench_rc" -eq 0 ]

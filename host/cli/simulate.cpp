@@ -56,7 +56,10 @@ void add_simulate_command(CLI::App& app) {
                   dev == DeviceChoice::Cuda ? cuda_device_description().c_str() : "cpu", secs, dH);
       if (cfg.bulk.enabled)
         std::printf("bulk: %s, %ld neighbor-list builds, %.4g particle-steps/s\n",
-                    bulk_uses_cells(cfg.bulk, traj.N) ? "cell + Verlet list" : "all pairs", traj.neighbor_builds,
+                    dev == DeviceChoice::Cuda              ? "GPU cell + Verlet list"
+                    : bulk_uses_cells(cfg.bulk, traj.N) ? "cell + Verlet list"
+                                                        : "all pairs",
+                    traj.neighbor_builds,
                     double(traj.B) * traj.N * double(cfg.integrator.stride) * (traj.T - 1) / std::max(secs, 1e-9));
     }
     if (traj.support_visits.counted() && !opts->quiet)

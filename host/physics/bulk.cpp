@@ -9,6 +9,7 @@
 #include "noether/core/error.hpp"
 #include "noether/core/rng.hpp"
 #include "noether/physics/config.hpp"
+#include "noether/physics/cuda.hpp"
 #include "noether/physics/observables.hpp"
 
 namespace noether {
@@ -156,8 +157,10 @@ void validate_bulk(const SimulationConfig& cfg, const std::string& file) {
   }
 }
 
-Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(int, int)>& progress) {
-  validate_bulk(cfg, cfg.source);
+namespace {
+
+/// The trajectory of a bulk run with its arrays sized and its per-run fields (box, species, cutoffs, times) set.
+Trajectory bulk_trajectory_shell(const SimulationConfig& cfg) {
   const InitialState& s = cfg.init;
   const IntegratorSpec& it = cfg.integrator;
   Trajectory out;
@@ -181,21 +184,96 @@ Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(i
   for (int f = 0; f < it.frames; ++f) out.times.push_back(f * it.stride * it.dt);
   if (cfg.float32)
     for (double& m : out.mass) m = double(float(m));
+  return out;
+}
+
+/// g(r) of every species pair over the saved frames, when the config asks for it ("rdf").
+void add_rdf(const SimulationConfig& cfg, Trajectory& out) {
+  if (cfg.bulk.rdf_bins <= 0) return;
+  const int S = cfg.bulk.species_count, bins = cfg.bulk.rdf_bins;
+  out.rdf_r_max = cfg.bulk.rdf_r_max, out.rdf_species = S, out.rdf_bins = bins;
+  out.rdf.assign(std::size_t(S) * S * bins, 0.0);
+  for (int a = 0; a < S; ++a)
+    for (int c = 0; c < S; ++c) {
+      const auto g = radial_distribution(out.pos.data(), out.B * out.T, out.N, out.D, out.box,
+                                         out.species.empty() ? nullptr : out.species.data(), a, c, out.rdf_r_max, bins);
+      std::copy(g.begin(), g.end(), out.rdf.begin() + (std::size_t(a) * S + c) * bins);
+    }
+}
+
+/// The device rollout of every trajectory (physics/cuda.hpp, cuda_bulk_rollout), scattered into out.
+template <typename T>
+void run_bulk_cuda(const SimulationConfig& cfg, Trajectory& out, const std::function<void(int, int)>& progress) {
+  const InitialState& s = cfg.init;
+  const IntegratorSpec& it = cfg.integrator;
+  const BulkSpec& bs = cfg.bulk;
+  const int B = s.B, N = s.N, D = s.D, F = it.frames, A = angular_components(D);
+  const std::size_t per = std::size_t(N) * D;
+  CudaNeighborOptions opt;
+  opt.skin = bs.skin;
+  for (int b = 0; b < B; ++b) {
+    std::vector<T> pos(s.pos.begin() + b * per, s.pos.begin() + (b + 1) * per);
+    std::vector<T> vel(s.vel.begin() + b * per, s.vel.begin() + (b + 1) * per);
+    std::vector<T> mass(s.mass.begin() + std::size_t(b) * N, s.mass.begin() + std::size_t(b + 1) * N);
+    std::vector<T> po(F * per), vo(F * per), ao(F * per);
+    std::vector<int> img(F * per);
+    std::vector<double> vir(F);
+    std::vector<FrameObservables> obs;
+    CudaNeighborListCopy stats;
+    cuda_bulk_rollout<T>(bs.pair_laws.data(), bs.pair_cutoffs.data(), bs.species_count, s.box, pos.data(), vel.data(),
+                         mass.data(), s.species.empty() ? nullptr : s.species.data(), N, D, T(it.dt), it.stride, F, opt,
+                         po.data(), vo.data(), ao.data(), img.data(), obs, vir.data(), &stats);
+    for (int f = 0; f < F; ++f) {
+      const std::size_t dst = (std::size_t(b) * F + f) * per, src = std::size_t(f) * per;
+      for (std::size_t k = 0; k < per; ++k) {
+        out.pos[dst + k] = po[src + k], out.vel[dst + k] = vo[src + k], out.acc[dst + k] = ao[src + k];
+        out.images[dst + k] = img[src + k];
+      }
+      FrameObservables& o = out.frames[f];
+      o.kinetic[b] = obs[f].kinetic[0];
+      o.potential[b] = obs[f].potential[0];
+      for (int c = 0; c < D; ++c) o.momentum[std::size_t(b) * D + c] = obs[f].momentum[c];
+      for (int c = 0; c < A; ++c) o.angular[std::size_t(b) * A + c] = obs[f].angular[c];
+      out.virial[std::size_t(b) * F + f] = vir[f];
+    }
+    out.neighbor_builds += stats.builds;
+    if (progress) progress(b + 1, B);
+  }
+}
+
+}  // namespace
+
+std::string bulk_cuda_unsupported(const BulkSpec& bs) {
+  if (bs.thermostat.enabled) return "the Bussi thermostat (key 'thermostat') runs on the CPU only";
+  if (bs.neighbor == NeighborMethod::AllPairs)
+    return "'neighbor': 'all_pairs' runs on the CPU only (the GPU uses cell + Verlet lists)";
+  for (const PairLawSpec& p : bs.pair_laws)
+    if (p.kind == PotentialKind::Learned)
+      return "learned pair laws (pair MLPs) in a box or with cutoffs or species run on the CPU only (no GPU "
+             "neighbor-list path for them yet; a table of them, from noether tabulate, runs on the GPU)";
+  if (bs.max_cutoff() <= 0) return "a run on the GPU neighbor lists needs a cutoff on every species pair (system.cutoff)";
+  return "";
+}
+
+Trajectory simulate_bulk_cuda(const SimulationConfig& cfg, const std::function<void(int, int)>& progress) {
+  validate_bulk(cfg, cfg.source);
+  const std::string why = bulk_cuda_unsupported(cfg.bulk);
+  NOETHER_REQUIRE(why.empty(), "device 'cuda': " << why << "; use --device cpu or auto");
+  Trajectory out = bulk_trajectory_shell(cfg);
+  if (cfg.float32) run_bulk_cuda<float>(cfg, out, progress);
+  else run_bulk_cuda<double>(cfg, out, progress);
+  add_rdf(cfg, out);
+  return out;
+}
+
+Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(int, int)>& progress) {
+  validate_bulk(cfg, cfg.source);
+  Trajectory out = bulk_trajectory_shell(cfg);
   if (cfg.float32)
     with_species_laws<float>(cfg.bulk, [&](const auto& laws) { run_bulk(laws, cfg, out, progress); });
   else
     with_species_laws<double>(cfg.bulk, [&](const auto& laws) { run_bulk(laws, cfg, out, progress); });
-  if (cfg.bulk.rdf_bins > 0) {
-    const int S = cfg.bulk.species_count, bins = cfg.bulk.rdf_bins;
-    out.rdf_r_max = cfg.bulk.rdf_r_max, out.rdf_species = S, out.rdf_bins = bins;
-    out.rdf.assign(std::size_t(S) * S * bins, 0.0);
-    for (int a = 0; a < S; ++a)
-      for (int c = 0; c < S; ++c) {
-        const auto g = radial_distribution(out.pos.data(), out.B * out.T, out.N, out.D, out.box,
-                                           out.species.empty() ? nullptr : out.species.data(), a, c, out.rdf_r_max, bins);
-        std::copy(g.begin(), g.end(), out.rdf.begin() + (std::size_t(a) * S + c) * bins);
-      }
-  }
+  add_rdf(cfg, out);
   return out;
 }
 

@@ -53,10 +53,25 @@ double cuda_time_mlp_accelerations(const MlpShape&, const T*, const PairScaling&
   cuda_not_built("cuda_time_mlp_accelerations");
 }
 
+template <typename T>
+void cuda_bulk_forces(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*, const int*, int, int,
+                      const CudaNeighborOptions&, T*, double*, double*, CudaNeighborListCopy*) {
+  cuda_not_built("cuda_bulk_forces");
+}
+
+template <typename T>
+void cuda_bulk_rollout(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*, const T*, const int*,
+                       int, int, T, long, int, const CudaNeighborOptions&, T*, T*, T*, int*,
+                       std::vector<FrameObservables>&, double*, CudaNeighborListCopy*) {
+  cuda_not_built("cuda_bulk_rollout");
+}
+
 NOETHER_PHYSICS_CUDA_ALLPAIRS(float)
 NOETHER_PHYSICS_CUDA_ALLPAIRS(double)
 NOETHER_PHYSICS_CUDA_ROLLOUT(float)
 NOETHER_PHYSICS_CUDA_ROLLOUT(double)
+NOETHER_PHYSICS_CUDA_BULK(float)
+NOETHER_PHYSICS_CUDA_BULK(double)
 NOETHER_PHYSICS_CUDA_PAIR_MLP(float)
 NOETHER_PHYSICS_CUDA_PAIR_MLP(double)
 

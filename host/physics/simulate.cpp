@@ -124,10 +124,13 @@ DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const 
 
 DeviceChoice resolve_device(const SimulationConfig& cfg) {
   if (!cfg.bulk.enabled) return resolve_device(cfg.device, cfg.integrator.method, cfg.law);
-  NOETHER_REQUIRE(cfg.device != DeviceChoice::Cuda,
-                  "device 'cuda': runs with a box, cutoffs or species run on the CPU in this version (no GPU neighbor "
-                  "lists yet); use --device auto or cpu");
-  return DeviceChoice::Cpu;
+  if (cfg.device == DeviceChoice::Cpu) return DeviceChoice::Cpu;
+  const std::string why = bulk_cuda_unsupported(cfg.bulk);
+  if (cfg.device == DeviceChoice::Cuda) {
+    NOETHER_REQUIRE(why.empty(), "device 'cuda': " << why << "; use --device auto or cpu");
+    return resolve_device(cfg.device, cfg.integrator.method);
+  }
+  return why.empty() ? resolve_device(cfg.device, cfg.integrator.method) : DeviceChoice::Cpu;
 }
 
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {
@@ -178,7 +181,7 @@ namespace {
 
 Trajectory simulate_uncounted(const SimulationConfig& cfg, DeviceChoice device, const ProgressFn& progress) {
   if (cfg.bulk.enabled) {
-    NOETHER_REQUIRE(device != DeviceChoice::Cuda, "runs with a box, cutoffs or species run on the CPU only");
+    if (device == DeviceChoice::Cuda) return simulate_bulk_cuda(cfg, progress);
     return simulate_bulk(cfg, progress);
   }
   const InitialState& s = cfg.init;

@@ -162,7 +162,7 @@ void register_simulate(nb::module_& m) {
         require_file(path, "config file");
         SimulationConfig cfg = load_simulation_config(path);
         if (!device.empty()) cfg.device = device_arg(device);
-        const DeviceChoice dev = resolve_device(cfg.device, cfg.integrator.method);
+        const DeviceChoice dev = resolve_device(cfg);  // bulk configs: the GPU path only where it supports them
         return run_simulation(cfg, dev, std::move(progress));
       },
       nb::arg("path"), nb::arg("device") = "", nb::arg("progress") = nb::none());
@@ -177,7 +177,7 @@ void register_simulate(nb::module_& m) {
         }
         SimulationConfig cfg = parse_simulation_config(v, source);
         if (!device.empty()) cfg.device = device_arg(device);
-        const DeviceChoice dev = resolve_device(cfg.device, cfg.integrator.method);
+        const DeviceChoice dev = resolve_device(cfg);  // bulk configs: the GPU path only where it supports them
         return run_simulation(cfg, dev, std::move(progress));
       },
       nb::arg("json_text"), nb::arg("source"), nb::arg("device") = "", nb::arg("progress") = nb::none());

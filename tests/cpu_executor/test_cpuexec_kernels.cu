@@ -138,7 +138,36 @@ std::vector<float> reversed_tiles(const std::vector<float>& in) {
 
 }  // namespace
 
+/// Every thread of every block adds 1 (and its global index) to counters and raises a maximum, many times: the
+/// totals are exact only if the read-modify-writes are atomic across the host threads that run blocks in parallel.
+__global__ void atomic_counters(int* count, unsigned* sum, int* most, int* bits, int reps) {
+  const int g = int(blockIdx.x * blockDim.x + threadIdx.x);
+  for (int r = 0; r < reps; ++r) {
+    atomicAdd(count, 1);
+    atomicAdd(sum, unsigned(g));
+    atomicMax(most, g * reps + r);
+    atomicOr(bits, 1 << (g % 31));
+  }
+}
+
 // ------------------------------------------------------------------------------------------------- model
+
+TEST(CpuExecModel, AtomicsAreAtomicAcrossBlocksRunningInParallel) {
+  const int blocks = 64, threads = 32, reps = 200;
+  Dev<int> count(1), most(1), bits(1);
+  Dev<unsigned> sum(1);
+  ASSERT_EQ(cudaMemset(count.p, 0, sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemset(most.p, 0, sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemset(bits.p, 0, sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemset(sum.p, 0, sizeof(unsigned)), cudaSuccess);
+  NOETHER_LAUNCH(blocks, threads, 0, nullptr, atomic_counters)(count.p, sum.p, most.p, bits.p, reps);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  const unsigned n = blocks * threads;
+  EXPECT_EQ(count.get()[0], int(n) * reps);
+  EXPECT_EQ(sum.get()[0], unsigned(reps) * (n * (n - 1) / 2));
+  EXPECT_EQ(most.get()[0], int(n - 1) * reps + reps - 1);
+  EXPECT_EQ(bits.get()[0], int(0x7FFFFFFF));
+}
 
 TEST(CpuExecModel, ThreadAndBlockCoordinatesCoverA3DGridOnce) {
   const dim3 grid(3, 2, 2), block(4, 3, 2);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "noether/core/device.hpp"
 #include "noether/core/error.hpp"
 #include "noether/io/simulation_config.hpp"
 #include "noether/io/trajectory.hpp"
@@ -60,7 +61,9 @@ TEST(BulkConfig, ShippedConfigsParse) {
   EXPECT_EQ(ka.bulk.pair_laws[3].sigma, 0.88);
   EXPECT_EQ(ka.bulk.pair_cutoffs[3].cutoff, 2.2);
   EXPECT_TRUE(bulk_uses_cells(ka.bulk, ka.init.N));
-  EXPECT_EQ(resolve_device(ka), DeviceChoice::Cpu);
+  // auto: the GPU neighbor-list path where a device is usable (analytic laws with cutoffs), else the CPU
+  EXPECT_EQ(resolve_device(ka), cuda_device_available() ? DeviceChoice::Cuda : DeviceChoice::Cpu);
+  EXPECT_EQ(resolve_device(prep), DeviceChoice::Cpu);  // the thermostat runs on the CPU only
 }
 
 TEST(BulkConfig, OpenSpaceConfigsStayAsBefore) {

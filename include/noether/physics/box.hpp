@@ -51,7 +51,7 @@ struct PeriodicAxes {
 
 /// Wrap x on axis c into [0, L_c) and add the whole box lengths moved to the image counter n (periodic axes only).
 template <typename T>
-inline void wrap_coordinate(T& x, int& n, T L, T inv_L) {
+NOETHER_HOSTDEV void wrap_coordinate(T& x, int& n, T L, T inv_L) {
   if (!(L > T(0))) return;
   if (x >= T(0) && x < L) return;  // the common case: no change, no rounding
   const T k = std::floor(x * inv_L);

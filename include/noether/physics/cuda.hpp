@@ -4,8 +4,11 @@
 // and every other function throws noether::Error.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "noether/core/device.hpp"
+#include "noether/physics/box.hpp"
+#include "noether/physics/cutoff.hpp"
 #include "noether/physics/observables.hpp"
 #include "noether/physics/pair_laws.hpp"
 #include "noether/physics/pair_mlp.hpp"
@@ -66,6 +69,46 @@ template <typename T>
 double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const PairScaling& scaling, const T* pos,
                                    const T* mass, int B, int N, int D, int reps);
 
+// --- bulk matter: neighbor lists and forces on the device (kernels/physics/neighbor_list.cu, bulk_forces.cu) ---
+// One configuration of N particles in D = 2 or 3 in `box` (periodic or open per axis; positions wrapped on periodic
+// axes), S species with per-species-pair laws laws (S, S) and cutoffs (S, S) — analytic laws of one kind or every pair
+// tabulated, every pair with a cutoff (learned laws are refused) — species (N) or null (all 0). The cell + Verlet list is the
+// CPU list of physics/neighbor_list.hpp built on the device (same cells, same pairs, same order; docs/BULK.md).
+
+/// Options of the device neighbor list.
+struct CudaNeighborOptions {
+  double skin = 0.3;  ///< r_list = largest cutoff + skin; rebuilt when a particle moved more than skin / 2
+  int capacity = 32;  ///< initial list entries per particle; grown (1.25x + 8) and rebuilt when a list is longer
+  int block = 128;    ///< threads per block of the per-particle kernels: a multiple of 32 in [32, 1024]
+};
+
+/// What a device list was, copied back: count (N), nbr (N, capacity) row-major (only the first count[i] entries of
+/// row i are meaningful), and the list's build and grow counts.
+struct CudaNeighborListCopy {
+  std::vector<int> count, nbr;
+  int capacity = 0;
+  long builds = 0, grows = 0;
+};
+
+/// Accelerations acc (N, D) (unless null), potential energy U = Σ_{i<j} V and pair virial W = Σ_{i<j} f_over_r r²
+/// (unless null) of one configuration pos (N, D), mass (N), through a device list built for it; list (unless null)
+/// receives that list. Host pointers.
+template <typename T>
+void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S, const Box& box, const T* pos,
+                      const T* mass, const int* species, int N, int D, const CudaNeighborOptions& opt, T* acc,
+                      double* U, double* W, CudaNeighborListCopy* list);
+
+/// Velocity-Verlet rollout of one bulk trajectory on the device (wrapping with image counters, lists rebuilt by the
+/// skin rule), saving `frames` frames `stride` steps apart (the first is the wrapped initial state): pos_out,
+/// vel_out, acc_out, img_out (frames, N, D); obs[f] (one trajectory each: K, U, momentum, angular momentum);
+/// virial_out (frames). stats (unless null): the list's builds, grows and final capacity. pos0, vel0 (N, D), mass (N).
+/// Throws naming the saved frame when the state becomes non-finite.
+template <typename T>
+void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S, const Box& box, const T* pos0,
+                       const T* vel0, const T* mass, const int* species, int N, int D, T dt, long stride, int frames,
+                       const CudaNeighborOptions& opt, T* pos_out, T* vel_out, T* acc_out, int* img_out,
+                       std::vector<FrameObservables>& obs, double* virial_out, CudaNeighborListCopy* stats);
+
 // --- explicit instantiations (T = float, double): the one list per kernels/physics/*.cu file, used by that
 // file and by the stand-in of a build without CUDA (host/physics/cuda_stand_in.cpp) ---
 #define NOETHER_PHYSICS_CUDA_ALLPAIRS(T)                                                                   \
@@ -77,6 +120,14 @@ double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const
                                        long, int, T*, T*, T*, std::vector<FrameObservables>&);             \
   template double cuda_time_verlet_steps<T>(const PairLawSpec&, const T*, const T*, const T*, int, int,   \
                                             int, T, long);
+#define NOETHER_PHYSICS_CUDA_BULK(T)                                                                       \
+  template void cuda_bulk_forces<T>(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*,  \
+                                    const int*, int, int, const CudaNeighborOptions&, T*, double*, double*,    \
+                                    CudaNeighborListCopy*);                                                    \
+  template void cuda_bulk_rollout<T>(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*, \
+                                     const T*, const int*, int, int, T, long, int, const CudaNeighborOptions&,  \
+                                     T*, T*, T*, int*, std::vector<FrameObservables>&, double*,                 \
+                                     CudaNeighborListCopy*);
 #define NOETHER_PHYSICS_CUDA_PAIR_MLP(T)                                                                   \
   template void cuda_mlp_accelerations<T>(const MlpShape&, const T*, const PairScaling&, const T*,        \
                                           const T*, T*, int, int, int);                                    \

@@ -29,6 +29,7 @@
 
 #include "noether/core/error.hpp"
 #include "noether/physics/box.hpp"
+#include "noether/physics/cell_grid.hpp"
 
 namespace noether {
 
@@ -106,28 +107,13 @@ class NeighborList {
         lo[c] = mn, ext[c] = std::max(mx - mn, 1e-300);
       }
     }
-    double s = r_list_;
-    for (;;) {  // cells of edge >= s, at most 2N + 64 in all
-      double total = 1;
-      for (int c = 0; c < D_; ++c) {
-        const double n = std::floor(ext[c] / s);
-        ncell_[c] = int(std::max(1.0, std::min(n, 1e6)));
-        total *= ncell_[c];
-      }
-      if (total <= 2.0 * N + 64) break;
-      s *= 1.25;
-    }
-    for (int c = 0; c < D_; ++c) lo_[c] = lo[c], scale_[c] = ncell_[c] / ext[c];
+    const CellGrid g = make_cell_grid(D_, r_list_, N, lo, ext);  // physics/cell_grid.hpp, shared with the CUDA list
+    for (int c = 0; c < 3; ++c) ncell_[c] = g.n[c], lo_[c] = g.lo[c], scale_[c] = g.scale[c];
     const int ncells = ncell_[0] * ncell_[1] * ncell_[2];
     cell_of_.resize(N);
     start_.assign(std::size_t(ncells) + 1, 0);
     for (int i = 0; i < N; ++i) {
-      int id = 0;
-      for (int c = D_ - 1; c >= 0; --c) {
-        int k = int(std::floor((double(pos[i * D_ + c]) - lo_[c]) * scale_[c]));
-        k = std::min(ncell_[c] - 1, std::max(0, k));
-        id = id * ncell_[c] + k;
-      }
+      const int id = cell_id_of(pos + std::size_t(i) * D_, D_, ncell_, lo_, scale_);
       cell_of_[i] = id;
       ++start_[id + 1];
     }
@@ -137,20 +123,9 @@ class NeighborList {
     for (int i = 0; i < N; ++i) sorted_[next[cell_of_[i]]++] = i;
   }
 
-  /// The cells adjacent to cell coordinate k on axis c (itself included), de-duplicated.
+  /// The cells adjacent to cell coordinate k on axis c (itself included), de-duplicated (physics/cell_grid.hpp).
   int adjacent(int c, int k, int out[3]) const {
-    const int n = ncell_[c];
-    const bool per = c < D_ && box_.present && box_.periodic[c];
-    int m = 0;
-    for (int o = -1; o <= 1; ++o) {
-      int q = k + o;
-      if (per) q = (q % n + n) % n;
-      else if (q < 0 || q >= n) continue;
-      bool seen = false;
-      for (int t = 0; t < m; ++t) seen = seen || out[t] == q;
-      if (!seen) out[m++] = q;
-    }
-    return m;
+    return adjacent_cells(k, ncell_[c], c < D_ && box_.present && box_.periodic[c], out);
   }
 
   /// The coordinates in cell order, one array per axis: spos_[c·N + p] = pos[sorted_[p]·D + c] (contiguous scans).

@@ -63,6 +63,20 @@ inline T __ldg(const T* p) {
   return *p;
 }
 
+// ---------------------------------------------------------------------------------------- atomics
+// As CUDA's: read-modify-write of one 32-bit word in global (or shared) memory, returning the old value. Blocks run in
+// parallel on OpenMP threads, so these are real atomics (GCC/Clang __atomic builtins, sequentially consistent); the
+// fibers of one block switch only at barriers, so within a block they are atomic anyway.
+inline int atomicAdd(int* p, int v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+inline unsigned atomicAdd(unsigned* p, unsigned v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+inline int atomicOr(int* p, int v) { return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); }
+inline int atomicMax(int* p, int v) {
+  int old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+  while (old < v && !__atomic_compare_exchange_n(p, &old, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+  }
+  return old;
+}
+
 // ---------------------------------------------------------------------------------------- runtime types
 enum cudaError {
   cudaSuccess = 0,
