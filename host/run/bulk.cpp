@@ -197,37 +197,34 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
     }
     const int N = start.N;
     json m = {{"particles", N}, {"equilibrated", k.equilibrate}, {"equilibration_seconds", eq_seconds}};
+    // One rollout's observables into m[side], its series into cases/<case>/<side>_analysis.json (and its frames
+    // into <side>.npz when small enough).
+    auto record = [&](const char* side, const Phase& ph, TrajectoryAnalysis& a) {
+      a = analyze_trajectory(ph.traj, aopt);
+      json& j = m[side];
+      j = trajectory_analysis_json(a, false);
+      j["seconds"] = ph.seconds;
+      j["steps"] = ph.steps;
+      j["steps_per_s"] = double(ph.steps) / std::max(ph.seconds, 1e-9);
+      j["neighbor_builds"] = ph.traj.neighbor_builds;
+      write_text_file_atomic((cdir / (std::string(side) + "_analysis.json")).string(),
+                             trajectory_analysis_json(a).dump() + "\n");
+      if (double(ph.traj.N) * ph.traj.T <= kWriteTrajectoryParticleFrames)
+        write_trajectory_npz((cdir / (std::string(side) + ".npz")).string(), ph.traj);
+    };
     TrajectoryAnalysis at, al;
-    if (k.truth) {
-      const Phase tr = run_phase(bulk_phase_json(c, c.system, k.initial_state, k.integrator, false), where,
-                                 "case " + k.name + ": truth", &start);
-      at = analyze_trajectory(tr.traj, aopt);
-      m["truth"] = trajectory_analysis_json(at, false);
-      m["truth"]["seconds"] = tr.seconds;
-      m["truth"]["steps"] = tr.steps;
-      m["truth"]["steps_per_s"] = double(tr.steps) / std::max(tr.seconds, 1e-9);
-      m["truth"]["neighbor_builds"] = tr.traj.neighbor_builds;
-      json ja = trajectory_analysis_json(at);
-      write_text_file_atomic((cdir / "truth_analysis.json").string(), ja.dump() + "\n");
-      if (double(tr.traj.N) * tr.traj.T <= kWriteTrajectoryParticleFrames)
-        write_trajectory_npz((cdir / "truth.npz").string(), tr.traj);
-    }
+    if (k.truth)
+      record("truth", run_phase(bulk_phase_json(c, c.system, k.initial_state, k.integrator, false), where,
+                                "case " + k.name + ": truth", &start),
+             at);
     const Phase lr = run_phase(bulk_phase_json(c, learned_system, k.initial_state, k.integrator, false), where,
                                "case " + k.name + ": learned", &start);
-    al = analyze_trajectory(lr.traj, aopt);
-    m["learned"] = trajectory_analysis_json(al, false);
-    m["learned"]["seconds"] = lr.seconds;
-    m["learned"]["steps"] = lr.steps;
-    m["learned"]["steps_per_s"] = double(lr.steps) / std::max(lr.seconds, 1e-9);
+    record("learned", lr, al);
     m["learned"]["atom_steps_per_s"] = double(lr.steps) * N / std::max(lr.seconds, 1e-9);
-    m["learned"]["neighbor_builds"] = lr.traj.neighbor_builds;
     m["learned"]["support_visits"] = {{"fraction_outside", lr.traj.support_visits.fraction_outside()},
                                       {"outside", lr.traj.support_visits.outside()},
                                       {"visits", lr.traj.support_visits.visits()},
                                       {"summary", support_visits_summary(lr.traj.support_visits)}};
-    write_text_file_atomic((cdir / "learned_analysis.json").string(), trajectory_analysis_json(al).dump() + "\n");
-    if (double(lr.traj.N) * lr.traj.T <= kWriteTrajectoryParticleFrames)
-      write_trajectory_npz((cdir / "learned.npz").string(), lr.traj);
     m["peak_memory_bytes"] = peak_resident_bytes();
     const std::string warn = support_visits_warning(lr.traj.support_visits, support_warn);
     if (!warn.empty()) {

@@ -60,7 +60,7 @@ json bulk_equilibration_integrator(const BulkRunConfig& c) {
 BulkRunConfig load_bulk_run_config(const std::string& path) {
   const json root = read_json_file(path);
   const Ctx ctx{path, ""};
-  check_keys(root, ctx, {"description", "task", "system", "species", "neighbor", "precision", "rdf", "equilibrate",
+  check_keys(root, ctx, {"description", "task", "system", "species", "neighbor", "precision", "device", "rdf", "equilibrate",
                          "train_data", "train", "learned_law", "table_tolerance", "cases"});
   get_choice(root, ctx, "task", "", {"bulk_generalization"});
   BulkRunConfig c;
@@ -71,7 +71,7 @@ BulkRunConfig load_bulk_run_config(const std::string& path) {
   }
   c.system = require_section(root, ctx, "system");
   c.shared = json::object();
-  for (const char* k : {"species", "neighbor", "precision"})
+  for (const char* k : {"species", "neighbor", "precision", "device"})
     if (root.contains(k)) c.shared[k] = root.at(k);
   {
     const json& r = require_section(root, ctx, "rdf");
