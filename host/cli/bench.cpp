@@ -30,6 +30,11 @@ void run_scaling_command(const std::string& device, const std::string& json_path
                   "--device " << device << ": --scaling measures the CPU (the GPU neighbor lists are not timed yet); use "
                                            "--device cpu or auto");
   NOETHER_REQUIRE(peak_gflops >= 0 && std::isfinite(peak_gflops), "--peak-gflops: expected a value > 0, got " << peak_gflops);
+  if (!json_path.empty()) {  // the output's folder, before minutes of measuring
+    const std::filesystem::path parent = std::filesystem::absolute(json_path).parent_path();
+    NOETHER_REQUIRE(std::filesystem::is_directory(parent),
+                    "--json: the folder " << parent.string() << " of '" << json_path << "' does not exist");
+  }
   ScalingOptions opt;
   if (quick) opt.cells = {4, 8, 12}, opt.all_pairs_max_n = 2048, opt.min_seconds = 0.3;
   std::string how = "--peak-gflops";

@@ -52,29 +52,33 @@ ModelFile bench_model() {
   return m;
 }
 
-double seconds_of(const SimulationConfig& cfg) {
-  const auto t0 = std::chrono::steady_clock::now();
-  simulate(cfg, DeviceChoice::Cpu);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+/// Seconds from the second saved frame to the last (the progress callback fires after each frame from the second on):
+/// the setup — sampling, the first list and force pass — and the first interval (warm-up) are not timed.
+double frame_span_seconds(const SimulationConfig& cfg) {
+  std::chrono::steady_clock::time_point first, last;
+  simulate(cfg, DeviceChoice::Cpu, [&](int done, int) {
+    last = std::chrono::steady_clock::now();
+    if (done == 2) first = last;
+  });
+  return std::chrono::duration<double>(last - first).count();
 }
 
-/// Steps per second of `system` at fcc cells c with the given neighbor method: the difference of two runs of S1 and
-/// S2 steps (the setup — sampling, the first list and force pass, observables — cancels).
+/// Steps per second of `system` at fcc cells c with the given neighbor method: 3 intervals of `stride` steps between
+/// saved frames, timed from the second frame on; the stride is chosen from a 1-step probe so that the run takes about
+/// min_seconds.
 double steps_per_second(const json& system, int cells, const std::string& method, double min_seconds) {
-  auto config = [&](long steps) {
+  constexpr int kIntervals = 3;
+  auto config = [&](long stride) {
     const json j = {{"system", system},
                     {"initial_state", {{"sampler", "fcc"}, {"cells", cells}, {"density", kDensity}, {"temperature", 1.0}, {"seed", 1}}},
                     {"neighbor", {{"method", method}, {"skin", kSkin}}},
-                    {"integrator", {{"method", "verlet"}, {"dt", 0.005}, {"stride", steps}, {"frames", 2}}}};
+                    {"integrator", {{"method", "verlet"}, {"dt", 0.005}, {"stride", stride}, {"frames", kIntervals + 2}}}};
     return parse_simulation_config(j, "noether bench --scaling");
   };
-  const long s1 = 2;
-  const double t1 = seconds_of(config(s1));
-  const double per_step = std::max(t1 / double(s1 + 1), 1e-7);  // an upper bound: t1 includes the setup
-  const long s2 = s1 + std::clamp(long(min_seconds / per_step), 3L, 2000L);
-  const double t2 = seconds_of(config(s2));
-  const double dt = t2 - t1;
-  return dt > 0 ? double(s2 - s1) / dt : double(s2) / t2;  // a noisy machine can invert the difference
+  const double per_step = std::max(frame_span_seconds(config(1)) / kIntervals, 1e-7);
+  const long stride = std::clamp(long(min_seconds / (kIntervals * per_step)), 1L, 1000L);
+  if (stride == 1) return 1.0 / per_step;
+  return double(kIntervals * stride) / std::max(frame_span_seconds(config(stride)), 1e-9);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // run/bench_scaling.hpp — `noether bench --scaling` (issue 18, item 4): Verlet steps/s and memory against N for the
 // neighbor-list and all-pairs paths of one bulk system (the LJ liquid: fcc at ρ = 0.8, T = 1, r_c = 2.5 switched from
 // 2.0, periodic cube) with three kinds of pair law — analytic Lennard-Jones, a learned pair MLP [1, 16, 16, 1] and the
-// table of that MLP — each timed through the engine's own `simulate` (physics/simulate.hpp), next to the bound the
+// table of that MLP — each timed through the engine's own `simulate` (physics/simulate.hpp; the steps between saved
+// frames, so the setup is not counted), next to the bound the
 // CPU's FP64 peak puts on it for the counted FLOPs per atom-step:
 //   bound steps/s = peak / (N · F),   F = (pairs visited per atom) · 12 + (pairs inside r_c per atom) · (law FLOPs + 6),
 // pairs visited = (4/3)π (r_c + skin)³ ρ for the neighbor list, N − 1 for all pairs; pairs inside r_c = (4/3)π r_c³ ρ;

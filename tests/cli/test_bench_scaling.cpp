@@ -16,7 +16,8 @@ TEST_F(CliTest, BenchScalingOptionsAreChecked) {
   const Bad bad[] = {{"bench --peak-gflops 100", "--peak-gflops: only with --scaling"},
                      {"bench --no-plot", "--no-plot: only with --scaling"},
                      {"bench --scaling --device cuda", "--device cuda"},
-                     {"bench --scaling --peak-gflops -5", "--peak-gflops"}};
+                     {"bench --scaling --peak-gflops -5", "--peak-gflops"},
+                     {"bench --scaling --json no/such/folder/b.json", "--json"}};
   for (const Bad& b : bad) {
     const CmdResult r = noether(b.args);
     EXPECT_NE(r.code, 0) << b.args;
