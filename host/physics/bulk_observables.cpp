@@ -56,13 +56,15 @@ void count_all_pairs(const double* q, int N, int D, const PeriodicAxes<double>& 
 }
 
 /// Cells per axis of edge > r_max (a 1e-9 relative margin so that rounding never puts a pair within r_max two cells
-/// apart); false when an axis of the dimension would hold fewer than 3.
-bool rdf_cell_grid(const Box& box, int D, double r_max, int nc[3]) {
+/// apart), at most ⌊(2N)^{1/D}⌋ + 3 per axis so that the grid stays O(N) however large the box is against r_max
+/// (fewer, larger cells visit the same pairs); false when an axis of the dimension would hold fewer than 3.
+bool rdf_cell_grid(const Box& box, int D, int N, double r_max, int nc[3]) {
   nc[0] = nc[1] = nc[2] = 1;
+  const double cap = std::floor(std::pow(2.0 * std::max(N, 1), 1.0 / D)) + 3;
   for (int c = 0; c < D; ++c) {
     const double n = std::floor(box.L[c] / (r_max * (1 + 1e-9)));
     if (!(n >= 3)) return false;
-    nc[c] = int(std::min(n, 1024.0));
+    nc[c] = int(std::min(n, cap));
   }
   return true;
 }
@@ -165,7 +167,7 @@ std::vector<double> radial_distribution(const double* pos, int F, int N, int D, 
                                         int a, int b, double r_max, int bins) {
   check_rdf_arguments(box, D, r_max, bins);
   int nc[3];
-  if (!rdf_cell_grid(box, D, r_max, nc))
+  if (!rdf_cell_grid(box, D, N, r_max, nc))
     return radial_distribution_all_pairs(pos, F, N, D, box, species, a, b, r_max, bins);
   const PeriodicAxes<double> ax(box);
   std::vector<std::uint64_t> counts(bins, 0);

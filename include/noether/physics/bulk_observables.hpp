@@ -14,8 +14,8 @@ namespace noether {
 ///   g_ab(r_k) = volume / (N_a N_b') · ⟨Σ_{i∈a} Σ_{j∈b, j≠i} [r_ij in bin k]⟩ / shell_k,
 ///   shell_k = (4π/3)((k+1)³ − k³)Δ³ in 3-D, π((k+1)² − k²)Δ² in 2-D,  N_b' = N_b − 1 if a = b else N_b.
 /// pos (F, N, D) (periodic coordinates wrapped into [0, L)), species (N) or null (all species 0). Needs a box with
-/// volume; r_max ≤ half the shortest periodic edge. Pairs are found through cells of edge ≥ r_max (O(N) per frame)
-/// when every axis holds at least 3 such cells, otherwise all pairs are visited; both visit the same pairs with the
+/// volume; r_max ≤ half the shortest periodic edge. Pairs are found through cells of edge ≥ r_max (O(N) per frame;
+/// at most ~2N cells, however large the box) when every axis holds at least 3 such cells, otherwise all pairs are visited; both visit the same pairs with the
 /// same minimum-image distance, so the counts — and g — are identical (integers summed exactly, any thread count).
 std::vector<double> radial_distribution(const double* pos, int F, int N, int D, const Box& box, const int* species,
                                         int a, int b, double r_max, int bins);
