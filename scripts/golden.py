@@ -24,7 +24,8 @@ the tabulation error, ≤ 1.8e-6 for the pixel pendulum; the deliberate HNN-init
     them) and the tabulation's measured error (|table − network|, ~1e-8 of the values): round-off of the
     operands is amplified by 1/drift, ~1e6–1e8;
   - EXPERIMENT_RTOL for whole experiments whose training amplifies round-off (the pixel pendulum's ReLU
-    autoencoder under Adam).
+    autoencoder under Adam; the bulk generalization run, whose molecular dynamics and training carry one compiler's
+    round-off to ~5e-6 of another's: measured gcc native against the clang sanitizer build).
 Every other number of those experiments still has to agree with the run that pinned it.
 
 A failure prints every differing key with both values. A deliberate change re-pins with `update` in the
@@ -45,7 +46,9 @@ RTOL = 1e-9
 ATOL = 1e-300
 ROUNDOFF_ABS = 1e-11
 CANCELLATION_RTOL = 1e-4
-EXPERIMENT_RTOL = {"hnn_pixel_pendulum": 1e-4}
+EXPERIMENT_RTOL = {"hnn_pixel_pendulum": 1e-4,
+                   # MD + training: a compiler's round-off grows to ~5e-6 (gcc -march=native against clang, measured)
+                   "bulk_lj_generalization": 1e-4}
 VOLATILE_KEYS = {"seconds", "steps_per_s", "atom_steps_per_s", "equilibration_seconds",
                  "peak_memory_bytes"}  # wall clock and process memory: never pinned
 # Keys whose values are conservation errors (round-off when the physics is right): bounded, not pinned.
