@@ -84,19 +84,6 @@ BenchPoint measure(bool gpu, const PairLawSpec& spec, int N, int B, const BenchO
   return p;
 }
 
-/// Fixed pseudo-random parameters of a bench MLP (Glorot-uniform weights, small biases; seed 7).
-std::vector<double> bench_mlp_params(const MlpShape& shape) {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<double> p(shape.parameter_count());
-  for (int l = 1; l <= shape.layers(); ++l) {
-    const double a = std::sqrt(6.0 / (shape.widths[l - 1] + shape.widths[l]));
-    for (std::size_t k = shape.weight_offset(l); k < shape.bias_offset(l); ++k) p[k] = a * u(rng);
-    for (int k = 0; k < shape.widths[l]; ++k) p[shape.bias_offset(l) + k] = 0.1 * u(rng);
-  }
-  return p;
-}
-
 /// All-pairs force evaluation with the learned potential [1, hidden, hidden, 1] (no Verlet step).
 template <typename T>
 BenchPoint measure_mlp(bool gpu, int hidden, int N, int B, const BenchOptions& opt, double peak) {
@@ -134,6 +121,18 @@ BenchPoint measure_mlp(bool gpu, int hidden, int N, int B, const BenchOptions& o
 }  // namespace
 
 double flops_per_interaction(PotentialKind kind) { return kind == PotentialKind::Gravity ? 20.0 : 0.0; }
+
+std::vector<double> bench_mlp_params(const MlpShape& shape) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> p(shape.parameter_count());
+  for (int l = 1; l <= shape.layers(); ++l) {
+    const double a = std::sqrt(6.0 / (shape.widths[l - 1] + shape.widths[l]));
+    for (std::size_t k = shape.weight_offset(l); k < shape.bias_offset(l); ++k) p[k] = a * u(rng);
+    for (int k = 0; k < shape.widths[l]; ++k) p[shape.bias_offset(l) + k] = 0.1 * u(rng);
+  }
+  return p;
+}
 
 MlpShape bench_mlp_shape(int hidden) {
   MlpShape s;

@@ -84,19 +84,30 @@ TrajectoryAnalysis analyze_trajectory(const Trajectory& t, const TrajectoryAnaly
       }
     }
   }
-  // MSD from the first used frame: a periodic box needs image counters to unwrap.
-  if (t.box.any_periodic(D) && t.images.size() != t.pos.size()) {
-    a.msd_note = "no MSD: the periodic trajectory has no 'images' key to unwrap its positions";
-  } else {
-    const int Tu = T - f0;
-    std::vector<double> p(std::size_t(B) * Tu * frame);
-    std::vector<int> im(t.images.empty() ? 0 : p.size());
+  // The used frames (B, T − f0, N, D) contiguously, for the MSD and g(r) alike: the trajectory's own arrays when no
+  // frame is skipped, else one copy.
+  const int Tu = T - f0;
+  const bool have_images = t.images.size() == t.pos.size();
+  std::vector<double> pos_copy;
+  std::vector<int> img_copy;
+  const double* used_pos = t.pos.data();
+  const int* used_img = have_images ? t.images.data() : nullptr;
+  if (f0 > 0) {
+    pos_copy.resize(std::size_t(B) * Tu * frame);
+    if (have_images) img_copy.resize(pos_copy.size());
     for (int b = 0; b < B; ++b) {
       const std::size_t src = (std::size_t(b) * T + f0) * frame, dst = std::size_t(b) * Tu * frame;
-      std::copy_n(t.pos.begin() + src, std::size_t(Tu) * frame, p.begin() + dst);
-      if (!im.empty()) std::copy_n(t.images.begin() + src, std::size_t(Tu) * frame, im.begin() + dst);
+      std::copy_n(t.pos.begin() + src, std::size_t(Tu) * frame, pos_copy.begin() + dst);
+      if (have_images) std::copy_n(t.images.begin() + src, std::size_t(Tu) * frame, img_copy.begin() + dst);
     }
-    const auto m = mean_squared_displacement(p.data(), im.empty() ? nullptr : im.data(), B, Tu, N, D, t.box);
+    used_pos = pos_copy.data();
+    used_img = have_images ? img_copy.data() : nullptr;
+  }
+  // MSD from the first used frame: a periodic box needs image counters to unwrap.
+  if (t.box.any_periodic(D) && !have_images) {
+    a.msd_note = "no MSD: the periodic trajectory has no 'images' key to unwrap its positions";
+  } else {
+    const auto m = mean_squared_displacement(used_pos, used_img, B, Tu, N, D, t.box);
     a.msd.assign(T, 0.0);
     for (int b = 0; b < B; ++b)
       for (int f = 0; f < Tu; ++f) a.msd[f0 + f] += m[std::size_t(b) * Tu + f] / B;
@@ -117,16 +128,11 @@ TrajectoryAnalysis analyze_trajectory(const Trajectory& t, const TrajectoryAnaly
   NOETHER_REQUIRE(r_max <= half_edge, "--r-max: " << r_max << " is beyond half the shortest periodic edge (" << half_edge
                                                   << "), where the minimum image stops being the only image");
   a.rdf_bins = opt.rdf_bins, a.rdf_r_max = r_max;
-  std::vector<double> frames_pos;
-  frames_pos.reserve(std::size_t(B) * (T - f0) * frame);
-  for (int b = 0; b < B; ++b)
-    frames_pos.insert(frames_pos.end(), t.pos.begin() + (std::size_t(b) * T + f0) * frame,
-                      t.pos.begin() + (std::size_t(b) * T + T) * frame);
-  const int F = B * (T - f0), S = a.S;
+  const int F = B * Tu, S = a.S;
   a.rdf.assign(std::size_t(S) * S * a.rdf_bins, 0.0);
   for (int x = 0; x < S; ++x)
     for (int y = x; y < S; ++y) {
-      const auto g = radial_distribution(frames_pos.data(), F, N, D, t.box, t.species.empty() ? nullptr : t.species.data(),
+      const auto g = radial_distribution(used_pos, F, N, D, t.box, t.species.empty() ? nullptr : t.species.data(),
                                          x, y, r_max, a.rdf_bins);
       std::copy(g.begin(), g.end(), a.rdf.begin() + (std::size_t(x) * S + y) * a.rdf_bins);
       std::copy(g.begin(), g.end(), a.rdf.begin() + (std::size_t(y) * S + x) * a.rdf_bins);  // g_ab = g_ba

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -33,20 +32,13 @@ constexpr double kDensity = 0.8, kCutoff = 2.5, kROn = 2.0, kSkin = 0.3, kPi = 3
 /// Law FLOPs per pair inside r_c (run/bench_scaling.hpp).
 constexpr double kLjFlops = 36, kTableFlops = 40, kSwitchFlops = 16;
 
-/// A learned pair law with fixed pseudo-random weights (seed 7, Glorot-uniform) and an output scale of 1e-3, so that
+/// A learned pair law with the benchmarks' fixed weights (physics/bench.hpp bench_mlp_params) and an output scale of 1e-3, so that
 /// the lattice barely feels it: the timing is the network's whatever it learned.
 ModelFile bench_model() {
   ModelFile m;
   m.model = "mclnn";
   m.shape = bench_mlp_shape(16);
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(-1, 1);
-  m.params.resize(m.shape.parameter_count());
-  for (int l = 1; l <= m.shape.layers(); ++l) {
-    const double a = std::sqrt(6.0 / (m.shape.widths[l - 1] + m.shape.widths[l]));
-    for (std::size_t k = m.shape.weight_offset(l); k < m.shape.bias_offset(l); ++k) m.params[k] = a * u(rng);
-    for (int k = 0; k < m.shape.widths[l]; ++k) m.params[m.shape.bias_offset(l) + k] = 0.1 * u(rng);
-  }
+  m.params = bench_mlp_params(m.shape);
   m.output_scaling.shift = {0.0};
   m.output_scaling.scale = {1e-3};
   return m;

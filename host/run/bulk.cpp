@@ -121,18 +121,16 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
     tabulate_species_pairs(model_path, law_path, NAN, NAN, c.table_tolerance, "inherit", TailPolicy::None, true);
   }
   const json learned_system = {{"potential", "file"}, {"file", law_path}};
-  say("2/4 trained " + std::to_string(c.species_count * (c.species_count + 1) / 2) + " pair network(s), " +
+  say("2/4 trained " + std::to_string(c.truth.species_count * (c.truth.species_count + 1) / 2) + " pair network(s), " +
       std::to_string(c.train.epochs) + " epochs after the " + mclnn_init_name(c.train.init) + " start, in " +
       fmt(train_seconds, "%.1f") + " s -> " + model_path + (c.rollout_table ? " (rolled out as tables: " + law_path + ")" : ""));
 
   // The learned dV/dr against the truth per species pair over the trained range below the switch.
-  const SimulationConfig truth_cfg =
-      parse_simulation_config(bulk_phase_json(c, c.system, c.train_initial_state, c.train_integrator, false), src);
   const SpeciesPairLaws learned = load_species_pair_laws(model_path);
-  const int S = c.species_count;
+  const int S = c.truth.species_count;
   std::vector<int> all(data.traj.B);
   for (int b = 0; b < data.traj.B; ++b) all[b] = b;
-  const std::vector<DistanceRange> ranges = species_pair_distance_ranges(data, all, truth_cfg.bulk.max_cutoff());
+  const std::vector<DistanceRange> ranges = species_pair_distance_ranges(data, all, c.truth.max_cutoff());
   json potentials = json::array();
   std::ostringstream csv;
   csv.precision(12);
@@ -141,17 +139,17 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
   for (int a = 0; a < S; ++a)
     for (int b = a; b < S; ++b) {
       const std::size_t ab = std::size_t(a) * S + b;
-      const CutoffSpec& cut = truth_cfg.bulk.pair_cutoffs[ab];
+      const CutoffSpec& cut = c.truth.pair_cutoffs[ab];
       DistanceRange r = ranges[species_pair_index(a, b, S)];
       const double top = cut.smoothing == Smoothing::Switch ? cut.r_on : cut.cutoff;  // the raw law's force below the switch
       json p = {{"species", {a, b}}, {"r_min", r.min}, {"p05", r.p05}, {"p95", r.p95}, {"cutoff", cut.cutoff}};
       if (r.p95 > r.p05 && r.p05 > 0) {
         DistanceRange central = r;
         central.p95 = std::min(r.p95, top);
-        const PotentialComparison pc = compare_potentials(truth_cfg.bulk.pair_laws[ab], learned.laws[ab], central);
+        const PotentialComparison pc = compare_potentials(c.truth.pair_laws[ab], learned.laws[ab], central);
         DistanceRange wide = r;
         wide.p05 = r.min, wide.p95 = top;
-        const PotentialComparison pw = compare_potentials(truth_cfg.bulk.pair_laws[ab], learned.laws[ab], wide);
+        const PotentialComparison pw = compare_potentials(c.truth.pair_laws[ab], learned.laws[ab], wide);
         p["dVdr_rel_l2"] = pc.dVdr_rel_l2_uniform;
         p["range"] = {central.p05, central.p95};
         p["dVdr_rel_l2_from_r_min"] = pw.dVdr_rel_l2_uniform;
@@ -160,7 +158,7 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
         for (int k = 0; k < 200; ++k) {
           const double x = 0.9 * r.min + (cut.cutoff - 0.9 * r.min) * k / 199.0;
           double Vt, dt, Vl, dl;
-          pair_energy_and_slope(truth_cfg.bulk.pair_laws[ab], x, Vt, dt);
+          pair_energy_and_slope(c.truth.pair_laws[ab], x, Vt, dt);
           pair_energy_and_slope(learned.laws[ab], x, Vl, dl);
           csv << a << ',' << b << ',' << x << ',' << Vt << ',' << dt << ',' << Vl + pc.V_offset << ',' << dl << '\n';
         }
@@ -238,7 +236,7 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
       json cmp;
       json g = json::array();
       double worst_g = 0;
-      const double r_limit = truth_cfg.bulk.max_cutoff();
+      const double r_limit = c.truth.max_cutoff();
       for (int a = 0; a < S; ++a)
         for (int b = a; b < S; ++b) {
           const std::size_t o = (std::size_t(a) * S + b) * at.rdf_bins;

@@ -139,7 +139,7 @@ BulkRunConfig load_bulk_run_config(const std::string& path) {
   NOETHER_REQUIRE(train.bulk.enabled && train.bulk.max_cutoff() > 0,
                   ctx.sub("system").where() << ": the bulk experiment needs a cutoff for every species pair (system.cutoff "
                                                "or system.pairs[k].cutoff): the learned laws are short-ranged");
-  c.species_count = train.bulk.species_count;
+  c.truth = train.bulk;
   std::vector<int> particles;
   for (const BulkRunCase& k : c.cases) {
     const std::string where = "cases." + k.name;

@@ -29,7 +29,7 @@ struct BulkRunConfig {
   cfg::json shared;       ///< the optional sections every simulation gets: species, neighbor, precision, device
   double rdf_r_max = 0;   ///< "rdf": {"r_max", "bins"}: g(r) of every saved frame over [0, r_max) (required)
   int rdf_bins = 100;
-  int species_count = 1;  ///< species of the true law (system.pairs)
+  BulkSpec truth;         ///< the true laws and cutoffs per species pair, as parsed from "system" (S = truth.species_count)
   cfg::json thermostat;   ///< the equilibration's thermostat section (Bussi or Langevin)
   int equilibrate_steps = 2000;
   double equilibrate_dt = 0.005;

@@ -36,6 +36,10 @@ double flops_per_interaction(PotentialKind kind);
 /// The learned potentials the bench measures: squareplus MLP [1, hidden, hidden, 1].
 MlpShape bench_mlp_shape(int hidden);
 
+/// Fixed pseudo-random parameters of a bench MLP (Glorot-uniform weights, biases in ±0.1; seed 7): the learned law
+/// every benchmark times (`noether bench`, `--scaling`).
+std::vector<double> bench_mlp_params(const MlpShape& shape);
+
 /// FLOPs counted per ordered pair of the all-pairs force evaluation with a pair MLP of `shape`, D = 3:
 /// pair_mlp_slope_flops(shape) (V and V′, derivation in PairMlp::value_and_slope) + 17 for the kernel
 /// around it (d = qi − qj: 3, r² = Σ d²: 6, √r²: 1, f_over_r = −V′/r: 1, f += f_over_r·d: 6).
