@@ -1,12 +1,12 @@
 // nn/mlp.cpp — the CPU implementation of nn/mlp.hpp: batched forward, backward, input gradient and double
 // backprop of the generic MLP, float64 and float32. Matrix products are Eigen GEMMs over row-major maps
-// of the flat parameter buffer and of the tape; activations are element-wise loops over activation_jet.
+// of the flat parameter buffer and of the tape; activations are element-wise blocks (nn/activation_block.hpp).
 // The formulas are in nn/mlp.hpp's header; comments below name the step each block implements.
 #include <algorithm>
 #include <cstddef>
 
+#include "nn/activation_block.hpp"
 #include "nn/eigen_maps.hpp"
-#include "noether/nn/activations.hpp"
 #include "noether/core/error.hpp"
 #include "noether/nn/mlp.hpp"
 
@@ -87,16 +87,8 @@ void forward_pass(const MlpShape& shape, const T* params, const T* X, int n, T* 
     Z.noalias() = Hin * weight(shape, params, l).transpose();  // [2·n·dout·din FLOPs]
     Z.rowwise() += bias(shape, params, l);
     if (l == L) break;
-    T* h = tape.h[l].data();
-    T* s1 = tape.s1[l].data();
-    T* s2 = jets2 ? tape.s2[l].data() : nullptr;
-    const std::size_t m = std::size_t(n) * dout;
-    for (std::size_t k = 0; k < m; ++k) {
-      const ActivationJet<T> j = activation_jet<T>(shape.activation, zout[k]);
-      h[k] = j.s0;
-      s1[k] = j.s1;
-      if (s2) s2[k] = j.s2;
-    }
+    activation_block(shape.activation, zout, std::size_t(n) * dout, tape.h[l].data(), tape.s1[l].data(),
+                     jets2 ? tape.s2[l].data() : nullptr);
   }
 }
 
