@@ -175,9 +175,9 @@ void add_train_command(CLI::App& app) {
       std::printf("note: %d of %d epochs fit in the time budget of %.0f s (--time-budget, --epochs)\n", r.epochs,
                   t.epochs, t.time_budget_s);
     if (!o->quiet && t.patience > 0)
-      std::printf("stopped: %s after %d epochs; kept epoch %d (lowest validation loss)\n",
+      std::printf("stopped: %s after %d epochs; kept %s%d (lowest validation loss)\n",
                   r.stop_reason == "plateau" ? "validation-loss plateau" : r.stop_reason == "time_budget" ? "time budget" : "epoch cap",
-                  r.epochs, r.best_epoch);
+                  r.epochs, r.best_epoch == 0 ? "the force-matching start, epoch " : "epoch ", r.best_epoch);
     if (!o->quiet)
       std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),
                   r.epochs, r.seconds, t.cuda ? "GPU" : "CPU", r.train_loss, r.val_loss);

@@ -183,7 +183,7 @@ MclnnCheckpoint load_mclnn_checkpoint(const std::string& path, const MclnnTrainO
     const json& b = ckpt.at("best");
     const cfg::Ctx bctx = cctx.sub("best");
     c.has_best = true;
-    c.best_epoch = int(cfg::get_int(b, bctx, "epoch", 0, 1, c.epoch));
+    c.best_epoch = int(cfg::get_int(b, bctx, "epoch", 0, 0, c.epoch));  // 0: the force-matching start
     c.ref_epoch = int(cfg::get_int(b, bctx, "ref_epoch", 0, 1, c.epoch));
     c.best_val_loss = cfg::get_number(b, bctx, "val_loss", 0.0);
     c.ref_val_loss = cfg::get_number(b, bctx, "ref_val_loss", 0.0);
@@ -315,6 +315,15 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     best_epoch = ckpt.best_epoch, ref_epoch = ckpt.ref_epoch;
     best_val = ckpt.best_val_loss, ref_val = ckpt.ref_val_loss;
     best_params = ckpt.best_params;
+  }
+
+  // The force-matching start is a fitted model, so it is a candidate of the plateau rule too (epoch 0): when no
+  // epoch of the trajectory loss beats its validation loss (a horizon or rate that damages it), the start is kept.
+  // It only sets the best, not the patience reference, so the stopping epochs are those of a run without it.
+  const bool start_is_fitted = o.init == MclnnInit::ForceMatch && data.T >= 3;
+  if (o.patience > 0 && start_is_fitted && o.resume.empty()) {
+    best_val = mean_loss(model, data, val_segs, o.stride, o.horizon, ws);
+    best_epoch = 0, best_params = model.params;
   }
 
   std::ofstream log;

@@ -260,6 +260,30 @@ TEST(MclnnTrain, PlateauStopsBeforeTheCapAndKeepsTheBestValidationEpoch) {
   std::printf("  stopped on a plateau after %d of %d epochs; best validation epoch %d\n", r.epochs, o.epochs, best + 1);
 }
 
+// After the force-matching start the start is a candidate of the plateau rule (epoch 0): a trajectory phase that only
+// damages it (here a huge constant rate) leaves the model at the start, whose validation loss beats every epoch's.
+TEST(MclnnTrain, PlateauKeepsTheForceMatchingStartWhenNoEpochBeatsIt) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.init = MclnnInit::ForceMatch;
+  o.epochs = 40;
+  o.lr = 3.0, o.lr_final = 3.0;
+  o.patience = 5, o.min_delta = 0.0;
+  std::vector<double> val;
+  const MclnnTrainResult r = train_mclnn(d, o, [&](const EpochReport& e) { val.push_back(e.val_loss); });
+  ASSERT_FALSE(val.empty());
+  EXPECT_EQ(r.best_epoch, 0);
+  for (double v : val) EXPECT_LT(r.val_loss, v);
+  std::vector<int> tr, va;
+  split_trajectories(d.B, o.val_fraction, o.seed, tr, va);
+  EXPECT_EQ(mclnn_loss(r.model, d, make_segments(d, va, o.horizon), o.stride, o.horizon), r.val_loss);
+  // The start's parameters: the same run with one epoch at a vanishing rate keeps them bitwise.
+  MclnnTrainOptions s = o;
+  s.epochs = 1, s.patience = 0, s.lr = 1e-300, s.lr_final = 1e-300;
+  EXPECT_EQ(train_mclnn(d, s).model.params, r.model.params);
+  EXPECT_EQ(nlohmann::json::parse(r.model.metadata).at("training").at("best_epoch").get<int>(), 0);
+}
+
 TEST(MclnnTrain, WithoutAPlateauTheCapStops) {
   const TrajectoryData d = spring_data(12, 6, 5u);
   MclnnTrainOptions o = small_options();

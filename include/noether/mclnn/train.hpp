@@ -50,7 +50,8 @@ struct MclnnTrainOptions {
   /// L_e is computed after every epoch e; an epoch *improves* when L_e < L_ref·(1 − min_delta), L_ref being
   /// the validation loss of the last improving epoch (the first epoch always improves). Training stops
   /// after `patience` epochs in a row without an improvement, or at `epochs` (the cap), and the parameters
-  /// of the epoch with the lowest validation loss (any decrease, not only an improvement) are restored.
+  /// of the epoch with the lowest validation loss (any decrease, not only an improvement) are restored; after the
+  /// force-matching start the start itself is a candidate (epoch 0), kept when no epoch beats it.
   /// Deterministic: a function of the data and options only, never of the clock.
   int patience = 0;
   double min_delta = 0.0;    ///< relative improvement that resets the patience counter (>= 0)
@@ -77,7 +78,8 @@ struct MclnnTrainResult {
   double seconds = 0;
   bool stopped_by_time_budget = false;  ///< ran past time_budget_s and stopped before the planned epochs
   std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
-  int best_epoch = 0;        ///< with patience: the epoch (1-based) whose parameters the model holds; else 0
+  int best_epoch = 0;        ///< with patience: the epoch (1-based; 0 = the force-matching start) whose parameters the
+                             ///< model holds; else 0
   std::string tail_note;
   std::string init_note;     ///< non-empty when the force-matching start was asked for but could not be used     ///< non-empty when the tail policy asked for could not be used (what was written instead)
 };
