@@ -136,7 +136,9 @@ TEST_F(TrainCliTest, DefaultsAreDeterministicAndRecordWhyTrainingStopped) {
   EXPECT_FALSE(t.contains("time_budget_s")) << t.dump();  // no clock unless asked for
   EXPECT_EQ(t["stop_reason"], "epochs");
   EXPECT_EQ(t["options"]["patience"].get<int>(), 200);
-  EXPECT_GE(t["best_epoch"].get<int>(), 1);
+  // The best of the force-matching start (epoch 0; on these springs it is hard to beat) and the 4 epochs.
+  EXPECT_GE(t["best_epoch"].get<int>(), 0);
+  EXPECT_LE(t["best_epoch"].get<int>(), 4);
   EXPECT_EQ(t["pair_distance_histogram"]["counts"].size(), 100u);
   // A time budget is explicit and recorded.
   ASSERT_EQ(noether("train --data data.npz -o c.json --epochs 2 --time-budget 500 -q").code, 0);
