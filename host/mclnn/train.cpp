@@ -248,6 +248,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   // checkpoint's parameters instead, so it is skipped there.
   MclnnTrainResult res;
   json init_meta = {{"kind", "random"}};
+  bool fitted_start = false;  // the force-matching start ran (not skipped for short data, not a resume)
   if (o.init == MclnnInit::ForceMatch && o.resume.empty()) {
     if (data.T < 3) {
       res.init_note = "the force-matching start needs at least 3 frames per trajectory (the acceleration stencil), "
@@ -255,6 +256,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
       init_meta["note"] = res.init_note;
     } else {
       const ForceMatchStartReport fm = force_match_start(model, data, train_traj, range, hist);
+      fitted_start = true;
       init_meta = {{"kind", "force-match"},       {"stencil", fm.stencil},
                    {"spline_intervals", fm.intervals}, {"equations", fm.rows},
                    {"fit_rel_residual", fm.fit_rel_residual}, {"prefit_points", fm.points},
@@ -320,8 +322,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   // The force-matching start is a fitted model, so it is a candidate of the plateau rule too (epoch 0): when no
   // epoch of the trajectory loss beats its validation loss (a horizon or rate that damages it), the start is kept.
   // It only sets the best, not the patience reference, so the stopping epochs are those of a run without it.
-  const bool start_is_fitted = o.init == MclnnInit::ForceMatch && data.T >= 3;
-  if (o.patience > 0 && start_is_fitted && o.resume.empty()) {
+  if (o.patience > 0 && fitted_start) {
     best_val = mean_loss(model, data, val_segs, o.stride, o.horizon, ws);
     best_epoch = 0, best_params = model.params;
   }
