@@ -27,6 +27,7 @@ import optax  # noqa: E402
 def load_params(path):
     m = json.load(open(path))
     assert m["model"] == "mclnn" and m["activation"] == "squareplus"
+    assert m.get("input_transform", "none") == "none", "this peer does the affine input x = (r - shift)/scale only"
     params = [(jnp.asarray(l["weight"]), jnp.asarray(l["bias"])) for l in m["layers"]]
     scaling = (m["input_scaling"]["shift"][0], m["input_scaling"]["scale"][0],
                m["output_scaling"]["shift"][0], m["output_scaling"]["scale"][0])

@@ -15,6 +15,7 @@ import numpy as np
 def load_model(path, dtype):
     m = json.load(open(path))
     assert m["model"] == "mclnn" and m["activation"] == "squareplus", "this peer does squareplus pair models"
+    assert m.get("input_transform", "none") == "none", "this peer does the affine input x = (r - shift)/scale only"
     layers = [(jnp.asarray(l["weight"], dtype), jnp.asarray(l["bias"], dtype)) for l in m["layers"]]
     ins = m.get("input_scaling", {})
     outs = m.get("output_scaling", {})

@@ -30,7 +30,7 @@ constexpr int kForceMatchEpochs = kTrainCommandForceMatchEpochs;
 
 void add_train_command(CLI::App& app) {
   struct Opts {
-    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail, init;
+    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail, init, input_transform;
     std::vector<int> hidden;
     int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0;
     double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
@@ -85,6 +85,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--init", o->init,
                   "how the parameters start: force-match (default: accelerations from the positions, dV/dr by linear "
                   "least squares, the network pre-fitted to it) | random (Glorot) (docs/TRAINING.md)");
+  cmd->add_option("--input-transform", o->input_transform,
+                  "what the network sees of the distance r: log (x = (log r - shift)/scale) | none (x = (r - shift)/scale) "
+                  "(default " + std::string(input_transform_name(train_command_defaults().input_transform)) +
+                  "; docs/TRAINING.md)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
     MclnnTrainOptions t = train_command_defaults();  // shared with Python's train_mclnn
@@ -122,6 +126,9 @@ void add_train_command(CLI::App& app) {
     if (given("--time-budget")) t.time_budget_s = o->time_budget;
     if (given("--patience")) t.patience = o->patience;
     if (given("--min-delta")) t.min_delta = o->min_delta;
+    if (given("--input-transform"))
+      NOETHER_REQUIRE(parse_input_transform(o->input_transform, t.input_transform),
+                      "--input-transform: unknown transform '" << o->input_transform << "'; expected one of none, log");
     if (given("--tail"))
       NOETHER_REQUIRE(parse_tail_policy(o->tail, t.tail),
                       "--tail: unknown tail policy '" << o->tail << "'; expected one of none, zero, power");
@@ -145,8 +152,13 @@ void add_train_command(CLI::App& app) {
     }
     BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
     if (wants_bulk_training(bd, cutoff)) {
-      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail"})
+      for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail",
+                               "--input-transform"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
+      NOETHER_REQUIRE(t.input_transform == InputTransform::None || o->config.empty() ||
+                          !cfg::read_json_file(o->config).value("train", cfg::json::object()).contains("input_transform"),
+                      o->config << ": train.input_transform: not available for bulk data yet (docs/BULK_TRAINING.md)");
+      t.input_transform = InputTransform::None;  // species-pair networks take the distance itself
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
       // t.init as for open space: force-match by default (docs/BULK_TRAINING.md "The force-matching start"), with
       // the same epoch caps (kForceMatchEpochs after the start, 3000 from random).

@@ -1,6 +1,8 @@
 // io/model_eval.cpp — evaluate a scalar pair model file at many distances (formulas in the header).
 #include "noether/io/model_eval.hpp"
 
+#include <cmath>
+
 #include "noether/core/error.hpp"
 
 namespace noether {
@@ -24,9 +26,15 @@ std::vector<PairJet<double>> pair_model_jets_generic(const ModelFile& m, const s
   std::vector<double> h(W), hr(W), hrr(W), z(W), zr(W), zrr(W);
   std::vector<PairJet<double>> out(r.size());
   for (std::size_t k = 0; k < r.size(); ++k) {
-    h[0] = (r[k] - sc.in_shift) / sc.in_scale;
-    hr[0] = 1.0 / sc.in_scale;
-    hrr[0] = 0.0;
+    if (sc.input == InputTransform::Log) {  // x = (log r − shift)/scale: x_r = 1/(r·scale), x_rr = −1/(r²·scale)
+      h[0] = (std::log(r[k]) - sc.in_shift) / sc.in_scale;
+      hr[0] = 1.0 / (r[k] * sc.in_scale);
+      hrr[0] = -hr[0] / r[k];
+    } else {
+      h[0] = (r[k] - sc.in_shift) / sc.in_scale;
+      hr[0] = 1.0 / sc.in_scale;
+      hrr[0] = 0.0;
+    }
     for (int l = 1; l <= L; ++l) {
       const int din = m.shape.widths[l - 1], dout = m.shape.widths[l];
       const double* Wl = m.params.data() + m.shape.weight_offset(l);

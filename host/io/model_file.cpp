@@ -34,8 +34,9 @@ const std::vector<std::string>& model_kinds() {
 
 namespace {
 
-const std::vector<std::string> kTopKeys{"format",        "version",        "model",    "activation",
-                                        "input_scaling", "output_scaling", "metadata", "layers", "tail"};
+const std::vector<std::string> kTopKeys{"format",         "version",       "model",          "activation",
+                                        "input_transform", "input_scaling", "output_scaling", "metadata",
+                                        "layers",          "tail"};
 const std::vector<std::string> kActivations{"squareplus", "softplus", "tanh"};
 
 /// "input_scaling"/"output_scaling": {"shift": [width], "scale": [width]}; a missing inner key is identity.
@@ -66,6 +67,17 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
 
 /// "tail": {"policy": name, "r_hi": x, "r_on": y, "n": k}; the distances optional (0 = from the support); n (power
 /// only) a given exponent.
+/// "input_transform": "none" | "log" (optional; absent = none): what the input scaling is applied to.
+InputTransform parse_input_transform(const json& root, const std::string& file) {
+  if (!root.contains("input_transform")) return InputTransform::None;
+  const std::string where = Ctx{file, "input_transform"}.where();
+  const json& v = root.at("input_transform");
+  InputTransform t = InputTransform::None;
+  NOETHER_REQUIRE(v.is_string() && parse_input_transform(v.get<std::string>(), t),
+                  where << ": expected one of " << join(input_transform_names()) << ", got " << brief(v));
+  return t;
+}
+
 ModelTail parse_tail(const json& root, const std::string& file) {
   ModelTail t;
   if (!root.contains("tail")) return t;
@@ -225,6 +237,7 @@ ModelFile parse_model_json(const std::string& text, const std::string& file) {
     m.params.insert(m.params.end(), flat.begin(), flat.end());
     m.params.insert(m.params.end(), b.begin(), b.end());
   }
+  m.input_transform = parse_input_transform(root, file);
   m.input_scaling = parse_scaling(root, file, "input_scaling", m.shape.in(), "input");
   m.output_scaling = parse_scaling(root, file, "output_scaling", m.shape.out(), "output");
   if (root.contains("metadata")) {
@@ -266,6 +279,9 @@ void validate_model(const ModelFile& m) {
                                                                    << " parameters, got " << m.params.size());
   for (std::size_t k = 0; k < m.params.size(); ++k)
     NOETHER_REQUIRE(std::isfinite(m.params[k]), "layers: parameter " << k << " is not finite: " << m.params[k]);
+  NOETHER_REQUIRE(m.input_transform == InputTransform::None || m.model == "mclnn",
+                  "input_transform: only a pair potential (model 'mclnn') has an input transform, this model is '"
+                      << m.model << "'");
   validate_scaling(m.input_scaling, "input_scaling", m.shape.in());
   validate_scaling(m.output_scaling, "output_scaling", m.shape.out());
   if (!m.metadata.empty()) {
@@ -297,6 +313,8 @@ std::string model_json(const ModelFile& m) {
   s += "  \"version\": " + std::to_string(kModelFileVersion) + ",\n";
   s += "  \"model\": " + json(m.model).dump() + ",\n";
   s += "  \"activation\": \"" + std::string(activation_name(m.shape.activation)) + "\",\n";
+  if (m.input_transform != InputTransform::None)
+    s += "  \"input_transform\": \"" + std::string(input_transform_name(m.input_transform)) + "\",\n";
   if (!m.input_scaling.identity()) s += "  \"input_scaling\": " + scaling_text(m.input_scaling) + ",\n";
   if (!m.output_scaling.identity()) s += "  \"output_scaling\": " + scaling_text(m.output_scaling) + ",\n";
   if (!m.metadata.empty()) {
@@ -341,6 +359,7 @@ PairScaling pair_scaling(const ModelFile& m) {
   PairScaling s;
   if (!m.input_scaling.identity()) s.in_shift = m.input_scaling.shift[0], s.in_scale = m.input_scaling.scale[0];
   if (!m.output_scaling.identity()) s.out_shift = m.output_scaling.shift[0], s.out_scale = m.output_scaling.scale[0];
+  s.input = m.input_transform;
   return s;
 }
 

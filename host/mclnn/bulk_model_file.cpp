@@ -25,6 +25,7 @@ ModelFile pair_model_file(const BulkPairModel& m, int p) {
   const std::size_t n = m.shape.parameter_count();
   f.params.assign(m.params.begin() + std::ptrdiff_t(p * n), m.params.begin() + std::ptrdiff_t((p + 1) * n));
   const PairScaling& s = m.scalings[p];
+  f.input_transform = s.input;
   f.input_scaling = {{s.in_shift}, {s.in_scale}};
   f.output_scaling = {{s.out_shift}, {s.out_scale}};
   if (p < int(m.ranges.size())) {

@@ -19,7 +19,8 @@ constexpr double kGaussW[kPathGauss] = {0.2369268850561891, 0.4786286704993665, 
 }  // namespace
 
 bool SplineBasis::weights(double r, int& first, double* w) const {
-  const double u = (r - lo) / h;
+  if (log && !(r > 0)) return false;
+  const double u = ((log ? std::log(r) : r) - lo) / h;
   if (!(u >= -1e-12) || u > intervals * (1 + 1e-12)) return false;  // hi itself, despite the rounding of (r − lo)/h
   int i = std::max(0, int(std::floor(u)));
   if (i >= intervals) i = intervals - 1;  // r == hi: the last interval, t = 1
@@ -220,12 +221,18 @@ ForceMatchSolution force_match(const TrajectoryData& data, const std::vector<int
             rmin = std::min(rmin, r), rmax = std::max(rmax, r);
           }
     }
+  // In g = log r with log_knots: the same construction over [log lo, log upper].
+  NOETHER_REQUIRE(!o.log_knots || lo > 0, data.source << ": force matching: knots in log r need distances > 0, the "
+                                                         "smallest is " << lo);
+  const auto g = [&](double r) { return o.log_knots ? std::log(std::max(r, 1e-300)) : r; };
+  const double glo = g(lo), gup = g(upper), grmin = g(rmin), grmax = g(rmax);
   SplineBasis basis;
-  basis.h = (upper - lo) / o.intervals;
-  const int below = std::min(o.intervals / 4, int(std::ceil((lo - rmin) / basis.h - 1e-9)));
-  basis.lo = lo - below * basis.h;
-  const double reach = std::min(rmax, upper + o.extend * (upper - lo));
-  basis.intervals = below + o.intervals + int(std::ceil((reach - upper) / basis.h - 1e-9));
+  basis.log = o.log_knots;
+  basis.h = (gup - glo) / o.intervals;
+  const int below = std::min(o.intervals / 4, int(std::ceil((glo - grmin) / basis.h - 1e-9)));
+  basis.lo = glo - below * basis.h;
+  const double reach = std::min(grmax, gup + o.extend * (gup - glo));
+  basis.intervals = below + o.intervals + int(std::ceil((reach - gup) / basis.h - 1e-9));
   ForceMatchProblem problem(basis, 1);
   std::vector<double> acc(f), force(D);
   std::vector<ForcePairTerm> pairs(std::size_t(G) * std::max(N - 1, 1));

@@ -125,7 +125,7 @@ json options_json(const MclnnTrainOptions& o) {
           {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
           {"val_fraction", o.val_fraction}, {"seed", o.seed},
           {"patience", o.patience},     {"min_delta", o.min_delta},
-          {"init", mclnn_init_name(o.init)}};
+          {"init", mclnn_init_name(o.init)}, {"input_transform", input_transform_name(o.input_transform)}};
 }
 
 /// Mean loss over `segments` on the CPU (ws null) or the GPU.
@@ -137,6 +137,15 @@ double mean_loss(const ModelFile& model, const TrajectoryData& data, const std::
 }
 
 }  // namespace
+
+AffineScaling pair_input_scaling(const DistanceRange& range, InputTransform input) {
+  if (input == InputTransform::Log) {
+    const double lo = std::log(std::max(range.min, 1e-300)), hi = std::log(std::max(range.upper, range.min));
+    return {{0.5 * (hi + lo)}, {std::max(0.5 * (hi - lo), 1e-3)}};
+  }
+  const double half = std::max(0.5 * (range.upper - range.min), 1e-3 * std::max(range.upper, 1e-12));
+  return {{0.5 * (range.upper + range.min)}, {half}};
+}
 
 const char* mclnn_init_name(MclnnInit i) { return i == MclnnInit::ForceMatch ? "force-match" : "random"; }
 
@@ -239,10 +248,14 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   model.shape.activation = o.activation;
   const DistanceRange range = pair_distance_range(data, train_traj);
   const DistanceHistogram hist = pair_distance_histogram(data, train_traj, 100);
-  const double half = std::max(0.5 * (range.upper - range.min), 1e-3 * std::max(range.upper, 1e-12));
   const double F = force_scale(data, train_traj);
-  model.input_scaling = {{0.5 * (range.upper + range.min)}, {half}};
-  model.output_scaling = {{0.0}, {F > 0 ? F * half : 1.0}};
+  model.input_transform = o.input_transform;
+  model.input_scaling = pair_input_scaling(range, o.input_transform);
+  // dV/dr = out_scale · dy/dx · ∂x/∂r with ∂x/∂r = 1/half (g = r) or 1/(r·half) at the range's geometric middle (g = log r)
+  const double dx_dr = o.input_transform == InputTransform::Log
+                           ? 1.0 / (std::exp(model.input_scaling.shift[0]) * model.input_scaling.scale[0])
+                           : 1.0 / model.input_scaling.scale[0];
+  model.output_scaling = {{0.0}, {F > 0 ? F / dx_dr : 1.0}};
   glorot_uniform_init(model.shape, o.seed, model.params);
   // The force-matching start (mclnn/force_match_start.hpp) replaces the Glorot parameters; a resumed run takes the
   // checkpoint's parameters instead, so it is skipped there.

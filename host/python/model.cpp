@@ -71,8 +71,10 @@ void register_model(nb::module_& m) {
       .def_prop_ro(
           "parameters", [](const ModelFile& f) { return to_numpy(std::vector<double>(f.params), {f.params.size()}); },
           "Flat float64 parameters (P,), order [W_1 (out×in, row-major), b_1, W_2, b_2, ...] (docs/MODEL_FORMAT.md).")
+      .def_prop_ro("input_transform", [](const ModelFile& f) { return std::string(input_transform_name(f.input_transform)); },
+                   "What the input scaling applies to: 'none' (x = (r − shift)/scale) or 'log' (x = (log r − shift)/scale).")
       .def_prop_ro("input_scaling", [](const ModelFile& f) { return nb::make_tuple(f.input_scaling.shift, f.input_scaling.scale); },
-                   "(shift, scale) lists of x = (r − shift)/scale; both empty when absent.")
+                   "(shift, scale) lists of x = (g(r) − shift)/scale (g: input_transform); both empty when absent.")
       .def_prop_ro("output_scaling", [](const ModelFile& f) { return nb::make_tuple(f.output_scaling.shift, f.output_scaling.scale); },
                    "(shift, scale) lists of V = scale·y + shift; both empty when absent.")
       .def(

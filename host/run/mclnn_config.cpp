@@ -9,7 +9,7 @@ const std::vector<std::string>& train_section_keys() {
   static const std::vector<std::string> keys = {
       "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
       "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s", "patience",
-      "min_delta", "tail", "init"};
+      "min_delta", "tail", "init", "input_transform"};
   return keys;
 }
 
@@ -50,6 +50,9 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx, const Mclnn
   parse_tail_policy(get_choice(v, ctx, "tail", tail_policy_name(o.tail), tail_policy_names()), o.tail);
   o.min_delta = get_number(v, ctx, "min_delta", o.min_delta);
   parse_mclnn_init(get_choice(v, ctx, "init", mclnn_init_name(o.init), {"random", "force-match"}), o.init);
+  parse_input_transform(get_choice(v, ctx, "input_transform", input_transform_name(o.input_transform),
+                                   input_transform_names()),
+                        o.input_transform);
   NOETHER_REQUIRE(o.min_delta >= 0 && o.min_delta < 1, ctx.sub("min_delta").where() << ": expected a value in [0, 1)");
   if (o.patience > 0 && o.val_fraction == 0) {
     NOETHER_REQUIRE(!v.contains("patience"), ctx.sub("patience").where()
@@ -83,6 +86,7 @@ MclnnTrainOptions train_command_defaults() {
   t.min_delta = kTrainCommandMinDelta;
   t.init = MclnnInit::ForceMatch;  // the force-matching start (issue 16): measured in docs/EXPERIMENTS.md
   t.epochs = kTrainCommandForceMatchEpochs;
+  t.input_transform = InputTransform::Log;  // the network sees log r (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
   return t;
 }
 

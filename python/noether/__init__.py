@@ -113,9 +113,10 @@ def train_mclnn(trajectory, *, device: str = "auto", progress=None, **options):
 
     ``trajectory``: a Trajectory (or a .npz path) with positions, velocities (B, T, N, D), masses, times (T,).
     ``options`` are the keys of a train config section (docs/TRAINING.md): epochs, hidden, lr, horizon, stride,
-    batch_size, val_fraction, seed, threads, time_budget_s, init, ... (unknown keys are an error naming the nearest
-    one). The defaults are `noether train`'s: the force-matching start ("init": "force-match"), then at most 100
-    epochs, stopped earlier on a validation plateau (patience 200); "init": "random" keeps the 3000-epoch cap.
+    batch_size, val_fraction, seed, threads, time_budget_s, init, input_transform, ... (unknown keys are an error
+    naming the nearest one). The defaults are `noether train`'s: the network sees log r ("input_transform": "log"),
+    the force-matching start ("init": "force-match"), then at most 100 epochs, stopped earlier on a validation
+    plateau (patience 200); "init": "random" keeps the 3000-epoch cap.
     Returns (PairPotentialModel, info) with info = {epochs, train_loss, val_loss, seconds, device, ...}.
     """
     if not isinstance(trajectory, Trajectory):
@@ -175,6 +176,7 @@ def _as_jax(self):
     """The MLP as a pure JAX function: returns (V, params) with V(r, params) -> V(r) for jnp arrays r of any shape.
 
     params = {"weights": [W_1 (out, in), ...], "biases": [...], "in_shift", "in_scale", "out_shift", "out_scale"};
+    the input is x = (g(r) − in_shift)/in_scale with g = log when model.input_transform == "log", else g(r) = r.
     jax.grad(V) gives dV/dr. Needs jax (optional).
     """
     from ._jax import as_jax

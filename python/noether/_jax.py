@@ -1,6 +1,7 @@
 """noether._jax — PairPotentialModel.as_jax(): the learned pair MLP as a pure JAX function V(r, params).
 
-Same formulas as the engine (docs/MODEL_FORMAT.md): x = (r − in_shift)/in_scale, y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
+Same formulas as the engine (docs/MODEL_FORMAT.md): x = (g(r) − in_shift)/in_scale (g = r, or log r for
+"input_transform": "log"), y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
 V = out_scale·y + out_shift, with σ = squareplus ((x + √(x² + 4))/2), softplus, tanh or relu. jax is optional: it is
 imported only here.
 """
@@ -21,7 +22,7 @@ def params_of(model) -> dict:
         biases.append(flat[o:o + n_out])
         o += n_out
     (ish, isc), (osh, osc) = model.input_scaling, model.output_scaling
-    return {"weights": weights, "biases": biases,
+    return {"weights": weights, "biases": biases, "log_input": getattr(model, "input_transform", "none") == "log",
             "in_shift": float(ish[0]) if ish else 0.0, "in_scale": float(isc[0]) if isc else 1.0,
             "out_shift": float(osh[0]) if osh else 0.0, "out_scale": float(osc[0]) if osc else 1.0}
 
@@ -35,10 +36,12 @@ def as_jax(model):
            "tanh": jnp.tanh,
            "relu": lambda x: jnp.maximum(x, 0.0)}[model.activation]
     p = params_of(model)
+    log_input = p.pop("log_input")  # a property of the model, not a parameter
     params = {k: ([jnp.asarray(a) for a in v] if isinstance(v, list) else jnp.asarray(v)) for k, v in p.items()}
 
     def V(r, params):
-        h = ((jnp.asarray(r) - params["in_shift"]) / params["in_scale"])[..., None]
+        g = jnp.log(jnp.asarray(r)) if log_input else jnp.asarray(r)
+        h = ((g - params["in_shift"]) / params["in_scale"])[..., None]
         n = len(params["weights"])
         for l, (W, b) in enumerate(zip(params["weights"], params["biases"])):
             h = h @ W.T + b

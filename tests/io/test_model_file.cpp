@@ -124,6 +124,22 @@ TEST(ModelFile, HandWrittenFileLoadsIntoFlatLayout) {
   EXPECT_TRUE(m.output_scaling.identity());
 }
 
+TEST(ModelFile, LogInputTransformRoundTripsAndReachesThePairScaling) {
+  const ModelFile m = parse_model_json(kHead + R"(
+    "input_transform": "log", "input_scaling": {"shift": [0.25], "scale": [0.5]},
+    "layers": [{"weight": [[1], [2]], "bias": [3, 4]}, {"weight": [[5, 6]], "bias": [7]}]})",
+                                       "log.json");
+  EXPECT_EQ(m.input_transform, InputTransform::Log);
+  EXPECT_EQ(pair_scaling(m).input, InputTransform::Log);
+  const std::string text = model_json(m);
+  EXPECT_NE(text.find("\"input_transform\": \"log\""), std::string::npos) << text;
+  EXPECT_EQ(parse_model_json(text, "mem").input_transform, InputTransform::Log);
+  // absent (and "none") = the affine input, and "none" is not written back
+  const ModelFile plain = parse_model_json(kHead + R"("input_transform": "none", "layers": [{"weight": [[1]], "bias": [0]}]})", "p.json");
+  EXPECT_EQ(pair_scaling(plain).input, InputTransform::None);
+  EXPECT_EQ(model_json(plain).find("input_transform"), std::string::npos);
+}
+
 TEST(ModelFile, NonScalarModelHasNoPairScaling) {
   const ModelFile m = parse_model_json(R"({"format": "noether-model", "version": 1, "model": "hnn", "activation": "tanh",
      "layers": [{"weight": [[1, 2], [3, 4]], "bias": [0, 0]}, {"weight": [[1, 1]], "bias": [0]}]})",
@@ -179,6 +195,11 @@ TEST(ModelFile, MalformedFilesNameTheKey) {
   expect_error(kHead + R"("output_scaling": {"shfit": [0]}, )" + L1, {"output_scaling.shfit", "did you mean 'shift'"});
   expect_error(kHead + R"("input_scaling": [1, 2], )" + L1, {"input_scaling", "expected an object"});
   expect_error(kHead + R"("metadata": "trained", )" + L1, {"metadata", "expected an object"});
+  expect_error(kHead + R"("input_transform": "sqrt", )" + L1, {"input_transform", "expected one of none, log", "sqrt"});
+  expect_error(kHead + R"("input_transform": 1, )" + L1, {"input_transform", "expected one of none, log"});
+  expect_error(R"({"format": "noether-model", "version": 1, "model": "hnn", "activation": "tanh", "input_transform": "log",
+     "layers": [{"weight": [[1, 2]], "bias": [0]}]})",
+               {"input_transform", "only a pair potential", "'hnn'"});
   // kind-specific widths
   expect_error(kHead + R"("layers": [{"weight": [[1, 2]], "bias": [0]}]})", {"mclnn", "input and output widths must be 1"});
 }

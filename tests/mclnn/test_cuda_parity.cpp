@@ -34,16 +34,15 @@ struct Case {
   int N, D, stride, horizon;
 };
 
-void check_case(const Case& k, double rel) {
+void check_case(const Case& k, double rel, const PairScaling& sc = test_scaling()) {
   const MlpShape shape = shape_of(k.widths, Activation::Squareplus);
   const std::vector<double> p = random_params(shape, 31u + unsigned(k.N * 7 + k.D));
-  const PairScaling sc = test_scaling();
   const Batch b = random_batch(5, k.N, k.D, k.stride, k.horizon, 1000u + unsigned(k.N * 10 + k.D));
   std::vector<double> g_ref, g(p.size(), -999.0);
   const double loss_ref = cpu_reference(shape, p, sc, b, g_ref);
   const double loss = cuda_mclnn_loss_and_grad<double>(shape, sc, p.data(), b.view(), g.data());
   std::ostringstream tag;
-  tag << shape_name(shape) << " N=" << k.N << " D=" << k.D << " stride=" << k.stride << " horizon=" << k.horizon;
+  tag << shape_name(shape) << scaling_name(sc) << " N=" << k.N << " D=" << k.D << " stride=" << k.stride << " horizon=" << k.horizon;
   ASSERT_GT(loss_ref, 0.0);
   ASSERT_GT(max_abs(g_ref), 0.0);
   expect_close(tag.str() + " loss", {loss}, {loss_ref}, 0.0, rel);
@@ -63,6 +62,8 @@ TEST(CudaMclnn, LossAndGradientMatchCpuFloat64) {
       {{1, 10, 10, 1}, 3, 3, 1, 1},  // a single step
   };
   for (const Case& k : cases) check_case(k, 1e-11);
+  check_case(cases[0], 1e-11, test_scalings()[1]);  // the log input (physics/pair_mlp.hpp)
+  check_case(cases[3], 1e-11, test_scalings()[1]);
 }
 
 TEST(CudaMclnn, WideAndUnstagedModelsMatchCpuFloat64) {

@@ -96,6 +96,22 @@ TEST(ForceMatching, SplineBasisIsAPartitionOfUnityAndReproducesLines) {
   EXPECT_EQ(basis.eval(one.data(), basis.hi() + 1e-6), 0.0);
 }
 
+TEST(ForceMatching, LogKnotBasisIsAPartitionOfUnityAndReproducesLogR) {
+  SplineBasis basis{std::log(0.5), 0.15, 14};
+  basis.log = true;
+  std::vector<double> one(basis.size(), 1.0), line(basis.size());
+  for (int k = 0; k < basis.size(); ++k) line[k] = basis.lo + (k - 1) * basis.h;  // the coefficients of g = log r
+  const double r_lo = std::exp(basis.lo), r_hi = std::exp(basis.hi());
+  for (int k = 0; k <= 240; ++k) {
+    const double r = r_lo * std::pow(r_hi / r_lo, k / 240.0);
+    EXPECT_NEAR(basis.eval(one.data(), r), 1.0, 1e-14) << r;
+    EXPECT_NEAR(basis.eval(line.data(), r), std::log(r), 1e-13) << r;
+  }
+  EXPECT_EQ(basis.eval(one.data(), r_lo * (1 - 1e-6)), 0.0);
+  EXPECT_EQ(basis.eval(one.data(), r_hi * (1 + 1e-6)), 0.0);
+  EXPECT_EQ(basis.eval(one.data(), 0.0), 0.0);  // log 0: outside
+}
+
 TEST(ForceMatching, StencilsAreExactForPolynomialsOfTheirOrder) {
   // q(t) = t⁵ − 2t³ + t (a = 20t³ − 12t) at frames t = −2…2 of spacing 0.3 around t0 = 0.7: the 5-point stencil
   // is exact for quintics; the 3-point one for cubics (q = t³ − t, a = 6t).
@@ -143,6 +159,30 @@ TEST(ForceMatching, RecoversLennardJonesIn3DFromFiveFrameWindows) {
               "dV/dr error %.2e\n", range.p05, range.p95, s.rows, s.stencil, s.rms_residual / s.rms_force, err);
   EXPECT_EQ(s.stencil, 5);
   EXPECT_LT(err, 1e-3);
+}
+
+TEST(ForceMatching, LogKnotsRecoverLennardJonesAndResolveItsWallBetter) {
+  // The data of the test above; knots evenly spaced in log r put more of them on the steep wall at short r.
+  const TrajectoryData d = simulate(LennardJones<double>{1.0, 1.0}, 24, 40, 3, 3, 0.002, 2, 1.6, 1.0, 0.3, 22u);
+  const auto tr = all_trajectories(d);
+  const DistanceRange range = pair_distance_range(d, tr);
+  const auto lj = [](double r) { return 4 * (-12 * std::pow(r, -13) + 6 * std::pow(r, -7)); };
+  ForceMatchOptions o;
+  o.intervals = 12;  // coarse, so the spacing shows
+  const ForceMatchSolution lin = force_match(d, tr, range.min, range.upper, o);
+  o.log_knots = true;
+  const ForceMatchSolution lg = force_match(d, tr, range.min, range.upper, o);
+  EXPECT_TRUE(lg.basis.log);
+  EXPECT_NEAR(std::exp(lg.basis.lo), range.min, 0.25 * range.min);  // knots in log r around the training range
+  DistanceRange wall = range;  // [min, p05]: the wall
+  wall.p05 = range.min, wall.p95 = range.p05;
+  const double central_lin = slope_error(lin, range, lj), central_log = slope_error(lg, range, lj);
+  const double wall_lin = slope_error(lin, wall, lj), wall_log = slope_error(lg, wall, lj);
+  std::printf("  Lennard-Jones 3-D, 12 intervals: dV/dr error over [p05, p95] %.3f%% (knots in r) / %.3f%% (log r); "
+              "over the wall [min, p05] %.3f%% / %.3f%%\n", 100 * central_lin, 100 * central_log, 100 * wall_lin,
+              100 * wall_log);
+  EXPECT_LT(central_log, 1e-2);
+  EXPECT_LT(wall_log, wall_lin);
 }
 
 TEST(ForceMatching, ThePathFormBeatsTheFivePointStencilOnCoarseFrames) {
@@ -222,7 +262,10 @@ TEST(ForceMatching, PrefitFitsASmoothLaw) {
 
 TEST(ForceMatching, ForceMatchStartIsCloseBeforeAnyEpochAndTrainingIsThreadIndependent) {
   const TrajectoryData d = noether_test::spring_data(16, 8, 11u);
+  for (InputTransform input : {InputTransform::None, InputTransform::Log}) {
+  SCOPED_TRACE(input_transform_name(input));
   MclnnTrainOptions o;
+  o.input_transform = input;
   o.hidden = {8, 8};
   o.epochs = 4;
   o.batch_size = 16;
@@ -245,14 +288,16 @@ TEST(ForceMatching, ForceMatchStartIsCloseBeforeAnyEpochAndTrainingIsThreadIndep
     const double x = lo + (hi - lo) * k / 100.0, e = mlp.jets(x).dV - (x - 1.0);
     num += e * e, den += (x - 1.0) * (x - 1.0);
   }
-  std::printf("  force-matching start on the linear spring (frames 0.1 apart): dV/dr error %.3f%% before training\n",
-              100 * std::sqrt(num / den));
+  std::printf("  force-matching start on the linear spring (frames 0.1 apart, input %s): dV/dr error %.3f%% before "
+              "training\n", input_transform_name(input), 100 * std::sqrt(num / den));
+  EXPECT_EQ(a.model.input_transform, input);
   EXPECT_LT(std::sqrt(num / den), 0.02);
   // A normal learning rate: still bitwise the same for 1 and 2 threads.
   o.lr = 3e-3, o.lr_final = 1e-4, o.threads = 1;
   const MclnnTrainResult c = train_mclnn(d, o);
   o.threads = 2;
   EXPECT_EQ(c.model.params, train_mclnn(d, o).model.params);
+  }
 }
 
 TEST(ForceMatching, TwoFrameDataFallBackToTheRandomStartWithANote) {

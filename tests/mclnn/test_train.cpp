@@ -51,7 +51,7 @@ TEST(MclnnTrain, GradientThroughVerletWithPairMlpMatchesCentralDifferences) {
   std::mt19937_64 rng(9);
   std::uniform_real_distribution<double> u(-0.8, 0.8);
   for (auto& x : p) x = u(rng);
-  const PairScaling sc{1.0, 0.7, 0.9, 0.0};
+  for (const PairScaling& sc : {PairScaling{1.0, 0.7, 0.9, 0.0}, PairScaling{0.1, 0.6, 0.9, 0.0, InputTransform::Log}}) {
   auto loss = [&](const std::vector<double>& params, double* grad) {
     const auto mlp = make_pair_mlp<double, 16>(shape, params.data(), sc);
     return segment_loss_and_grad_cpu<double>(mlp, d.q(0, 0), d.v(0, 0), d.m(0), 3, 2, 0.01, 10, 3, d.q(0, 1), 1.0,
@@ -69,7 +69,9 @@ TEST(MclnnTrain, GradientThroughVerletWithPairMlpMatchesCentralDifferences) {
     worst = std::max(worst, std::abs(g[k] - fd) / scale);
     EXPECT_NEAR(g[k], fd, 1e-6 * std::abs(fd) + 1e-11) << "parameter " << k;
   }
-  std::printf("  %zu parameters: worst relative error of the adjoint vs central differences %.2e\n", p.size(), worst);
+  std::printf("  %zu parameters%s: worst relative error of the adjoint vs central differences %.2e\n", p.size(),
+              sc.input == InputTransform::Log ? " (log input)" : "", worst);
+  }
 }
 
 TEST(MclnnTrain, LearnsTheLinearSpringForce) {

@@ -399,14 +399,14 @@ TEST(CudaParity, BlowUpDuringRolloutThrowsNamingTrajectoryAndStep) {
 namespace {
 
 /// A learned law: a random [1, 16, 16, 1] squareplus pair MLP with non-trivial scaling.
-PairLawSpec random_learned_law(unsigned seed) {
+PairLawSpec random_learned_law(unsigned seed, InputTransform input = InputTransform::None) {
   auto L = std::make_shared<LearnedPotential>();
   L->shape = MlpShape{{1, 16, 16, 1}, Activation::Squareplus};
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(-0.5, 0.5);
   L->params.resize(L->shape.parameter_count());
   for (auto& p : L->params) p = u(rng);
-  L->scaling = PairScaling{1.2, 0.8, 0.3, 0.0};
+  L->scaling = input == InputTransform::Log ? PairScaling{0.2, 0.8, 0.3, 0.0, input} : PairScaling{1.2, 0.8, 0.3, 0.0};
   PairLawSpec spec;
   spec.kind = PotentialKind::Learned;
   spec.learned = L;
@@ -418,8 +418,9 @@ PairLawSpec random_learned_law(unsigned seed) {
 TEST(CudaParity, LearnedLawForcesAndRolloutMatchCpu) {
   NOETHER_NEED_GPU();
   ASSERT_TRUE(cuda_learned_rollout_available());
-  const PairLawSpec spec = random_learned_law(17u);
+  for (InputTransform input : {InputTransform::None, InputTransform::Log})
   for (int D : {2, 3}) {
+    const PairLawSpec spec = random_learned_law(17u, input);
     const int B = 2, N = 45, frames = 6;
     const long stride = 40;  // 200 steps
     const Batch s = random_batch(B, N, D, 31u + unsigned(D), 1.5, 0.2);

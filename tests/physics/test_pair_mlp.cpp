@@ -26,11 +26,12 @@ const double kRadii[] = {0.25, 0.9, 1.7, 3.1};
 }  // namespace
 
 TEST(PairMlp, JetsMatchCentralDifferencesForEveryActivationAndShape) {
+  for (const PairScaling& sc : test_scalings())
   for (Activation act : all_activations())
     for (const auto& widths : test_widths()) {
       const MlpShape shape = shape_of(widths, act);
       const std::vector<double> p = random_params(shape, 11u + unsigned(widths.size()));
-      with_pair_mlp<double>(shape, p.data(), test_scaling(), [&](const auto& mlp) {
+      with_pair_mlp<double>(shape, p.data(), sc, [&](const auto& mlp) {
         std::vector<double> d1, d1_fd, d2, d2_fd, slope, slope_ref;
         const double h = 1e-4;
         for (double r : kRadii) {
@@ -43,7 +44,7 @@ TEST(PairMlp, JetsMatchCentralDifferencesForEveryActivationAndShape) {
           mlp.eval(r * r, 1.0, 2.0, V, f_over_r);
           slope.insert(slope.end(), {V, f_over_r}), slope_ref.insert(slope_ref.end(), {j.V, -j.dV / r});
         }
-        const std::string tag = shape_name(shape);
+        const std::string tag = shape_name(shape) + scaling_name(sc);
         // Central differences: truncation h²/6·V‴ ≈ 2e-9·V‴, round-off ε|V|/h ≈ 1e-12|V|.
         expect_close(tag + " dV/dr vs FD", d1, d1_fd, 1e-6 * std::max(1.0, max_abs(d1_fd)), 1e-6);
         expect_close(tag + " d2V/dr2 vs FD", d2, d2_fd, 1e-6 * std::max(1.0, max_abs(d2_fd)), 1e-6);
@@ -68,7 +69,36 @@ TEST(PairMlp, ScalingEntersAsDocumented) {
   }
 }
 
+TEST(PairMlp, LogInputIsTheAffineNetworkOfLogR) {
+  // x = (log r − in_shift)/in_scale: V_log(r) = V_aff(u) at u = log r, so by the chain rule
+  //   V′_log(r) = V′_aff(u)/r,   V″_log(r) = (V″_aff(u) − V′_aff(u))/r².
+  const MlpShape shape = shape_of({1, 6, 5, 1}, Activation::Squareplus);
+  const std::vector<double> p = random_params(shape, 5u);
+  PairScaling lin = test_scaling(), lg = lin;
+  lg.input = InputTransform::Log;
+  const auto aff = make_pair_mlp<double, 16>(shape, p.data(), lin);
+  const auto log_in = make_pair_mlp<double, 16>(shape, p.data(), lg);
+  for (double r : {1e-3, 0.25, 0.9, 1.7, 3.1, 250.0}) {
+    const PairJet<double> a = aff.jets(std::log(r)), b = log_in.jets(r);
+    EXPECT_NEAR(b.V, a.V, 1e-13 * std::max(1.0, std::abs(a.V))) << r;
+    EXPECT_NEAR(b.dV, a.dV / r, 1e-13 * std::max(1.0, std::abs(a.dV / r))) << r;
+    EXPECT_NEAR(b.d2V, (a.d2V - a.dV) / (r * r), 1e-12 * std::max(1.0, std::abs((a.d2V - a.dV) / (r * r)))) << r;
+  }
+  // Coincident particles (r = 0, never a physical state): finite energy, and eval gives no force.
+  double V = 0, f = 1;
+  log_in.eval(0.0, 1.0, 1.0, V, f);
+  EXPECT_TRUE(std::isfinite(V));
+  EXPECT_EQ(f, 0.0);
+  const std::vector<float> p32(p.begin(), p.end());
+  const auto log32 = make_pair_mlp<float, 16>(shape, p32.data(), lg);
+  float V32 = 0, f32 = 1;
+  log32.eval(0.0f, 1.0f, 1.0f, V32, f32);
+  EXPECT_TRUE(std::isfinite(V32));
+  EXPECT_EQ(f32, 0.0f);
+}
+
 TEST(PairMlp, EveryParameterGradientMatchesCentralDifferences) {
+  for (const PairScaling& sc : test_scalings())
   for (Activation act : all_activations())
     for (const auto& widths : test_widths()) {
       const MlpShape shape = shape_of(widths, act);
@@ -77,7 +107,7 @@ TEST(PairMlp, EveryParameterGradientMatchesCentralDifferences) {
       std::vector<double> gw, gw_fd, gc, gc_fd, combo, combo_ref;
       for (double r : {0.4, 1.3, 2.6}) {
         std::vector<double> a(P, 0.0), b(P, 0.0), ab(P, 1.0);  // ab starts at 1: param_grad accumulates
-        with_pair_mlp<double>(shape, p.data(), test_scaling(), [&](const auto& mlp) {
+        with_pair_mlp<double>(shape, p.data(), sc, [&](const auto& mlp) {
           mlp.param_grad(r, 1.0, 0.0, a.data());
           mlp.param_grad(r, 0.0, 1.0, b.data());
           mlp.param_grad(r, 0.3, -1.7, ab.data());
@@ -86,16 +116,16 @@ TEST(PairMlp, EveryParameterGradientMatchesCentralDifferences) {
         for (std::size_t k = 0; k < P; ++k) {
           const double keep = p[k];
           p[k] = keep + h;
-          const PairJet<double> jp = make_pair_mlp<double, 64>(shape, p.data(), test_scaling()).jets(r);
+          const PairJet<double> jp = make_pair_mlp<double, 64>(shape, p.data(), sc).jets(r);
           p[k] = keep - h;
-          const PairJet<double> jm = make_pair_mlp<double, 64>(shape, p.data(), test_scaling()).jets(r);
+          const PairJet<double> jm = make_pair_mlp<double, 64>(shape, p.data(), sc).jets(r);
           p[k] = keep;
           gw.push_back(a[k]), gw_fd.push_back((jp.V - jm.V) / (2 * h));
           gc.push_back(b[k]), gc_fd.push_back((jp.dV - jm.dV) / (2 * h));
           combo.push_back(ab[k]), combo_ref.push_back(1.0 + 0.3 * a[k] - 1.7 * b[k]);
         }
       }
-      const std::string tag = shape_name(shape);
+      const std::string tag = shape_name(shape) + scaling_name(sc);
       expect_close(tag + " dV/dθ (w-part) vs FD", gw, gw_fd, 1e-7 * std::max(1.0, max_abs(gw_fd)), 1e-6);
       expect_close(tag + " dV'/dθ (c-part) vs FD", gc, gc_fd, 1e-7 * std::max(1.0, max_abs(gc_fd)), 1e-6);
       expect_close(tag + " g += w·dV/dθ + c·dV'/dθ", combo, combo_ref, 1e-13, 1e-13);

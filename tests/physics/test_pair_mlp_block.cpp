@@ -38,12 +38,13 @@ void check_block_vs_scalar(double rtol) {
 #else
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0.0, 4.0);
+  for (const PairScaling& sc : test_scalings())
   for (Activation act : all_activations())
     for (const auto& widths : test_widths()) {
       const MlpShape shape = shape_of(widths, act);
       const std::vector<double> p64 = random_params(shape, 3u + unsigned(widths.size()));
       const std::vector<T> p(p64.begin(), p64.end());
-      with_pair_mlp<T>(shape, p.data(), test_scaling(), [&](const auto& mlp) {
+      with_pair_mlp<T>(shape, p.data(), sc, [&](const auto& mlp) {
         constexpr int K = std::decay_t<decltype(mlp)>::kBlock;
         std::vector<double> Vb, fb, Vs, fs;
         for (int rep = 0; rep < 8; ++rep) {
@@ -58,8 +59,8 @@ void check_block_vs_scalar(double rtol) {
           }
         }
         const double scale_V = max_abs(Vs), scale_f = max_abs(fs);
-        expect_close("V  " + shape_name(shape), Vb, Vs, rtol * scale_V, rtol);
-        expect_close("f/r " + shape_name(shape), fb, fs, rtol * scale_f, rtol);
+        expect_close("V  " + shape_name(shape) + scaling_name(sc), Vb, Vs, rtol * scale_V, rtol);
+        expect_close("f/r " + shape_name(shape) + scaling_name(sc), fb, fs, rtol * scale_f, rtol);
       });
     }
 #endif

@@ -53,6 +53,15 @@ inline std::vector<noether::Activation> all_activations() {
 /// A non-trivial scaling (every constant away from 0 and 1).
 inline noether::PairScaling test_scaling() { return {0.7, 1.9, 2.3, -0.4}; }
 
+/// test_scaling() and its log-input twin x = (log r − 0.2)/0.8 (physics/pair_mlp.hpp's input transform).
+inline std::vector<noether::PairScaling> test_scalings() {
+  return {test_scaling(), {0.2, 0.8, 2.3, -0.4, noether::InputTransform::Log}};
+}
+
+inline std::string scaling_name(const noether::PairScaling& s) {
+  return s.input == noether::InputTransform::Log ? " (log input)" : "";
+}
+
 /// |got − ref| ≤ atol + rtol·|ref| elementwise; prints the max error and fails at the worst element.
 inline void expect_close(const std::string& what, const std::vector<double>& got, const std::vector<double>& ref,
                          double atol, double rtol) {

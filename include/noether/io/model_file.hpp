@@ -2,13 +2,14 @@
 //
 // A model file holds one MLP (nn/mlp_layout.hpp) plus what is needed to use it outside noether:
 //   {"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
+//    "input_transform": "none" | "log",                      // optional (mclnn only): absent = none
 //    "input_scaling":  {"shift": [...], "scale": [...]},   // optional, length = input width
 //    "output_scaling": {"shift": [...], "scale": [...]},   // optional, length = output width
 //    "metadata": {...},                                      // optional, free-form
 //    "tail": {"policy": "none" | "zero" | "power", "r_hi": x, "r_on": y, "n": k},  // optional (mclnn): the law beyond the
 //                                                            // trained range (physics/pair_tail.hpp); absent = none
 //    "layers": [{"weight": [[...]] /* out × in, row-major */, "bias": [...]}, ...]}
-// evaluated as  x = (input − in_shift) / in_scale  (per component),
+// evaluated as  x = (g(input) − in_shift) / in_scale  (per component; g = identity, or log with "input_transform": "log"),
 //               y = W_L σ(… σ(W_1 x + b_1) …) + b_L,
 //               output = out_scale · y + out_shift   (per component).
 // Parsing and writing live in host/io/model_file.cpp so that nlohmann/json never reaches nvcc.
@@ -49,7 +50,8 @@ struct ModelFile {
   std::string model = "mclnn";   ///< one of model_kinds()
   MlpShape shape;                ///< widths inferred from the layers; activation from "activation"
   std::vector<double> params;    ///< flat buffer, nn/mlp_layout.hpp order: [W_1, b_1, W_2, b_2, …]
-  AffineScaling input_scaling;   ///< x = (input − shift) / scale
+  InputTransform input_transform = InputTransform::None;  ///< g of x = (g(input) − shift)/scale (mclnn only)
+  AffineScaling input_scaling;   ///< x = (g(input) − shift) / scale
   AffineScaling output_scaling;  ///< output = scale · y + shift
   std::string metadata;          ///< the "metadata" object as JSON text ("" = absent), e.g. training info
   ModelTail tail;                ///< "tail" (mclnn only; policy none = absent)

@@ -8,6 +8,9 @@
 //      ρ the training-distance density (histogram): the fit follows the data, with a floor so sparsely visited
 //      distances still count, and a force far above the typical G (a steep wall below p05) is fitted in relative
 //      rather than absolute terms, so that it cannot swamp the rest (soft sphere r⁻¹²: 291% → 2.2% dV/dr error).
+// With the network's log input (model.input_transform log) the points r_k are evenly spaced in log r instead, and the
+// numerator of w_k is ρ(r_k)·r_k·log(upper/min) + 0.1 (the data's share per step in log r); the spline's knots are in
+// log r only with fm.log_knots (mclnn/force_matching.hpp; not the default: docs/EXPERIMENTS.md).
 // The trajectory loss (mclnn/train.hpp) then trains from these parameters: it stays what is finally optimised.
 #pragma once
 #include <vector>

@@ -35,13 +35,15 @@
 
 namespace noether {
 
-/// Uniform cubic B-spline basis on knots lo + k·h, k = 0 … intervals: size() = intervals + 3 functions. On
-/// interval i (u = (r − lo)/h, i = ⌊u⌋, t = u − i) functions i … i+3 are non-zero with the weights
+/// Uniform cubic B-spline basis in g(r) on knots lo + k·h, k = 0 … intervals: size() = intervals + 3 functions. On
+/// interval i (u = (g(r) − lo)/h, i = ⌊u⌋, t = u − i) functions i … i+3 are non-zero with the weights
 ///   (1−t)³/6,  (3t³ − 6t² + 4)/6,  (−3t³ + 3t² + 3t + 1)/6,  t³/6.
-/// Outside [lo, hi] every function is 0 (a pair there is taken as force-free).
+/// g(r) = r, or log r when `log` (knots spaced evenly in log r, as the network's log input: physics/pair_mlp.hpp);
+/// lo, h and hi() are in g. Outside [lo, hi] every function is 0 (a pair there is taken as force-free).
 struct SplineBasis {
   double lo = 0, h = 1;
   int intervals = 1;
+  bool log = false;
   int size() const { return intervals + 3; }
   double hi() const { return lo + h * intervals; }
   /// The first non-zero function index and its four weights w (4) at r; false outside [lo, hi].
@@ -116,6 +118,7 @@ struct ForceMatchOptions {
   int stencil = 5;          ///< points of the acceleration stencil (5, or 3; 5 falls back to 3 when T < 5)
   bool path = true;         ///< with 5 points: the path-integrated form (file header) instead of the 5-point stencil
   int intervals = 40;       ///< B-spline intervals over [lo, upper]
+  bool log_knots = false;   ///< knots evenly spaced in log r instead of r (SplineBasis::log; `extend` is then in log r)
   double extend = 4.0;      ///< the basis continues past upper with the same spacing, at most extend·(upper − lo)
   double smoothness = 1e-5; ///< λ_s / τ
   double ridge = 1e-9;      ///< λ_r / τ

@@ -21,12 +21,19 @@ namespace noether {
 /// How the parameters start (docs/TRAINING.md): Glorot-uniform from the seed, or the force-matching start
 /// (mclnn/force_match_start.hpp: stencil accelerations → linear least-squares dV/dr → the MLP pre-fitted to it).
 enum class MclnnInit { Random, ForceMatch };
+/// The input scaling of a new pair model over the training distances `range` (mclnn/dataset.hpp): x spans about
+/// [−1, 1] over [min, upper] for g = r, over [log min, log upper] for g = log r (scale at least 1e-3 of either).
+AffineScaling pair_input_scaling(const DistanceRange& range, InputTransform input);
+
 const char* mclnn_init_name(MclnnInit i);                       ///< "random" | "force-match"
 bool parse_mclnn_init(const std::string& name, MclnnInit& out); ///< false for an unknown name
 
 struct MclnnTrainOptions {
   std::vector<int> hidden = {10, 10};          ///< hidden widths of V_θ (A.6)
   Activation activation = Activation::Squareplus;
+  /// What the network sees of r (physics/pair_mlp.hpp): log (x = (log r − shift)/scale over [log min, log upper])
+  /// or none (x = (r − shift)/scale over [min, upper]) of the training distances (pair_input_scaling).
+  InputTransform input_transform = InputTransform::None;
   int stride = 10;           ///< Verlet steps per saved frame: dt = frame spacing / stride (A.6)
   int horizon = 1;           ///< saved frames predicted from each data state (Eq. 6's t+1 … t+n)
   int epochs = 3000;         ///< passes over the training segments

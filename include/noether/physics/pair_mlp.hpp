@@ -1,11 +1,13 @@
 // physics/pair_mlp.hpp — the learned pair potential V_θ(r) as a host/device pair-law evaluator: forward jets
 // (V, V′, V″) and reverse-mode parameter gradients of V and V′ for one pair.
 //
-// A scalar-in, scalar-out MLP (nn/mlp_layout.hpp) with optional affine input/output scaling
-//   x = (r − in_shift) / in_scale,   V(r) = out_scale · MLP(x) + out_shift
+// A scalar-in, scalar-out MLP (nn/mlp_layout.hpp) with an optional input transform g and affine input/output scaling
+//   x = (g(r) − in_shift) / in_scale,   V(r) = out_scale · MLP(x) + out_shift,   g(r) = r  or  g(r) = log r
 // evaluated with forward jets (docs/TRAINING.md): carry (h, ∂h/∂r, ∂²h/∂r²) through every layer,
 //   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;   a = σ(z),  a_r = σ′(z) z_r,  a_rr = σ″(z) z_r² + σ′(z) z_rr,
-// starting from (x, 1/in_scale, 0), so one pass yields V, V′ = dV/dr and V″ = d²V/dr².
+// starting from the input jet (x, g′(r)/in_scale, g″(r)/in_scale) — (x, 1/in_scale, 0) for g = r and
+// (x, 1/(r·in_scale), −1/(r²·in_scale)) for g = log r — so one pass yields V, V′ = dV/dr and V″ = d²V/dr².
+// The log input spreads a steep wall at short r over as much of the network's input as the slow tail at long r.
 // The scaling constants are fixed (not parameters θ); θ is the flat buffer of nn/mlp_layout.hpp.
 //
 // PairMlp has the same eval(r2, mi, mj, V, f_over_r) as the analytic laws of physics/pair_laws.hpp
@@ -23,7 +25,9 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "noether/nn/activations.hpp"
 #include "noether/core/error.hpp"
@@ -43,9 +47,29 @@ constexpr int kPairMlpMaxLayers = 8;
 /// Widest layer any PairMlp instantiation supports (with_pair_mlp dispatches to 16, 32 or 64).
 constexpr int kPairMlpMaxWidth = 64;
 
-/// Affine maps around a scalar MLP: x = (r − in_shift)/in_scale, V = out_scale·y + out_shift.
+/// What the network sees of the distance before the affine input map: g(r) = r (None) or g(r) = log r (Log).
+enum class InputTransform : int { None = 0, Log = 1 };
+
+/// The transform names as files and flags spell them, in InputTransform order: none, log.
+inline const std::vector<std::string>& input_transform_names() {
+  static const std::vector<std::string> names{"none", "log"};
+  return names;
+}
+inline const char* input_transform_name(InputTransform t) { return input_transform_names()[int(t)].c_str(); }
+/// False for a name that is not a transform.
+inline bool parse_input_transform(const std::string& name, InputTransform& out) {
+  for (int k = 0; k < 2; ++k)
+    if (input_transform_names()[k] == name) {
+      out = InputTransform(k);
+      return true;
+    }
+  return false;
+}
+
+/// Affine maps around a scalar MLP: x = (g(r) − in_shift)/in_scale, V = out_scale·y + out_shift, g by `input`.
 struct PairScaling {
   double in_shift = 0.0, in_scale = 1.0, out_scale = 1.0, out_shift = 0.0;
+  InputTransform input = InputTransform::None;
 };
 
 /// Learned pair potential; MaxWidth bounds every width.
@@ -57,6 +81,7 @@ struct PairMlp {
   int n_layers = 0;                             ///< number of affine layers L
   Activation act = Activation::Squareplus;
   T in_shift = T(0), inv_in_scale = T(1), out_scale = T(1), out_shift = T(0);
+  bool log_input = false;                       ///< g(r) = log r (InputTransform::Log) instead of r
   PairTail<T> tail;                             ///< beyond the trained range (physics/pair_tail.hpp); none by default
 
   /// Number of parameters P = Σ_l d_l (d_{l−1} + 1) (the length of params).
@@ -64,6 +89,27 @@ struct PairMlp {
     int n = 0;
     for (int l = 1; l <= n_layers; ++l) n += widths[l] * (widths[l - 1] + 1);
     return n;
+  }
+
+  /// The input jet (x, ∂x/∂r, ∂²x/∂r²) of x = (g(r) − in_shift)·inv_in_scale:
+  ///   g = r:      (x, inv_in_scale, 0)
+  ///   g = log r:  (x, inv_in_scale/r, −(inv_in_scale/r)/r)
+  /// r ≤ 0 (coincident particles) is evaluated at the smallest positive normal T for the log, so the result is finite
+  /// where it is ever used (eval returns no force at r = 0).
+  NOETHER_HOSTDEV void input_jet(T r, T& x, T& xr, T& xrr) const {
+    if (log_input) {
+      using std::log;
+      const T tiny = T(sizeof(T) == 8 ? 2.2250738585072014e-308 : 1.17549435e-38);  // the smallest normal T
+      const T rc = r > tiny ? r : tiny;
+      const T u = T(1) / rc;
+      x = (log(rc) - in_shift) * inv_in_scale;
+      xr = inv_in_scale * u;
+      xrr = -xr * u;
+    } else {
+      x = (r - in_shift) * inv_in_scale;
+      xr = inv_in_scale;
+      xrr = T(0);
+    }
   }
 
   /// V, V′ and V″ of the law at distance r: the network's (network_jets), or its tail where the tail acts.
@@ -82,9 +128,7 @@ struct PairMlp {
   NOETHER_HOSTDEV PairJet<T> network_jets(T r) const {
     T h[MaxWidth], hr[MaxWidth], hrr[MaxWidth];
     T z[MaxWidth], zr[MaxWidth], zrr[MaxWidth];
-    h[0] = (r - in_shift) * inv_in_scale;
-    hr[0] = inv_in_scale;
-    hrr[0] = T(0);
+    input_jet(r, h[0], hr[0], hrr[0]);
     const T* p = params;
     for (int l = 1; l <= n_layers; ++l) {
       const int din = widths[l - 1], dout = widths[l];
@@ -116,6 +160,7 @@ struct PairMlp {
   /// V and V′ only: the jets of the file header truncated after first order (the force path).
   /// FLOPs (FMA = 2, sqrt and divide = 1 each), counted from this code:
   ///   input                      x = (r − in_shift)·inv_in_scale                         2
+  ///                              (log input: + log [1] + 1/r [1] + x_r [1]; the log counted as 1)
   ///   layer l (d_{l−1} → d_l)    z: d_l·d_{l−1} FMAs, z_r: d_l·d_{l−1} FMAs               4·d_l·d_{l−1}
   ///   hidden unit (squareplus)   s = √(z²+4) [3], 1/s [1], σ = ½(z+s) [2],
   ///                              σ′ = ½(1 + z/s) [3], h_r = σ′ z_r [1]                    10
@@ -123,8 +168,8 @@ struct PairMlp {
   /// pair_mlp_slope_flops(shape) returns this sum. The raw network (no tail).
   NOETHER_HOSTDEV PairSlope<T> network_slope(T r) const {
     T h[MaxWidth], hr[MaxWidth], z[MaxWidth], zr[MaxWidth];
-    h[0] = (r - in_shift) * inv_in_scale;
-    hr[0] = inv_in_scale;
+    T hrr0;  // unused: dead code when inlined
+    input_jet(r, h[0], hr[0], hrr0);
     const T* p = params;
     for (int l = 1; l <= n_layers; ++l) {
       const int din = widths[l - 1], dout = widths[l];
@@ -185,8 +230,16 @@ struct PairMlp {
     Lanes r2l;
     for (int k = 0; k < K; ++k) r2l[k] = r2[k];
     lanes_sqrt(r2l, r);
-    h[0] = (r - in_shift) * inv_in_scale;
-    for (int k = 0; k < K; ++k) hr[0][k] = inv_in_scale;
+    if (log_input) {  // input_jet per lane (the same operations: log has no lane form here)
+      for (int k = 0; k < K; ++k) {
+        T x, xr, xrr;
+        input_jet(r[k], x, xr, xrr);
+        h[0][k] = x, hr[0][k] = xr;
+      }
+    } else {
+      h[0] = (r - in_shift) * inv_in_scale;
+      for (int k = 0; k < K; ++k) hr[0][k] = inv_in_scale;
+    }
     const T* p = params;
     for (int l = 1; l <= n_layers; ++l) {
       const int din = widths[l - 1], dout = widths[l];
@@ -257,7 +310,7 @@ struct PairMlp {
   ///   g += w · ∂V(r)/∂θ + c · ∂V′(r)/∂θ        (g has parameter_count() entries, nn/mlp_layout.hpp order)
   /// With adjoints ẑ = ∂J/∂z, ẑ_r = ∂J/∂z_r of J = w V + c V′, seeded at the output layer L by
   ///   ẑ_L = w · out_scale,   ẑ_{L,r} = c · out_scale,
-  /// every layer l = L … 1 (inputs h = h_{l−1}, h_r = h_{l−1,r}; h_0 = x, h_{0,r} = 1/in_scale) adds
+  /// every layer l = L … 1 (inputs h = h_{l−1}, h_r = h_{l−1,r}; h_0 = x, h_{0,r} = ∂x/∂r of input_jet) adds
   ///   ∂J/∂W_l[o,i] = ẑ[o] h[i] + ẑ_r[o] h_r[i],    ∂J/∂b_l[o] = ẑ[o],
   /// and, below a hidden layer (h = σ(z), h_r = σ′(z) z_r), passes on
   ///   ĥ = W_lᵀ ẑ,  ĥ_r = W_lᵀ ẑ_r;   ẑ_{l−1} = σ′(z) ĥ + σ″(z) z_r ĥ_r,   ẑ_{l−1,r} = σ′(z) ĥ_r.
@@ -270,9 +323,10 @@ struct PairMlp {
     T h[MaxWidth], hr[MaxWidth];
     int off[kPairMlpMaxLayers + 1];  // off[l]: offset of W_l
     // Forward through the hidden layers, keeping (z, z_r) of each.
-    const T x = (r - in_shift) * inv_in_scale;
+    T x, xr, xrr;
+    input_jet(r, x, xr, xrr);
     h[0] = x;
-    hr[0] = inv_in_scale;
+    hr[0] = xr;
     off[1] = 0;
     for (int l = 1; l <= n_layers; ++l) off[l + 1] = off[l] + widths[l] * (widths[l - 1] + 1);
     for (int l = 1; l < n_layers; ++l) {
@@ -305,7 +359,7 @@ struct PairMlp {
       // Inputs of layer l: h_{l−1}, h_{l−1,r} (recomputed from the stored hidden (z, z_r)).
       if (l == 1) {
         h[0] = x;
-        hr[0] = inv_in_scale;
+        hr[0] = xr;
       } else {
         for (int i = 0; i < din; ++i) {
           const T zi = zs[l - 2][i], zri = zrs[l - 2][i];
@@ -380,6 +434,7 @@ PairMlp<T, MaxWidth> make_pair_mlp(const MlpShape& shape, const T* params, const
   m.inv_in_scale = T(1.0 / scaling.in_scale);
   m.out_scale = T(scaling.out_scale);
   m.out_shift = T(scaling.out_shift);
+  m.log_input = scaling.input == InputTransform::Log;
   m.tail = make_pair_tail<T>(tail);
   return m;
 }
