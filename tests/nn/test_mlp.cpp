@@ -16,6 +16,10 @@
 #include "noether/core/error.hpp"
 #include "noether/nn/mlp.hpp"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 using namespace noether;
 using namespace noether_test;
 
@@ -226,3 +230,41 @@ TEST(Mlp, GemmBlockingIsPinnedNotReadOffTheCpu) {
   EXPECT_EQ(sizes[2], 32 * 1024 * 1024);
 }
 
+
+// The HNN's full batch (750 rows) at one and two threads: Eigen plans the depth (batch) blocking of Aᵀ B by the thread
+// count, so the weight gradients are summed in fixed blocks of at most 320 rows (mlp.cpp) to stay bitwise equal.
+template <typename T>
+void check_gradients_bitwise_across_threads() {
+#ifndef _OPENMP
+  GTEST_SKIP() << "built without OpenMP: one thread only";
+#else
+  const MlpShape s = make_shape({4, 200, 200, 1}, Activation::Tanh);
+  const int n = 750, d = s.in();
+  const auto cast = [](const std::vector<double>& v) { return std::vector<T>(v.begin(), v.end()); };
+  const auto p = cast(random_params(s, 41));
+  const auto X = cast(random_vec(std::size_t(n) * d, 42));
+  const auto dG = cast(random_vec(std::size_t(n) * d, 43));
+  const auto df = cast(random_vec(std::size_t(n), 44));
+  auto run = [&](int threads) {
+    omp_set_num_threads(threads);
+    std::vector<T> f(n), G(std::size_t(n) * d), dp(p.size(), T(0)), dX(X.size()), dp1(p.size(), T(0));
+    MlpTape<T> tape;
+    mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+    mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), df.data(), dp.data(), dX.data());
+    mlp_forward(s, p.data(), p.size(), X.data(), n, f.data(), tape);
+    mlp_backward(s, p.data(), p.size(), tape, df.data(), dp1.data(), static_cast<T*>(nullptr));
+    dp.insert(dp.end(), dp1.begin(), dp1.end());
+    dp.insert(dp.end(), dX.begin(), dX.end());
+    return dp;
+  };
+  const int keep = omp_get_max_threads();
+  const std::vector<T> one = run(1), two = run(2);
+  omp_set_num_threads(keep);
+  std::size_t differ = 0;
+  for (std::size_t k = 0; k < one.size(); ++k) differ += one[k] != two[k];
+  EXPECT_EQ(differ, 0u) << "of " << one.size() << " gradient entries (double backprop θ, backward θ, X)";
+#endif
+}
+
+TEST(Mlp, ParameterGradientsAreBitwiseTheSameForOneAndTwoThreadsFloat64) { check_gradients_bitwise_across_threads<double>(); }
+TEST(Mlp, ParameterGradientsAreBitwiseTheSameForOneAndTwoThreadsFloat32) { check_gradients_bitwise_across_threads<float>(); }
