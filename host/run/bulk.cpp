@@ -306,10 +306,7 @@ int run_bulk_experiment(const std::string& config, const std::string& out_dir, b
   for (const std::string& w : warnings) md << "- warning: " << w << "\n";
   for (const BulkRunCase& k : c.cases) md << "![" << k.name << "](" << k.name << ".png)\n";
   md << "![scaling](scaling.png)\n";
-  if (!plot_note.empty()) md << "\n_" << plot_note << "_\n";
-  write_text_file_atomic((dir / "summary.md").string(), md.str());
-  say("wrote " + (dir / "metrics.json").string() + ", " + (dir / "summary.md").string() +
-      (plot_note.empty() ? " and plots" : " (" + plot_note + ")"));
+  say(write_summary_with_plots(dir.string(), md.str(), plot_note));
   return 0;
 }
 

@@ -429,10 +429,7 @@ int run_experiment(const std::string& config, const std::string& out_dir, bool q
        << fmt(t["virial_ratio"]["last"]) << " | |\n\n![at scale](at_scale.png)\n";
   }
   md << "\n![training loss](training_loss.png)\n";
-  if (!plot_note.empty()) md << "\n_" << plot_note << "_\n";
-  write_text_file_atomic((dir / "summary.md").string(), md.str());
-  say("wrote " + (dir / "metrics.json").string() + ", " + (dir / "summary.md").string() +
-      (plot_note.empty() ? " and plots" : " (" + plot_note + ")"));
+  say(write_summary_with_plots(dir.string(), md.str(), plot_note));
   return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "noether/io/json_file.hpp"
+
 #ifndef NOETHER_SCRIPTS_DIR
 #define NOETHER_SCRIPTS_DIR "scripts"
 #endif
@@ -26,6 +28,14 @@ std::string run_plot_script(const std::string& script, const std::string& dir, c
   if (std::system(cmd.c_str()) != 0)
     return "plotting failed: see plots.log (needs python3-numpy and python3-matplotlib)";
   return "";
+}
+
+std::string write_summary_with_plots(const std::string& dir, std::string md, const std::string& plot_note) {
+  if (!plot_note.empty()) md += "\n_" + plot_note + "_\n";
+  const std::string summary = (fs::path(dir) / "summary.md").string();
+  write_text_file_atomic(summary, md);
+  return "wrote " + (fs::path(dir) / "metrics.json").string() + ", " + summary +
+         (plot_note.empty() ? " and plots" : " (" + plot_note + ")");
 }
 
 }  // namespace noether

@@ -36,6 +36,7 @@
 #include "noether/physics/cutoff.hpp"
 #include "physics/neighbor_list.cuh"
 #include "physics/observables.cuh"
+#include "physics/verlet_kernels.cuh"
 
 namespace noether {
 namespace cuda {
@@ -89,15 +90,6 @@ __global__ void bulk_force_kernel(const CutoffLaw<T, Law>* __restrict__ laws, in
   if constexpr (kEnergy) u[i] = ui, w[i] = wi;
 }
 
-/// q += v dt + ½ a dt²   (the CPU loop's expression)
-template <typename T>
-__global__ void bulk_drift_kernel(T* __restrict__ q, const T* __restrict__ v, const T* __restrict__ a, T dt,
-                                  std::size_t n) {
-  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
-       k += std::size_t(gridDim.x) * blockDim.x)
-    q[k] += v[k] * dt + T(0.5) * a[k] * dt * dt;
-}
-
 /// Wrap every periodic coordinate of q (N, D) into [0, L_c), counting whole boxes in img (N, D) (physics/box.hpp).
 template <typename T>
 __global__ void bulk_wrap_kernel(T* __restrict__ q, int* __restrict__ img, PeriodicAxes<T> ax, int D, std::size_t n) {
@@ -106,15 +98,6 @@ __global__ void bulk_wrap_kernel(T* __restrict__ q, int* __restrict__ img, Perio
     const int c = int(k % std::size_t(D));
     if (ax.L[c] > T(0)) wrap_coordinate(q[k], img[k], ax.L[c], ax.inv_L[c]);
   }
-}
-
-/// v += ½ (a + a_new) dt   (the CPU loop's expression)
-template <typename T>
-__global__ void bulk_kick_kernel(T* __restrict__ v, const T* __restrict__ a, const T* __restrict__ a_new, T dt,
-                                 std::size_t n) {
-  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
-       k += std::size_t(gridDim.x) * blockDim.x)
-    v[k] += T(0.5) * (a[k] + a_new[k]) * dt;
 }
 
 /// Check the species-pair specs and call fn(std::vector<CutoffLaw<T, Law>>) with the per-pair laws (S·S, row-major),
@@ -232,11 +215,11 @@ class BulkDevice {
   /// One velocity-Verlet step; with_energy: u, w of the new state.
   void step(T dt, bool with_energy) {
     const unsigned blocks = elementwise_blocks(n_, kElementwiseThreads);
-    NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), bulk_drift_kernel<T>)(q_.get(), v_.get(), a_, dt, n_);
+    NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), verlet_drift_kernel<T>)(q_.get(), v_.get(), a_, dt, n_);
     NOETHER_CUDA_CHECK_LAUNCH();
     wrap();
     forces(a_new_, with_energy);
-    NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), bulk_kick_kernel<T>)(v_.get(), a_, a_new_, dt, n_);
+    NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), verlet_kick_kernel<T>)(v_.get(), a_, a_new_, dt, n_);
     NOETHER_CUDA_CHECK_LAUNCH();
     std::swap(a_, a_new_);
   }

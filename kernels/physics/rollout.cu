@@ -21,43 +21,11 @@
 #include "core/device_util.cuh"
 #include "noether/physics/cuda.hpp"
 #include "physics/observables.cuh"
+#include "physics/verlet_kernels.cuh"
 
 namespace noether {
 namespace cuda {
 namespace {
-
-constexpr int kElementwiseThreads = 256;
-
-/// q += v dt + ½ a dt²   (opens a run of steps)
-template <typename T>
-__global__ void drift_kernel(T* __restrict__ q, const T* __restrict__ v, const T* __restrict__ a, T dt,
-                             std::size_t n) {
-  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
-       k += std::size_t(gridDim.x) * blockDim.x)
-    q[k] += v[k] * dt + T(0.5) * a[k] * dt * dt;
-}
-
-/// v += ½ (a_old + a) dt, then q += v dt + ½ a dt²   (kick of one step fused with the next drift)
-template <typename T>
-__global__ void kick_drift_kernel(T* __restrict__ q, T* __restrict__ v, const T* __restrict__ a_old,
-                                  const T* __restrict__ a, T dt, std::size_t n) {
-  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
-       k += std::size_t(gridDim.x) * blockDim.x) {
-    const T ak = a[k];
-    const T vk = v[k] + T(0.5) * (a_old[k] + ak) * dt;
-    v[k] = vk;
-    q[k] += vk * dt + T(0.5) * ak * dt * dt;
-  }
-}
-
-/// v += ½ (a_old + a) dt   (closes a run of steps)
-template <typename T>
-__global__ void kick_kernel(T* __restrict__ v, const T* __restrict__ a_old, const T* __restrict__ a, T dt,
-                            std::size_t n) {
-  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
-       k += std::size_t(gridDim.x) * blockDim.x)
-    v[k] += T(0.5) * (a_old[k] + a[k]) * dt;
-}
 
 /// Device state of a batch under velocity Verlet: q, v, a (and a spare acceleration buffer), masses,
 /// per-particle potentials. Members are declared so that the stream is destroyed (and drained) first.
@@ -90,12 +58,12 @@ class VerletDevice {
   /// Enqueue `steps` Verlet steps (>= 0). On return (q, v, a) are synchronised; when with_potential,
   /// u holds the per-particle potentials of the final state (computed by the last step's force pass).
   void advance(long steps, bool with_potential) {
-    const unsigned blocks = elementwise_blocks(n_, kElementwiseThreads);
+    const unsigned blocks = elementwise_blocks(n_, kVerletThreads);
     for (long s = 0; s < steps; ++s) {
       if (s == 0)
-        NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), drift_kernel<T>)(q_.get(), v_.get(), a_, dt_, n_);
+        NOETHER_LAUNCH(blocks, kVerletThreads, 0, stream_.get(), verlet_drift_kernel<T>)(q_.get(), v_.get(), a_, dt_, n_);
       else
-        NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), kick_drift_kernel<T>)(q_.get(), v_.get(), a_old_, a_,
+        NOETHER_LAUNCH(blocks, kVerletThreads, 0, stream_.get(), verlet_kick_drift_kernel<T>)(q_.get(), v_.get(), a_old_, a_,
                                                                                 dt_, n_);
       NOETHER_CUDA_CHECK_LAUNCH();
       std::swap(a_, a_old_);
@@ -104,7 +72,7 @@ class VerletDevice {
                          stream_.get(), learned_.get());
     }
     if (steps > 0) {
-      NOETHER_LAUNCH(blocks, kElementwiseThreads, 0, stream_.get(), kick_kernel<T>)(v_.get(), a_old_, a_, dt_, n_);
+      NOETHER_LAUNCH(blocks, kVerletThreads, 0, stream_.get(), verlet_kick_kernel<T>)(v_.get(), a_old_, a_, dt_, n_);
       NOETHER_CUDA_CHECK_LAUNCH();
     }
   }

@@ -69,6 +69,9 @@ std::vector<int> all_trajectories(const TrajectoryData& d) {
   return t;
 }
 
+/// dV/dr of Lennard-Jones ε = σ = 1.
+double lj_slope(double r) { return 4 * (-12 * std::pow(r, -13) + 6 * std::pow(r, -7)); }
+
 /// Relative L2 error of the fitted dV/dr against `truth` on 400 points of the central 90% [p05, p95].
 template <typename F>
 double slope_error(const ForceMatchSolution& s, const DistanceRange& range, F truth) {
@@ -153,8 +156,7 @@ TEST(ForceMatching, RecoversLennardJonesIn3DFromFiveFrameWindows) {
   const auto tr = all_trajectories(d);
   const DistanceRange range = pair_distance_range(d, tr);
   const ForceMatchSolution s = force_match(d, tr, range.min, range.upper);
-  const auto lj = [](double r) { return 4 * (-12 * std::pow(r, -13) + 6 * std::pow(r, -7)); };
-  const double err = slope_error(s, range, lj);
+  const double err = slope_error(s, range, lj_slope);
   std::printf("  Lennard-Jones 3-D over [%.3f, %.3f]: %ld equations, stencil %d, relative force residual %.2e, "
               "dV/dr error %.2e\n", range.p05, range.p95, s.rows, s.stencil, s.rms_residual / s.rms_force, err);
   EXPECT_EQ(s.stencil, 5);
@@ -166,7 +168,6 @@ TEST(ForceMatching, LogKnotsRecoverLennardJonesAndResolveItsWallBetter) {
   const TrajectoryData d = simulate(LennardJones<double>{1.0, 1.0}, 24, 40, 3, 3, 0.002, 2, 1.6, 1.0, 0.3, 22u);
   const auto tr = all_trajectories(d);
   const DistanceRange range = pair_distance_range(d, tr);
-  const auto lj = [](double r) { return 4 * (-12 * std::pow(r, -13) + 6 * std::pow(r, -7)); };
   ForceMatchOptions o;
   o.intervals = 12;  // coarse, so the spacing shows
   const ForceMatchSolution lin = force_match(d, tr, range.min, range.upper, o);
@@ -176,8 +177,8 @@ TEST(ForceMatching, LogKnotsRecoverLennardJonesAndResolveItsWallBetter) {
   EXPECT_NEAR(std::exp(lg.basis.lo), range.min, 0.25 * range.min);  // knots in log r around the training range
   DistanceRange wall = range;  // [min, p05]: the wall
   wall.p05 = range.min, wall.p95 = range.p05;
-  const double central_lin = slope_error(lin, range, lj), central_log = slope_error(lg, range, lj);
-  const double wall_lin = slope_error(lin, wall, lj), wall_log = slope_error(lg, wall, lj);
+  const double central_lin = slope_error(lin, range, lj_slope), central_log = slope_error(lg, range, lj_slope);
+  const double wall_lin = slope_error(lin, wall, lj_slope), wall_log = slope_error(lg, wall, lj_slope);
   std::printf("  Lennard-Jones 3-D, 12 intervals: dV/dr error over [p05, p95] %.3f%% (knots in r) / %.3f%% (log r); "
               "over the wall [min, p05] %.3f%% / %.3f%%\n", 100 * central_lin, 100 * central_log, 100 * wall_lin,
               100 * wall_log);
@@ -190,13 +191,12 @@ TEST(ForceMatching, ThePathFormBeatsTheFivePointStencilOnCoarseFrames) {
   const TrajectoryData d = simulate(LennardJones<double>{1.0, 1.0}, 24, 20, 3, 3, 0.005, 20, 1.6, 1.0, 0.5, 23u);
   const auto tr = all_trajectories(d);
   const DistanceRange range = pair_distance_range(d, tr);
-  const auto lj = [](double r) { return 4 * (-12 * std::pow(r, -13) + 6 * std::pow(r, -7)); };
   ForceMatchOptions o;
-  const double path = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj);
+  const double path = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj_slope);
   o.path = false;
-  const double stencil = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj);
+  const double stencil = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj_slope);
   o.stencil = 3;
-  const double three = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj);
+  const double three = slope_error(force_match(d, tr, range.min, range.upper, o), range, lj_slope);
   std::printf("  Lennard-Jones 3-D, frames 0.1 apart: dV/dr error 3-point %.2f%%, 5-point %.2f%%, path %.2f%%\n",
               100 * three, 100 * stencil, 100 * path);
   EXPECT_LT(stencil, three);
