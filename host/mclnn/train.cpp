@@ -251,11 +251,14 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   const double F = force_scale(data, train_traj);
   model.input_transform = o.input_transform;
   model.input_scaling = pair_input_scaling(range, o.input_transform);
-  // dV/dr = out_scale · dy/dx · ∂x/∂r with ∂x/∂r = 1/half (g = r) or 1/(r·half) at the range's geometric middle (g = log r)
-  const double dx_dr = o.input_transform == InputTransform::Log
-                           ? 1.0 / (std::exp(model.input_scaling.shift[0]) * model.input_scaling.scale[0])
-                           : 1.0 / model.input_scaling.scale[0];
-  model.output_scaling = {{0.0}, {F > 0 ? F / dx_dr : 1.0}};
+  // dV/dr = out_scale · dy/dx · ∂x/∂r with ∂x/∂r = 1/scale (g = r: out_scale = F·scale, as before the log input, bit for
+  // bit) or 1/(r·scale) at the range's geometric middle r = e^shift (g = log r; written F/(∂x/∂r), the form the zoo
+  // tables of docs/EXPERIMENTS.md were measured with).
+  const double in_scale = model.input_scaling.scale[0];
+  const double out_scale = o.input_transform == InputTransform::Log
+                               ? F / (1.0 / (std::exp(model.input_scaling.shift[0]) * in_scale))
+                               : F * in_scale;
+  model.output_scaling = {{0.0}, {F > 0 ? out_scale : 1.0}};
   glorot_uniform_init(model.shape, o.seed, model.params);
   // The force-matching start (mclnn/force_match_start.hpp) replaces the Glorot parameters; a resumed run takes the
   // checkpoint's parameters instead, so it is skipped there.
