@@ -93,6 +93,7 @@ void add_train_command(CLI::App& app) {
   cmd->callback([o, cmd] {
     MclnnTrainOptions t = train_command_defaults();  // shared with Python's train_mclnn
     bool config_epochs = false;      // the config's train section sets the epochs itself
+    bool config_input_transform = false;  // … or the input transform
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
       const TrainConfig c = load_train_config(o->config, t);
@@ -102,6 +103,8 @@ void add_train_command(CLI::App& app) {
       if (c.has_train) t = c.train;
       const auto root = cfg::read_json_file(o->config);
       config_epochs = root.contains("train") && root.at("train").is_object() && root.at("train").contains("epochs");
+      config_input_transform =
+          root.contains("train") && root.at("train").is_object() && root.at("train").contains("input_transform");
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
@@ -128,7 +131,8 @@ void add_train_command(CLI::App& app) {
     if (given("--min-delta")) t.min_delta = o->min_delta;
     if (given("--input-transform"))
       NOETHER_REQUIRE(parse_input_transform(o->input_transform, t.input_transform),
-                      "--input-transform: unknown transform '" << o->input_transform << "'; expected one of none, log");
+                      "--input-transform: unknown transform '" << o->input_transform << "'; expected one of "
+                                                                << cfg::join(input_transform_names()));
     if (given("--tail"))
       NOETHER_REQUIRE(parse_tail_policy(o->tail, t.tail),
                       "--tail: unknown tail policy '" << o->tail << "'; expected one of none, zero, power");
@@ -155,8 +159,7 @@ void add_train_command(CLI::App& app) {
       for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail",
                                "--input-transform"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
-      NOETHER_REQUIRE(t.input_transform == InputTransform::None || o->config.empty() ||
-                          !cfg::read_json_file(o->config).value("train", cfg::json::object()).contains("input_transform"),
+      NOETHER_REQUIRE(!config_input_transform,
                       o->config << ": train.input_transform: not available for bulk data yet (docs/BULK_TRAINING.md)");
       t.input_transform = InputTransform::None;  // species-pair networks take the distance itself
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");

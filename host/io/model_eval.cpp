@@ -1,6 +1,7 @@
 // io/model_eval.cpp — evaluate a scalar pair model file at many distances (formulas in the header).
 #include "noether/io/model_eval.hpp"
 
+#include <cfloat>
 #include <cmath>
 
 #include "noether/core/error.hpp"
@@ -27,9 +28,10 @@ std::vector<PairJet<double>> pair_model_jets_generic(const ModelFile& m, const s
   std::vector<PairJet<double>> out(r.size());
   for (std::size_t k = 0; k < r.size(); ++k) {
     if (sc.input == InputTransform::Log) {  // x = (log r − shift)/scale: x_r = 1/(r·scale), x_rr = −1/(r²·scale)
-      h[0] = (std::log(r[k]) - sc.in_shift) / sc.in_scale;
-      hr[0] = 1.0 / (r[k] * sc.in_scale);
-      hrr[0] = -hr[0] / r[k];
+      const double rc = r[k] < DBL_MIN ? DBL_MIN : r[k];  // as PairMlp::input_jet: r = 0 at the smallest normal
+      h[0] = (std::log(rc) - sc.in_shift) / sc.in_scale;
+      hr[0] = 1.0 / (rc * sc.in_scale);
+      hrr[0] = -hr[0] / rc;
     } else {
       h[0] = (r[k] - sc.in_shift) / sc.in_scale;
       hr[0] = 1.0 / sc.in_scale;

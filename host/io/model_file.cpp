@@ -65,8 +65,6 @@ AffineScaling parse_scaling(const json& root, const std::string& file, const std
   return s;
 }
 
-/// "tail": {"policy": name, "r_hi": x, "r_on": y, "n": k}; the distances optional (0 = from the support); n (power
-/// only) a given exponent.
 /// "input_transform": "none" | "log" (optional; absent = none): what the input scaling is applied to.
 InputTransform parse_input_transform(const json& root, const std::string& file) {
   if (!root.contains("input_transform")) return InputTransform::None;
@@ -78,6 +76,8 @@ InputTransform parse_input_transform(const json& root, const std::string& file) 
   return t;
 }
 
+/// "tail": {"policy": name, "r_hi": x, "r_on": y, "n": k}; the distances optional (0 = from the support); n (power
+/// only) a given exponent.
 ModelTail parse_tail(const json& root, const std::string& file) {
   ModelTail t;
   if (!root.contains("tail")) return t;

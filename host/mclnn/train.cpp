@@ -118,14 +118,17 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
 }
 
 json options_json(const MclnnTrainOptions& o) {
-  return {{"hidden", o.hidden},         {"activation", activation_name(o.activation)},
-          {"stride", o.stride},         {"horizon", o.horizon},
-          {"epochs", o.epochs},         {"batch_size", o.batch_size},
-          {"lr", o.lr},                 {"lr_final", o.lr_final},
-          {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
-          {"val_fraction", o.val_fraction}, {"seed", o.seed},
-          {"patience", o.patience},     {"min_delta", o.min_delta},
-          {"init", mclnn_init_name(o.init)}, {"input_transform", input_transform_name(o.input_transform)}};
+  json j = {{"hidden", o.hidden},             {"activation", activation_name(o.activation)},
+            {"stride", o.stride},             {"horizon", o.horizon},
+            {"epochs", o.epochs},             {"batch_size", o.batch_size},
+            {"lr", o.lr},                     {"lr_final", o.lr_final},
+            {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm},
+            {"val_fraction", o.val_fraction}, {"seed", o.seed},
+            {"patience", o.patience},         {"min_delta", o.min_delta},
+            {"init", mclnn_init_name(o.init)}};
+  // the input transform only when it is not none: checkpoints written before it existed still resume with none
+  if (o.input_transform != InputTransform::None) j["input_transform"] = input_transform_name(o.input_transform);
+  return j;
 }
 
 /// Mean loss over `segments` on the CPU (ws null) or the GPU.
@@ -140,7 +143,9 @@ double mean_loss(const ModelFile& model, const TrajectoryData& data, const std::
 
 AffineScaling pair_input_scaling(const DistanceRange& range, InputTransform input) {
   if (input == InputTransform::Log) {
-    const double lo = std::log(std::max(range.min, 1e-300)), hi = std::log(std::max(range.upper, range.min));
+    NOETHER_REQUIRE(range.min > 0, "the log input needs pair distances > 0, the smallest training distance is "
+                                       << range.min << " (coincident particles); use the input transform none");
+    const double lo = std::log(range.min), hi = std::log(std::max(range.upper, range.min));
     return {{0.5 * (hi + lo)}, {std::max(0.5 * (hi - lo), 1e-3)}};
   }
   const double half = std::max(0.5 * (range.upper - range.min), 1e-3 * std::max(range.upper, 1e-12));
@@ -250,6 +255,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   const DistanceHistogram hist = pair_distance_histogram(data, train_traj, 100);
   const double F = force_scale(data, train_traj);
   model.input_transform = o.input_transform;
+  NOETHER_REQUIRE(o.input_transform != InputTransform::Log || range.min > 0,
+                  data.source << ": two particles coincide (pair distance " << range.min << ") in the training "
+                              << "trajectories; the log input (the default of noether train) needs distances > 0: "
+                                 "remove those frames or give --input-transform none");
   model.input_scaling = pair_input_scaling(range, o.input_transform);
   // dV/dr = out_scale · dy/dx · ∂x/∂r with ∂x/∂r = 1/scale (g = r: out_scale = F·scale, as before the log input, bit for
   // bit) or 1/(r·scale) at the range's geometric middle r = e^shift (g = log r; written F/(∂x/∂r), the form the zoo

@@ -36,10 +36,12 @@ void check_tape(const char* fn, const MlpShape& shape, const MlpTape<T>& tape, b
                   fn << ": the tape was recorded for a different MLP shape or activation");
 }
 
-/// Rows of the batch summed per product in the weight gradients W̄ += Aᵀ B (depth n, the batch): at most 320, the
-/// depth block Eigen plans with more than one thread (one thread plans larger ones: 376 + 374 for 750 rows). Blocks of
-/// this size are each summed whole by either plan, so W̄ is bitwise the same for any thread count.
-constexpr int kBatchDepthBlock = 320;
+/// Rows of the batch summed per product in the weight gradients W̄ += Aᵀ B (depth n, the batch). Eigen plans the
+/// depth block by the thread count and the ISA, with the cache sizes pinned in eigen_maps.hpp: AVX-512 float64 at most
+/// 576 rows with one thread and 320 with more (750 rows: 376 + 374 against 320 + 320 + 110); AVX2 about 248 either way
+/// but cut differently. Blocks of 240 rows lie below every such plan, so each is summed whole and W̄ is bitwise the same
+/// for any thread count.
+constexpr int kBatchDepthBlock = 240;
 
 /// out (dout, din) += Aᵀ B with A (n, dout) and B (n, din) row-major: the batch rows in blocks of kBatchDepthBlock, in
 /// order.  [2·n·dout·din FLOPs]

@@ -40,7 +40,8 @@ def as_jax(model):
     params = {k: ([jnp.asarray(a) for a in v] if isinstance(v, list) else jnp.asarray(v)) for k, v in p.items()}
 
     def V(r, params):
-        g = jnp.log(jnp.asarray(r)) if log_input else jnp.asarray(r)
+        r = jnp.asarray(r)  # the log input takes r = 0 at the smallest normal number, as the engine does
+        g = jnp.log(jnp.maximum(r, jnp.finfo(r.dtype).tiny)) if log_input else r
         h = ((g - params["in_shift"]) / params["in_scale"])[..., None]
         n = len(params["weights"])
         for l, (W, b) in enumerate(zip(params["weights"], params["biases"])):

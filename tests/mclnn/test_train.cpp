@@ -369,3 +369,23 @@ TEST(MclnnTrain, TimeBudgetIsRecordedWhenUsed) {
   EXPECT_EQ(meta.at("time_budget_s").get<double>(), 1000.0);
   EXPECT_EQ(meta.at("stop_reason"), "epochs");
 }
+
+TEST(MclnnTrain, LogInputRefusesCoincidentParticlesNamingTheData) {
+  TrajectoryData d = spring_data(4, 6, 5u);
+  d.source = "coincide.npz";
+  for (int b = 0; b < d.B; ++b)  // frame 0 of every trajectory (training or validation): particle 1 on particle 0
+    for (int k = 0; k < d.D; ++k) d.pos[(std::size_t(b) * d.T * d.N + 1) * d.D + k] = d.pos[std::size_t(b) * d.T * d.N * d.D + k];
+  MclnnTrainOptions o = small_options();
+  o.epochs = 1;
+  o.input_transform = InputTransform::Log;
+  try {
+    train_mclnn(d, o);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("coincide.npz"), std::string::npos) << m;
+    EXPECT_NE(m.find("--input-transform none"), std::string::npos) << m;
+  }
+  o.input_transform = InputTransform::None;  // the distance input takes it
+  EXPECT_NO_THROW(train_mclnn(d, o));
+}

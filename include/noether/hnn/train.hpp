@@ -20,7 +20,7 @@ struct HnnTrainOptions {
   double weight_decay = 1e-4;   ///< coupled L2, PyTorch Adam(weight_decay) (reference: 1e-4; real pendulum 1e-5)
   std::uint64_t seed = 0;       ///< initialisation
   int threads = 0;              ///< Eigen GEMM threads during training (0 = Eigen's default); results are bitwise the
-                                ///< same for any count while every layer is at most 320 wide (docs/HNN.md). 1 is
+                                ///< same for any count while every layer is at most 240 wide (docs/HNN.md). 1 is
                                 ///< fastest for small nets or a loaded machine.
   bool cuda = false;             ///< train on the GPU (hnn/cuda.hpp: the same loss, batches and Adam on the device,
                                 ///< equal to the CPU path to round-off); initialisation and final losses stay on the CPU

@@ -1,7 +1,7 @@
 // io/model_eval.hpp — V(r), V′(r), V″(r) of a scalar pair model from a model file, in float64 on the CPU.
 //
 // Same formulas as physics/pair_mlp.hpp (forward jets through every layer, scaling included):
-//   x = (r − in_shift)/in_scale;  z = W h + b, z_r = W h_r, z_rr = W h_rr;
+//   x = (g(r) − in_shift)/in_scale (g = r, or log r with the log input);  z = W h + b, z_r = W h_r, z_rr = W h_rr;
 //   a = σ(z), a_r = σ′(z) z_r, a_rr = σ″(z) z_r² + σ′(z) z_rr;  V = out_scale·y + out_shift.
 #pragma once
 #include <vector>

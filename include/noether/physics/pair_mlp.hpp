@@ -58,7 +58,7 @@ inline const std::vector<std::string>& input_transform_names() {
 inline const char* input_transform_name(InputTransform t) { return input_transform_names()[int(t)].c_str(); }
 /// False for a name that is not a transform.
 inline bool parse_input_transform(const std::string& name, InputTransform& out) {
-  for (int k = 0; k < 2; ++k)
+  for (std::size_t k = 0; k < input_transform_names().size(); ++k)
     if (input_transform_names()[k] == name) {
       out = InputTransform(k);
       return true;
@@ -94,13 +94,14 @@ struct PairMlp {
   /// The input jet (x, ∂x/∂r, ∂²x/∂r²) of x = (g(r) − in_shift)·inv_in_scale:
   ///   g = r:      (x, inv_in_scale, 0)
   ///   g = log r:  (x, inv_in_scale/r, −(inv_in_scale/r)/r)
-  /// r ≤ 0 (coincident particles) is evaluated at the smallest positive normal T for the log, so the result is finite
-  /// where it is ever used (eval returns no force at r = 0).
+  /// r below the smallest positive normal T (r = 0: coincident particles) is evaluated there for the log, so the result
+  /// is finite where it is ever used (eval returns no force at r = 0); a NaN r stays NaN. The constant is written out
+  /// (std::numeric_limits is not constexpr in device code without --expt-relaxed-constexpr).
   NOETHER_HOSTDEV void input_jet(T r, T& x, T& xr, T& xrr) const {
     if (log_input) {
       using std::log;
       const T tiny = T(sizeof(T) == 8 ? 2.2250738585072014e-308 : 1.17549435e-38);  // the smallest normal T
-      const T rc = r > tiny ? r : tiny;
+      const T rc = r < tiny ? tiny : r;  // a NaN r stays NaN
       const T u = T(1) / rc;
       x = (log(rc) - in_shift) * inv_in_scale;
       xr = inv_in_scale * u;
@@ -165,7 +166,8 @@ struct PairMlp {
   ///   hidden unit (squareplus)   s = √(z²+4) [3], 1/s [1], σ = ½(z+s) [2],
   ///                              σ′ = ½(1 + z/s) [3], h_r = σ′ z_r [1]                    10
   ///   output                     V = out_scale·z + out_shift [2], V′ = out_scale·z_r [1]  3
-  /// pair_mlp_slope_flops(shape) returns this sum. The raw network (no tail).
+  /// pair_mlp_slope_flops(shape) returns this sum for the distance input (the log input's 3 more are not in it).
+  /// The raw network (no tail).
   NOETHER_HOSTDEV PairSlope<T> network_slope(T r) const {
     T h[MaxWidth], hr[MaxWidth], z[MaxWidth], zr[MaxWidth];
     T hrr0;  // unused: dead code when inlined
