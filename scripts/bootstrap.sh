@@ -5,7 +5,7 @@
 #        NOETHER_PYTHON=ON also builds the Python extension, docs/PYTHON.md; scripts/test.sh sets it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(cmake g++ make libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libeigen3-dev libboost-context-dev python3-numpy python3-matplotlib
+pkgs=(cmake g++ make libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libzip-dev libeigen3-dev liblbfgspp-dev libboost-context-dev python3-numpy python3-matplotlib
       clang libclang-rt-dev)  # clang + its sanitizer/libFuzzer runtimes: scripts/test_sanitize.sh, scripts/fuzz.sh
 if [ "${NOETHER_PYTHON:-OFF}" = ON ]; then  # the Python package's build and tests (docs/PYTHON.md)
   pkgs+=(python3-dev python3-venv python3-pytest)

@@ -5,7 +5,7 @@
 #   run(command="bash scripts/gpu_check.sh", carry=[".deps"])
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(googletest nlohmann-json3-dev libcli11-dev libeigen3-dev zlib1g-dev zlib1g)
+pkgs=(googletest nlohmann-json3-dev libcli11-dev libeigen3-dev liblbfgspp-dev zlib1g-dev zlib1g)
 rm -rf .deps && mkdir -p .deps/debs .deps/root
 (cd .deps/debs && apt-get download "${pkgs[@]}" 2>/dev/null) || {
   apt-get update -qq && (cd .deps/debs && apt-get download "${pkgs[@]}")

@@ -32,7 +32,7 @@ void add_train_command(CLI::App& app) {
   struct Opts {
     std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail, init, input_transform;
     std::vector<int> hidden;
-    int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0;
+    int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0, polish = 0;
     double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
     double cutoff = 0, r_on = 0, skin = 0.3;  // bulk data (docs/BULK_TRAINING.md)
     std::string smoothing = "switch";
@@ -89,11 +89,17 @@ void add_train_command(CLI::App& app) {
                   "what the network sees of the distance r: log (x = (log r - shift)/scale) | none (x = (r - shift)/scale) "
                   "(default " + std::string(input_transform_name(train_command_defaults().input_transform)) +
                   "; docs/TRAINING.md)");
+  cmd->add_option("--polish", o->polish,
+                  "after Adam, at most this many L-BFGS iterations on the full-batch training loss, kept when they lower "
+                  "the validation loss (default " + std::to_string(train_command_defaults().polish) +
+                  "; 0 = none; docs/TRAINING.md)")
+      ->check(CLI::Range(0, 100000000));
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
     MclnnTrainOptions t = train_command_defaults();  // shared with Python's train_mclnn
     bool config_epochs = false;      // the config's train section sets the epochs itself
     bool config_input_transform = false;  // … or the input transform
+    bool config_polish = false;           // … or the L-BFGS polish
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
       const TrainConfig c = load_train_config(o->config, t);
@@ -105,6 +111,7 @@ void add_train_command(CLI::App& app) {
       config_epochs = root.contains("train") && root.at("train").is_object() && root.at("train").contains("epochs");
       config_input_transform =
           root.contains("train") && root.at("train").is_object() && root.at("train").contains("input_transform");
+      config_polish = root.contains("train") && root.at("train").is_object() && root.at("train").contains("polish");
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
@@ -129,6 +136,7 @@ void add_train_command(CLI::App& app) {
     if (given("--time-budget")) t.time_budget_s = o->time_budget;
     if (given("--patience")) t.patience = o->patience;
     if (given("--min-delta")) t.min_delta = o->min_delta;
+    if (given("--polish")) t.polish = o->polish;
     if (given("--input-transform"))
       NOETHER_REQUIRE(parse_input_transform(o->input_transform, t.input_transform),
                       "--input-transform: unknown transform '" << o->input_transform << "'; expected one of "
@@ -157,11 +165,13 @@ void add_train_command(CLI::App& app) {
     BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
     if (wants_bulk_training(bd, cutoff)) {
       for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail",
-                               "--input-transform"})
+                               "--input-transform", "--polish"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
       NOETHER_REQUIRE(!config_input_transform,
                       o->config << ": train.input_transform: not available for bulk data yet (docs/BULK_TRAINING.md)");
+      NOETHER_REQUIRE(!config_polish, o->config << ": train.polish: not available for bulk data yet (docs/BULK_TRAINING.md)");
       t.input_transform = InputTransform::None;  // species-pair networks take the distance itself
+      t.polish = 0;                              // the bulk trainer has no L-BFGS polish yet
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
       // t.init as for open space: force-match by default (docs/BULK_TRAINING.md "The force-matching start"), with
       // the same epoch caps (kForceMatchEpochs after the start, 3000 from random).
@@ -179,7 +189,10 @@ void add_train_command(CLI::App& app) {
       Progress bar("train");
       r = train_mclnn(d, t, [&](const EpochReport& e) {
         char note[128];
-        std::snprintf(note, sizeof note, "loss %.3e  val %.3e  lr %.1e", e.train_loss, e.val_loss, e.lr);
+        if (e.polish_evaluation > 0)
+          std::snprintf(note, sizeof note, "L-BFGS polish, evaluation %ld: loss %.3e", e.polish_evaluation, e.train_loss);
+        else
+          std::snprintf(note, sizeof note, "loss %.3e  val %.3e  lr %.1e", e.train_loss, e.val_loss, e.lr);
         bar.update(e.epoch, e.epochs, note);
       });
     }
@@ -193,6 +206,10 @@ void add_train_command(CLI::App& app) {
       std::printf("stopped: %s after %d epochs; kept %s%d (lowest validation loss)\n",
                   r.stop_reason == "plateau" ? "validation-loss plateau" : r.stop_reason == "time_budget" ? "time budget" : "epoch cap",
                   r.epochs, r.best_epoch == 0 ? "the force-matching start, epoch " : "epoch ", r.best_epoch);
+    if (!o->quiet && r.polished)
+      std::printf("L-BFGS polish: %ld loss evaluations (%s); train loss %.3e -> %.3e, validation %.3e -> %.3e: %s\n",
+                  r.polish_evaluations, r.polish_stop.c_str(), r.polish_train_before, r.polish_train_after,
+                  r.polish_val_before, r.polish_val_after, r.polish_kept ? "kept" : "not kept (validation loss higher)");
     if (!o->quiet)
       std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),
                   r.epochs, r.seconds, t.cuda ? "GPU" : "CPU", r.train_loss, r.val_loss);

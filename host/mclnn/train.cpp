@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "noether/nn/adam.hpp"
+#include "noether/nn/lbfgs.hpp"
 #include "noether/mclnn/cuda.hpp"
 #include "noether/mclnn/force_match_start.hpp"
 #include "noether/core/error.hpp"
@@ -128,6 +129,7 @@ json options_json(const MclnnTrainOptions& o) {
             {"init", mclnn_init_name(o.init)}};
   // the input transform only when it is not none: checkpoints written before it existed still resume with none
   if (o.input_transform != InputTransform::None) j["input_transform"] = input_transform_name(o.input_transform);
+  if (o.polish > 0) j["polish"] = o.polish;  // likewise: checkpoints without it still resume with 0
   return j;
 }
 
@@ -221,6 +223,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   NOETHER_REQUIRE(o.batch_size >= 0, "train: batch_size must be >= 0, got " << o.batch_size);
   NOETHER_REQUIRE(o.lr > 0 && o.lr_final >= 0, "train: lr must be > 0 and lr_final >= 0");
   NOETHER_REQUIRE(o.checkpoint_every >= 1, "train: checkpoint_every must be >= 1");
+  NOETHER_REQUIRE(o.polish >= 0, "train: polish (L-BFGS iterations) must be >= 0, got " << o.polish);
   NOETHER_REQUIRE(o.patience >= 0, "train: patience must be >= 0 (0 = off), got " << o.patience);
   NOETHER_REQUIRE(std::isfinite(o.min_delta) && o.min_delta >= 0 && o.min_delta < 1,
                   "train: min_delta must be in [0, 1), got " << o.min_delta);
@@ -428,6 +431,52 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     res.val_loss = best_val;
     res.best_epoch = best_epoch;
   }
+  // The L-BFGS polish (nn/lbfgs.hpp): the same loss, full batch, from the parameters Adam left; kept when the validation
+  // loss is lower after it (or, without validation trajectories, always: it never raises the training loss).
+  json polish_meta;
+  const double adam_val_loss = res.val_loss;  // of the epoch the plateau rule kept
+  if (o.polish > 0) {
+    const int n = int(train_segs.size());
+    ModelFile trial = model;
+    bool out_of_time = false;
+    long evaluations = 0;
+    const LossAndGradient f = [&](const std::vector<double>& p, std::vector<double>& g) {
+      // past a time budget, every evaluation after the first (the starting point) fails: the line search gives up
+      if (o.time_budget_s > 0 && evaluations > 0 &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > o.time_budget_s) {
+        out_of_time = true;
+        throw Error("time budget");
+      }
+      trial.params = p;
+      const double v = batch_loss_grad(trial, data, train_segs.data(), n, o.stride, o.horizon, &g, ws) / n;
+      for (double& gi : g) gi /= n;
+      ++evaluations;
+      if (on_epoch)  // progress (and, from Python, Ctrl-C: its exception is not a std::exception and ends the polish)
+        on_epoch({epochs, epochs, v, res.val_loss, 0.0,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), evaluations});
+      return v;
+    };
+    std::vector<double> x = model.params;
+    LbfgsOptions lo;
+    lo.iterations = o.polish;
+    const LbfgsResult lr = lbfgs_minimize(x, f, lo);
+    trial.params = x;
+    res.polished = true;
+    res.polish_train_before = lr.initial_loss, res.polish_train_after = lr.loss;
+    res.polish_val_before = res.val_loss;
+    res.polish_val_after = val_segs.empty() ? 0.0 : mean_loss(trial, data, val_segs, o.stride, o.horizon, ws);
+    res.polish_kept = val_segs.empty() ? lr.loss < lr.initial_loss : res.polish_val_after < res.polish_val_before;
+    res.polish_evaluations = lr.evaluations;
+    res.polish_stop = out_of_time ? "time_budget" : lr.stop;
+    if (res.polish_kept) model.params = x, res.val_loss = res.polish_val_after, res.train_loss = lr.loss;
+    polish_meta = {{"iterations_max", o.polish},
+                   {"evaluations", lr.evaluations},
+                   {"stop", res.polish_stop},
+                   {"train_loss", {lr.initial_loss, lr.loss}},
+                   {"val_loss", {res.polish_val_before, res.polish_val_after}},
+                   {"kept", res.polish_kept}};
+    if (lr.iterations >= 0) polish_meta["iterations"] = lr.iterations;
+  }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   json meta = {{"trained_on", data.source},
@@ -452,9 +501,10 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
                {"val_loss", res.val_loss},
                {"seconds", res.seconds}};
   if (o.time_budget_s > 0) meta["time_budget_s"] = o.time_budget_s;
+  if (o.polish > 0) meta["polish"] = polish_meta;  // val_loss and train_loss above: the model's, after it
   if (o.patience > 0) {
     meta["best_epoch"] = res.best_epoch;  // the model holds this epoch's parameters
-    meta["best_val_loss"] = res.val_loss;
+    meta["best_val_loss"] = adam_val_loss;
     meta["last_val_loss"] = last_val_loss;
   }
   model.metadata = json{{"training", meta}}.dump();

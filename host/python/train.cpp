@@ -59,6 +59,15 @@ void register_train(nb::module_& m) {
         info["seconds"] = r.seconds;
         info["stopped_by_time_budget"] = r.stopped_by_time_budget;
         info["device"] = opt.cuda ? "cuda" : "cpu";
+        if (r.polished) {  // the L-BFGS polish: kept or not, and the losses before and after it
+          nb::dict p;
+          p["kept"] = r.polish_kept;
+          p["evaluations"] = r.polish_evaluations;
+          p["stop"] = r.polish_stop;
+          p["train_loss"] = nb::make_tuple(r.polish_train_before, r.polish_train_after);
+          p["val_loss"] = nb::make_tuple(r.polish_val_before, r.polish_val_after);
+          info["polish"] = p;
+        }
         return nb::make_tuple(std::move(r.model), info);
       },
       nb::arg("arrays"), nb::arg("source"), nb::arg("options_json"), nb::arg("device") = "auto",

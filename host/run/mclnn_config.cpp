@@ -9,7 +9,7 @@ const std::vector<std::string>& train_section_keys() {
   static const std::vector<std::string> keys = {
       "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
       "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s", "patience",
-      "min_delta", "tail", "init", "input_transform"};
+      "min_delta", "tail", "init", "input_transform", "polish"};
   return keys;
 }
 
@@ -47,6 +47,7 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx, const Mclnn
   o.time_budget_s = get_number(v, ctx, "time_budget_s", o.time_budget_s);
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
   o.patience = int(get_int(v, ctx, "patience", o.patience, 0, 100000000));
+  o.polish = int(get_int(v, ctx, "polish", o.polish, 0, 100000000));
   parse_tail_policy(get_choice(v, ctx, "tail", tail_policy_name(o.tail), tail_policy_names()), o.tail);
   o.min_delta = get_number(v, ctx, "min_delta", o.min_delta);
   parse_mclnn_init(get_choice(v, ctx, "init", mclnn_init_name(o.init), {"random", "force-match"}), o.init);
@@ -87,6 +88,7 @@ MclnnTrainOptions train_command_defaults() {
   t.init = MclnnInit::ForceMatch;  // the force-matching start (issue 16): measured in docs/EXPERIMENTS.md
   t.epochs = kTrainCommandForceMatchEpochs;
   t.input_transform = InputTransform::Log;  // the network sees log r (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
+  t.polish = kTrainCommandPolish;           // the L-BFGS polish after Adam (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
   return t;
 }
 

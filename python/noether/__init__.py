@@ -113,10 +113,11 @@ def train_mclnn(trajectory, *, device: str = "auto", progress=None, **options):
 
     ``trajectory``: a Trajectory (or a .npz path) with positions, velocities (B, T, N, D), masses, times (T,).
     ``options`` are the keys of a train config section (docs/TRAINING.md): epochs, hidden, lr, horizon, stride,
-    batch_size, val_fraction, seed, threads, time_budget_s, init, input_transform, ... (unknown keys are an error
-    naming the nearest one). The defaults are `noether train`'s: the network sees log r ("input_transform": "log"),
-    the force-matching start ("init": "force-match"), then at most 100 epochs, stopped earlier on a validation
-    plateau (patience 200); "init": "random" keeps the 3000-epoch cap.
+    batch_size, val_fraction, seed, threads, time_budget_s, init, input_transform, polish, ... (unknown keys are an
+    error naming the nearest one). The defaults are `noether train`'s: the network sees log r ("input_transform":
+    "log"), the force-matching start ("init": "force-match"), then at most 100 epochs of Adam, stopped earlier on a
+    validation plateau (patience 200), then at most 200 L-BFGS iterations on the full-batch loss ("polish": 200; 0 =
+    none), kept when they lower the validation loss; "init": "random" keeps the 3000-epoch cap.
     Returns (PairPotentialModel, info) with info = {epochs, train_loss, val_loss, seconds, device, ...}.
     """
     if not isinstance(trajectory, Trajectory):

@@ -389,3 +389,72 @@ TEST(MclnnTrain, LogInputRefusesCoincidentParticlesNamingTheData) {
   o.input_transform = InputTransform::None;  // the distance input takes it
   EXPECT_NO_THROW(train_mclnn(d, o));
 }
+
+TEST(MclnnTrain, PolishLowersTheTrainingLossStartsFromAdamAndIsThreadIndependent) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 10;
+  const MclnnTrainResult adam = train_mclnn(d, o);
+  o.polish = 30;
+  o.threads = 1;
+  const MclnnTrainResult a = train_mclnn(d, o);
+  o.threads = 2;
+  const MclnnTrainResult b = train_mclnn(d, o);
+  EXPECT_EQ(a.model.params, b.model.params);
+  ASSERT_TRUE(a.polished);
+  EXPECT_EQ(a.polish_val_before, adam.val_loss);  // it starts where Adam stopped
+  EXPECT_LT(a.polish_train_after, a.polish_train_before);
+  EXPECT_EQ(a.polish_kept, a.polish_val_after < a.polish_val_before);
+  std::vector<int> tr, va;
+  split_trajectories(d.B, o.val_fraction, o.seed, tr, va);
+  const double val = mclnn_loss(a.model, d, make_segments(d, va, o.horizon), o.stride, o.horizon);
+  EXPECT_EQ(val, a.val_loss);  // the model holds what the result reports
+  if (a.polish_kept) {
+    EXPECT_LT(a.val_loss, adam.val_loss);
+    EXPECT_NE(a.model.params, adam.model.params);
+  } else {
+    EXPECT_EQ(a.model.params, adam.model.params);
+  }
+  const auto meta = nlohmann::json::parse(a.model.metadata).at("training");
+  EXPECT_EQ(meta.at("options").at("polish").get<int>(), 30);
+  EXPECT_EQ(meta.at("polish").at("kept").get<bool>(), a.polish_kept);
+  EXPECT_EQ(meta.at("polish").at("evaluations").get<long>(), a.polish_evaluations);
+  EXPECT_FALSE(nlohmann::json::parse(adam.model.metadata).at("training").contains("polish"));
+}
+
+TEST(MclnnTrain, PolishWithoutValidationIsKeptForTheLowerTrainingLoss) {
+  const TrajectoryData d = spring_data(8, 6, 3u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 5;
+  o.val_fraction = 0;
+  o.polish = 20;
+  const MclnnTrainResult r = train_mclnn(d, o);
+  ASSERT_TRUE(r.polished);
+  EXPECT_TRUE(r.polish_kept);
+  EXPECT_LT(r.train_loss, r.polish_train_before);
+  std::vector<int> all(d.B);
+  for (int b = 0; b < d.B; ++b) all[b] = b;
+  EXPECT_NEAR(mclnn_loss(r.model, d, make_segments(d, all, o.horizon), o.stride, o.horizon), r.train_loss,
+              1e-12 * r.train_loss);
+}
+
+TEST(MclnnTrain, NegativePolishIsRejected) {
+  const TrajectoryData d = spring_data(4, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.polish = -1;
+  EXPECT_THROW(train_mclnn(d, o), Error);
+}
+
+TEST(MclnnTrain, PolishPastTheTimeBudgetStopsAndKeepsAdamsParameters) {
+  const TrajectoryData d = spring_data(6, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 3;
+  o.time_budget_s = 1e-9;  // spent by the first epoch: the polish evaluates its start, then gives up
+  o.polish = 50;
+  const MclnnTrainResult r = train_mclnn(d, o);
+  ASSERT_TRUE(r.polished);
+  EXPECT_EQ(r.polish_stop, "time_budget");
+  EXPECT_FALSE(r.polish_kept);
+  EXPECT_EQ(r.polish_train_after, r.polish_train_before);
+  EXPECT_EQ(nlohmann::json::parse(r.model.metadata).at("training").at("polish").at("stop"), "time_budget");
+}

@@ -34,6 +34,9 @@ struct MclnnTrainOptions {
   /// What the network sees of r (physics/pair_mlp.hpp): log (x = (log r − shift)/scale over [log min, log upper])
   /// or none (x = (r − shift)/scale over [min, upper]) of the training distances (pair_input_scaling).
   InputTransform input_transform = InputTransform::None;
+  /// After Adam (and the plateau rule's choice of epoch): at most this many L-BFGS iterations on the full-batch training
+  /// loss (nn/lbfgs.hpp; 0 = none), kept when they lower the validation loss (docs/TRAINING.md "The L-BFGS polish").
+  int polish = 0;
   int stride = 10;           ///< Verlet steps per saved frame: dt = frame spacing / stride (A.6)
   int horizon = 1;           ///< saved frames predicted from each data state (Eq. 6's t+1 … t+n)
   int epochs = 3000;         ///< passes over the training segments
@@ -73,9 +76,12 @@ struct MclnnTrainOptions {
 };
 
 /// What one epoch reports to the caller (progress display).
+/// During the L-BFGS polish (opt.polish > 0) it is called after every loss evaluation with epoch = epochs, train_loss
+/// the full-batch loss just evaluated, val_loss Adam's, lr 0 and polish_evaluation = 1, 2, ….
 struct EpochReport {
   int epoch, epochs;
   double train_loss, val_loss, lr, seconds;
+  long polish_evaluation = 0;  ///< 0 during the Adam epochs
 };
 
 struct MclnnTrainResult {
@@ -87,6 +93,11 @@ struct MclnnTrainResult {
   std::string stop_reason;   ///< "epochs" (the cap), "plateau" (patience) or "time_budget"
   int best_epoch = 0;        ///< with patience: the epoch (1-based; 0 = the force-matching start) whose parameters the
                              ///< model holds; else 0
+  /// The L-BFGS polish (opt.polish > 0): loss before and after, and whether its parameters were kept.
+  bool polished = false, polish_kept = false;
+  double polish_train_before = 0, polish_train_after = 0, polish_val_before = 0, polish_val_after = 0;
+  long polish_evaluations = 0;
+  std::string polish_stop;
   std::string tail_note;
   std::string init_note;     ///< non-empty when the force-matching start was asked for but could not be used     ///< non-empty when the tail policy asked for could not be used (what was written instead)
 };
