@@ -150,6 +150,20 @@ def test_train_progress_counts_epochs(trained):
     assert calls[-1] == (5, 5)
 
 
+def test_train_polish_reports_progress_and_its_losses(trained):
+    calls = []
+    _, info = noether.train_mclnn(trained[1], epochs=3, polish=15, threads=1, time_budget_s=0,
+                                  progress=lambda d, t: calls.append((d, t)))
+    p = info["polish"]
+    assert set(p) == {"kept", "evaluations", "stop", "train_loss", "val_loss"}
+    assert p["train_loss"][1] <= p["train_loss"][0] and p["evaluations"] >= 2
+    assert p["stop"] in ("iterations", "converged", "line search")
+    assert info["val_loss"] == (p["val_loss"][1] if p["kept"] else p["val_loss"][0])
+    assert calls and calls[-1] == (3, 3)  # the polish reports at the last epoch (and so can be interrupted)
+    _, info0 = noether.train_mclnn(trained[1], epochs=3, polish=0, threads=1, time_budget_s=0)
+    assert "polish" not in info0
+
+
 def test_train_hnn_releases_the_gil():
     """A second Python thread keeps counting while train_hnn runs in C++ (steps grow until a call lasts 0.2 s)."""
     data = noether.hnn_data("mass-spring", trajectories=8, points=10, seed=0)
