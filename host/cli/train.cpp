@@ -108,10 +108,12 @@ void add_train_command(CLI::App& app) {
       if (output.empty()) output = c.output;
       if (c.has_train) t = c.train;
       const auto root = cfg::read_json_file(o->config);
-      config_epochs = root.contains("train") && root.at("train").is_object() && root.at("train").contains("epochs");
-      config_input_transform =
-          root.contains("train") && root.at("train").is_object() && root.at("train").contains("input_transform");
-      config_polish = root.contains("train") && root.at("train").is_object() && root.at("train").contains("polish");
+      const auto train_has = [&](const char* key) {  // the config's train section sets `key` itself
+        return root.contains("train") && root.at("train").is_object() && root.at("train").contains(key);
+      };
+      config_epochs = train_has("epochs");
+      config_input_transform = train_has("input_transform");
+      config_polish = train_has("polish");
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
