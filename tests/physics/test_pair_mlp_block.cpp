@@ -2,7 +2,8 @@
 // used by accelerations_cpu) against the one-pair path (PairMlp::eval) at 1e-12 relative in float64 and
 // 1e-5 in float32 (AVX-512 builds, the only ones with eval_block), for every activation, shape and MaxWidth dispatch; the forces and the fused potential
 // energy of accelerations_cpu against a one-pair reference loop; thread-count independence (bitwise); and the serial
-// path's blocks filled across rows (small N) bitwise equal to one block sequence per row.
+// path's blocks filled across rows (small N) bitwise equal to one block sequence per row; Newton's third law (each
+// unordered pair evaluated once) bitwise equal to evaluating every ordered pair.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -127,10 +128,51 @@ void check_packed_rows_bitwise() {
 #endif
 }
 
+/// Newton's third law (forces_symmetric.hpp: each unordered pair through the network once), serial and threaded,
+/// against the serial ordered path (every ordered pair evaluated; U one running lexicographic sum), with and without
+/// the log input: a and U bitwise equal, so the measured choice between threads and none never changes a result.
+template <typename T>
+void check_symmetric_bitwise_ordered() {
+#if !defined(__AVX512F__)
+  GTEST_SKIP() << "PairMlp::eval_block exists in AVX-512 builds only (pair_mlp.hpp)";
+#else
+  for (const PairScaling& sc : test_scalings())
+    for (Activation act : {Activation::Squareplus, Activation::Tanh}) {
+      const MlpShape shape = shape_of({1, 12, 7, 1}, act);
+      const std::vector<double> p64 = random_params(shape, 17u);
+      const std::vector<T> p(p64.begin(), p64.end());
+      with_pair_mlp<T>(shape, p.data(), sc, [&](const auto& mlp) {
+        std::mt19937_64 rng(21);
+        std::normal_distribution<double> g(0.0, 1.5);
+        for (int D : {1, 2, 3})
+          for (int B : {1, 3})
+            for (int N : {1, 2, 3, 8, 9, 33, 70})
+              for (bool threaded : {false, true}) {
+                std::vector<T> q(std::size_t(B) * N * D), m(std::size_t(B) * N);
+                for (T& x : q) x = T(g(rng));
+                for (T& x : m) x = T(0.5 + std::abs(g(rng)));
+                std::vector<T> a(q.size(), T(-7)), a_ref(q.size(), T(7));
+                std::vector<double> U(B, -7.0), U_ref(B, 7.0);
+                detail::accelerations_symmetric(mlp, q.data(), m.data(), a.data(), B, N, D, U.data(), threaded);
+                detail::accelerations_ordered(mlp, q.data(), m.data(), a_ref.data(), B, N, D, U_ref.data(), false);
+                const std::string what = shape_name(shape) + scaling_name(sc) + " B " + std::to_string(B) + " N " +
+                                         std::to_string(N) + " D " + std::to_string(D) +
+                                         (threaded ? " threaded" : " serial");
+                EXPECT_EQ(a, a_ref) << what;
+                EXPECT_EQ(U, U_ref) << what;
+              }
+      });
+    }
+#endif
+}
+
 }  // namespace
 
 TEST(PairMlpBlock, SerialBlocksFilledAcrossRowsAreBitwiseThePerRowBlocksFloat64) { check_packed_rows_bitwise<double>(); }
 TEST(PairMlpBlock, SerialBlocksFilledAcrossRowsAreBitwiseThePerRowBlocksFloat32) { check_packed_rows_bitwise<float>(); }
+
+TEST(PairMlpBlock, NewtonsThirdLawIsBitwiseEveryOrderedPairFloat64) { check_symmetric_bitwise_ordered<double>(); }
+TEST(PairMlpBlock, NewtonsThirdLawIsBitwiseEveryOrderedPairFloat32) { check_symmetric_bitwise_ordered<float>(); }
 
 TEST(PairMlpBlock, EvalBlockMatchesOnePairFloat64) { check_block_vs_scalar<double>(1e-12); }
 // float32: the lanes' exp/log (softplus) and the one-pair path's libm calls round differently; through the deepest test

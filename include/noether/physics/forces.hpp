@@ -7,11 +7,16 @@
 // product over the block, so the compiler vectorises over pairs) are evaluated kPairBlock partners j at a
 // time; the forces are still accumulated one j after the other in j order, as in the one-pair path. Serial passes
 // fill the blocks across rows (small N: a row has fewer partners than a block), with bitwise the same results.
+// Block laws evaluate each unordered pair once and reuse it for both rows (forces_symmetric.hpp), again with
+// bitwise the same results.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "noether/physics/forces_symmetric.hpp"
 
 namespace noether {
 
@@ -38,16 +43,7 @@ template <typename Law, typename T>
 struct has_eval_block<Law, T, std::void_t<decltype(std::declval<const Law&>().eval_block(
                                   std::declval<const T*>(), std::declval<T*>(), std::declval<T*>()))>>
     : std::true_type {};
-}  // namespace detail
 
-/// As accelerations_cpu below; when U is not null it also writes the potential energy of each trajectory,
-///   U_b = Σ_{i<j} V(r_ij),
-/// from the V of the same pass (no extra pair evaluation), summed in float64. A serial pass (below the
-/// threading threshold) keeps potential_energy_cpu's single running sum over (i, j > i) in lexicographic
-/// order, so U is bitwise what that function returns for the same V; a threaded pass sums each row's
-/// j > i in j order and then the rows in i order (fixed: independent of the thread count, but rounded
-/// differently from the running sum). Whether a pass is threaded depends on B·N² only.
-namespace detail {
 /// The serial block path of accelerations_cpu with the blocks filled across rows: the ordered pairs (b, i, j ≠ i)
 /// in lexicographic order go Law::kBlock at a time through eval_block, so a row with fewer than kBlock partners
 /// (small N: training segments of 3 particles have 2) does not evaluate a mostly padded block per row. Each pair's
@@ -102,12 +98,14 @@ void accelerations_serial_packed(const Law& law, const T* pos, const T* mass, T*
     if (U && i == N - 1) U[b] = u, u = 0;
   }
 }
-}  // namespace detail
 
+/// The ordered paths: every ordered pair (i, j ≠ i) evaluated, each row summed in j order (serial block laws:
+/// accelerations_serial_packed). accelerations_cpu takes them for laws without eval_block and for block laws beyond
+/// kSymmetricPairsMax pairs; forces_symmetric.hpp gives bitwise the same results with half the evaluations.
 template <typename T, typename Law>
-void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
+void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U,
+                           bool threaded) {
   const long long rows = (long long)B * N;
-  const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
   if constexpr (detail::has_eval_block<Law, T>::value) {
     if (!threaded) return detail::accelerations_serial_packed(law, pos, mass, acc, B, N, D, U);
   }
@@ -175,6 +173,39 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
     }
   else if (U)
     for (int b = 0; b < B; ++b) U[b] = running[b];
+}
+}  // namespace detail
+
+/// The accelerations documented at the top of this file; when U is not null also the potential energy per trajectory,
+///   U_b = Σ_{i<j} V(r_ij),
+/// from the V of the same pass (no extra pair evaluation), summed in float64. A serial pass (below the
+/// threading threshold) keeps potential_energy_cpu's single running sum over (i, j > i) in lexicographic
+/// order, so U is bitwise what that function returns for the same V; a threaded pass of the ordered paths sums each
+/// row's j > i in j order and then the rows in i order (fixed: independent of the thread count, but rounded
+/// differently from the running sum). Whether an ordered pass is threaded depends on B·N² only.
+/// Block laws (eval_block: the learned pair MLP) evaluate each unordered pair once (Newton's third law,
+/// forces_symmetric.hpp) up to kSymmetricPairsMax pairs, with accelerations bitwise those of evaluating every ordered
+/// pair; their U is always the running lexicographic sum, and whether they use threads is measured, not fixed
+/// (SymmetricThreading: bitwise the same results either way).
+template <typename T, typename Law>
+void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
+  const long long rows = (long long)B * N;
+  const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
+  if constexpr (detail::has_eval_block<Law, T>::value) {
+    const long long pairs = (long long)B * N * (N - 1) / 2;
+    if (pairs <= kSymmetricPairsMax) {
+      thread_local SymmetricThreading choice;
+      bool timed = false;
+      const bool symmetric_threaded = choice.choose(pairs, timed);
+      const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+      detail::accelerations_symmetric(law, pos, mass, acc, B, N, D, U, symmetric_threaded);
+      if (timed)
+        choice.record(symmetric_threaded,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      return;
+    }
+  }
+  detail::accelerations_ordered(law, pos, mass, acc, B, N, D, U, threaded);
 }
 
 template <typename T, typename Law>
