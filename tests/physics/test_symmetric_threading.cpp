@@ -1,6 +1,6 @@
 // physics/test_symmetric_threading.cpp — the measured choice between serial and threaded passes of the
 // symmetric pair path (SymmetricThreading, physics/forces_symmetric.hpp), driven with made-up timings: serial below
-// the size threshold, the warm-up calls, the first measurements, the margin threads must win by, the probes and
+// the size threshold, threads without timing above the other, the warm-up calls, the first measurements, the margin threads must win by, the probes and
 // their back-off, and a new problem size starting over. (That both modes give bitwise the same forces is
 // PairMlpBlock.NewtonsThirdLawIsBitwiseEveryOrderedPair*.)
 #include <gtest/gtest.h>
@@ -82,6 +82,22 @@ TEST(SymmetricThreading, PicksTheFasterModeProbesWithBackOffAndStartsOverForANew
   EXPECT_FALSE(timed);
   EXPECT_TRUE(choice.choose(pairs + 1, timed));
   EXPECT_FALSE(timed);
+  omp_set_num_threads(threads);
+#endif
+}
+
+TEST(SymmetricThreading, LargeSystemsAreThreadedWithoutTiming) {
+#ifndef _OPENMP
+  GTEST_SKIP() << "built without OpenMP: always serial";
+#else
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(2);
+  SymmetricThreading choice;
+  for (int k = 0; k < 10; ++k) {
+    bool timed = true;
+    EXPECT_TRUE(choice.choose(kSymmetricThreadedPairsAlways, timed));
+    EXPECT_FALSE(timed);
+  }
   omp_set_num_threads(threads);
 #endif
 }

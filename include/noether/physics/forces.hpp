@@ -7,8 +7,9 @@
 // product over the block, so the compiler vectorises over pairs) are evaluated kPairBlock partners j at a
 // time; the forces are still accumulated one j after the other in j order, as in the one-pair path. Serial passes
 // fill the blocks across rows (small N: a row has fewer partners than a block), with bitwise the same results.
-// Block laws evaluate each unordered pair once and reuse it for both rows (forces_symmetric.hpp), again with
-// bitwise the same results.
+// The learned laws (block laws and kMassIndependent ones: pair MLP, table) evaluate each unordered pair once and
+// reuse it for both rows (forces_symmetric.hpp): bitwise the same accelerations for the block MLP, the same to
+// round-off for one-pair laws.
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -37,12 +38,6 @@ template <typename Law>
 struct parallel_pairs<Law, std::void_t<decltype(Law::kParallelPairs)>> {
   static constexpr long long value = Law::kParallelPairs;
 };
-template <typename Law, typename T, typename = void>
-struct has_eval_block : std::false_type {};
-template <typename Law, typename T>
-struct has_eval_block<Law, T, std::void_t<decltype(std::declval<const Law&>().eval_block(
-                                  std::declval<const T*>(), std::declval<T*>(), std::declval<T*>()))>>
-    : std::true_type {};
 
 /// The serial block path of accelerations_cpu with the blocks filled across rows: the ordered pairs (b, i, j ≠ i)
 /// in lexicographic order go Law::kBlock at a time through eval_block, so a row with fewer than kBlock partners
@@ -183,15 +178,16 @@ void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, 
 /// order, so U is bitwise what that function returns for the same V; a threaded pass of the ordered paths sums each
 /// row's j > i in j order and then the rows in i order (fixed: independent of the thread count, but rounded
 /// differently from the running sum). Whether an ordered pass is threaded depends on B·N² only.
-/// Block laws (eval_block: the learned pair MLP) evaluate each unordered pair once (Newton's third law,
-/// forces_symmetric.hpp) up to kSymmetricPairsMax pairs, with accelerations bitwise those of evaluating every ordered
-/// pair; their U is always the running lexicographic sum, and whether they use threads is measured, not fixed
-/// (SymmetricThreading: bitwise the same results either way).
+/// The learned laws, functions of r alone (a block evaluator — the pair MLP — or kMassIndependent: PairMlp,
+/// PairTable) evaluate each unordered pair once (Newton's third law, forces_symmetric.hpp)
+/// up to kSymmetricPairsMax pairs, with accelerations bitwise those of evaluating every ordered pair; their U is always
+/// the running lexicographic sum, and whether they use threads is measured, not fixed (SymmetricThreading: bitwise
+/// the same results either way).
 template <typename T, typename Law>
 void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
   const long long rows = (long long)B * N;
   const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
-  if constexpr (detail::has_eval_block<Law, T>::value) {
+  if constexpr (detail::symmetric_law<Law, T>::value) {
     const long long pairs = (long long)B * N * (N - 1) / 2;
     if (pairs <= kSymmetricPairsMax) {
       thread_local SymmetricThreading choice;

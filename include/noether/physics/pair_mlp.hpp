@@ -76,6 +76,7 @@ struct PairScaling {
 template <typename T, int MaxWidth = 32>
 struct PairMlp {
   static constexpr int kMaxWidth = MaxWidth;
+  static constexpr bool kMassIndependent = true;  ///< V(r) alone (physics/forces_symmetric.hpp)
   const T* params = nullptr;                    ///< flat buffer, nn/mlp_layout.hpp order
   int widths[kPairMlpMaxLayers + 1] = {};       ///< [1, hidden…, 1]
   int n_layers = 0;                             ///< number of affine layers L

@@ -109,6 +109,7 @@ inline void finalize_pair_table(PairTableData& t, const std::string& where = "pa
 /// Tabulated pair potential (file header). coef: 6·n values in T (host or device memory).
 template <typename T>
 struct PairTable {
+  static constexpr bool kMassIndependent = true;  ///< V(r) alone (physics/forces_symmetric.hpp)
   const T* coef = nullptr;
   int n = 0;                          ///< intervals
   T r_min = T(0), r_max = T(1), inv_h = T(1);
