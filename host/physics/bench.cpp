@@ -112,7 +112,10 @@ BenchPoint measure_mlp(bool gpu, int hidden, int N, int B, const BenchOptions& o
     });
   }
   p.interactions_per_s = pairs / t_force;
-  p.flops_per_interaction = mlp_flops_per_interaction(shape);
+  // The CPU evaluates each unordered pair once (physics/forces_symmetric.hpp) up to kSymmetricPairsMax pairs.
+  p.flops_per_interaction = !gpu && double(B) * N * (N - 1) / 2 <= double(kSymmetricPairsMax)
+                                ? mlp_flops_per_interaction_symmetric(shape)
+                                : mlp_flops_per_interaction(shape);
   p.gflops = p.interactions_per_s * p.flops_per_interaction * 1e-9;
   if (gpu && peak > 0 && sizeof(T) == 4) p.fraction_of_fp32_peak = p.gflops * 1e9 / peak;
   return p;
@@ -145,6 +148,12 @@ double mlp_flops_per_interaction(const MlpShape& shape) {
   // Around the MLP, per ordered pair in D = 3 (physics/allpairs.cuh / physics/forces.hpp; FMA = 2):
   //   d = qi − qj [3], r² = Σ d² [6], r = √r² [1], f_over_r = −V′/r [1], f += f_over_r·d [6]  = 17.
   return pair_mlp_slope_flops(shape) + 17.0;
+}
+
+double mlp_flops_per_interaction_symmetric(const MlpShape& shape) {
+  // Per unordered pair (half an ordered pair's share): d [3], r² [6], r = √r² [1], f_over_r [1] and the MLP; per
+  // ordered pair: d = qi − qj again [3] and f += s·d [6].  (MLP + 11) / 2 + 9.
+  return (pair_mlp_slope_flops(shape) + 11.0) / 2 + 9.0;
 }
 
 std::vector<BenchPoint> run_benchmarks(const BenchOptions& opt, void (*on_point)(const BenchPoint&)) {

@@ -45,6 +45,9 @@ std::vector<double> bench_mlp_params(const MlpShape& shape);
 /// around it (d = qi − qj: 3, r² = Σ d²: 6, √r²: 1, f_over_r = −V′/r: 1, f += f_over_r·d: 6).
 /// [1,16,16,1]: 1477 + 17 = 1494; [1,10,10,1]: 685 + 17 = 702.
 double mlp_flops_per_interaction(const MlpShape& shape);
+/// The same per ordered pair when each unordered pair is evaluated once (the CPU's all-pairs path,
+/// physics/forces_symmetric.hpp): (MLP + 11) / 2 + 9.
+double mlp_flops_per_interaction_symmetric(const MlpShape& shape);
 
 /// Run the sweeps: N (B = 1) and trajectories B at fixed N, for gravity and the linear spring; then
 /// all-pairs forces of the learned potentials [10,10] and [16,16] against N (force evaluation only).
