@@ -88,18 +88,25 @@ double cpu_fp64_peak_flops(std::string& how) {
   const char* isa = "SSE2";
 #endif
   double mhz = 0;
+  int family = 0;
+  std::string vendor;
   std::ifstream f("/proc/cpuinfo");
   std::string line;
-  while (mhz == 0 && std::getline(f, line))
-    if (line.rfind("cpu MHz", 0) == 0) {
-      std::istringstream in(line.substr(line.find(':') + 1));
-      in >> mhz;
-    }
+  auto value = [&](const std::string& l) { return std::istringstream(l.substr(l.find(':') + 1)); };
+  while ((mhz == 0 || family == 0 || vendor.empty()) && std::getline(f, line)) {
+    if (line.rfind("cpu MHz", 0) == 0) value(line) >> mhz;
+    else if (line.rfind("cpu family", 0) == 0) value(line) >> family;
+    else if (line.rfind("vendor_id", 0) == 0) value(line) >> vendor;
+  }
   if (!(mhz > 0)) mhz = 2000;
-  const double peak = double(cores) * lanes * 2 * 2 * mhz * 1e6;
+  // Two FMA units of the build's width per core (Intel Xeon Scalable, AMD's 256-bit AVX2 units); AMD family 25
+  // (Zen 4) runs a 512-bit FMA as two halves on its two 256-bit units: one zmm FMA per cycle.
+  const int fma_units = lanes == 8 && vendor == "AuthenticAMD" && family == 25 ? 1 : 2;
+  const double peak = double(cores) * lanes * fma_units * 2 * mhz * 1e6;
   std::ostringstream s;
-  s << cores << " cores x " << lanes << " FP64 lanes (" << isa << " build) x 2 FMA units x 2 x " << mhz
-    << " MHz (/proc/cpuinfo) = " << peak * 1e-9 << " GFLOP/s";
+  s << cores << " cores x " << lanes << " FP64 lanes (" << isa << " build) x " << fma_units << " FMA unit"
+    << (fma_units > 1 ? "s" : "") << (fma_units == 1 ? " (Zen 4: 512-bit FMAs in two halves)" : "") << " x 2 x "
+    << mhz << " MHz (/proc/cpuinfo) = " << peak * 1e-9 << " GFLOP/s";
   how = s.str();
   return peak;
 }
