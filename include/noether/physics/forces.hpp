@@ -11,6 +11,7 @@
 // reuse it for both rows (forces_symmetric.hpp): bitwise the same accelerations for the block MLP, the same to
 // round-off for one-pair laws.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <type_traits>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "noether/physics/forces_symmetric.hpp"
+#include "noether/physics/pair_laws.hpp"
 
 namespace noether {
 
@@ -97,9 +99,95 @@ void accelerations_serial_packed(const Law& law, const T* pos, const T* mass, T*
 /// The ordered paths: every ordered pair (i, j ≠ i) evaluated, each row summed in j order (serial block laws:
 /// accelerations_serial_packed). accelerations_cpu takes them for laws without eval_block and for block laws beyond
 /// kSymmetricPairsMax pairs; forces_symmetric.hpp gives bitwise the same results with half the evaluations.
+/// U_b = Σ_{i<j} V(r_ij) as one running float64 sum over (i, j > i) in lexicographic order per trajectory (threads
+/// over trajectories when there are many pairs). pos (B, N, D), mass (B, N), U (B).
+template <typename T, typename Law>
+void potential_energy_running(const Law& law, const T* pos, const T* mass, double* U, int B, int N, int D) {
+#pragma omp parallel for schedule(static) if ((long long)B * N * N > 2 * kParallelPairs && B > 1)
+  for (int b = 0; b < B; ++b) {
+    const T* q = pos + std::size_t(b) * N * D;
+    const T* m = mass + std::size_t(b) * N;
+    double u = 0;
+    for (int i = 0; i < N; ++i)
+      for (int j = i + 1; j < N; ++j) {
+        T r2 = 0;
+        for (int c = 0; c < D; ++c) {
+          const T d = q[i * D + c] - q[j * D + c];
+          r2 += d * d;
+        }
+        T V, f_over_r;
+        law.eval(r2, m[i], m[j], V, f_over_r);
+        u += V;
+      }
+    U[b] = u;
+  }
+}
+
+/// Whether Law declares kRowLanes = true: its eval_any is eval as a template that also runs on registers of lanes
+/// (detail::LanesF64 / LanesF32, physics/pair_laws.hpp).
+template <typename Law, typename = void>
+struct row_lanes_law : std::false_type {};
+template <typename Law>
+struct row_lanes_law<Law, std::void_t<decltype(Law::kRowLanes)>> : std::bool_constant<Law::kRowLanes> {};
+
+#if !defined(__CUDACC__) && defined(__AVX512F__)
+/// The ordered path of a kRowLanes law (gravity), rows in SIMD lanes: L = 64 / sizeof(T) rows i of one trajectory
+/// against one j at a time, j = 0 … N−1, each lane summing its row's force in j order with the one-pair loop's
+/// expressions (the lane of row i = j is masked to f_over_r = 0, adding an exact zero), 8 or 16 pairs per
+/// instruction. The same to round-off as the one-pair loop (the compiler fuses r² = Σ d² into FMAs differently in
+/// the two; ForcesRowLanes.*), and bitwise independent of the thread count (a row is one lane of one thread). The rows
+/// of a trajectory past its last group's end repeat its last row; their lanes are not written.
+/// pos (B, N, D), mass (B, N), acc (B, N, D).
+template <typename T, typename Law>
+void accelerations_row_lanes(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D,
+                             bool threaded) {
+  using Lanes = std::conditional_t<sizeof(T) == 8, LanesF64, LanesF32>;
+  using Index = std::conditional_t<sizeof(T) == 8, long long, int>;
+  typedef Index IndexLanes __attribute__((vector_size(64)));
+  constexpr int L = int(64 / sizeof(T));
+  const long long groups_per_b = (N + L - 1) / L;
+#pragma omp parallel for schedule(static) if (threaded)
+  for (long long g = 0; g < B * groups_per_b; ++g) {
+    const int b = int(g / groups_per_b), i0 = int(g % groups_per_b) * L, n = std::min(L, N - i0);
+    const T* q = pos + std::size_t(b) * N * D;
+    const T* m = mass + std::size_t(b) * N;
+    Lanes qi[3] = {}, mi = {}, f[3] = {};
+    IndexLanes iv;
+    for (int k = 0; k < L; ++k) {
+      const int row = i0 + std::min(k, n - 1);
+      for (int c = 0; c < D; ++c) qi[c][k] = q[row * D + c];
+      mi[k] = m[row];
+      iv[k] = Index(i0 + k);
+    }
+    const Lanes zero = {};
+    for (int j = 0; j < N; ++j) {
+      Lanes d[3], r2 = zero;
+      for (int c = 0; c < D; ++c) {
+        d[c] = qi[c] - q[j * D + c];
+        r2 += d[c] * d[c];
+      }
+      Lanes V, f_over_r;
+      law.eval_any(r2, mi, zero + m[j], V, f_over_r);
+      f_over_r = iv == Index(j) ? zero : f_over_r;
+      for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];
+    }
+    T* a = acc + std::size_t(b) * N * D;
+    for (int k = 0; k < n; ++k)
+      for (int c = 0; c < D; ++c) a[(i0 + k) * D + c] = f[c][k] / m[i0 + k];
+  }
+}
+#endif
+
 template <typename T, typename Law>
 void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U,
                            bool threaded) {
+#if !defined(__CUDACC__) && defined(__AVX512F__)
+  if constexpr (row_lanes_law<Law>::value) {  // U by its own running pass: rows in lanes have no running order
+    accelerations_row_lanes(law, pos, mass, acc, B, N, D, threaded);
+    if (U) potential_energy_running(law, pos, mass, U, B, N, D);
+    return;
+  }
+#endif
   const long long rows = (long long)B * N;
   if constexpr (detail::has_eval_block<Law, T>::value) {
     if (!threaded) return detail::accelerations_serial_packed(law, pos, mass, acc, B, N, D, U);
@@ -214,24 +302,9 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
 /// it in serial passes; threaded ones sum per row first). Rollouts use the fused pass.
 template <typename T, typename Law>
 void potential_energy_cpu(const Law& law, const T* pos, const T* mass, T* U, int B, int N, int D) {
-#pragma omp parallel for schedule(static) if ((long long)B * N * N > 2 * kParallelPairs && B > 1)
-  for (int b = 0; b < B; ++b) {
-    const T* q = pos + std::size_t(b) * N * D;
-    const T* m = mass + std::size_t(b) * N;
-    double u = 0;
-    for (int i = 0; i < N; ++i)
-      for (int j = i + 1; j < N; ++j) {
-        T r2 = 0;
-        for (int c = 0; c < D; ++c) {
-          const T d = q[i * D + c] - q[j * D + c];
-          r2 += d * d;
-        }
-        T V, f_over_r;
-        law.eval(r2, m[i], m[j], V, f_over_r);
-        u += V;
-      }
-    U[b] = T(u);
-  }
+  std::vector<double> u(B);
+  detail::potential_energy_running(law, pos, mass, u.data(), B, N, D);
+  for (int b = 0; b < B; ++b) U[b] = T(u[b]);
 }
 
 }  // namespace noether

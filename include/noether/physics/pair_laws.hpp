@@ -22,6 +22,14 @@ namespace noether {
 namespace detail {
 template <typename T>
 NOETHER_HOSTDEV T sqrt_(T x) { return sqrt(x); }
+#if !defined(__CUDACC__) && defined(__AVX512F__)
+/// One 64-byte register of lanes (GCC/Clang vector extension): the row-lane path of physics/forces.hpp evaluates
+/// the laws that declare kRowLanes on them. √ per lane is the IEEE square root, as std::sqrt.
+typedef double LanesF64 __attribute__((vector_size(64)));
+typedef float LanesF32 __attribute__((vector_size(64)));
+inline LanesF64 sqrt_(LanesF64 x) { return (LanesF64)_mm512_sqrt_pd((__m512d)x); }
+inline LanesF32 sqrt_(LanesF32 x) { return (LanesF32)_mm512_sqrt_ps((__m512)x); }
+#endif
 }  // namespace detail
 
 /// Linear spring  V(r) = ½ k (r − r0)²,   V'(r) = k (r − r0).
@@ -53,13 +61,18 @@ struct NonlinearSpring {
 /// Gravity  V(r) = −G m_i m_j / sqrt(r² + ε²)  (Plummer softening ε, default 0 = exact Newton).
 ///   V'(r) = G m_i m_j r / (r² + ε²)^{3/2}  ⇒  f_over_r = −G m_i m_j / (r² + ε²)^{3/2}.
 /// Counted as 20 FLOPs per interaction for throughput figures (GPU Gems 3, ch. 31).
+/// eval_any is eval over X = T or a register of T lanes (kRowLanes: physics/forces.hpp evaluates 8 or 16 rows i
+/// against one j at once, with each lane's arithmetic that of X = T).
 template <typename T>
 struct Gravity {
+  static constexpr bool kRowLanes = true;
   T G, eps2;
-  NOETHER_HOSTDEV void eval(T r2, T mi, T mj, T& V, T& f_over_r) const {
-    const T s2 = r2 + eps2;                  // [1]
-    const T inv_s = T(1) / detail::sqrt_(s2);  // [rsqrt]
-    const T gm = G * mi * mj;                // [2]
+  NOETHER_HOSTDEV void eval(T r2, T mi, T mj, T& V, T& f_over_r) const { eval_any<T>(r2, mi, mj, V, f_over_r); }
+  template <typename X>
+  NOETHER_HOSTDEV void eval_any(X r2, X mi, X mj, X& V, X& f_over_r) const {
+    const X s2 = r2 + eps2;                  // [1]
+    const X inv_s = T(1) / detail::sqrt_(s2);  // [rsqrt]
+    const X gm = G * mi * mj;                // [2]
     V = -gm * inv_s;                         // [1]
     f_over_r = -gm * inv_s * inv_s * inv_s;  // [3]
   }
