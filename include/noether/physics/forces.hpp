@@ -9,7 +9,8 @@
 // fill the blocks across rows (small N: a row has fewer partners than a block), with bitwise the same results.
 // The learned laws (block laws and kMassIndependent ones: pair MLP, table) evaluate each unordered pair once and
 // reuse it for both rows (forces_symmetric.hpp): bitwise the same accelerations for the block MLP, the same to
-// round-off for one-pair laws.
+// round-off for one-pair laws. Laws with kRowLanes (gravity) run 8 or 16 rows i in SIMD lanes against one j at a
+// time (accelerations_row_lanes), each row still summed in j order by one lane of one thread.
 #pragma once
 #include <algorithm>
 #include <chrono>
@@ -25,10 +26,10 @@ namespace noether {
 
 /// Accelerations of one batch:  a_i = (1/m_i) Σ_{j≠i} f_over_r(r_ij) (q_i − q_j).
 /// pos is (B, N, D), mass is (B, N), acc is (B, N, D) written.
-/// Threads are used only above kParallelPairs pair evaluations per call (small systems stay serial);
-/// a law may set its own with a static member kParallelPairs. (PairMlp keeps 2¹⁶ although a pair costs
-/// ~1500 FLOPs: at N = 100 on the loaded 2-core machine, two threads were 2.7–8× SLOWER than one, the
-/// per-step barrier waiting on a descheduled thread; docs/PERFORMANCE.md.)
+/// The ordered paths use threads only above kParallelPairs pair evaluations per call (small systems stay serial);
+/// a law may set its own with a static member kParallelPairs. (At N = 100 on the loaded 2-core machine two threads
+/// were 2.7–8× SLOWER than one, the per-step barrier waiting on a descheduled thread; docs/PERFORMANCE.md.) The
+/// learned laws' symmetric path measures instead (SymmetricThreading, forces_symmetric.hpp).
 constexpr long long kParallelPairs = 1LL << 16;
 /// Most pairs per call of a law's eval_block (the law's kBlock).
 constexpr int kPairBlock = 16;
