@@ -38,8 +38,8 @@ def sh(cmd):
 
 def noether_train(binary, data, out, epochs, threads, extra=(), device="cpu"):
     sh([binary, "train", "--data", data, "-o", out, "--init", "random", "--epochs", str(epochs), "--val-fraction", "0",
-        "--patience", "0", "--input-transform", "none", "--threads", str(threads), "--device", device, "-q"]
-       + list(extra))  # the peer's input is affine: x = (r - shift)/scale
+        "--patience", "0", "--input-transform", "none", "--polish", "0", "--threads", str(threads), "--device", device,
+        "-q"] + list(extra))  # the peer's input is affine, x = (r - shift)/scale, and it trains by Adam alone
     return json.load(open(out))
 
 

@@ -211,28 +211,38 @@ void accelerations_symmetric(const Law& law, const T* pos, const T* mass, T* acc
   T* V = U ? v_buffer.data() : nullptr;
   const long long rows = (long long)B * N, chunks = (long long)((total + W - 1) / W);
   const long long groups_per_b = (N + G - 1) / G, groups = B * groups_per_b;
-#pragma omp parallel if (threaded)
-  {
-    // Pass 1: rows (b, i); row i has N − 1 − i pairs, so dynamic chunks of rows balance the threads.
+  auto pass1 = [&](long long row) {
+    const int b = int(row / N), i = int(row % N);
+    if (i + 1 < N)
+      pair_r2_rows(pos + std::size_t(b) * N * D, N, D, i, i + 1,
+                   S + std::size_t(b) * per + upper_pair_index(i, i + 1, N));
+  };
+  auto pass2 = [&](long long c) {
+    const std::size_t k0 = std::size_t(c) * W;
+    eval_pair_chunk(law, S + k0, V ? V + k0 : nullptr, int(std::min<std::size_t>(W, total - k0)));
+  };
+  auto pass3 = [&](long long gi) {
+    const int b = int(gi / groups_per_b), i0 = int(gi % groups_per_b) * G;
+    accumulate_symmetric_rows(S + std::size_t(b) * per, pos + std::size_t(b) * N * D, mass + std::size_t(b) * N,
+                              acc + std::size_t(b) * N * D, N, D, i0, std::min(N, i0 + G));
+  };
+  if (!threaded) {  // the same three passes without any OpenMP construct (small training batches call this often)
+    for (long long row = 0; row < rows; ++row) pass1(row);
+    for (long long c = 0; c < chunks; ++c) pass2(c);
+    for (long long gi = 0; gi < groups; ++gi) pass3(gi);
+  } else {
+#pragma omp parallel
+    {
+      // Pass 1: rows (b, i); row i has N − 1 − i pairs, so dynamic chunks of rows balance the threads.
 #pragma omp for schedule(dynamic, 4)
-    for (long long row = 0; row < rows; ++row) {
-      const int b = int(row / N), i = int(row % N);
-      if (i + 1 < N)
-        pair_r2_rows(pos + std::size_t(b) * N * D, N, D, i, i + 1,
-                     S + std::size_t(b) * per + upper_pair_index(i, i + 1, N));
-    }
-    // Pass 2: chunks of W consecutive pairs of the whole buffer (rows and trajectories run on: no half-empty blocks).
+      for (long long row = 0; row < rows; ++row) pass1(row);
+      // Pass 2: chunks of W consecutive pairs of the whole buffer (rows and trajectories run on: no half-empty
+      // blocks).
 #pragma omp for schedule(static)
-    for (long long c = 0; c < chunks; ++c) {
-      const std::size_t k0 = std::size_t(c) * W;
-      eval_pair_chunk(law, S + k0, V ? V + k0 : nullptr, int(std::min<std::size_t>(W, total - k0)));
-    }
-    // Pass 3: groups of G rows; each row summed by one thread in j order.
+      for (long long c = 0; c < chunks; ++c) pass2(c);
+      // Pass 3: groups of G rows; each row summed by one thread in j order.
 #pragma omp for schedule(static)
-    for (long long gi = 0; gi < groups; ++gi) {
-      const int b = int(gi / groups_per_b), i0 = int(gi % groups_per_b) * G;
-      accumulate_symmetric_rows(S + std::size_t(b) * per, pos + std::size_t(b) * N * D, mass + std::size_t(b) * N,
-                                acc + std::size_t(b) * N * D, N, D, i0, std::min(N, i0 + G));
+      for (long long gi = 0; gi < groups; ++gi) pass3(gi);
     }
   }
   if (U)
