@@ -112,10 +112,9 @@ BenchPoint measure_mlp(bool gpu, int hidden, int N, int B, const BenchOptions& o
     });
   }
   p.interactions_per_s = pairs / t_force;
-  // The CPU evaluates each unordered pair once (physics/forces_symmetric.hpp) up to kSymmetricPairsMax pairs.
-  p.flops_per_interaction = !gpu && double(B) * N * (N - 1) / 2 <= double(kSymmetricPairsMax)
-                                ? mlp_flops_per_interaction_symmetric(shape)
-                                : mlp_flops_per_interaction(shape);
+  // The CPU evaluates each unordered pair once where they fit (physics/forces_symmetric.hpp).
+  p.flops_per_interaction = !gpu && symmetric_pairs_fit(B, N) ? mlp_flops_per_interaction_symmetric(shape)
+                                                               : mlp_flops_per_interaction(shape);
   p.gflops = p.interactions_per_s * p.flops_per_interaction * 1e-9;
   if (gpu && peak > 0 && sizeof(T) == 4) p.fraction_of_fp32_peak = p.gflops * 1e9 / peak;
   return p;

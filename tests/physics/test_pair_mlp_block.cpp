@@ -1,8 +1,8 @@
 // physics/test_pair_mlp_block.cpp — the vectorised pair-MLP path (PairMlp::eval_block, kBlock pairs at once,
 // used by accelerations_cpu) against the one-pair path (PairMlp::eval) at 1e-12 relative in float64 and
 // 1e-5 in float32 (AVX-512 builds, the only ones with eval_block), for every activation, shape and MaxWidth dispatch; the forces and the fused potential
-// energy of accelerations_cpu against a one-pair reference loop; thread-count independence (bitwise); and the serial
-// path's blocks filled across rows (small N) bitwise equal to one block sequence per row; Newton's third law (each
+// energy of accelerations_cpu against a one-pair reference loop; thread-count independence (bitwise); its blocks
+// filled across rows and trajectories (small N) bitwise equal to one block sequence per row; Newton's third law (each
 // unordered pair evaluated once) bitwise equal to evaluating every ordered pair.
 #include <gtest/gtest.h>
 
@@ -69,7 +69,8 @@ void check_block_vs_scalar(double rtol) {
 
 /// The per-row block loop accelerations_cpu ran serially before its blocks were filled across rows: each row's
 /// partners j ≠ i in blocks of kBlock (padding r² = 1), the force accumulated in j order, U as one running sum over
-/// (i, j > i) per trajectory. The packed path must give bitwise the same a and U.
+/// (i, j > i) per trajectory. accelerations_cpu, whose blocks are filled across rows and trajectories (the symmetric
+/// path's pass 2), must give bitwise the same a and U.
 template <typename T>
 void check_packed_rows_bitwise() {
 #if !defined(__AVX512F__)

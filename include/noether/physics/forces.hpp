@@ -5,8 +5,7 @@
 //
 // Laws with a block evaluator (PairMlp::eval_block: kPairBlock pairs at once, each layer a small matrix
 // product over the block, so the compiler vectorises over pairs) are evaluated kPairBlock partners j at a
-// time; the forces are still accumulated one j after the other in j order, as in the one-pair path. Serial passes
-// fill the blocks across rows (small N: a row has fewer partners than a block), with bitwise the same results.
+// time; the forces are still accumulated one j after the other in j order, as in the one-pair path.
 // The learned laws (block laws and kMassIndependent ones: pair MLP, table) evaluate each unordered pair once and
 // reuse it for both rows (forces_symmetric.hpp): bitwise the same accelerations for the block MLP, the same to
 // round-off for one-pair laws. Laws with kRowLanes (gravity) run 8 or 16 rows i in SIMD lanes against one j at a
@@ -42,64 +41,6 @@ struct parallel_pairs<Law, std::void_t<decltype(Law::kParallelPairs)>> {
   static constexpr long long value = Law::kParallelPairs;
 };
 
-/// The serial block path of accelerations_cpu with the blocks filled across rows: the ordered pairs (b, i, j ≠ i)
-/// in lexicographic order go Law::kBlock at a time through eval_block, so a row with fewer than kBlock partners
-/// (small N: training segments of 3 particles have 2) does not evaluate a mostly padded block per row. Each pair's
-/// V and f_over_r are the same lane arithmetic as in a per-row block, each row's force is still accumulated in j
-/// order and U in the same running (i, j > i) order: the results are bitwise those of the per-row blocks.
-template <typename T, typename Law>
-void accelerations_serial_packed(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D,
-                                 double* U) {
-  constexpr int KB = Law::kBlock;
-  alignas(64) T r2b[kPairBlock], Vb[kPairBlock], fb[kPairBlock];
-  alignas(64) T db[3][kPairBlock];
-  int rowb[kPairBlock], jb[kPairBlock];
-  T f[3] = {0, 0, 0};  // the force of the row being accumulated (rows complete in order)
-  int cur = 0;         // that row, b·N + i
-  double u = 0;        // trajectory b's running sum
-  const long long rows = (long long)B * N;
-  auto flush = [&](int n) {
-    for (int k = n; k < KB; ++k) r2b[k] = T(1);  // padding lanes: r² = 1, unused
-    law.eval_block(r2b, Vb, fb);
-    for (int k = 0; k < n; ++k) {
-      for (; cur < rowb[k]; ++cur) {  // rows before this pair's are complete
-        const int b = cur / N, i = cur % N;
-        for (int c = 0; c < D; ++c) acc[(std::size_t(b) * N + i) * D + c] = f[c] / mass[std::size_t(b) * N + i];
-        f[0] = f[1] = f[2] = T(0);
-        if (U && i == N - 1) U[b] = u, u = 0;
-      }
-      for (int c = 0; c < D; ++c) f[c] += fb[k] * db[c][k];
-      if (U && jb[k] > cur % N) u += Vb[k];
-    }
-  };
-  int n = 0;
-  for (long long row = 0; row < rows; ++row) {
-    const int b = int(row / N), i = int(row % N);
-    const T* q = pos + std::size_t(b) * N * D;
-    for (int j = 0; j < N; ++j) {
-      if (j == i) continue;
-      T r2 = 0;
-      for (int c = 0; c < D; ++c) {
-        const T d = q[i * D + c] - q[j * D + c];
-        db[c][n] = d;
-        r2 += d * d;
-      }
-      r2b[n] = r2, rowb[n] = int(row), jb[n] = j;
-      if (++n == KB) flush(n), n = 0;
-    }
-  }
-  if (n > 0) flush(n);
-  for (; cur < rows; ++cur) {  // the rows after the last pair (and N = 1's rows without pairs)
-    const int b = int(cur / N), i = int(cur % N);
-    for (int c = 0; c < D; ++c) acc[(std::size_t(b) * N + i) * D + c] = f[c] / mass[std::size_t(b) * N + i];
-    f[0] = f[1] = f[2] = T(0);
-    if (U && i == N - 1) U[b] = u, u = 0;
-  }
-}
-
-/// The ordered paths: every ordered pair (i, j ≠ i) evaluated, each row summed in j order (serial block laws:
-/// accelerations_serial_packed). accelerations_cpu takes them for laws without eval_block and for block laws beyond
-/// kSymmetricPairsMax pairs; forces_symmetric.hpp gives bitwise the same results with half the evaluations.
 /// U_b = Σ_{i<j} V(r_ij) as one running float64 sum over (i, j > i) in lexicographic order per trajectory (threads
 /// over trajectories when there are many pairs). pos (B, N, D), mass (B, N), U (B).
 template <typename T, typename Law>
@@ -179,6 +120,9 @@ void accelerations_row_lanes(const Law& law, const T* pos, const T* mass, T* acc
 }
 #endif
 
+/// The ordered paths: every ordered pair (i, j ≠ i) evaluated, each row summed in j order (block laws kBlock partners
+/// at a time). accelerations_cpu takes them for the analytic laws and for the learned ones beyond kSymmetricPairsMax
+/// pairs; forces_symmetric.hpp gives the learned laws the same results with half the evaluations.
 template <typename T, typename Law>
 void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U,
                            bool threaded) {
@@ -190,9 +134,6 @@ void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, 
   }
 #endif
   const long long rows = (long long)B * N;
-  if constexpr (detail::has_eval_block<Law, T>::value) {
-    if (!threaded) return detail::accelerations_serial_packed(law, pos, mass, acc, B, N, D, U);
-  }
   std::vector<double> row_u(U && threaded ? std::size_t(rows) : 0);
   std::vector<double> running(U && !threaded ? std::size_t(B) : 0, 0.0);
   double* ru = U ? (threaded ? row_u.data() : running.data()) : nullptr;
@@ -277,8 +218,8 @@ void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int 
   const long long rows = (long long)B * N;
   const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
   if constexpr (detail::symmetric_law<Law, T>::value) {
-    const long long pairs = (long long)B * N * (N - 1) / 2;
-    if (pairs <= kSymmetricPairsMax) {
+    if (symmetric_pairs_fit(B, N)) {
+      const long long pairs = (long long)B * N * (N - 1) / 2;
       thread_local SymmetricThreading choice;
       bool timed = false;
       const bool symmetric_threaded = choice.choose(pairs, timed);

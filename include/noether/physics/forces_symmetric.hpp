@@ -40,6 +40,9 @@ namespace noether {
 /// Largest B·N(N−1)/2 for which accelerations_cpu caches the pair values (2²³, N ≈ 4,096: 64 MiB per buffer in
 /// float64).
 constexpr long long kSymmetricPairsMax = 1LL << 23;
+/// Whether accelerations_cpu evaluates each unordered pair of B trajectories of N particles once, for a law of r
+/// alone (detail::symmetric_law): B·N(N−1)/2 ≤ kSymmetricPairsMax.
+inline bool symmetric_pairs_fit(long long B, long long N) { return B * N * (N - 1) / 2 <= kSymmetricPairsMax; }
 
 namespace detail {
 /// Whether Law has eval_block(const T* r2, T* V, T* f_over_r) for Law::kBlock pairs at once (PairMlp, AVX-512 builds).
@@ -78,8 +81,9 @@ constexpr long long kSymmetricThreadedPairsAlways = 1LL << 15;
 /// the choice changes the speed only). Per calling thread (thread_local) and per problem size: after two warm-up
 /// calls (one per mode), one timed call in each mode; then the faster mode by an exponential average of the measured
 /// seconds per call (weight 1/4 for the newest), with a probe — one call in the other mode, whose time replaces that
-/// mode's average — now and then so that a change of load changes the choice. The probes back off: every kProbeFirst calls at first, twice as far apart each time the probe
-/// loses, up to kProbeMost; back to kProbeFirst when a probe wins. (On two busy cores a threaded call waits for a
+/// mode's average — now and then so that a change of load changes the choice. The probes back off: every
+/// kProbeFirst calls at first, twice as far apart each time the probe loses, up to kProbeMost; back to kProbeFirst
+/// when a probe wins. (On two busy cores a threaded call waits for a
 /// descheduled thread — measured ~13 ms against 0.5 ms serial at N = 100 — so frequent probes would cost more than
 /// the choice saves.) Serial whenever threads cannot help: fewer than kSymmetricThreadedPairsMin pairs, one OpenMP
 /// thread, or a call from inside a parallel region; threaded without timing from kSymmetricThreadedPairsAlways on.
