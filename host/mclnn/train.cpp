@@ -34,6 +34,7 @@
 #include "noether/physics/forces.hpp"
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
+#include "noether/mclnn/verlet_adjoint_lanes.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -75,6 +76,48 @@ double batch_loss_grad_cuda(const ModelFile& model, const TrajectoryData& d, con
   }
 }
 
+#if defined(__AVX512F__)
+/// batch_loss_grad's lanes with the SIMD lanes of the pair MLP as the lanes (mclnn/verlet_adjoint_lanes.hpp): lanes
+/// g·K … g·K + K − 1 (K = kBlock) are the group g, run as one SIMD call per K segments, so every lane adds the same
+/// segments in the same order with bitwise the same per-segment results as segment_loss_and_grad_cpu. lane_loss and
+/// lane_grad (kLanes × P, zero) receive the lanes' sums; the first error is left in `error`.
+template <typename Mlp>
+void batch_lanes_simd(const Mlp& mlp, const TrajectoryData& d, const Segment* segs, int n, int stride, int horizon,
+                      double dt, bool with_grad, bool threaded, std::vector<double>& lane_loss,
+                      std::vector<std::vector<double>>& lane_grad, std::string& error) {
+  constexpr int K = Mlp::kBlock;
+  static_assert(kLanes % K == 0, "the batch's lanes must be whole SIMD groups");
+  using Lanes = typename Mlp::Lanes;
+  NOETHER_REQUIRE(mlp.tail.mode == 0, "batch_lanes_simd: training evaluates the raw network (no tail)");
+  const std::size_t P = std::size_t(mlp.parameter_count());
+#pragma omp parallel for schedule(static, 1) if (threaded)
+  for (int g = 0; g < kLanes / K; ++g) {
+    try {
+      std::vector<Lanes> grad(with_grad ? P : 0, Lanes{});
+      for (int base = g * K; base < n; base += kLanes) {
+        SegmentLanes<double, Mlp::kMaxWidth> lanes;
+        for (int l = 0; l < K; ++l) {
+          const bool active = base + l < n;  // a padding lane repeats the group's first segment with weight 0
+          const Segment& s = segs[active ? base + l : base];
+          lanes.q0[l] = d.q(s.b, s.t), lanes.v0[l] = d.v(s.b, s.t), lanes.mass[l] = d.m(s.b);
+          lanes.target[l] = d.q(s.b, s.t + 1);
+          lanes.weight[l] = active ? 1.0 : 0.0;
+        }
+        const Lanes loss = segment_lanes_loss_and_grad(mlp, lanes, d.N, d.D, dt, stride, horizon,
+                                                       with_grad ? grad.data() : nullptr);
+        for (int l = 0; l < K && base + l < n; ++l) lane_loss[g * K + l] += loss[l];
+      }
+      if (with_grad)
+        for (int l = 0; l < K; ++l)
+          for (std::size_t k = 0; k < P; ++k) lane_grad[g * K + l][k] = grad[k][l];
+    } catch (const std::exception& e) {
+#pragma omp critical
+      error = e.what();
+    }
+  }
+}
+#endif
+
 /// Σ over `segs` of the segment loss, and (grad non-null) Σ of its gradients, accumulated in lanes; on the
 /// GPU when `ws` is non-null.
 double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Segment* segs, int n, int stride,
@@ -89,9 +132,14 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   // passes)), the all-pairs loop's rule (physics/forces.hpp): the paper's batches (64 segments of 3 particles,
   // ~8,000) are one region per Adam step of ~3 ms, and on the shared 2-core machine two threads made the
   // epoch 2.4–5× SLOWER than one (docs/PERFORMANCE.md). The lanes, not the threads, fix the summation order: the
-  // result is bitwise the same either way.
+  // result is bitwise the same either way. AVX-512 builds run the lanes as SIMD lanes, kBlock segments per call
+  // (batch_lanes_simd), with bitwise the same lane sums as the one-segment loop of the other builds.
   const long long pair_evals = (long long)n * d.N * (d.N - 1) * (2LL * stride * horizon + 1);
   with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
+#if defined(__AVX512F__)
+    batch_lanes_simd(mlp, d, segs, n, stride, horizon, dt, grad != nullptr, pair_evals > kParallelPairs, lane_loss,
+                     lane_grad, error);
+#else
 #pragma omp parallel for schedule(static, 1) if (pair_evals > kParallelPairs)
     for (int lane = 0; lane < kLanes; ++lane) {
       try {
@@ -106,6 +154,7 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
         error = e.what();
       }
     }
+#endif
   });
   NOETHER_REQUIRE(error.empty(), error << " — lower the learning rate or raise the stride");
   double loss = 0;

@@ -223,16 +223,31 @@ struct PairMlp {
     else y = (Lanes)_mm512_sqrt_ps((__m512)x);
   }
 
-  /// eval() of kBlock pairs at once (r2, V, f_over_r: kBlock values each), host only: per pair the same
-  /// operations in the same order as value_and_slope (each sum over a layer's inputs i = 0..d−1 in order),
-  /// with the pairs in SIMD lanes, so each layer is a small matrix product over the block (four outputs
-  /// at a time: 4 × 2 independent accumulator chains per lane vector to cover the FMA latency).
+  /// eval() of kBlock pairs at once (r2, V, f_over_r: kBlock values each), host only: slope_lanes on r = √r²,
+  /// then f_over_r = −V′/r per lane (0 at r = 0) and the tail's one-pair path for lanes where the tail acts.
   void eval_block(const T* r2, T* V, T* f_over_r) const {
     constexpr int K = kBlock;
-    Lanes h[MaxWidth], hr[MaxWidth], r;
-    Lanes r2l;
+    Lanes r2l, r, Vl, dV;
     for (int k = 0; k < K; ++k) r2l[k] = r2[k];
     lanes_sqrt(r2l, r);
+    slope_lanes(r, Vl, dV);
+    for (int k = 0; k < K; ++k) {
+      V[k] = Vl[k];
+      f_over_r[k] = r[k] > T(0) ? -dV[k] / r[k] : T(0);
+    }
+    if (tail.mode != 0)  // lanes beyond the trained range: the one-pair path, which applies the tail
+      for (int k = 0; k < K; ++k)
+        if (tail.acts(r[k])) eval(r2[k], T(1), T(1), V[k], f_over_r[k]);
+  }
+
+  /// network_slope() of kBlock distances at once (r, V, dV: one lane each; the raw network, no tail), host only:
+  /// per lane the same operations in the same order as network_slope (each sum over a layer's inputs i = 0..d−1 in
+  /// order), so each lane's V and V′ are bitwise network_slope's; the lanes make each layer a small matrix product
+  /// (four outputs at a time: 4 × 2 independent accumulator chains per lane vector to cover the FMA latency).
+  /// By reference: -Wpsabi.
+  void slope_lanes(const Lanes& r, Lanes& V_out, Lanes& dV_out) const {
+    constexpr int K = kBlock;
+    Lanes h[MaxWidth], hr[MaxWidth];
     if (log_input) {  // input_jet per lane (the same operations: log has no lane form here)
       for (int k = 0; k < K; ++k) {
         T x, xr, xrr;
@@ -295,17 +310,10 @@ struct PairMlp {
             }
         }
       } else {
-        const Lanes Vl = out_scale * z[0] + out_shift;
-        const Lanes dV = out_scale * zr[0];
-        for (int k = 0; k < K; ++k) {
-          V[k] = Vl[k];
-          f_over_r[k] = r[k] > T(0) ? -dV[k] / r[k] : T(0);
-        }
+        V_out = out_scale * z[0] + out_shift;
+        dV_out = out_scale * zr[0];
       }
     }
-    if (tail.mode != 0)  // lanes beyond the trained range: the one-pair path, which applies the tail
-      for (int k = 0; k < K; ++k)
-        if (tail.acts(r[k])) eval(r2[k], T(1), T(1), V[k], f_over_r[k]);
   }
 #endif
 
