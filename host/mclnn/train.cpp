@@ -79,8 +79,9 @@ double batch_loss_grad_cuda(const ModelFile& model, const TrajectoryData& d, con
 #if defined(__AVX512F__)
 /// batch_loss_grad's lanes with the SIMD lanes of the pair MLP as the lanes (mclnn/verlet_adjoint_lanes.hpp): lanes
 /// g·K … g·K + K − 1 (K = kBlock) are the group g, run as one SIMD call per K segments, so every lane adds the same
-/// segments in the same order with bitwise the same per-segment results as segment_loss_and_grad_cpu. lane_loss and
-/// lane_grad (kLanes × P, zero) receive the lanes' sums; the first error is left in `error`.
+/// segments in the same order, each segment's loss and gradient those of segment_loss_and_grad_cpu to round-off
+/// (mclnn/verlet_adjoint_lanes.hpp). lane_loss and lane_grad (kLanes × P, zero) receive the lanes' sums; an error
+/// (the last one raised) is left in `error`.
 template <typename Mlp>
 void batch_lanes_simd(const Mlp& mlp, const TrajectoryData& d, const Segment* segs, int n, int stride, int horizon,
                       double dt, bool with_grad, bool threaded, std::vector<double>& lane_loss,
@@ -133,7 +134,7 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   // ~8,000) are one region per Adam step of ~3 ms, and on the shared 2-core machine two threads made the
   // epoch 2.4–5× SLOWER than one (docs/PERFORMANCE.md). The lanes, not the threads, fix the summation order: the
   // result is bitwise the same either way. AVX-512 builds run the lanes as SIMD lanes, kBlock segments per call
-  // (batch_lanes_simd), with bitwise the same lane sums as the one-segment loop of the other builds.
+  // (batch_lanes_simd): the same lane sums as the one-segment loop of the other builds to round-off.
   const long long pair_evals = (long long)n * d.N * (d.N - 1) * (2LL * stride * horizon + 1);
   with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
 #if defined(__AVX512F__)

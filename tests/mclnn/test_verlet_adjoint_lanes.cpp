@@ -4,7 +4,9 @@
 // param_grad / network_slope and segment_loss_and_grad_cpu to 1e-12 relative (issue 14's bound; not bitwise: GCC
 // vectorises the one-pair functions' longer sums as a multiply then in-order adds, the lanes fuse each term into an
 // FMA), for every activation, shape, input transform, N, D and horizon under test; a segment's results do not depend
-// on its lane (bitwise); padding lanes (weight 0) add exact zeros; a diverged lane raises the one-segment error.
+// on its lane (bitwise); padding lanes (weight 0) add exact zeros; coincident particles (r = 0) add nothing (the
+// acceleration VJP against the one-pair loop); a diverged lane raises the one-segment error; train.cpp's batch sums
+// every segment in its lane (mclnn_loss).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,12 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "noether/io/model_file.hpp"
+#include "noether/mclnn/dataset.hpp"
+#include "noether/mclnn/train.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
 #include "noether/mclnn/verlet_adjoint_lanes.hpp"
 #include "noether/physics/forces.hpp"
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/physics/pair_mlp_lanes.hpp"
 #include "support/pair_mlp_test_util.hpp"
+#include "support/spring_data.hpp"
 
 using namespace noether;
 using namespace noether_test;
@@ -84,6 +90,7 @@ TEST(PairMlpLanes, JetsSlopeAndParamGradMatchTheOnePairFunctions) {
             expect_same_bits(Vs[l], V[l], name + " slope_lanes V and the jets' V");
             expect_same_bits(dVs[l], dV[l], name + " slope_lanes V' and the jets' V'");
             expect_round_off(Vs[l], s.V, std::abs(s.V), name + " slope V");
+            expect_round_off(dVs[l], s.dV, std::abs(s.dV), name + " slope V'");
             std::vector<double> gl(P), added(P);
             for (int k = 0; k < P; ++k) gl[k] = g0[k * K + l];
             mlp.param_grad(r[l], w[l], c[l], gl.data());
@@ -106,6 +113,8 @@ struct LaneCase {
   std::vector<std::vector<double>> q0, v0, m, target;
 };
 
+/// Lane 2 (when N >= 2) starts with particles 0 and 1 at the same place: r = 0, no force, nothing added by that pair
+/// in the reverse sweep's last step (the one-segment function's `continue`).
 LaneCase make_case(int K, int N, int D, int stride, int horizon, unsigned seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(-1, 1), um(0.7, 1.6);
@@ -121,6 +130,8 @@ LaneCase make_case(int K, int N, int D, int stride, int horizon, unsigned seed) 
       }
       m.push_back(um(rng));
     }
+    if (l == 2 && N >= 2)
+      for (int d = 0; d < D; ++d) q[D + d] = q[d];
     for (int h = 0; h < horizon; ++h)
       for (int k = 0; k < N * D; ++k) t.push_back(q[k] + 0.02 * u(rng) + 0.1 * (h + 1) * v[k]);
     c.q0.push_back(q), c.v0.push_back(v), c.m.push_back(m), c.target.push_back(t);
@@ -138,7 +149,8 @@ TEST(MclnnLanes, SegmentLossAndGradientMatchTheOneSegmentFunction) {
   const Geometry geometries[] = {{3, 2, 10, 1}, {4, 3, 3, 3}, {8, 2, 2, 2}, {2, 1, 5, 1}};
   for (const PairScaling& sc : test_scalings())
     for (Activation act : all_activations())
-      for (const auto& widths : std::vector<std::vector<int>>{{1, 10, 10, 1}, {1, 3, 7, 2, 1}})
+      for (const auto& widths :  // MaxWidth 16, 16, 32, 64
+           std::vector<std::vector<int>>{{1, 10, 10, 1}, {1, 3, 7, 2, 1}, {1, 20, 20, 1}, {1, 40, 1}})
         for (const Geometry& geo : geometries) {
           const MlpShape shape = shape_of(widths, act);
           const std::vector<double> p = random_params(shape, 9u, 0.5);
@@ -184,11 +196,48 @@ TEST(MclnnLanes, SegmentLossAndGradientMatchTheOneSegmentFunction) {
                 const std::string what = name + " dθ[" + std::to_string(k) + "]" + lane;
                 if (seg.weight[l] == 0.0) expect_same_bits(g[k][l], 0.0, what + " (padding)");
                 else expect_round_off(g[k][l], gl[k], scale, what);
-                if (seg.weight[l] != 0.0) expect_same_bits(g_rev[k][K - 1 - l], g[k][l], what + " in the mirrored lane");
+                if (seg.weight[l] != 0.0)
+                  expect_same_bits(g_rev[k][K - 1 - l], g[k][l], what + " in the mirrored lane");
               }
             }
           });
         }
+#endif
+}
+
+TEST(MclnnLanes, AccelerationVjpMatchesTheOnePairLoopWithCoincidentParticles) {
+#if !defined(__AVX512F__)
+  GTEST_SKIP() << "the segment lanes exist in AVX-512 builds only (verlet_adjoint_lanes.hpp)";
+#else
+  // Lane 2 has particles 0 and 1 at the same place (make_case): the one-pair loop skips that pair, so must the lanes.
+  const MlpShape shape = shape_of({1, 10, 10, 1}, Activation::Squareplus);
+  const std::vector<double> p = random_params(shape, 9u, 0.5);
+  with_pair_mlp<double>(shape, p.data(), test_scaling(), [&](const auto& mlp) {
+    using Mlp = std::decay_t<decltype(mlp)>;
+    using Lanes = typename Mlp::Lanes;
+    constexpr int K = Mlp::kBlock;
+    const int N = 4, D = 3, f = N * D, P = mlp.parameter_count();
+    const LaneCase c = make_case(K, N, D, 1, 1, 13u);
+    std::mt19937_64 rng(4);
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::vector<Lanes> q(f), m(N), lambda(f), g_pos(f, Lanes{}), g_theta(P, Lanes{});
+    for (int l = 0; l < K; ++l) {
+      for (int k = 0; k < f; ++k) q[k][l] = c.q0[l][k], lambda[k][l] = u(rng);
+      for (int i = 0; i < N; ++i) m[i][l] = c.m[l][i];
+    }
+    PairMlpLanesTape<double, Mlp::kMaxWidth> tape;
+    detail::accelerations_vjp_lanes(mlp, q.data(), m.data(), lambda.data(), N, D, g_pos.data(), g_theta.data(), tape);
+    for (int l = 0; l < K; ++l) {
+      std::vector<double> ql(f), ll(f), gp(f, 0.0), gt(P, 0.0);
+      for (int k = 0; k < f; ++k) ql[k] = q[k][l], ll[k] = lambda[k][l];
+      accelerations_vjp_cpu(mlp, ql.data(), c.m[l].data(), ll.data(), N, D, gp.data(), gt.data());
+      const std::string lane = "lane " + std::to_string(l);
+      for (int k = 0; k < f; ++k)
+        expect_round_off(g_pos[k][l], gp[k], max_abs(gp), lane + " q̄[" + std::to_string(k) + "]");
+      for (int k = 0; k < P; ++k)
+        expect_round_off(g_theta[k][l], gt[k], max_abs(gt), lane + " θ̄[" + std::to_string(k) + "]");
+    }
+  });
 #endif
 }
 
@@ -219,4 +268,34 @@ TEST(MclnnLanes, ADivergedLaneRaisesTheOneSegmentError) {
     EXPECT_NO_THROW(segment_lanes_loss_and_grad(mlp, seg, c.N, c.D, c.dt, c.stride, c.horizon, g.data()));
   });
 #endif
+}
+
+TEST(MclnnLanes, BatchLossSumsEverySegmentInItsLane) {
+  // mclnn_loss runs train.cpp's batch: segment k in lane k mod 16, each lane summing its segments in order, the lanes
+  // summed in order; 37 segments leave padding lanes in the last group of 8. The same sums of the one-segment function.
+  const TrajectoryData d = spring_data(4, 20, 3u);
+  ModelFile m;
+  m.shape = shape_of({1, 8, 8, 1}, Activation::Squareplus);
+  m.params = random_params(m.shape, 21u, 0.5);
+  m.input_scaling = {{1.0}, {0.5}};
+  m.output_scaling = {{0.1}, {0.7}};
+  std::vector<Segment> segs = make_segments(d, {0, 1, 2, 3}, 1);
+  ASSERT_GE(segs.size(), 37u);
+  segs.resize(37);
+  const int stride = 10;
+  const double got = mclnn_loss(m, d, segs, stride, 1);
+  double lane_sum[16] = {};
+  with_pair_mlp<double>(m.shape, m.params.data(), pair_scaling(m), [&](const auto& mlp) {
+    for (std::size_t k = 0; k < segs.size(); ++k) {
+      const Segment& s = segs[k];
+      lane_sum[k % 16] += segment_loss_and_grad_cpu<double>(mlp, d.q(s.b, s.t), d.v(s.b, s.t), d.m(s.b), d.N, d.D,
+                                                            d.frame_dt / stride, stride, 1, d.q(s.b, s.t + 1), 1.0,
+                                                            static_cast<double*>(nullptr));
+    }
+  });
+  double want = 0;
+  for (double x : lane_sum) want += x;
+  want /= double(segs.size());
+  EXPECT_GT(want, 0.0);
+  expect_round_off(got, want, want, "mean loss of 37 segments");
 }

@@ -6,12 +6,15 @@
 // one-segment function's, in its order: the Verlet rollout, the forces (pair r², PairMlp::slope_lanes, then
 // a_i = (1/m_i) Σ_{j≠i, in j order} s_ij (q_i − q_j) as accelerations_cpu's symmetric path), the loss, and the reverse
 // sweep with the pair MLP's jets and parameter gradient in lanes (physics/pair_mlp_lanes.hpp), each lane's θ̄ in its
-// own accumulator. So each lane's loss and gradient are bitwise what segment_loss_and_grad_cpu adds to that lane
-// (MclnnLanes.* tests), and training gives the same model as before, only faster: the paper's 3-particle segments
-// filled 3 of 8 lanes of a pair block, and the jets and gradient ran one pair at a time.
+// own accumulator. Each lane's loss and gradient agree with what segment_loss_and_grad_cpu adds to that lane to
+// round-off (1e-12 relative, MclnnLanes.* tests; not bitwise: the lanes fuse every term of the MLP's sums into an FMA,
+// GCC's vectorised one-pair code does not), and a segment gives the same bits in any lane, so training stays bitwise
+// independent of the thread count. Faster: the paper's 3-particle segments filled 3 of 8 lanes of a pair block, and
+// the jets and gradient ran one pair at a time.
 //
-// Formulas: mclnn/verlet_adjoint.hpp's file header. A lane whose weight is 0 adds exact zeros to its gradient (its
-// adjoints are 0): padding lanes of a batch's last group carry a copy of a real segment with weight 0.
+// Formulas: mclnn/verlet_adjoint.hpp's file header. A lane whose weight is 0 and whose rollout is finite adds exact
+// zeros to its gradient (its adjoints are 0): padding lanes of a batch's last group carry a copy of a real segment of
+// the same call with weight 0.
 #pragma once
 #if !defined(__CUDACC__) && defined(__AVX512F__)
 #include <cmath>

@@ -16,7 +16,8 @@
 // (or shared memory staged by the kernel, kernels/physics/law_staging.cuh) on the GPU. Widths are stored inline.
 //
 // Beyond the trained range the law follows its tail (physics/pair_tail.hpp; `tail`, by value, none by default):
-// jets, value_and_slope, eval and eval_block return the tailed law, network_jets / network_slope the raw network.
+// jets, value_and_slope, eval and eval_block return the tailed law, network_jets / network_slope / slope_lanes the raw
+// network (network_jets and param_grad in lanes, for training: physics/pair_mlp_lanes.hpp).
 // With the tail 'none' (the default) every result is the raw network's, bit for bit. param_grad (training) is the
 // raw network's gradient.
 //
@@ -242,8 +243,10 @@ struct PairMlp {
 
   /// network_slope() of kBlock distances at once (r, V, dV: one lane each; the raw network, no tail), host only:
   /// per lane the same operations in the same order as network_slope (each sum over a layer's inputs i = 0..d−1 in
-  /// order), so each lane's V and V′ are bitwise network_slope's; the lanes make each layer a small matrix product
-  /// (four outputs at a time: 4 × 2 independent accumulator chains per lane vector to cover the FMA latency).
+  /// order, each term fused into an FMA: equal to network_slope to round-off, 1e-12 relative in float64, not
+  /// bitwise where GCC vectorises network_slope's sums as a multiply then adds); the lanes make each layer a small
+  /// matrix product (four outputs at a time: 4 × 2 independent accumulator chains per lane vector to cover the FMA
+  /// latency).
   /// By reference: -Wpsabi.
   void slope_lanes(const Lanes& r, Lanes& V_out, Lanes& dV_out) const {
     constexpr int K = kBlock;
@@ -332,7 +335,7 @@ struct PairMlp {
   NOETHER_HOSTDEV void param_grad(T r, T w, T c, G* g) const {
     T zs[kPairMlpMaxLayers - 1][MaxWidth], zrs[kPairMlpMaxLayers - 1][MaxWidth];  // hidden (z, z_r)
     T h[MaxWidth], hr[MaxWidth];
-    int off[kPairMlpMaxLayers + 1];  // off[l]: offset of W_l
+    int off[kPairMlpMaxLayers + 2];  // off[l]: offset of W_l, l = 1 … L + 1 (the loop writes off[L + 1])
     // Forward through the hidden layers, keeping (z, z_r) of each.
     T x, xr, xrr;
     input_jet(r, x, xr, xrr);

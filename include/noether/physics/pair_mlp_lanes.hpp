@@ -4,14 +4,15 @@
 // through them (mclnn/verlet_adjoint_lanes.hpp).
 //
 // Per lane the operations are network_jets' and param_grad's, in their order (each sum over a layer's inputs
-// i = 0..d−1 in order, the same expressions), so every lane's results are bitwise those of the one-pair functions
-// (PairMlpLanes.* tests). Formulas (docs/TRAINING.md, pair_mlp.hpp):
-//   forward jets   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;   h = σ(z),  h_r = σ′(z) z_r,  h_rr = σ″(z) z_r² + σ′(z) z_rr
+// i = 0..d−1 in order, the same expressions), with every term of a sum fused into an FMA; GCC vectorises the one-pair
+// functions' longer sums as a multiply and then in-order adds, so the two agree to round-off (1e-12 relative,
+// PairMlpLanes.* tests), not bitwise. Formulas (docs/TRAINING.md, pair_mlp.hpp):
+//   forward jets   z = W h + b,  z_r = W h_r,  z_rr = W h_rr;
+//                  h = σ(z),  h_r = σ′(z) z_r,  h_rr = σ″(z) z_r² + σ′(z) z_rr
 //   reverse        g += w ∂V/∂θ + c ∂V′/∂θ:   ∂W_l[o,i] = ẑ[o] h[i] + ẑ_r[o] h_r[i],  ∂b_l[o] = ẑ[o],
 //                  ĥ = W_lᵀ ẑ,  ĥ_r = W_lᵀ ẑ_r,  ẑ_{l−1} = σ′ ĥ + σ″ z_r ĥ_r,  ẑ_{l−1,r} = σ′ ĥ_r
-// One difference in the work, none in the results: the forward (z, z_r) of every hidden layer is kept from the jets
-// in a PairMlpLanesTape and reused by the gradient (param_grad recomputes it; the sums are the same, so the values
-// are too).
+// One difference in the work: the forward (z, z_r) of every hidden layer is kept from the jets in a PairMlpLanesTape
+// and reused by the gradient (param_grad recomputes it with the same sums).
 #pragma once
 #if !defined(__CUDACC__) && defined(__AVX512F__)
 #include "noether/physics/pair_mlp.hpp"
@@ -49,7 +50,7 @@ inline void activation_lanes(Activation act, const Lanes& z, Lanes& s0, Lanes& s
 }  // namespace detail
 
 /// network_jets of every lane of r (V, V′, V″ written; the raw network, no tail), keeping the forward in `tape` for
-/// pair_mlp_param_grad_lanes. By reference: -Wpsabi.
+/// pair_mlp_param_grad_lanes; V and V′ bitwise those of PairMlp::slope_lanes. By reference: -Wpsabi.
 template <typename T, int MaxWidth>
 void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp<T, MaxWidth>::Lanes& r,
                          PairMlpLanesTape<T, MaxWidth>& tape, typename PairMlp<T, MaxWidth>::Lanes& V,
@@ -113,7 +114,7 @@ void pair_mlp_param_grad_lanes(const PairMlp<T, MaxWidth>& mlp, const PairMlpLan
                                typename PairMlp<T, MaxWidth>::Lanes* g) {
   using Lanes = typename PairMlp<T, MaxWidth>::Lanes;
   const int L = mlp.n_layers;
-  int off[kPairMlpMaxLayers + 1];  // off[l]: offset of W_l
+  int off[kPairMlpMaxLayers + 2];  // off[l]: offset of W_l, l = 1 … L + 1 (the loop writes off[L + 1])
   off[1] = 0;
   for (int l = 1; l <= L; ++l) off[l + 1] = off[l] + mlp.widths[l] * (mlp.widths[l - 1] + 1);
   Lanes dz[MaxWidth], dzr[MaxWidth], dh[MaxWidth], dhr[MaxWidth], s1[MaxWidth], s2z[MaxWidth];
