@@ -276,7 +276,10 @@ struct PairMlp {
         }
         const T *w0 = W + o * din, *w1 = w0 + din, *w2 = w1 + din, *w3 = w2 + din;
         for (int i = 0; i < din; ++i) {
-          const Lanes hi = h[i], hri = hr[i];
+          Lanes hi = h[i], hri = hr[i];
+          // Held in registers: without this GCC folds h[i] into each of the eight FMAs as a memory operand, and Zen 4
+          // splits every 64-byte load in two; ~10% faster on eval_block in float64 and float32, the same results.
+          asm("" : "+v"(hi), "+v"(hri));
           s0 += w0[i] * hi, r0 += w0[i] * hri;
           s1 += w1[i] * hi, r1 += w1[i] * hri;
           s2 += w2[i] * hi, r2_ += w2[i] * hri;
