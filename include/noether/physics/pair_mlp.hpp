@@ -224,6 +224,26 @@ struct PairMlp {
     else y = (Lanes)_mm512_sqrt_ps((__m512)x);
   }
 
+  /// σ, σ′, σ″ of every lane of z: activation_jet per lane, squareplus written out in lanes (the same expressions) so
+  /// that it vectorises. Used by slope_lanes and the training lanes (physics/pair_mlp_lanes.hpp). By reference: -Wpsabi.
+  static void activation_lanes(Activation act, const Lanes& z, Lanes& s0, Lanes& s1, Lanes& s2) {
+    if (act == Activation::Squareplus) {
+      const Lanes q = z * z + T(4);
+      Lanes s;
+      lanes_sqrt(q, s);
+      const Lanes inv = T(1) / s;
+      const Lanes inv3 = inv * inv * inv;
+      s0 = T(0.5) * (z + s);
+      s1 = T(0.5) * (T(1) + z * inv);
+      s2 = T(2) * inv3;
+    } else {
+      for (int k = 0; k < kBlock; ++k) {
+        const ActivationJet<T> a = activation_jet<T>(act, z[k]);
+        s0[k] = a.s0, s1[k] = a.s1, s2[k] = a.s2;
+      }
+    }
+  }
+
   /// eval() of kBlock pairs at once (r2, V, f_over_r: kBlock values each), host only: slope_lanes on r = √r²,
   /// then f_over_r = −V′/r per lane (0 at r = 0) and the tail's one-pair path for lanes where the tail acts.
   void eval_block(const T* r2, T* V, T* f_over_r) const {
@@ -297,23 +317,11 @@ struct PairMlp {
       }
       p = b + dout;
       if (l < n_layers) {
-        if (act == Activation::Squareplus) {  // activation_jet's squareplus σ, σ′, written out to vectorise
-          for (int u = 0; u < dout; ++u) {
-            const Lanes x = z[u];
-            const Lanes q = x * x + T(4);
-            Lanes sq;
-            lanes_sqrt(q, sq);
-            const Lanes inv = T(1) / sq;
-            h[u] = T(0.5) * (x + sq);
-            hr[u] = T(0.5) * (T(1) + x * inv) * zr[u];
-          }
-        } else {
-          for (int u = 0; u < dout; ++u)
-            for (int k = 0; k < K; ++k) {
-              const ActivationJet<T> a = activation_jet<T>(act, z[u][k]);
-              h[u][k] = a.s0;
-              hr[u][k] = a.s1 * zr[u][k];
-            }
+        for (int u = 0; u < dout; ++u) {
+          Lanes s0, s1, s2;  // σ″ unused here: dead code when inlined
+          activation_lanes(act, z[u], s0, s1, s2);
+          h[u] = s0;
+          hr[u] = s1 * zr[u];
         }
       } else {
         V_out = out_scale * z[0] + out_shift;

@@ -27,28 +27,6 @@ struct PairMlpLanesTape {
   Lanes z[kPairMlpMaxLayers - 1][MaxWidth], zr[kPairMlpMaxLayers - 1][MaxWidth];
 };
 
-namespace detail {
-/// σ, σ′, σ″ of every lane of z (activation_jet per lane; squareplus written out in lanes, the same expressions).
-template <typename T, typename Lanes>
-inline void activation_lanes(Activation act, const Lanes& z, Lanes& s0, Lanes& s1, Lanes& s2) {
-  if (act == Activation::Squareplus) {
-    const Lanes q = z * z + T(4);
-    Lanes s;
-    PairMlp<T, 16>::lanes_sqrt(q, s);
-    const Lanes inv = T(1) / s;
-    const Lanes inv3 = inv * inv * inv;
-    s0 = T(0.5) * (z + s);
-    s1 = T(0.5) * (T(1) + z * inv);
-    s2 = T(2) * inv3;
-  } else {
-    for (int k = 0; k < int(sizeof(Lanes) / sizeof(T)); ++k) {
-      const ActivationJet<T> a = activation_jet<T>(act, z[k]);
-      s0[k] = a.s0, s1[k] = a.s1, s2[k] = a.s2;
-    }
-  }
-}
-}  // namespace detail
-
 /// network_jets of every lane of r (V, V′, V″ written; the raw network, no tail), keeping the forward in `tape` for
 /// pair_mlp_param_grad_lanes; V and V′ bitwise those of PairMlp::slope_lanes. By reference: -Wpsabi.
 template <typename T, int MaxWidth>
@@ -91,7 +69,7 @@ void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
       for (int o = 0; o < dout; ++o) {
         tape.z[l - 1][o] = z[o], tape.zr[l - 1][o] = zr[o];
         Lanes s0, s1, s2;
-        detail::activation_lanes<T>(mlp.act, z[o], s0, s1, s2);
+        mlp.activation_lanes(mlp.act, z[o], s0, s1, s2);
         h[o] = s0;
         hr[o] = s1 * zr[o];
         hrr[o] = s2 * zr[o] * zr[o] + s1 * zrr[o];
@@ -133,7 +111,7 @@ void pair_mlp_param_grad_lanes(const PairMlp<T, MaxWidth>& mlp, const PairMlpLan
       for (int i = 0; i < din; ++i) {
         const Lanes zi = tape.z[l - 2][i], zri = tape.zr[l - 2][i];
         Lanes a0, a1, a2;
-        detail::activation_lanes<T>(mlp.act, zi, a0, a1, a2);
+        mlp.activation_lanes(mlp.act, zi, a0, a1, a2);
         h[i] = a0;
         hr[i] = a1 * zri;
         s1[i] = a1;
