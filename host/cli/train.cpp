@@ -30,7 +30,8 @@ constexpr int kForceMatchEpochs = kTrainCommandForceMatchEpochs;
 
 void add_train_command(CLI::App& app) {
   struct Opts {
-    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail, init, input_transform;
+    std::string model = "mclnn", data, output, config, device = "auto", log, checkpoint, resume, tail, init, input_transform,
+        polish_method;
     std::vector<int> hidden;
     int epochs = 0, horizon = 0, stride = 0, batch_size = 0, threads = 0, patience = 0, polish = 0;
     double lr = 0, val_fraction = 0, time_budget = 0, min_delta = 0;
@@ -49,7 +50,10 @@ void add_train_command(CLI::App& app) {
                   " after the force-matching start, 3000 with --init random)")->check(CLI::Range(1, 100000000));
   cmd->add_option("--hidden", o->hidden, "hidden widths, e.g. 10,10")->delimiter(',')->check(CLI::Range(1, 4096));
   cmd->add_option("--lr", o->lr, "Adam learning rate (cosine-decayed to lr_final)")->check(cli_check::positive_finite());
-  cmd->add_option("--horizon", o->horizon, "saved frames predicted from each data state")->check(CLI::Range(1, 2147483647));
+  cmd->add_option("--horizon", o->horizon,
+                  "saved frames predicted from each data state (default " + std::to_string(kTrainCommandHorizon) +
+                  ", or frames - 1 when the data have fewer; 1 for bulk data; docs/TRAINING.md)")
+      ->check(CLI::Range(1, 2147483647));
   cmd->add_option("--stride", o->stride, "Verlet steps per saved frame (dt = frame spacing / stride)")->check(CLI::Range(1, 2147483647));
   cmd->add_option("--batch-size", o->batch_size, "segments per Adam step (0 = all)")->check(CLI::Range(0, 2147483647));
   cmd->add_option("--val-fraction", o->val_fraction, "share of trajectories held out for validation")->check(CLI::Range(0.0, 1.0));
@@ -94,12 +98,19 @@ void add_train_command(CLI::App& app) {
                   "the validation loss (default " + std::to_string(train_command_defaults().polish) +
                   "; 0 = none; docs/TRAINING.md)")
       ->check(CLI::Range(0, 100000000));
+  cmd->add_option("--polish-method", o->polish_method,
+                  "what the polish runs: lm (Levenberg-Marquardt on the segments' residuals and their exact Jacobian, "
+                  "at most " + std::to_string(kLmMaxParameters) + " parameters) | lbfgs (L-BFGS on the loss and its "
+                  "gradient) | auto (lm when the network has at most " + std::to_string(kLmMaxParameters) +
+                  " parameters, else lbfgs) (default " + std::string(polish_method_name(train_command_defaults().polish_method)) +
+                  "; docs/TRAINING.md)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
   cmd->callback([o, cmd] {
     MclnnTrainOptions t = train_command_defaults();  // shared with Python's train_mclnn
     bool config_epochs = false;      // the config's train section sets the epochs itself
     bool config_input_transform = false;  // … or the input transform
-    bool config_polish = false;           // … or the L-BFGS polish
+    bool config_polish = false;           // … or the polish
+    bool config_horizon = false;          // … or the horizon
     std::string model = o->model, data = o->data, output = o->output;
     if (!o->config.empty()) {
       const TrainConfig c = load_train_config(o->config, t);
@@ -113,7 +124,8 @@ void add_train_command(CLI::App& app) {
       };
       config_epochs = train_has("epochs");
       config_input_transform = train_has("input_transform");
-      config_polish = train_has("polish");
+      config_polish = train_has("polish") || train_has("polish_method");
+      config_horizon = train_has("horizon");
     }
     NOETHER_REQUIRE(model == "mclnn", "--model: '" << model << "' is not trainable by this command yet; expected mclnn");
     NOETHER_REQUIRE(!data.empty(), "--data: missing; give the training trajectories (.npz)");
@@ -139,6 +151,9 @@ void add_train_command(CLI::App& app) {
     if (given("--patience")) t.patience = o->patience;
     if (given("--min-delta")) t.min_delta = o->min_delta;
     if (given("--polish")) t.polish = o->polish;
+    if (given("--polish-method"))
+      NOETHER_REQUIRE(parse_polish_method(o->polish_method, t.polish_method),
+                      "--polish-method: unknown method '" << o->polish_method << "'; expected one of auto, lm, lbfgs");
     if (given("--input-transform"))
       NOETHER_REQUIRE(parse_input_transform(o->input_transform, t.input_transform),
                       "--input-transform: unknown transform '" << o->input_transform << "'; expected one of "
@@ -167,13 +182,15 @@ void add_train_command(CLI::App& app) {
     BulkTrajectoryData bd = load_bulk_trajectory_data(data);  // the trajectory data plus box, species, cutoffs
     if (wants_bulk_training(bd, cutoff)) {
       for (const char* flag : {"--log", "--checkpoint", "--resume", "--time-budget", "--patience", "--min-delta", "--tail",
-                               "--input-transform", "--polish"})
+                               "--input-transform", "--polish", "--polish-method"})
         NOETHER_REQUIRE(!given(flag), flag << ": not available for bulk data yet (docs/BULK_TRAINING.md)");
       NOETHER_REQUIRE(!config_input_transform,
                       o->config << ": train.input_transform: not available for bulk data yet (docs/BULK_TRAINING.md)");
-      NOETHER_REQUIRE(!config_polish, o->config << ": train.polish: not available for bulk data yet (docs/BULK_TRAINING.md)");
+      NOETHER_REQUIRE(!config_polish, o->config << ": train.polish / train.polish_method: not available for bulk data yet (docs/BULK_TRAINING.md)");
       t.input_transform = InputTransform::None;  // species-pair networks take the distance itself
-      t.polish = 0;                              // the bulk trainer has no L-BFGS polish yet
+      t.polish = 0;                              // the bulk trainer has no polish yet
+      // the bulk trainer's horizon stays 1 unless given (the open-space default 3 was measured on the zoo only)
+      if (!given("--horizon") && !config_horizon) t.horizon = 1;
       NOETHER_REQUIRE(!t.cuda || o->device == "auto", "--device cuda: bulk training runs on the CPU only");
       // t.init as for open space: force-match by default (docs/BULK_TRAINING.md "The force-matching start"), with
       // the same epoch caps (kForceMatchEpochs after the start, 3000 from random).
@@ -181,6 +198,8 @@ void add_train_command(CLI::App& app) {
       return;
     }
     const TrajectoryData d = std::move(bd.traj);  // = load_trajectory_data(data): the same loader, read once
+    const std::string horizon_note = fit_default_horizon(t, given("--horizon") || config_horizon, d.T);
+    if (!horizon_note.empty() && !o->quiet) std::printf("note: %s\n", horizon_note.c_str());
     if (!o->quiet)
       std::printf("train mclnn on %s: %d trajectories x %d frames x %d particles x %dD, frame spacing %g, dt %g; "
                   "device %s\n",
@@ -192,7 +211,7 @@ void add_train_command(CLI::App& app) {
       r = train_mclnn(d, t, [&](const EpochReport& e) {
         char note[128];
         if (e.polish_evaluation > 0)
-          std::snprintf(note, sizeof note, "L-BFGS polish, evaluation %ld: loss %.3e", e.polish_evaluation, e.train_loss);
+          std::snprintf(note, sizeof note, "polish, evaluation %ld: loss %.3e", e.polish_evaluation, e.train_loss);
         else
           std::snprintf(note, sizeof note, "loss %.3e  val %.3e  lr %.1e", e.train_loss, e.val_loss, e.lr);
         bar.update(e.epoch, e.epochs, note);
@@ -209,8 +228,8 @@ void add_train_command(CLI::App& app) {
                   r.stop_reason == "plateau" ? "validation-loss plateau" : r.stop_reason == "time_budget" ? "time budget" : "epoch cap",
                   r.epochs, r.best_epoch == 0 ? "the force-matching start, epoch " : "epoch ", r.best_epoch);
     if (!o->quiet && r.polished)
-      std::printf("L-BFGS polish: %ld loss evaluations (%s); train loss %.3e -> %.3e, validation %.3e -> %.3e: %s\n",
-                  r.polish_evaluations, r.polish_stop.c_str(), r.polish_train_before, r.polish_train_after,
+      std::printf("%s polish: %ld evaluations (%s); train loss %.3e -> %.3e, validation %.3e -> %.3e: %s\n",
+                  r.polish_method == "lm" ? "Levenberg-Marquardt" : "L-BFGS", r.polish_evaluations, r.polish_stop.c_str(), r.polish_train_before, r.polish_train_after,
                   r.polish_val_before, r.polish_val_after, r.polish_kept ? "kept" : "not kept (validation loss higher)");
     if (!o->quiet)
       std::printf("wrote %s: %d epochs in %.1f s on the %s; train loss %.3e, validation loss %.3e\n", output.c_str(),

@@ -25,6 +25,7 @@
 
 #include "noether/nn/adam.hpp"
 #include "noether/nn/lbfgs.hpp"
+#include "noether/nn/levenberg_marquardt.hpp"
 #include "noether/mclnn/cuda.hpp"
 #include "noether/mclnn/force_match_start.hpp"
 #include "noether/core/error.hpp"
@@ -35,6 +36,8 @@
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
 #include "noether/mclnn/verlet_adjoint_lanes.hpp"
+#include "noether/mclnn/verlet_tangent.hpp"
+#include "noether/mclnn/verlet_tangent_lanes.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -168,6 +171,96 @@ double batch_loss_grad(const ModelFile& model, const TrajectoryData& d, const Se
   return loss;
 }
 
+/// The Levenberg–Marquardt normal equations of the mean segment loss F = (1/n) Σ_s (1/(horizon·N)) |e_s|² over `segs`
+/// (mclnn/verlet_tangent.hpp): A (P × P, symmetric) = Σ_s w J_sᵀ J_s and b (P) = Σ_s w J_sᵀ e_s with
+/// w = 1/(n·horizon·N); returns F. On the CPU, in kGnChunks fixed chunks of consecutive segments (chunk c holds
+/// segments [c·n/kGnChunks, (c+1)·n/kGnChunks), each adding its segments in order; the chunks summed in order): bitwise
+/// the same for any number of threads. AVX-512 builds compute the residuals and Jacobians of kBlock segments of a
+/// chunk at once in SIMD lanes (mclnn/verlet_tangent_lanes.hpp; the same to round-off).
+constexpr int kGnChunks = 8;
+double gauss_newton_system(const ModelFile& model, const TrajectoryData& d, const std::vector<Segment>& segs,
+                           int stride, int horizon, std::vector<double>& A, std::vector<double>& b) {
+  const int n = int(segs.size());
+  const int P = int(model.params.size());
+  const std::size_t f = std::size_t(d.N) * d.D, R = f * horizon;
+  const double w = 1.0 / (double(n) * horizon * d.N), dt = d.frame_dt / stride;
+  std::vector<std::vector<double>> chunk_A(kGnChunks, std::vector<double>(std::size_t(P) * P, 0.0)),
+      chunk_b(kGnChunks, std::vector<double>(P, 0.0));
+  std::vector<double> chunk_loss(kGnChunks, 0.0);
+  std::string error;
+  // one segment's rows into the chunk's lower triangle of w Jᵀ J and w Jᵀ e (J: R × P, row-major)
+  auto accumulate = [&](int c, const double* e, const double* J) {
+    double* Ac = chunk_A[c].data();
+    double* bc = chunk_b[c].data();
+    for (std::size_t row = 0; row < R; ++row) {
+      const double* Jr = J + row * P;
+      for (int a = 0; a < P; ++a) {
+        const double wa = w * Jr[a];
+        bc[a] += wa * e[row];
+        double* Aa = Ac + std::size_t(a) * P;
+        for (int k = 0; k <= a; ++k) Aa[k] += wa * Jr[k];
+      }
+    }
+  };
+  const long long pair_evals = (long long)n * d.N * (d.N - 1) * (long long)stride * horizon;
+  with_pair_mlp<double>(model.shape, model.params.data(), pair_scaling(model), [&](const auto& mlp) {
+#pragma omp parallel for schedule(static, 1) if (pair_evals > kParallelPairs / 16)
+    for (int c = 0; c < kGnChunks; ++c) {
+      const int first = int((long long)n * c / kGnChunks), last = int((long long)n * (c + 1) / kGnChunks);
+      try {
+        std::vector<double> e(R), J(R * P);
+#if defined(__AVX512F__)
+        using Mlp = std::decay_t<decltype(mlp)>;
+        using Lanes = typename Mlp::Lanes;
+        constexpr int K = Mlp::kBlock;
+        std::vector<Lanes> el(R), Jl(R * P);
+        for (int base = first; base < last; base += K) {
+          SegmentLanes<double, Mlp::kMaxWidth> lanes;
+          for (int l = 0; l < K; ++l) {
+            const bool active = base + l < last;  // a padding lane repeats the group's first segment, not added
+            const Segment& s = segs[active ? base + l : base];
+            lanes.q0[l] = d.q(s.b, s.t), lanes.v0[l] = d.v(s.b, s.t), lanes.mass[l] = d.m(s.b);
+            lanes.target[l] = d.q(s.b, s.t + 1);
+            lanes.weight[l] = active ? 1.0 : 0.0;
+          }
+          const Lanes loss = segment_lanes_residuals_and_jacobian(mlp, lanes, d.N, d.D, dt, stride, horizon, el.data(),
+                                                                  Jl.data());
+          for (int l = 0; l < K && base + l < last; ++l) {
+            chunk_loss[c] += loss[l];
+            for (std::size_t k = 0; k < R; ++k) e[k] = el[k][l];
+            for (std::size_t k = 0; k < R * P; ++k) J[k] = Jl[k][l];
+            accumulate(c, e.data(), J.data());
+          }
+        }
+#else
+        for (int k = first; k < last; ++k) {
+          const Segment& s = segs[k];
+          chunk_loss[c] += segment_residuals_and_jacobian_cpu<double>(mlp, d.q(s.b, s.t), d.v(s.b, s.t), d.m(s.b), d.N,
+                                                                      d.D, dt, stride, horizon, d.q(s.b, s.t + 1),
+                                                                      e.data(), J.data());
+          accumulate(c, e.data(), J.data());
+        }
+#endif
+      } catch (const std::exception& ex) {
+#pragma omp critical
+        error = ex.what();
+      }
+    }
+  });
+  NOETHER_REQUIRE(error.empty(), error);
+  A.assign(std::size_t(P) * P, 0.0);
+  b.assign(P, 0.0);
+  double loss = 0;
+  for (int c = 0; c < kGnChunks; ++c) {
+    loss += chunk_loss[c];
+    for (std::size_t k = 0; k < A.size(); ++k) A[k] += chunk_A[c][k];
+    for (int k = 0; k < P; ++k) b[k] += chunk_b[c][k];
+  }
+  for (int a = 0; a < P; ++a)
+    for (int k = a + 1; k < P; ++k) A[std::size_t(a) * P + k] = A[std::size_t(k) * P + a];
+  return n > 0 ? loss / n : 0.0;
+}
+
 json options_json(const MclnnTrainOptions& o) {
   json j = {{"hidden", o.hidden},             {"activation", activation_name(o.activation)},
             {"stride", o.stride},             {"horizon", o.horizon},
@@ -180,6 +273,7 @@ json options_json(const MclnnTrainOptions& o) {
   // the input transform only when it is not none: checkpoints written before it existed still resume with none
   if (o.input_transform != InputTransform::None) j["input_transform"] = input_transform_name(o.input_transform);
   if (o.polish > 0) j["polish"] = o.polish;  // likewise: checkpoints without it still resume with 0
+  if (o.polish > 0 && o.polish_method != PolishMethod::Lbfgs) j["polish_method"] = polish_method_name(o.polish_method);
   return j;
 }
 
@@ -202,6 +296,17 @@ AffineScaling pair_input_scaling(const DistanceRange& range, InputTransform inpu
   }
   const double half = std::max(0.5 * (range.upper - range.min), 1e-3 * std::max(range.upper, 1e-12));
   return {{0.5 * (range.upper + range.min)}, {half}};
+}
+
+const char* polish_method_name(PolishMethod m) {
+  return m == PolishMethod::Lm ? "lm" : m == PolishMethod::Auto ? "auto" : "lbfgs";
+}
+
+bool parse_polish_method(const std::string& name, PolishMethod& out) {
+  if (name == "lbfgs") return out = PolishMethod::Lbfgs, true;
+  if (name == "lm") return out = PolishMethod::Lm, true;
+  if (name == "auto") return out = PolishMethod::Auto, true;
+  return false;
 }
 
 const char* mclnn_init_name(MclnnInit i) { return i == MclnnInit::ForceMatch ? "force-match" : "random"; }
@@ -273,7 +378,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   NOETHER_REQUIRE(o.batch_size >= 0, "train: batch_size must be >= 0, got " << o.batch_size);
   NOETHER_REQUIRE(o.lr > 0 && o.lr_final >= 0, "train: lr must be > 0 and lr_final >= 0");
   NOETHER_REQUIRE(o.checkpoint_every >= 1, "train: checkpoint_every must be >= 1");
-  NOETHER_REQUIRE(o.polish >= 0, "train: polish (L-BFGS iterations) must be >= 0, got " << o.polish);
+  NOETHER_REQUIRE(o.polish >= 0, "train: polish (iterations) must be >= 0, got " << o.polish);
   NOETHER_REQUIRE(o.patience >= 0, "train: patience must be >= 0 (0 = off), got " << o.patience);
   NOETHER_REQUIRE(std::isfinite(o.min_delta) && o.min_delta >= 0 && o.min_delta < 1,
                   "train: min_delta must be in [0, 1), got " << o.min_delta);
@@ -304,6 +409,11 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   for (int w : o.hidden) model.shape.widths.push_back(w);
   model.shape.widths.push_back(1);
   model.shape.activation = o.activation;
+  NOETHER_REQUIRE(o.polish == 0 || o.polish_method != PolishMethod::Lm ||
+                      model.shape.parameter_count() <= kLmMaxParameters,
+                  "train: the Levenberg-Marquardt polish takes at most " << kLmMaxParameters << " parameters (its normal "
+                  "equations hold P^2 values per lane), the hidden widths give " << model.shape.parameter_count()
+                  << "; use the polish method lbfgs or narrower hidden layers");
   const DistanceRange range = pair_distance_range(data, train_traj);
   const DistanceHistogram hist = pair_distance_histogram(data, train_traj, 100);
   const double F = force_scale(data, train_traj);
@@ -490,42 +600,83 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
     ModelFile trial = model;
     bool out_of_time = false;
     long evaluations = 0;
-    const LossAndGradient f = [&](const std::vector<double>& p, std::vector<double>& g) {
-      // past a time budget, every evaluation after the first (the starting point) fails: the line search gives up
+    // past a time budget, every evaluation after the first (the starting point) fails: the line search gives up,
+    // Levenberg–Marquardt stops at its last accepted point
+    auto check_time = [&]() {
       if (o.time_budget_s > 0 && evaluations > 0 &&
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > o.time_budget_s) {
         out_of_time = true;
         throw Error("time budget");
       }
-      trial.params = p;
-      const double v = batch_loss_grad(trial, data, train_segs.data(), n, o.stride, o.horizon, &g, ws) / n;
-      for (double& gi : g) gi /= n;
+    };
+    auto progress = [&](double v) {
       ++evaluations;
       if (on_epoch)  // progress (and, from Python, Ctrl-C: its exception is not a std::exception and ends the polish)
         on_epoch({epochs, epochs, v, res.val_loss, 0.0,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), evaluations});
-      return v;
     };
     std::vector<double> x = model.params;
-    LbfgsOptions lo;
-    lo.iterations = o.polish;
-    const LbfgsResult lr = lbfgs_minimize(x, f, lo);
+    double loss_before = 0, loss_after = 0;
+    long n_evaluations = 0;
+    std::string stop;
+    const PolishMethod method = o.polish_method != PolishMethod::Auto ? o.polish_method
+                                : model.params.size() <= std::size_t(kLmMaxParameters) ? PolishMethod::Lm
+                                                                                       : PolishMethod::Lbfgs;
+    res.polish_method = polish_method_name(method);
+    polish_meta = {{"method", res.polish_method}, {"iterations_max", o.polish}};
+    if (method == PolishMethod::Lbfgs) {
+      const LossAndGradient f = [&](const std::vector<double>& p, std::vector<double>& g) {
+        check_time();
+        trial.params = p;
+        const double v = batch_loss_grad(trial, data, train_segs.data(), n, o.stride, o.horizon, &g, ws) / n;
+        for (double& gi : g) gi /= n;
+        progress(v);
+        return v;
+      };
+      LbfgsOptions lo;
+      lo.iterations = o.polish;
+      const LbfgsResult lr = lbfgs_minimize(x, f, lo);
+      loss_before = lr.initial_loss, loss_after = lr.loss, n_evaluations = lr.evaluations, stop = lr.stop;
+      if (lr.iterations >= 0) polish_meta["iterations"] = lr.iterations;
+    } else {
+      // The loss the steps are judged by is the one Adam and L-BFGS see (batch_loss_grad); the normal equations are
+      // the Jacobian pass's (mclnn/verlet_tangent.hpp, the same loss to round-off). Always on the CPU.
+      const LeastSquaresLoss F = [&](const std::vector<double>& p) {
+        check_time();
+        trial.params = p;
+        const double v = batch_loss_grad(trial, data, train_segs.data(), n, o.stride, o.horizon, nullptr, ws) / n;
+        progress(v);
+        return v;
+      };
+      const NormalEquations system = [&](const std::vector<double>& p, std::vector<double>& A, std::vector<double>& b) {
+        check_time();
+        trial.params = p;
+        return gauss_newton_system(trial, data, train_segs, o.stride, o.horizon, A, b);
+      };
+      LmOptions lmo;
+      lmo.iterations = o.polish;
+      const LmResult lr = levenberg_marquardt(x, system, F, lmo);
+      loss_before = lr.initial_loss, loss_after = lr.loss, n_evaluations = lr.loss_evaluations + lr.system_evaluations;
+      stop = lr.stop.rfind("system: ", 0) == 0 && out_of_time ? "time_budget" : lr.stop;
+      polish_meta["iterations"] = lr.iterations;
+      polish_meta["accepted_steps"] = lr.accepted;
+      polish_meta["jacobians"] = lr.system_evaluations;
+      polish_meta["lambda"] = lr.lambda;
+    }
     trial.params = x;
     res.polished = true;
-    res.polish_train_before = lr.initial_loss, res.polish_train_after = lr.loss;
+    res.polish_train_before = loss_before, res.polish_train_after = loss_after;
     res.polish_val_before = res.val_loss;
     res.polish_val_after = val_segs.empty() ? 0.0 : mean_loss(trial, data, val_segs, o.stride, o.horizon, ws);
-    res.polish_kept = val_segs.empty() ? lr.loss < lr.initial_loss : res.polish_val_after < res.polish_val_before;
-    res.polish_evaluations = lr.evaluations;
-    res.polish_stop = out_of_time ? "time_budget" : lr.stop;
-    if (res.polish_kept) model.params = x, res.val_loss = res.polish_val_after, res.train_loss = lr.loss;
-    polish_meta = {{"iterations_max", o.polish},
-                   {"evaluations", lr.evaluations},
-                   {"stop", res.polish_stop},
-                   {"train_loss", {lr.initial_loss, lr.loss}},
-                   {"val_loss", {res.polish_val_before, res.polish_val_after}},
-                   {"kept", res.polish_kept}};
-    if (lr.iterations >= 0) polish_meta["iterations"] = lr.iterations;
+    res.polish_kept = val_segs.empty() ? loss_after < loss_before : res.polish_val_after < res.polish_val_before;
+    res.polish_evaluations = n_evaluations;
+    res.polish_stop = out_of_time ? "time_budget" : stop;
+    if (res.polish_kept) model.params = x, res.val_loss = res.polish_val_after, res.train_loss = loss_after;
+    polish_meta["evaluations"] = n_evaluations;
+    polish_meta["stop"] = res.polish_stop;
+    polish_meta["train_loss"] = {loss_before, loss_after};
+    polish_meta["val_loss"] = {res.polish_val_before, res.polish_val_after};
+    polish_meta["kept"] = res.polish_kept;
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

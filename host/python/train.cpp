@@ -34,10 +34,12 @@ void register_train(nb::module_& m) {
           throw ArgumentError(e.what());
         }
         MclnnTrainOptions opt;
+        std::string horizon_note;
         try {
           const cfg::json j = cfg::json::parse(options_json);
           opt = parse_train_section(j, cfg::Ctx{"train_mclnn", ""}, train_command_defaults());  // noether train's
           apply_start_epoch_cap(opt, j.contains("epochs"));
+          horizon_note = fit_default_horizon(opt, j.contains("horizon"), data.T);
         } catch (const Error& e) {
           throw ArgumentError(e.what());
         }
@@ -59,8 +61,11 @@ void register_train(nb::module_& m) {
         info["seconds"] = r.seconds;
         info["stopped_by_time_budget"] = r.stopped_by_time_budget;
         info["device"] = opt.cuda ? "cuda" : "cpu";
-        if (r.polished) {  // the L-BFGS polish: kept or not, and the losses before and after it
+        info["horizon"] = opt.horizon;
+        if (!horizon_note.empty()) info["note"] = horizon_note;
+        if (r.polished) {  // the polish: its method, kept or not, and the losses before and after it
           nb::dict p;
+          p["method"] = r.polish_method;
           p["kept"] = r.polish_kept;
           p["evaluations"] = r.polish_evaluations;
           p["stop"] = r.polish_stop;

@@ -98,6 +98,7 @@ BulkRunConfig load_bulk_run_config(const std::string& path) {
   MclnnTrainOptions base = train_command_defaults();
   base.patience = 0;  // the bulk trainer runs its epochs (no plateau stop yet: docs/BULK_TRAINING.md)
   base.input_transform = InputTransform::None;  // its species-pair networks take the distance itself (no log input yet)
+  base.horizon = 1;  // the bulk trainer's horizon (noether train's 3 was measured on the open-space zoo only)
   if (root.contains("train")) {
     const json& t = root.at("train");
     NOETHER_REQUIRE(t.is_object(), ctx.sub("train").where() << ": expected an object");

@@ -1,6 +1,8 @@
 // run/mclnn_config.cpp — parsing the "train" section (run/mclnn_config.hpp).
 #include "run/mclnn_config.hpp"
 
+#include <algorithm>
+
 namespace noether {
 
 using namespace cfg;
@@ -9,7 +11,7 @@ const std::vector<std::string>& train_section_keys() {
   static const std::vector<std::string> keys = {
       "hidden", "activation", "stride", "horizon", "epochs", "batch_size", "lr", "lr_final", "weight_decay",
       "clip_norm", "val_fraction", "seed", "threads", "checkpoint_every", "time_budget_s", "patience",
-      "min_delta", "tail", "init", "input_transform", "polish"};
+      "min_delta", "tail", "init", "input_transform", "polish", "polish_method"};
   return keys;
 }
 
@@ -48,6 +50,8 @@ MclnnTrainOptions parse_train_section(const json& v, const Ctx& ctx, const Mclnn
   NOETHER_REQUIRE(o.time_budget_s >= 0, ctx.sub("time_budget_s").where() << ": expected seconds >= 0 (0 = off)");
   o.patience = int(get_int(v, ctx, "patience", o.patience, 0, 100000000));
   o.polish = int(get_int(v, ctx, "polish", o.polish, 0, 100000000));
+  parse_polish_method(get_choice(v, ctx, "polish_method", polish_method_name(o.polish_method), {"auto", "lm", "lbfgs"}),
+                      o.polish_method);
   parse_tail_policy(get_choice(v, ctx, "tail", tail_policy_name(o.tail), tail_policy_names()), o.tail);
   o.min_delta = get_number(v, ctx, "min_delta", o.min_delta);
   parse_mclnn_init(get_choice(v, ctx, "init", mclnn_init_name(o.init), {"random", "force-match"}), o.init);
@@ -88,8 +92,18 @@ MclnnTrainOptions train_command_defaults() {
   t.init = MclnnInit::ForceMatch;  // the force-matching start (issue 16): measured in docs/EXPERIMENTS.md
   t.epochs = kTrainCommandForceMatchEpochs;
   t.input_transform = InputTransform::Log;  // the network sees log r (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
-  t.polish = kTrainCommandPolish;           // the L-BFGS polish after Adam (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
+  t.polish = kTrainCommandPolish;           // the polish after Adam (issue 16): measured on the zoo (docs/EXPERIMENTS.md)
+  t.polish_method = kTrainCommandPolishMethod;
+  t.horizon = kTrainCommandHorizon;
   return t;
+}
+
+std::string fit_default_horizon(MclnnTrainOptions& t, bool horizon_given, int frames) {
+  if (horizon_given || t.horizon < frames) return "";
+  const int was = t.horizon;
+  t.horizon = std::max(1, frames - 1);
+  return "the data have " + std::to_string(frames) + " frames per trajectory: horizon " + std::to_string(t.horizon) +
+         " instead of the default " + std::to_string(was);
 }
 
 void apply_start_epoch_cap(MclnnTrainOptions& t, bool epochs_given) {

@@ -28,7 +28,17 @@ constexpr int kTrainCommandForceMatchEpochs = 100;
 /// polish"): on noise-free data the training loss ends 1–760× (median 5×) below Adam's; on noisy data ~1% lower (the
 /// noise floor).
 constexpr int kTrainCommandPolish = 200;
+/// The polish method: auto, i.e. Levenberg–Marquardt up to kLmMaxParameters network parameters (docs/EXPERIMENTS.md "The
+/// Levenberg–Marquardt polish": every noise-free zoo row to ≤ 0.3%), L-BFGS above.
+constexpr PolishMethod kTrainCommandPolishMethod = PolishMethod::Auto;
+/// Saved frames predicted from each data state: 3 (docs/EXPERIMENTS.md "The Levenberg–Marquardt polish": with position
+/// noise the longer horizon lets the force's t² grow against the noise; the noisy soft sphere 6.4% → below 2%).
+/// Data with fewer frames get frames − 1 (fit_default_horizon).
+constexpr int kTrainCommandHorizon = 3;
 MclnnTrainOptions train_command_defaults();
+/// When the horizon was not given and the data have too few frames for it (T ≤ horizon): horizon = max(1, T − 1).
+/// Returns a note saying so ("" when nothing changed).
+std::string fit_default_horizon(MclnnTrainOptions& t, bool horizon_given, int frames);
 /// Once the start is known: the random start gets the struct's epoch cap (3000) unless the epochs were given.
 void apply_start_epoch_cap(MclnnTrainOptions& t, bool epochs_given);
 

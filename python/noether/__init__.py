@@ -113,12 +113,15 @@ def train_mclnn(trajectory, *, device: str = "auto", progress=None, **options):
 
     ``trajectory``: a Trajectory (or a .npz path) with positions, velocities (B, T, N, D), masses, times (T,).
     ``options`` are the keys of a train config section (docs/TRAINING.md): epochs, hidden, lr, horizon, stride,
-    batch_size, val_fraction, seed, threads, time_budget_s, init, input_transform, polish, ... (unknown keys are an
-    error naming the nearest one). The defaults are `noether train`'s: the network sees log r ("input_transform":
+    batch_size, val_fraction, seed, threads, time_budget_s, init, input_transform, polish, polish_method, ... (unknown
+    keys are an error naming the nearest one). The defaults are `noether train`'s: the network sees log r ("input_transform":
     "log"), the force-matching start ("init": "force-match"), then at most 100 epochs of Adam, stopped earlier on a
-    validation plateau (patience 200), then at most 200 L-BFGS iterations on the full-batch loss ("polish": 200; 0 =
-    none), kept when they lower the validation loss; "init": "random" keeps the 3000-epoch cap.
-    Returns (PairPotentialModel, info) with info = {epochs, train_loss, val_loss, seconds, device, ...}.
+    validation plateau (patience 200), each segment predicting 3 saved frames ("horizon": 3, or frames − 1 for shorter
+    data: info["note"] says so), then at most 200 Levenberg–Marquardt iterations on the full-batch loss ("polish": 200;
+    0 = none; "polish_method": "auto" = Levenberg–Marquardt up to 1,200 network parameters, else L-BFGS), kept when
+    they lower the validation loss; "init": "random" keeps the 3000-epoch cap.
+    Returns (PairPotentialModel, info) with info = {epochs, train_loss, val_loss, seconds, device, horizon, ...} and,
+    after a polish, info["polish"] = {method, kept, evaluations, stop, train_loss, val_loss}.
     """
     if not isinstance(trajectory, Trajectory):
         trajectory = Trajectory.load(trajectory)

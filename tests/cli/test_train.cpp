@@ -296,3 +296,36 @@ TEST_F(TrainCliTest, DefaultEpochCapFollowsTheStart) {
   ASSERT_EQ(noether("train --data data.npz -o b.json --init random --time-budget 1e-6 -q").code, 0);
   EXPECT_EQ(nlohmann::json::parse(slurp("b.json"))["metadata"]["training"]["options"]["epochs"].get<int>(), 3000);
 }
+
+TEST_F(TrainCliTest, DefaultHorizonAndPolishMethodFitTheDataAndAreRecorded) {
+  // horizon 3 and the auto polish (Levenberg–Marquardt for the [10, 10] network) by default
+  CmdResult r = noether("train --data data.npz -o a.json --epochs 1 --polish 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Levenberg-Marquardt polish"), std::string::npos) << r.out;
+  auto t = nlohmann::json::parse(slurp("a.json"))["metadata"]["training"];
+  EXPECT_EQ(t["options"]["horizon"].get<int>(), 3);
+  EXPECT_EQ(t["options"]["polish_method"], "auto");
+  EXPECT_EQ(t["polish"]["method"], "lm");
+  // a network above the Levenberg–Marquardt limit: auto falls back to L-BFGS, an explicit lm is an error (random start:
+  // the force-matching start's own Levenberg–Marquardt prefit of 1,761 parameters takes minutes)
+  ASSERT_EQ(noether("train --data data.npz -o b.json --epochs 1 --polish 2 --hidden 40,40 --init random -q").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp("b.json"))["metadata"]["training"]["polish"]["method"], "lbfgs");
+  r = noether("train --data data.npz -o c.json --epochs 1 --polish 2 --hidden 40,40 --init random --polish-method lm -q");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("at most 1200 parameters"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "c.json"));
+  // two frames per trajectory: the default horizon becomes 1, with a note; a given horizon 3 is an error
+  write("two.json", R"({"system": {"potential": "linear_spring"},
+   "initial_state": {"sampler": "uniform", "trajectories": 6, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
+                     "velocity_scale": 0.4},
+   "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})");
+  ASSERT_EQ(noether("simulate two.json -o two.npz -q").code, 0);
+  r = noether("train --data two.npz -o two_model.json --epochs 1 --polish 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("horizon 1 instead of the default 3"), std::string::npos) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp("two_model.json"))["metadata"]["training"]["options"]["horizon"].get<int>(), 1);
+  r = noether("train --data two.npz -o h3.json --epochs 1 --horizon 3 -q");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("horizon must be in [1, 1]"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "h3.json"));
+}

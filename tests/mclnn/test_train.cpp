@@ -458,3 +458,65 @@ TEST(MclnnTrain, PolishPastTheTimeBudgetStopsAndKeepsAdamsParameters) {
   EXPECT_EQ(r.polish_train_after, r.polish_train_before);
   EXPECT_EQ(nlohmann::json::parse(r.model.metadata).at("training").at("polish").at("stop"), "time_budget");
 }
+
+TEST(MclnnTrain, LevenbergMarquardtPolishLowersTheLossIsThreadIndependentAndRecorded) {
+  const TrajectoryData d = spring_data(12, 6, 5u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 10;
+  o.polish = 15;
+  const MclnnTrainResult lbfgs = train_mclnn(d, o);
+  o.polish_method = PolishMethod::Lm;
+  o.threads = 1;
+  const MclnnTrainResult a = train_mclnn(d, o);
+  o.threads = 2;
+  const MclnnTrainResult b = train_mclnn(d, o);
+  EXPECT_EQ(a.model.params, b.model.params);  // the normal equations' lanes fix the summation order
+  ASSERT_TRUE(a.polished);
+  EXPECT_EQ(a.polish_train_before, lbfgs.polish_train_before);  // both start where Adam stopped
+  EXPECT_LT(a.polish_train_after, a.polish_train_before);
+  EXPECT_EQ(a.polish_kept, a.polish_val_after < a.polish_val_before);
+  std::vector<int> tr, va;
+  split_trajectories(d.B, o.val_fraction, o.seed, tr, va);
+  EXPECT_EQ(mclnn_loss(a.model, d, make_segments(d, va, o.horizon), o.stride, o.horizon), a.val_loss);
+  if (a.polish_kept)
+    EXPECT_NEAR(mclnn_loss(a.model, d, make_segments(d, tr, o.horizon), o.stride, o.horizon), a.train_loss, 0.0);
+  const auto meta = nlohmann::json::parse(a.model.metadata).at("training");
+  EXPECT_EQ(meta.at("options").at("polish_method"), "lm");
+  EXPECT_EQ(meta.at("polish").at("method"), "lm");
+  EXPECT_GE(meta.at("polish").at("accepted_steps").get<int>(), 1);
+  EXPECT_LE(meta.at("polish").at("iterations").get<int>(), 15);
+  // L-BFGS runs keep their fingerprint (checkpoints written before the method existed still resume)
+  EXPECT_FALSE(nlohmann::json::parse(lbfgs.model.metadata).at("training").at("options").contains("polish_method"));
+  EXPECT_EQ(nlohmann::json::parse(lbfgs.model.metadata).at("training").at("polish").at("method"), "lbfgs");
+}
+
+TEST(MclnnTrain, LevenbergMarquardtPolishRefusesTooManyParameters) {
+  const TrajectoryData d = spring_data(4, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 1;
+  o.polish = 5;
+  o.polish_method = PolishMethod::Lm;
+  o.hidden = {40, 40};  // 1,761 parameters
+  try {
+    train_mclnn(d, o);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 1200 parameters"), std::string::npos) << e.what();
+  }
+  o.polish_method = PolishMethod::Lbfgs;
+  EXPECT_NO_THROW(train_mclnn(d, o));
+}
+
+TEST(MclnnTrain, LevenbergMarquardtPolishPastTheTimeBudgetKeepsAdamsParameters) {
+  const TrajectoryData d = spring_data(6, 5, 2u);
+  MclnnTrainOptions o = small_options();
+  o.epochs = 3;
+  o.time_budget_s = 1e-9;
+  o.polish = 50;
+  o.polish_method = PolishMethod::Lm;
+  const MclnnTrainResult r = train_mclnn(d, o);
+  ASSERT_TRUE(r.polished);
+  EXPECT_EQ(r.polish_stop, "time_budget");
+  EXPECT_FALSE(r.polish_kept);
+  EXPECT_EQ(r.polish_train_after, r.polish_train_before);
+}

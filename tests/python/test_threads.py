@@ -155,13 +155,17 @@ def test_train_polish_reports_progress_and_its_losses(trained):
     _, info = noether.train_mclnn(trained[1], epochs=3, polish=15, threads=1, time_budget_s=0,
                                   progress=lambda d, t: calls.append((d, t)))
     p = info["polish"]
-    assert set(p) == {"kept", "evaluations", "stop", "train_loss", "val_loss"}
+    assert set(p) == {"method", "kept", "evaluations", "stop", "train_loss", "val_loss"}
+    assert p["method"] == "lm"  # auto: Levenberg–Marquardt for the default [10, 10] network
     assert p["train_loss"][1] <= p["train_loss"][0] and p["evaluations"] >= 2
-    assert p["stop"] in ("iterations", "converged", "line search")
+    assert p["stop"] in ("iterations", "converged", "stalled")
+    assert info["horizon"] == 3
     assert info["val_loss"] == (p["val_loss"][1] if p["kept"] else p["val_loss"][0])
     assert calls and calls[-1] == (3, 3)  # the polish reports at the last epoch (and so can be interrupted)
     _, info0 = noether.train_mclnn(trained[1], epochs=3, polish=0, threads=1, time_budget_s=0)
     assert "polish" not in info0
+    _, info1 = noether.train_mclnn(trained[1], epochs=3, polish=5, polish_method="lbfgs", threads=1, time_budget_s=0)
+    assert info1["polish"]["method"] == "lbfgs" and info1["polish"]["stop"] in ("iterations", "converged", "line search")
 
 
 def test_train_hnn_releases_the_gil():

@@ -28,6 +28,16 @@ AffineScaling pair_input_scaling(const DistanceRange& range, InputTransform inpu
 const char* mclnn_init_name(MclnnInit i);                       ///< "random" | "force-match"
 bool parse_mclnn_init(const std::string& name, MclnnInit& out); ///< false for an unknown name
 
+/// The polish after Adam (docs/TRAINING.md): L-BFGS on the loss and its gradient (nn/lbfgs.hpp), Levenberg–Marquardt
+/// on the segments' residuals and their exact Jacobian (nn/levenberg_marquardt.hpp, mclnn/verlet_tangent.hpp), or auto:
+/// Levenberg–Marquardt up to kLmMaxParameters parameters, L-BFGS above.
+enum class PolishMethod { Lbfgs, Lm, Auto };
+const char* polish_method_name(PolishMethod m);                        ///< "lbfgs" | "lm" | "auto"
+bool parse_polish_method(const std::string& name, PolishMethod& out);  ///< false for an unknown name
+
+/// The most parameters the Levenberg–Marquardt polish takes (its normal equations hold P² doubles per chunk, 8 chunks).
+constexpr int kLmMaxParameters = 1200;
+
 struct MclnnTrainOptions {
   std::vector<int> hidden = {10, 10};          ///< hidden widths of V_θ (A.6)
   Activation activation = Activation::Squareplus;
@@ -37,6 +47,10 @@ struct MclnnTrainOptions {
   /// After Adam (and the plateau rule's choice of epoch): at most this many L-BFGS iterations on the full-batch training
   /// loss (nn/lbfgs.hpp; 0 = none), kept when they lower the validation loss (docs/TRAINING.md "The L-BFGS polish").
   int polish = 0;
+  /// What the polish runs: L-BFGS (iterations = line searches), Levenberg–Marquardt (iterations = damped Gauss–Newton
+  /// solves; on the CPU, also with cuda; P² doubles of memory per chunk, so P ≤ kLmMaxParameters, else an error) or
+  /// auto (Levenberg–Marquardt when P ≤ kLmMaxParameters, else L-BFGS; the metadata says which ran).
+  PolishMethod polish_method = PolishMethod::Lbfgs;
   int stride = 10;           ///< Verlet steps per saved frame: dt = frame spacing / stride (A.6)
   int horizon = 1;           ///< saved frames predicted from each data state (Eq. 6's t+1 … t+n)
   int epochs = 3000;         ///< passes over the training segments
@@ -98,8 +112,9 @@ struct MclnnTrainResult {
   double polish_train_before = 0, polish_train_after = 0, polish_val_before = 0, polish_val_after = 0;
   long polish_evaluations = 0;
   std::string polish_stop;
-  std::string tail_note;
-  std::string init_note;     ///< non-empty when the force-matching start was asked for but could not be used     ///< non-empty when the tail policy asked for could not be used (what was written instead)
+  std::string polish_method;  ///< the method that ran: "lbfgs" | "lm" (auto resolved)
+  std::string tail_note;     ///< non-empty when the tail policy asked for could not be used (what was written instead)
+  std::string init_note;     ///< non-empty when the force-matching start was asked for but could not be used
 };
 
 /// The state a checkpoint (written by train_mclnn every checkpoint_every epochs) restores.
