@@ -31,6 +31,12 @@ const char* kSix = R"({"system": {"potential": "linear_spring"},
                    "velocity_scale": 0.3},
  "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})";
 
+/// Two saved frames per trajectory: too short for the force-matching start and for the default horizon.
+const char* kTwoFrames = R"({"system": {"potential": "linear_spring"},
+ "initial_state": {"sampler": "uniform", "trajectories": 6, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
+                   "velocity_scale": 0.4},
+ "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})";
+
 class TrainCliTest : public CliTest {
  protected:
   void SetUp() override {
@@ -277,10 +283,7 @@ TEST_F(TrainCliTest, ForceMatchingStartIsTheDefaultAndRecorded) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("--init"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "x.json"));
-  write("two.json", R"({"system": {"potential": "linear_spring"},
-   "initial_state": {"sampler": "uniform", "trajectories": 6, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
-                     "velocity_scale": 0.4},
-   "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})");
+  write("two.json", kTwoFrames);
   ASSERT_EQ(noether("simulate two.json -o two.npz -q").code, 0);
   r = noether("train --data two.npz -o two_model.json --epochs 1");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -315,10 +318,7 @@ TEST_F(TrainCliTest, DefaultHorizonAndPolishMethodFitTheDataAndAreRecorded) {
   EXPECT_NE(r.err.find("at most 1200 parameters"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "c.json"));
   // two frames per trajectory: the default horizon becomes 1, with a note; a given horizon 3 is an error
-  write("two.json", R"({"system": {"potential": "linear_spring"},
-   "initial_state": {"sampler": "uniform", "trajectories": 6, "particles": 3, "dim": 2, "seed": 3, "box": 1.6,
-                     "velocity_scale": 0.4},
-   "integrator": {"method": "verlet", "dt": 0.01, "stride": 10, "frames": 2}})");
+  write("two.json", kTwoFrames);
   ASSERT_EQ(noether("simulate two.json -o two.npz -q").code, 0);
   r = noether("train --data two.npz -o two_model.json --epochs 1 --polish 2");
   ASSERT_EQ(r.code, 0) << r.err;

@@ -11,32 +11,13 @@
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/physics/verlet.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
+#include "support/analytic_pair_model.hpp"
 
 using namespace noether;
 
 namespace {
 
-/// V(r) = α/r + ½k(r − r0)², θ = (α, k, r0).
-struct ParamModel {
-  double theta[3];
-  PairJet<double> jets(double r) const {
-    const double a = theta[0], k = theta[1], x = r - theta[2];
-    return {a / r + 0.5 * k * x * x, -a / (r * r) + k * x, 2 * a / (r * r * r) + k};
-  }
-  void eval(double r2, double, double, double& V, double& f_over_r) const {
-    const double r = std::sqrt(r2);
-    const auto j = jets(r);
-    V = j.V;
-    f_over_r = -j.dV / r;
-  }
-  /// g += wV ∂V/∂θ + wdV ∂V′/∂θ
-  void param_grad(double r, double wV, double wdV, double* g) const {
-    const double k = theta[1], x = r - theta[2];
-    g[0] += wV / r + wdV * (-1 / (r * r));
-    g[1] += wV * 0.5 * x * x + wdV * x;
-    g[2] += wV * (-k * x) + wdV * (-k);
-  }
-};
+using ParamModel = noether_test::AnalyticPairModel;  // V(r) = α/r + ½k(r − r0)², θ = (α, k, r0)
 
 struct Segment {
   int N, D, stride, horizon;

@@ -12,6 +12,7 @@
 
 #include "noether/core/error.hpp"
 #include "noether/mclnn/verlet_adjoint.hpp"
+#include "support/analytic_pair_model.hpp"
 #include "noether/mclnn/verlet_tangent.hpp"
 #include "noether/mclnn/verlet_tangent_lanes.hpp"
 #include "noether/physics/pair_mlp.hpp"
@@ -22,28 +23,7 @@ using namespace noether_test;
 
 namespace {
 
-/// V(r) = α/r + ½k(r − r0)², θ = (α, k, r0) (as in test_verlet_adjoint.cpp).
-struct ParamModel {
-  double theta[3];
-  int parameter_count() const { return 3; }
-  PairJet<double> jets(double r) const {
-    const double a = theta[0], k = theta[1], x = r - theta[2];
-    return {a / r + 0.5 * k * x * x, -a / (r * r) + k * x, 2 * a / (r * r * r) + k};
-  }
-  void eval(double r2, double, double, double& V, double& f_over_r) const {
-    if (r2 == 0) return void(V = 0), void(f_over_r = 0);  // coincident particles: no force (physics/pair_laws.hpp)
-    const double r = std::sqrt(r2);
-    const auto j = jets(r);
-    V = j.V;
-    f_over_r = -j.dV / r;
-  }
-  void param_grad(double r, double wV, double wdV, double* g) const {
-    const double k = theta[1], x = r - theta[2];
-    g[0] += wV / r + wdV * (-1 / (r * r));
-    g[1] += wV * 0.5 * x * x + wdV * x;
-    g[2] += wV * (-k * x) + wdV * (-k);
-  }
-};
+using ParamModel = noether_test::AnalyticPairModel;  // V(r) = α/r + ½k(r − r0)², θ = (α, k, r0)
 
 struct Seg {
   int N, D, stride, horizon;
