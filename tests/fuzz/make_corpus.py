@@ -170,7 +170,7 @@ def config_seeds(out):
     put(out, "simulation_config", "small_inline_state.json", json.dumps(inline, indent=1))
     train = {"hidden": [8, 8], "activation": "softplus", "stride": 5, "horizon": 2, "epochs": 10, "batch_size": 4,
              "lr": 0.003, "lr_final": 1e-5, "weight_decay": 0.0, "clip_norm": 1.0, "val_fraction": 0.2, "seed": 7,
-             "threads": 1, "checkpoint_every": 5, "time_budget_s": 30}
+             "threads": 1, "checkpoint_every": 5, "time_budget_s": 30, "polish": 5, "polish_method": "lm"}
     put(out, "train_config", "every_key.json", json.dumps(
         {"description": "fuzz seed", "model": "mclnn", "data": "data.npz", "output": "model.json", "train": train},
         indent=1))
