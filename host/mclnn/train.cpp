@@ -80,6 +80,19 @@ double batch_loss_grad_cuda(const ModelFile& model, const TrajectoryData& d, con
 }
 
 #if defined(__AVX512F__)
+/// Lane l of `lanes` ← segment segs[base + l] of `d` with weight 1 while base + l < end; past `end` a padding lane
+/// repeating segs[base] with weight 0 (its rollout stays finite, and its results are not added).
+template <typename Lanes>
+void fill_segment_lanes(Lanes& lanes, const TrajectoryData& d, const Segment* segs, int base, int end) {
+  for (int l = 0; l < Lanes::K; ++l) {
+    const bool active = base + l < end;
+    const Segment& s = segs[active ? base + l : base];
+    lanes.q0[l] = d.q(s.b, s.t), lanes.v0[l] = d.v(s.b, s.t), lanes.mass[l] = d.m(s.b);
+    lanes.target[l] = d.q(s.b, s.t + 1);
+    lanes.weight[l] = active ? 1.0 : 0.0;
+  }
+}
+
 /// batch_loss_grad's lanes with the SIMD lanes of the pair MLP as the lanes (mclnn/verlet_adjoint_lanes.hpp): lanes
 /// g·K … g·K + K − 1 (K = kBlock) are the group g, run as one SIMD call per K segments, so every lane adds the same
 /// segments in the same order, each segment's loss and gradient those of segment_loss_and_grad_cpu to round-off
@@ -100,13 +113,7 @@ void batch_lanes_simd(const Mlp& mlp, const TrajectoryData& d, const Segment* se
       std::vector<Lanes> grad(with_grad ? P : 0, Lanes{});
       for (int base = g * K; base < n; base += kLanes) {
         SegmentLanes<double, Mlp::kMaxWidth> lanes;
-        for (int l = 0; l < K; ++l) {
-          const bool active = base + l < n;  // a padding lane repeats the group's first segment with weight 0
-          const Segment& s = segs[active ? base + l : base];
-          lanes.q0[l] = d.q(s.b, s.t), lanes.v0[l] = d.v(s.b, s.t), lanes.mass[l] = d.m(s.b);
-          lanes.target[l] = d.q(s.b, s.t + 1);
-          lanes.weight[l] = active ? 1.0 : 0.0;
-        }
+        fill_segment_lanes(lanes, d, segs, base, n);
         const Lanes loss = segment_lanes_loss_and_grad(mlp, lanes, d.N, d.D, dt, stride, horizon,
                                                        with_grad ? grad.data() : nullptr);
         for (int l = 0; l < K && base + l < n; ++l) lane_loss[g * K + l] += loss[l];
@@ -216,13 +223,7 @@ double gauss_newton_system(const ModelFile& model, const TrajectoryData& d, cons
         std::vector<Lanes> el(R), Jl(R * P);
         for (int base = first; base < last; base += K) {
           SegmentLanes<double, Mlp::kMaxWidth> lanes;
-          for (int l = 0; l < K; ++l) {
-            const bool active = base + l < last;  // a padding lane repeats the group's first segment, not added
-            const Segment& s = segs[active ? base + l : base];
-            lanes.q0[l] = d.q(s.b, s.t), lanes.v0[l] = d.v(s.b, s.t), lanes.mass[l] = d.m(s.b);
-            lanes.target[l] = d.q(s.b, s.t + 1);
-            lanes.weight[l] = active ? 1.0 : 0.0;
-          }
+          fill_segment_lanes(lanes, d, segs.data(), base, last);
           const Lanes loss = segment_lanes_residuals_and_jacobian(mlp, lanes, d.N, d.D, dt, stride, horizon, el.data(),
                                                                   Jl.data());
           for (int l = 0; l < K && base + l < last; ++l) {
@@ -412,7 +413,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
   NOETHER_REQUIRE(o.polish == 0 || o.polish_method != PolishMethod::Lm ||
                       model.shape.parameter_count() <= kLmMaxParameters,
                   "train: the Levenberg-Marquardt polish takes at most " << kLmMaxParameters << " parameters (its normal "
-                  "equations hold P^2 values per lane), the hidden widths give " << model.shape.parameter_count()
+                  "equations hold P^2 values per chunk), the hidden widths give " << model.shape.parameter_count()
                   << "; use the polish method lbfgs or narrower hidden layers");
   const DistanceRange range = pair_distance_range(data, train_traj);
   const DistanceHistogram hist = pair_distance_histogram(data, train_traj, 100);
@@ -657,7 +658,7 @@ MclnnTrainResult train_mclnn(const TrajectoryData& data, const MclnnTrainOptions
       lmo.iterations = o.polish;
       const LmResult lr = levenberg_marquardt(x, system, F, lmo);
       loss_before = lr.initial_loss, loss_after = lr.loss, n_evaluations = lr.loss_evaluations + lr.system_evaluations;
-      stop = lr.stop.rfind("system: ", 0) == 0 && out_of_time ? "time_budget" : lr.stop;
+      stop = lr.stop;  // "system: time budget" becomes "time_budget" below, as L-BFGS's give-up does
       polish_meta["iterations"] = lr.iterations;
       polish_meta["accepted_steps"] = lr.accepted;
       polish_meta["jacobians"] = lr.system_evaluations;

@@ -75,8 +75,8 @@ void accelerations_tangent_lanes(const PairMlp<T, MaxWidth>& mlp, const typename
 
 }  // namespace detail
 
-/// segment_residuals_and_jacobian_cpu of every lane of `seg` (same N, D, dt, stride, horizon; the weights are not
-/// used): e (horizon·N·D lanes) and J (horizon·N·D × P lanes, row-major, P = parameter_count()); returns each lane's
+/// segment_residuals_and_jacobian_cpu of every lane of `seg` (same N, D, dt, stride, horizon; a weight only marks a
+/// padding lane, 0, whose rollout may go non-finite without an error): e (horizon·N·D lanes) and J (horizon·N·D × P lanes, row-major, P = parameter_count()); returns each lane's
 /// loss (1/(horizon·N)) |e|². Throws noether::Error when a lane of non-zero weight rolls out to a non-finite loss.
 template <typename T, int MaxWidth>
 typename PairMlp<T, MaxWidth>::Lanes segment_lanes_residuals_and_jacobian(const PairMlp<T, MaxWidth>& model,
