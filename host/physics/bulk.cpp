@@ -211,7 +211,12 @@ void run_bulk_cuda(const SimulationConfig& cfg, Trajectory& out, const std::func
   const std::size_t per = std::size_t(N) * D;
   CudaNeighborOptions opt;
   opt.skin = bs.skin;
+  opt.all_pairs = !bulk_uses_cells(bs, N);  // the CPU's choice (physics/bulk.hpp)
+  const ThermostatSpec& th = bs.thermostat;
   for (int b = 0; b < B; ++b) {
+    SplitMix64 rng{th.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(b + 1)};  // the CPU run's stream per trajectory
+    std::function<double(double)> scale;
+    if (th.enabled) scale = [&](double K) { return bussi_scale(K, D * (N - 1), th, it.dt, rng); };
     std::vector<T> pos(s.pos.begin() + b * per, s.pos.begin() + (b + 1) * per);
     std::vector<T> vel(s.vel.begin() + b * per, s.vel.begin() + (b + 1) * per);
     std::vector<T> mass(s.mass.begin() + std::size_t(b) * N, s.mass.begin() + std::size_t(b + 1) * N);
@@ -222,7 +227,7 @@ void run_bulk_cuda(const SimulationConfig& cfg, Trajectory& out, const std::func
     CudaNeighborListCopy stats;
     cuda_bulk_rollout<T>(bs.pair_laws.data(), bs.pair_cutoffs.data(), bs.species_count, s.box, pos.data(), vel.data(),
                          mass.data(), s.species.empty() ? nullptr : s.species.data(), N, D, T(it.dt), it.stride, F, opt,
-                         po.data(), vo.data(), ao.data(), img.data(), obs, vir.data(), &stats);
+                         po.data(), vo.data(), ao.data(), img.data(), obs, vir.data(), &stats, scale);
     for (int f = 0; f < F; ++f) {
       const std::size_t dst = (std::size_t(b) * F + f) * per, src = std::size_t(f) * per;
       for (std::size_t k = 0; k < per; ++k) {
@@ -243,22 +248,8 @@ void run_bulk_cuda(const SimulationConfig& cfg, Trajectory& out, const std::func
 
 }  // namespace
 
-std::string bulk_cuda_unsupported(const BulkSpec& bs) {
-  if (bs.thermostat.enabled) return "the Bussi thermostat (key 'thermostat') runs on the CPU only";
-  if (bs.neighbor == NeighborMethod::AllPairs)
-    return "'neighbor': 'all_pairs' runs on the CPU only (the GPU uses cell + Verlet lists)";
-  for (const PairLawSpec& p : bs.pair_laws)
-    if (p.kind == PotentialKind::Learned)
-      return "learned pair laws (pair MLPs) in a box or with cutoffs or species run on the CPU only (no GPU "
-             "neighbor-list path for them yet; a table of them, from noether tabulate, runs on the GPU)";
-  if (bs.max_cutoff() <= 0) return "a run on the GPU neighbor lists needs a cutoff on every species pair (system.cutoff)";
-  return "";
-}
-
 Trajectory simulate_bulk_cuda(const SimulationConfig& cfg, const std::function<void(int, int)>& progress) {
   validate_bulk(cfg, cfg.source);
-  const std::string why = bulk_cuda_unsupported(cfg.bulk);
-  NOETHER_REQUIRE(why.empty(), "device 'cuda': " << why << "; use --device cpu or auto");
   Trajectory out = bulk_trajectory_shell(cfg);
   if (cfg.float32) run_bulk_cuda<float>(cfg, out, progress);
   else run_bulk_cuda<double>(cfg, out, progress);

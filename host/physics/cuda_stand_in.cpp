@@ -62,7 +62,8 @@ void cuda_bulk_forces(const PairLawSpec*, const CutoffSpec*, int, const Box&, co
 template <typename T>
 void cuda_bulk_rollout(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*, const T*, const int*,
                        int, int, T, long, int, const CudaNeighborOptions&, T*, T*, T*, int*,
-                       std::vector<FrameObservables>&, double*, CudaNeighborListCopy*) {
+                       std::vector<FrameObservables>&, double*, CudaNeighborListCopy*,
+                       const std::function<double(double)>&) {
   cuda_not_built("cuda_bulk_rollout");
 }
 

@@ -124,13 +124,7 @@ DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method, const 
 
 DeviceChoice resolve_device(const SimulationConfig& cfg) {
   if (!cfg.bulk.enabled) return resolve_device(cfg.device, cfg.integrator.method, cfg.law);
-  if (cfg.device == DeviceChoice::Cpu) return DeviceChoice::Cpu;
-  const std::string why = bulk_cuda_unsupported(cfg.bulk);
-  if (cfg.device == DeviceChoice::Cuda) {
-    NOETHER_REQUIRE(why.empty(), "device 'cuda': " << why << "; use --device auto or cpu");
-    return resolve_device(cfg.device, cfg.integrator.method);
-  }
-  return why.empty() ? resolve_device(cfg.device, cfg.integrator.method) : DeviceChoice::Cpu;
+  return resolve_device(cfg.device, cfg.integrator.method);  // the GPU bulk path runs every bulk config
 }
 
 DeviceChoice resolve_device(DeviceChoice choice, IntegratorMethod method) {

@@ -24,6 +24,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -53,8 +55,9 @@ struct wrapped_law<CutoffLaw<T, Law>> {
 };
 
 /// acc (N, D) ← a_i; when kEnergy also u (N), w (N) (see the file comment). laws (S, S); species (N) or null
-/// (all species 0); count (N), nbr (capacity, N): the device lists built for q's configuration within the skin.
-template <typename T, int D, class Law, bool kEnergy>
+/// (all species 0); count (N), nbr (capacity, N): the device lists built for q's configuration within the skin;
+/// kAllPairs: no lists (count, nbr unused), every j ≠ i in index order — the CPU's all-pairs order.
+template <typename T, int D, class Law, bool kEnergy, bool kAllPairs>
 __global__ void bulk_force_kernel(const CutoffLaw<T, Law>* __restrict__ laws, int S, const T* __restrict__ q,
                                   const T* __restrict__ mass, const int* __restrict__ species,
                                   const int* __restrict__ count, const int* __restrict__ nbr,
@@ -66,10 +69,11 @@ __global__ void bulk_force_kernel(const CutoffLaw<T, Law>* __restrict__ laws, in
   for (int c = 0; c < D; ++c) qi[c] = q[std::size_t(i) * D + c], f[c] = T(0);
   const T mi = mass[i];
   const CutoffLaw<T, Law>* row = laws + std::size_t(species ? species[i] : 0) * S;
-  const int cnt = count[i];
+  const int cnt = kAllPairs ? N : count[i];
   double ui = 0, wi = 0;
   for (int k = 0; k < cnt; ++k) {
-    const int j = nbr[std::size_t(k) * N + i];  // (capacity, N) layout: coalesced
+    const int j = kAllPairs ? k : nbr[std::size_t(k) * N + i];  // (capacity, N) layout: coalesced
+    if (kAllPairs && j == i) continue;
     T d[D];
     T r2 = T(0);
     for (int c = 0; c < D; ++c) {
@@ -100,38 +104,109 @@ __global__ void bulk_wrap_kernel(T* __restrict__ q, int* __restrict__ img, Perio
   }
 }
 
+/// k (N) ← ½ m_i Σ_c v_ic² in float64 (summed over c in order, as the CPU thermostat's K), for one trajectory.
+template <typename T>
+__global__ void bulk_kinetic_kernel(const T* __restrict__ v, const T* __restrict__ mass, int N, int D,
+                                    double* __restrict__ k) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= N) return;
+  double ki = 0;
+  for (int c = 0; c < D; ++c) {
+    const double x = double(v[std::size_t(i) * D + c]);
+    ki += 0.5 * double(mass[i]) * x * x;
+  }
+  k[i] = ki;
+}
+
+/// v (n) ← a · v: the thermostat's velocity rescaling.
+template <typename T>
+__global__ void bulk_scale_kernel(T* __restrict__ v, T a, std::size_t n) {
+  for (std::size_t k = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; k < n;
+       k += std::size_t(gridDim.x) * blockDim.x)
+    v[k] *= a;
+}
+
+/// The parameter buffers of the species-pair specs (a learned law's MLP parameters, a table's coefficients), each
+/// converted to T on the host (host[k], for the host-side evaluations such as a cutoff's shift) and all copied into
+/// one device buffer (dev, pair k at offset[k]) that lives as long as this object.
+template <typename T>
+struct StagedPairBuffers {
+  std::vector<std::vector<T>> host;
+  std::vector<std::size_t> offset;
+  DeviceBuffer<T> dev;
+
+  explicit StagedPairBuffers(std::vector<std::vector<T>> h)
+      : host(std::move(h)), offset(host.size()), dev(total_size(host)) {
+    for (std::size_t k = 1; k < host.size(); ++k) offset[k] = offset[k - 1] + host[k - 1].size();
+    for (std::size_t k = 0; k < host.size(); ++k)
+      NOETHER_CUDA_CHECK(cudaMemcpy(dev.get() + offset[k], host[k].data(), host[k].size() * sizeof(T),
+                                    cudaMemcpyHostToDevice));
+  }
+  const T* device(std::size_t k) const { return dev.get() + offset[k]; }
+
+ private:
+  static std::size_t total_size(const std::vector<std::vector<T>>& h) {
+    std::size_t total = 0;
+    for (const std::vector<T>& b : h) total += b.size();
+    return total;
+  }
+};
+
 /// Check the species-pair specs and call fn(std::vector<CutoffLaw<T, Law>>) with the per-pair laws (S·S, row-major),
-/// built exactly as with_species_laws builds them for the CPU: analytic laws of one kind, or every pair tabulated
-/// (PairTable<T>, its coefficients converted to T and copied into one device buffer that lives for the call; the
-/// cutoff's shift is evaluated on the host copy first). Learned laws (pair MLPs) are refused.
+/// built exactly as with_species_laws builds them for the CPU: analytic laws of one kind; every pair learned
+/// (PairMlp<T, W>, W ∈ {16, 32, 64} the smallest that holds the widest layer of them all, each MLP with its own
+/// widths, scaling and tail); or every pair tabulated (PairTable<T>). A learned law's parameters and a table's
+/// coefficients are converted to T and copied into one device buffer that lives for the call (read through the
+/// read-only cache); the cutoff's shift is evaluated on the host copy first, then the law points at the device copy.
+/// need_cutoff: every pair must have a cutoff (the neighbor lists).
 template <typename T, typename Fn>
-void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoffs, int S, Fn&& fn) {
+void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoffs, int S, bool need_cutoff, Fn&& fn) {
   NOETHER_REQUIRE(S >= 1 && specs && cutoffs, "bulk on the device: expected S >= 1 species and S·S pair laws");
   for (int k = 0; k < S * S; ++k) {
-    NOETHER_REQUIRE(specs[k].kind != PotentialKind::Learned,
-                    "bulk on the device: learned pair laws (pair MLPs) run on the CPU in this version; tabulate them "
-                    "(noether tabulate) or use --device cpu");
     NOETHER_REQUIRE(specs[k].kind == specs[0].kind, "bulk on the device: every species pair needs a law of one kind");
-    NOETHER_REQUIRE(cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
-                                             << k / S << "-" << k % S << " has none)");
+    NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
+                                                             << k / S << "-" << k % S << " has none)");
+  }
+  const std::size_t n = std::size_t(S) * S;
+  if (specs[0].kind == PotentialKind::Learned) {
+    std::vector<std::vector<T>> host(n);
+    int width = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      NOETHER_REQUIRE(specs[k].learned != nullptr, "bulk on the device: pair law 'learned' without a model");
+      const LearnedPotential& L = *specs[k].learned;
+      check_pair_mlp_shape(L.shape, L.scaling, kPairMlpMaxWidth);
+      width = std::max(width, L.shape.max_width());
+      host[k].assign(L.params.begin(), L.params.end());
+    }
+    const StagedPairBuffers<T> staged(std::move(host));
+    const auto run = [&](auto w) {
+      constexpr int W = decltype(w)::value;
+      std::vector<CutoffLaw<T, PairMlp<T, W>>> laws;
+      for (std::size_t k = 0; k < n; ++k) {
+        const LearnedPotential& L = *specs[k].learned;
+        CutoffLaw<T, PairMlp<T, W>> law(make_pair_mlp<T, W>(L.shape, staged.host[k].data(), L.scaling, L.tail),
+                                        cutoffs[k]);
+        law.law.params = staged.device(k);  // the device copy from here on
+        laws.push_back(law);
+      }
+      fn(laws);
+    };
+    if (width <= 16) run(std::integral_constant<int, 16>{});
+    else if (width <= 32) run(std::integral_constant<int, 32>{});
+    else run(std::integral_constant<int, 64>{});
+    return;
   }
   if (specs[0].kind == PotentialKind::Tabulated) {
-    std::vector<std::vector<T>> host(std::size_t(S) * S);
-    std::vector<std::size_t> offset(host.size());
-    std::size_t total = 0;
-    for (std::size_t k = 0; k < host.size(); ++k) {
+    std::vector<std::vector<T>> host(n);
+    for (std::size_t k = 0; k < n; ++k) {
       NOETHER_REQUIRE(specs[k].table != nullptr, "bulk on the device: pair law 'tabulated' without a table");
       host[k].assign(specs[k].table->coef.begin(), specs[k].table->coef.end());
-      offset[k] = total;
-      total += host[k].size();
     }
-    DeviceBuffer<T> coef(total);
+    const StagedPairBuffers<T> staged(std::move(host));
     std::vector<CutoffLaw<T, PairTable<T>>> laws;
-    for (std::size_t k = 0; k < host.size(); ++k) {
-      NOETHER_CUDA_CHECK(cudaMemcpy(coef.get() + offset[k], host[k].data(), host[k].size() * sizeof(T),
-                                    cudaMemcpyHostToDevice));
-      CutoffLaw<T, PairTable<T>> law(make_pair_table<T>(*specs[k].table, host[k].data()), cutoffs[k]);
-      law.law.coef = coef.get() + offset[k];  // the device copy from here on
+    for (std::size_t k = 0; k < n; ++k) {
+      CutoffLaw<T, PairTable<T>> law(make_pair_table<T>(*specs[k].table, staged.host[k].data()), cutoffs[k]);
+      law.law.coef = staged.device(k);  // the device copy from here on
       laws.push_back(law);
     }
     fn(laws);
@@ -157,6 +232,7 @@ class BulkDevice {
   static_assert(std::is_trivially_copyable_v<CutoffLaw<T, Law>>, "the laws are copied to the device byte for byte");
 
  public:
+  /// opt.all_pairs: no neighbor list (every j ≠ i); else the cell + Verlet list for the largest cutoff r_cut.
   BulkDevice(const std::vector<CutoffLaw<T, Law>>& laws, int S, const Box& box, double r_cut, const T* pos,
              const T* vel, const T* mass, const int* species, int N, int D, const CudaNeighborOptions& opt)
       : S_(S),
@@ -175,7 +251,10 @@ class BulkDevice {
         img_(n_),
         u_(std::size_t(N)),
         w_(std::size_t(N)),
-        nl_(box, N, D, r_cut, opt.skin, opt.capacity, opt.block) {
+        k_(std::size_t(N)),
+        K_(1),
+        nl_(opt.all_pairs ? nullptr
+                          : std::make_unique<DeviceNeighborList<T>>(box, N, D, r_cut, opt.skin, opt.capacity, opt.block)) {
     cudaStream_t s = stream_.get();
     NOETHER_CUDA_CHECK(cudaMemcpyAsync(laws_.get(), laws.data(), laws_.bytes(), cudaMemcpyHostToDevice, s));
     NOETHER_CUDA_CHECK(cudaMemcpyAsync(q_.get(), pos, q_.bytes(), cudaMemcpyHostToDevice, s));
@@ -193,22 +272,44 @@ class BulkDevice {
     NOETHER_CUDA_CHECK_LAUNCH();
   }
 
-  /// out ← a(q), rebuilding the list first if the skin rule asks; with_energy: u, w too.
+  /// out ← a(q), rebuilding the list first if the skin rule asks (all pairs: no list); with_energy: u, w too.
   void forces(T* out, bool with_energy) {
-    if (nl_.needs_rebuild(q_.get(), stream_.get())) nl_.build(q_.get(), stream_.get());
+    if (nl_ && nl_->needs_rebuild(q_.get(), stream_.get())) nl_->build(q_.get(), stream_.get());
     const unsigned blocks = unsigned((N_ + block_ - 1) / block_);
     const int* sp = sp_.size() ? sp_.get() : nullptr;
-#define NOETHER_BULK_LAUNCH(Dim, E)                                                                                   \
-  NOETHER_LAUNCH(blocks, block_, 0, stream_.get(), bulk_force_kernel<T, Dim, Law, E>)(                               \
-      laws_.get(), S_, q_.get(), m_.get(), sp, nl_.count(), nl_.nbr(), ax_, N_, out, u_.get(), w_.get())
+    const int* count = nl_ ? nl_->count() : nullptr;
+    const int* nbr = nl_ ? nl_->nbr() : nullptr;
+#define NOETHER_BULK_LAUNCH(Dim, E, A)                                                                                \
+  NOETHER_LAUNCH(blocks, block_, 0, stream_.get(), bulk_force_kernel<T, Dim, Law, E, A>)(                            \
+      laws_.get(), S_, q_.get(), m_.get(), sp, count, nbr, ax_, N_, out, u_.get(), w_.get())
+#define NOETHER_BULK_LAUNCH_E(Dim, A) \
+  if (with_energy) NOETHER_BULK_LAUNCH(Dim, true, A); \
+  else NOETHER_BULK_LAUNCH(Dim, false, A)
     if (D_ == 3) {
-      if (with_energy) NOETHER_BULK_LAUNCH(3, true);
-      else NOETHER_BULK_LAUNCH(3, false);
+      if (nl_) NOETHER_BULK_LAUNCH_E(3, false);
+      else NOETHER_BULK_LAUNCH_E(3, true);
     } else {
-      if (with_energy) NOETHER_BULK_LAUNCH(2, true);
-      else NOETHER_BULK_LAUNCH(2, false);
+      if (nl_) NOETHER_BULK_LAUNCH_E(2, false);
+      else NOETHER_BULK_LAUNCH_E(2, true);
     }
+#undef NOETHER_BULK_LAUNCH_E
 #undef NOETHER_BULK_LAUNCH
+    NOETHER_CUDA_CHECK_LAUNCH();
+  }
+
+  /// The thermostat's step: K = Σ_i ½ m_i |v_i|² (float64, on the device), a = scale(K) on the host, v ← a v.
+  /// One double comes back (the stream is synchronised).
+  void rescale_velocities(const std::function<double(double)>& scale) {
+    const unsigned blocks = unsigned((N_ + block_ - 1) / block_);
+    NOETHER_LAUNCH(blocks, block_, 0, stream_.get(), bulk_kinetic_kernel<T>)(v_.get(), m_.get(), N_, D_, k_.get());
+    NOETHER_CUDA_CHECK_LAUNCH();
+    launch_row_sums(k_.get(), 1, N_, K_.get(), stream_.get());
+    double K = 0;
+    NOETHER_CUDA_CHECK(cudaMemcpyAsync(&K, K_.get(), sizeof(double), cudaMemcpyDeviceToHost, stream_.get()));
+    stream_.sync();
+    const T a = T(scale(K));
+    NOETHER_LAUNCH(elementwise_blocks(n_, kElementwiseThreads), kElementwiseThreads, 0, stream_.get(),
+                   bulk_scale_kernel<T>)(v_.get(), a, n_);
     NOETHER_CUDA_CHECK_LAUNCH();
   }
 
@@ -232,7 +333,8 @@ class BulkDevice {
   const int* img() const { return img_.get(); }
   const double* u() const { return u_.get(); }
   const double* w() const { return w_.get(); }
-  const DeviceNeighborList<T>& list() const { return nl_; }
+  /// The neighbor list; null for all pairs.
+  const DeviceNeighborList<T>* list() const { return nl_.get(); }
   void sync() const { stream_.sync(); }
 
  private:
@@ -243,8 +345,8 @@ class BulkDevice {
   DeviceBuffer<CutoffLaw<T, Law>> laws_;
   DeviceBuffer<T> q_, v_, a0_, a1_, m_;
   DeviceBuffer<int> sp_, img_;
-  DeviceBuffer<double> u_, w_;
-  DeviceNeighborList<T> nl_;
+  DeviceBuffer<double> u_, w_, k_, K_;
+  std::unique_ptr<DeviceNeighborList<T>> nl_;
   T* a_ = nullptr;
   T* a_new_ = nullptr;
   Stream stream_;
@@ -272,7 +374,7 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
                       double* U, double* W, CudaNeighborListCopy* list) {
   cuda::check_shape("cuda_bulk_forces", 1, N, D);
   cuda::check_options("cuda_bulk_forces", opt);
-  cuda::with_device_species_laws<T>(laws, cutoffs, S, [&](const auto& device_laws) {
+  cuda::with_device_species_laws<T>(laws, cutoffs, S, !opt.all_pairs, [&](const auto& device_laws) {
     using Law = typename std::decay_t<decltype(device_laws)>::value_type;
     cuda::BulkDevice<T, typename cuda::wrapped_law<Law>::type> dev(device_laws, S, box, cuda::max_cutoff(cutoffs, S), pos, nullptr,
                                                     mass, species, N, D, opt);
@@ -285,8 +387,9 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(u.data(), dev.u(), u.size() * sizeof(double), cudaMemcpyDeviceToHost, s));
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(w.data(), dev.w(), w.size() * sizeof(double), cudaMemcpyDeviceToHost, s));
     }
-    if (list) {
-      const cuda::DeviceNeighborList<T>& nl = dev.list();
+    if (list && !dev.list()) *list = CudaNeighborListCopy{};  // all pairs: no list
+    if (list && dev.list()) {
+      const cuda::DeviceNeighborList<T>& nl = *dev.list();
       list->capacity = nl.capacity();
       list->builds = nl.builds();
       list->grows = nl.grows();
@@ -298,7 +401,7 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
       NOETHER_CUDA_CHECK(cudaMemcpyAsync(tnbr.data(), nl.nbr(), sizeof(int) * tnbr.size(), cudaMemcpyDeviceToHost, s));
     }
     dev.sync();
-    if (list)  // (capacity, N) on the device → (N, capacity) for the caller
+    if (list && dev.list())  // (capacity, N) on the device → (N, capacity) for the caller
       for (int k = 0; k < list->capacity; ++k)
         for (int i = 0; i < N; ++i) list->nbr[std::size_t(i) * list->capacity + k] = tnbr[std::size_t(k) * N + i];
     if (U) {  // per-particle partial sums added in particle order, as bulk_energy_virial
@@ -316,7 +419,8 @@ template <typename T>
 void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S, const Box& box, const T* pos0,
                        const T* vel0, const T* mass, const int* species, int N, int D, T dt, long stride, int frames,
                        const CudaNeighborOptions& opt, T* pos_out, T* vel_out, T* acc_out, int* img_out,
-                       std::vector<FrameObservables>& obs, double* virial_out, CudaNeighborListCopy* stats) {
+                       std::vector<FrameObservables>& obs, double* virial_out, CudaNeighborListCopy* stats,
+                       const std::function<double(double)>& velocity_scale) {
   cuda::check_shape("cuda_bulk_rollout", 1, N, D);
   cuda::check_options("cuda_bulk_rollout", opt);
   NOETHER_REQUIRE(frames >= 1, "cuda_bulk_rollout: frames must be >= 1, got " << frames);
@@ -325,7 +429,7 @@ void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S
   const std::size_t per = std::size_t(N) * D;
   const int Wd = cuda::observables_width(D), A = angular_components(D);
   obs.assign(std::size_t(frames), FrameObservables{});
-  cuda::with_device_species_laws<T>(laws, cutoffs, S, [&](const auto& device_laws) {
+  cuda::with_device_species_laws<T>(laws, cutoffs, S, !opt.all_pairs, [&](const auto& device_laws) {
     using Law = typename std::decay_t<decltype(device_laws)>::value_type;
     cuda::DeviceBuffer<double> d_obs(static_cast<std::size_t>(Wd)), d_W(1);
     cuda::DeviceBuffer<int> d_bad(1);
@@ -360,13 +464,19 @@ void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S
     dev.forces(dev.a(), true);
     record(0);
     for (int f = 1; f < frames; ++f) {
-      for (long s = 0; s < stride; ++s) dev.step(dt, s + 1 == stride);
+      for (long s = 0; s < stride; ++s) {
+        dev.step(dt, s + 1 == stride);
+        if (velocity_scale) dev.rescale_velocities(velocity_scale);
+      }
       record(f);
     }
     if (stats) {
-      stats->builds = dev.list().builds();
-      stats->grows = dev.list().grows();
-      stats->capacity = dev.list().capacity();
+      *stats = CudaNeighborListCopy{};
+      if (dev.list()) {
+        stats->builds = dev.list()->builds();
+        stats->grows = dev.list()->grows();
+        stats->capacity = dev.list()->capacity();
+      }
     }
   });
 }

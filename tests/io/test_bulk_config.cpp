@@ -61,9 +61,10 @@ TEST(BulkConfig, ShippedConfigsParse) {
   EXPECT_EQ(ka.bulk.pair_laws[3].sigma, 0.88);
   EXPECT_EQ(ka.bulk.pair_cutoffs[3].cutoff, 2.2);
   EXPECT_TRUE(bulk_uses_cells(ka.bulk, ka.init.N));
-  // auto: the GPU neighbor-list path where a device is usable (analytic laws with cutoffs), else the CPU
-  EXPECT_EQ(resolve_device(ka), cuda_device_available() ? DeviceChoice::Cuda : DeviceChoice::Cpu);
-  EXPECT_EQ(resolve_device(prep), DeviceChoice::Cpu);  // the thermostat runs on the CPU only
+  // auto: the GPU bulk path where a device is usable (every law kind, the thermostat included), else the CPU
+  const DeviceChoice usable = cuda_device_available() ? DeviceChoice::Cuda : DeviceChoice::Cpu;
+  EXPECT_EQ(resolve_device(ka), usable);
+  EXPECT_EQ(resolve_device(prep), usable);
 }
 
 TEST(BulkConfig, OpenSpaceConfigsStayAsBefore) {

@@ -1,9 +1,11 @@
 // physics/test_cuda_bulk.cpp — the device neighbor lists and bulk forces (kernels/physics/neighbor_list.cu,
 // bulk_forces.cu; physics/cuda.hpp) against the CPU neighbor-list path (physics/neighbor_list.hpp, physics/bulk.hpp):
 // the same partner lists (sets and order), forces, energy and virial to 1e-13 for Lennard-Jones and the Kob–Andersen
-// mixture in a periodic cube, a slab (z open) and 2-D, analytic and tabulated; list overflow grows to the same result; bitwise identical across
-// runs and block sizes; and a 200-step NVE rollout (`simulate` on the device) against the CPU rollout, with the same
-// neighbor-list rebuild count. Runs on a GPU or on the CPU executor (docs/CUDA_ON_CPU.md); skips without either unless
+// mixture in a periodic cube, a slab (z open) and 2-D, analytic, tabulated and learned (pair MLPs of several widths,
+// scalings and tails); all pairs (no list) against the CPU's all-pairs sums, with and without a box; list overflow
+// grows to the same result; bitwise identical across runs and block sizes; a 200-step NVE rollout (`simulate` on the
+// device) against the CPU rollout, with the same neighbor-list rebuild count; learned rollouts with the Bussi
+// thermostat, on the lists and on all pairs, against the CPU's. Runs on a GPU or on the CPU executor (docs/CUDA_ON_CPU.md); skips without either unless
 // NOETHER_REQUIRE_GPU=1.
 #include <gtest/gtest.h>
 
@@ -103,6 +105,34 @@ BulkSpec tabulated(BulkSpec b) {
   return b;
 }
 
+/// A pair MLP law with deterministic parameters (seeded by k), its own widths and scaling; log: the log input.
+PairLawSpec mlp_law(std::vector<int> widths, int k, bool log = false, PairTailSpec tail = {}) {
+  auto L = std::make_shared<LearnedPotential>();
+  L->shape.widths = std::move(widths);
+  L->shape.activation = Activation::Squareplus;
+  L->params.resize(L->shape.parameter_count());
+  for (std::size_t p = 0; p < L->params.size(); ++p) L->params[p] = 0.3 * std::sin(1.7 * double(p) + 0.9 * k);
+  L->scaling = {log ? 0.1 * k : 1.0 + 0.1 * k, 1.0 + 0.25 * k, 0.8 + 0.1 * k, 0.05 * k,
+                log ? InputTransform::Log : InputTransform::None};
+  L->tail = tail;
+  PairLawSpec s;
+  s.kind = PotentialKind::Learned;
+  s.learned = L;
+  return s;
+}
+
+/// The laws of `b` replaced by pair MLPs: [1,16,16,1] for one species; for two, [1,16,16,1] (A–A), [1,24,1] with the
+/// log input (A–B = B–A: one instantiation of width 32 for all) and [1,8,8,1] with a zero tail from 1.6 to 2.0 (B–B).
+BulkSpec learned(BulkSpec b) {
+  if (b.species_count == 1) {
+    b.pair_laws = {mlp_law({1, 16, 16, 1}, 1)};
+    return b;
+  }
+  const PairLawSpec ab = mlp_law({1, 24, 1}, 2, true);
+  b.pair_laws = {mlp_law({1, 16, 16, 1}, 1), ab, ab, mlp_law({1, 8, 8, 1}, 3, false, zero_tail(1.6, 2.0))};
+  return b;
+}
+
 std::vector<int> ka_species(int N) {
   std::vector<int> s(N);
   for (int i = 0; i < N; ++i) s[i] = i % 5 == 4;
@@ -115,18 +145,23 @@ struct CpuResult {
   std::vector<std::vector<int>> lists;
 };
 
-/// The CPU neighbor-list path: lists (per particle, in list order), accelerations, energy, virial.
-CpuResult cpu_forces(const BulkSpec& spec, const InitialState& s, const int* species) {
+/// The CPU neighbor-list path (all_pairs: the all-pairs path, no lists): lists (per particle, in list order),
+/// accelerations, energy, virial.
+CpuResult cpu_forces(const BulkSpec& spec, const InitialState& s, const int* species, bool all_pairs = false) {
   CpuResult r;
-  NeighborList<double> nl(spec.max_cutoff(), spec.skin, s.box, s.D, true);
-  nl.build(s.pos.data(), s.N);
+  std::unique_ptr<NeighborList<double>> nl;
+  if (!all_pairs) {
+    nl = std::make_unique<NeighborList<double>>(spec.max_cutoff(), spec.skin, s.box, s.D, true);
+    nl->build(s.pos.data(), s.N);
+  }
   r.acc.resize(s.pos.size());
   with_species_laws<double>(spec, [&](const auto& laws) {
     const PeriodicAxes<double> ax(s.box);
-    bulk_accelerations(laws, ax, s.pos.data(), s.mass.data(), species, &nl, r.acc.data(), s.N, s.D);
-    bulk_energy_virial(laws, ax, s.pos.data(), s.mass.data(), species, &nl, s.N, s.D, r.U, r.W);
+    bulk_accelerations(laws, ax, s.pos.data(), s.mass.data(), species, nl.get(), r.acc.data(), s.N, s.D);
+    bulk_energy_virial(laws, ax, s.pos.data(), s.mass.data(), species, nl.get(), s.N, s.D, r.U, r.W);
   });
-  for (int i = 0; i < s.N; ++i) r.lists.emplace_back(nl.neighbors(i), nl.neighbors(i) + nl.count(i));
+  if (nl)
+    for (int i = 0; i < s.N; ++i) r.lists.emplace_back(nl->neighbors(i), nl->neighbors(i) + nl->count(i));
   return r;
 }
 
@@ -144,11 +179,11 @@ struct GpuResult {
 };
 
 GpuResult gpu_forces(const BulkSpec& spec, const InitialState& s, const int* species, int capacity = 32,
-                     int block = 128) {
+                     int block = 128, bool all_pairs = false) {
   GpuResult r;
   r.acc.resize(s.pos.size());
   CudaNeighborOptions opt;
-  opt.skin = spec.skin, opt.capacity = capacity, opt.block = block;
+  opt.skin = spec.skin, opt.capacity = capacity, opt.block = block, opt.all_pairs = all_pairs;
   cuda_bulk_forces<double>(spec.pair_laws.data(), spec.pair_cutoffs.data(), spec.species_count, s.box, s.pos.data(),
                            s.mass.data(), species, s.N, s.D, opt, r.acc.data(), &r.U, &r.W, &r.list);
   return r;
@@ -248,6 +283,51 @@ TEST(CudaBulk, TabulatedLawsMatchCpu) {
   k.box.periodic[2] = false;
   const std::vector<int> sp = ka_species(k.N);
   expect_parity(tabulated(ka_spec(Smoothing::ShiftedForce)), k, sp.data());
+}
+
+TEST(CudaBulk, LearnedLawsMatchCpu) {
+  NOETHER_NEED_GPU();
+  const InitialState s = jittered(3, 4, 0.8, 0.3, 41);  // 256 particles, one [1,16,16,1] MLP, switched at 2.5
+  expect_parity(learned(lj_spec()), s, nullptr);
+  InitialState k = jittered(3, 4, 1.2, 0.2, 43);  // two species, three MLPs of widths 16, 24 and 8, in a slab
+  k.box.periodic[2] = false;
+  const std::vector<int> sp = ka_species(k.N);
+  expect_parity(learned(ka_spec(Smoothing::ShiftedForce)), k, sp.data());
+}
+
+TEST(CudaBulk, AllPairsMatchTheCpuAllPairsSums) {
+  NOETHER_NEED_GPU();
+  // Periodic cube with cutoffs: every j ≠ i in index order on both sides; a list-free result.
+  const InitialState s = jittered(3, 4, 0.8, 0.3, 47);
+  const CpuResult c = cpu_forces(lj_spec(), s, nullptr, true);
+  const GpuResult g = gpu_forces(lj_spec(), s, nullptr, 32, 128, true);
+  EXPECT_TRUE(g.list.count.empty());
+  EXPECT_EQ(g.list.builds, 0);
+  EXPECT_TRUE(close(c.acc, g.acc, 1e-13));
+  EXPECT_NEAR(g.U, c.U, 1e-13 * std::abs(c.U));
+  EXPECT_NEAR(g.W, c.W, 1e-13 * std::abs(c.W));
+  EXPECT_TRUE(close(cpu_forces(lj_spec(), s, nullptr).acc, g.acc, 1e-13));  // = the neighbor-list forces
+  // Open space (no box), two species of learned laws without cutoffs: a cluster, all pairs interacting.
+  InitialState o = jittered(3, 3, 0.8, 0.3, 53);  // 108 particles
+  o.box = Box{};
+  BulkSpec spec = learned(ka_spec());
+  spec.pair_cutoffs.assign(4, CutoffSpec{});
+  const std::vector<int> sp = ka_species(o.N);
+  const CpuResult co = cpu_forces(spec, o, sp.data(), true);
+  const GpuResult go = gpu_forces(spec, o, sp.data(), 32, 64, true);
+  EXPECT_TRUE(close(co.acc, go.acc, 1e-13));
+  EXPECT_NEAR(go.U, co.U, 1e-13 * std::abs(co.U));
+  EXPECT_NEAR(go.W, co.W, 1e-13 * std::abs(co.W));
+  EXPECT_GT(std::abs(co.U), 1.0);
+  // Without all pairs, a pair without a cutoff is refused (the lists need one)
+  std::vector<double> acc(o.pos.size());
+  try {
+    cuda_bulk_forces<double>(spec.pair_laws.data(), spec.pair_cutoffs.data(), 2, o.box, o.pos.data(), o.mass.data(),
+                             sp.data(), o.N, 3, CudaNeighborOptions{}, acc.data(), nullptr, nullptr, nullptr);
+    FAIL() << "lists without cutoffs accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs a cutoff"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CudaBulk, Float32MatchesTheCpuFloat32Path) {
@@ -409,6 +489,57 @@ TEST(CudaBulkRollout, KobAndersenSlabRolloutIsDeterministicAndMatchesCpu) {
     EXPECT_NEAR(g1.frames[f].potential[0], c.frames[f].potential[0], 1e-11 * std::abs(c.frames[f].potential[0]));
 }
 
+namespace {
+
+/// A learned-law liquid of 108 particles (one [1,16,16,1] MLP, r_c = 2.5 switched from 2.0) with the Bussi thermostat
+/// at T = 1.5, τ = 0.05, 60 steps of dt = 0.002; neighbor method `nm`.
+SimulationConfig learned_thermostat_run(NeighborMethod nm) {
+  SimulationConfig cfg = lj_liquid(20, 4);
+  cfg.bulk = learned(lj_spec());
+  cfg.bulk.neighbor = nm;
+  cfg.bulk.thermostat.enabled = true;
+  cfg.bulk.thermostat.temperature = 1.5, cfg.bulk.thermostat.tau = 0.05, cfg.bulk.thermostat.seed = 9;
+  cfg.integrator.dt = 0.002;
+  return cfg;
+}
+
+/// The device rollout of cfg follows the CPU's: images equal, unwrapped positions, velocities and energies close.
+void expect_rollout_parity(const SimulationConfig& cfg, double tol) {
+  const Trajectory c = simulate(cfg, DeviceChoice::Cpu);
+  const Trajectory g = simulate(cfg, DeviceChoice::Cuda);
+  ASSERT_EQ(c.pos.size(), g.pos.size());
+  EXPECT_EQ(c.images, g.images);
+  EXPECT_LT(max_abs_diff(c.pos, g.pos), tol);
+  EXPECT_LT(max_abs_diff(c.vel, g.vel), tol);
+  for (int f = 0; f < c.T; ++f) {
+    EXPECT_NEAR(g.frames[f].potential[0], c.frames[f].potential[0], tol * (1 + std::abs(c.frames[f].potential[0])));
+    EXPECT_NEAR(g.frames[f].kinetic[0], c.frames[f].kinetic[0], tol * (1 + c.frames[f].kinetic[0]));
+    EXPECT_NEAR(g.virial[f], c.virial[f], tol * (1 + std::abs(c.virial[f])));
+  }
+  EXPECT_EQ(g.neighbor_builds, c.neighbor_builds);
+}
+
+}  // namespace
+
+TEST(CudaBulkRollout, LearnedLawWithTheThermostatMatchesTheCpu) {
+  NOETHER_NEED_GPU();
+  const SimulationConfig cfg = learned_thermostat_run(NeighborMethod::Cell);
+  expect_rollout_parity(cfg, 1e-9);
+  // the thermostat acted: the kinetic energy moved towards 3/2 N T from the fcc start at T = 1
+  const Trajectory g = simulate(cfg, DeviceChoice::Cuda);
+  SimulationConfig nve = cfg;
+  nve.bulk.thermostat.enabled = false;
+  const Trajectory e = simulate(nve, DeviceChoice::Cuda);
+  EXPECT_GT(std::abs(g.frames.back().kinetic[0] - e.frames.back().kinetic[0]), 1e-3 * e.frames.back().kinetic[0]);
+}
+
+TEST(CudaBulkRollout, AllPairsRolloutMatchesTheCpu) {
+  NOETHER_NEED_GPU();
+  const SimulationConfig cfg = learned_thermostat_run(NeighborMethod::AllPairs);
+  expect_rollout_parity(cfg, 1e-9);
+  EXPECT_EQ(simulate(cfg, DeviceChoice::Cuda).neighbor_builds, 0);
+}
+
 TEST(CudaBulkRollout, DeviceChoiceForBulkRuns) {
   NOETHER_NEED_GPU();
   SimulationConfig cfg = lj_liquid(1, 2);
@@ -416,14 +547,12 @@ TEST(CudaBulkRollout, DeviceChoiceForBulkRuns) {
   EXPECT_EQ(resolve_device(cfg), DeviceChoice::Cuda);  // auto takes the GPU path when a device is usable
   cfg.device = DeviceChoice::Cpu;
   EXPECT_EQ(resolve_device(cfg), DeviceChoice::Cpu);
+  // the thermostat, learned laws and all pairs run on the GPU path too
+  cfg.bulk = learned(lj_spec());
+  cfg.bulk.neighbor = NeighborMethod::AllPairs;
   cfg.bulk.thermostat.enabled = true;
   cfg.device = DeviceChoice::Auto;
-  EXPECT_EQ(resolve_device(cfg), DeviceChoice::Cpu);  // what the GPU path lacks falls back to the CPU under auto
+  EXPECT_EQ(resolve_device(cfg), DeviceChoice::Cuda);
   cfg.device = DeviceChoice::Cuda;
-  try {
-    resolve_device(cfg);
-    FAIL() << "cuda with a thermostat accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'thermostat'"), std::string::npos) << e.what();
-  }
+  EXPECT_EQ(resolve_device(cfg), DeviceChoice::Cuda);
 }

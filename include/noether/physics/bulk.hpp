@@ -221,13 +221,10 @@ void validate_bulk(const SimulationConfig& cfg, const std::string& file);
 /// kept in Trajectory::images), neighbor lists rebuilt by the skin rule (counted in Trajectory::neighbor_builds).
 Trajectory simulate_bulk(const SimulationConfig& cfg, const std::function<void(int, int)>& progress);
 
-/// Why a bulk spec cannot run on the CUDA backend (the thermostat, all-pairs, learned laws, a pair without cutoff),
-/// or "" when it can.
-std::string bulk_cuda_unsupported(const BulkSpec& spec);
-
-/// The same simulation on the CUDA backend (physics/cuda.hpp, cuda_bulk_rollout): device neighbor lists and forces,
-/// one trajectory after another; the saved frames and observables of simulate_bulk (g(r) computed on the host from
-/// the saved frames). Throws when bulk_cuda_unsupported says why not.
+/// The same simulation on the CUDA backend (physics/cuda.hpp, cuda_bulk_rollout): the CPU's choice of device
+/// neighbor lists or all pairs (bulk_uses_cells), every law kind, the Bussi thermostat (its random numbers drawn on
+/// the host from the CPU run's stream), one trajectory after another; the saved frames and observables of
+/// simulate_bulk (g(r) computed on the host from the saved frames).
 Trajectory simulate_bulk_cuda(const SimulationConfig& cfg, const std::function<void(int, int)>& progress);
 
 }  // namespace noether

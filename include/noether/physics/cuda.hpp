@@ -3,6 +3,7 @@
 // In a build without CUDA (or on a machine without a usable GPU) cuda_device_available() is false
 // and every other function throws noether::Error.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -71,15 +72,17 @@ double cuda_time_mlp_accelerations(const MlpShape& shape, const T* params, const
 
 // --- bulk matter: neighbor lists and forces on the device (kernels/physics/neighbor_list.cu, bulk_forces.cu) ---
 // One configuration of N particles in D = 2 or 3 in `box` (periodic or open per axis; positions wrapped on periodic
-// axes), S species with per-species-pair laws laws (S, S) and cutoffs (S, S) — analytic laws of one kind or every pair
-// tabulated, every pair with a cutoff (learned laws are refused) — species (N) or null (all 0). The cell + Verlet list is the
-// CPU list of physics/neighbor_list.hpp built on the device (same cells, same pairs, same order; docs/BULK.md).
+// axes), S species with per-species-pair laws laws (S, S) and cutoffs (S, S) — analytic laws of one kind, every pair
+// learned (pair MLPs) or every pair tabulated; with the neighbor list every pair needs a cutoff — species (N) or null
+// (all 0). The cell + Verlet list is the CPU list of physics/neighbor_list.hpp built on the device (same cells, same
+// pairs, same order; docs/BULK.md); all_pairs sums every j ≠ i in index order instead (the CPU's all-pairs order).
 
 /// Options of the device neighbor list.
 struct CudaNeighborOptions {
   double skin = 0.3;  ///< r_list = largest cutoff + skin; rebuilt when a particle moved more than skin / 2
   int capacity = 32;  ///< initial list entries per particle; grown (1.25x + 8) and rebuilt when a list is longer
   int block = 128;    ///< threads per block of the per-particle kernels: a multiple of 32 in [32, 1024]
+  bool all_pairs = false;  ///< no list: every j ≠ i ("neighbor": "all_pairs"); skin and capacity unused
 };
 
 /// What a device list was, copied back: count (N), nbr (N, capacity) row-major (only the first count[i] entries of
@@ -101,13 +104,16 @@ void cuda_bulk_forces(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S,
 /// Velocity-Verlet rollout of one bulk trajectory on the device (wrapping with image counters, lists rebuilt by the
 /// skin rule), saving `frames` frames `stride` steps apart (the first is the wrapped initial state): pos_out,
 /// vel_out, acc_out, img_out (frames, N, D); obs[f] (one trajectory each: K, U, momentum, angular momentum);
-/// virial_out (frames). stats (unless null): the list's builds, grows and final capacity. pos0, vel0 (N, D), mass (N).
+/// virial_out (frames). stats (unless null): the list's builds, grows and final capacity (zeros for all pairs).
+/// pos0, vel0 (N, D), mass (N). velocity_scale (unless empty): the thermostat — after every step's kick it receives
+/// K = Σ ½ m v² (float64) and the velocities are multiplied by what it returns (host/physics/bulk.cpp's Bussi factor).
 /// Throws naming the saved frame when the state becomes non-finite.
 template <typename T>
 void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S, const Box& box, const T* pos0,
                        const T* vel0, const T* mass, const int* species, int N, int D, T dt, long stride, int frames,
                        const CudaNeighborOptions& opt, T* pos_out, T* vel_out, T* acc_out, int* img_out,
-                       std::vector<FrameObservables>& obs, double* virial_out, CudaNeighborListCopy* stats);
+                       std::vector<FrameObservables>& obs, double* virial_out, CudaNeighborListCopy* stats,
+                       const std::function<double(double)>& velocity_scale = {});
 
 // --- explicit instantiations (T = float, double): the one list per kernels/physics/*.cu file, used by that
 // file and by the stand-in of a build without CUDA (host/physics/cuda_stand_in.cpp) ---
@@ -127,7 +133,7 @@ void cuda_bulk_rollout(const PairLawSpec* laws, const CutoffSpec* cutoffs, int S
   template void cuda_bulk_rollout<T>(const PairLawSpec*, const CutoffSpec*, int, const Box&, const T*, const T*, \
                                      const T*, const int*, int, int, T, long, int, const CudaNeighborOptions&,  \
                                      T*, T*, T*, int*, std::vector<FrameObservables>&, double*,                 \
-                                     CudaNeighborListCopy*);
+                                     CudaNeighborListCopy*, const std::function<double(double)>&);
 #define NOETHER_PHYSICS_CUDA_PAIR_MLP(T)                                                                   \
   template void cuda_mlp_accelerations<T>(const MlpShape&, const T*, const PairScaling&, const T*,        \
                                           const T*, T*, int, int, int);                                    \
