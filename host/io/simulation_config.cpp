@@ -276,6 +276,31 @@ json without(json v, const std::vector<std::string>& keys) {
 const std::vector<std::string> kCutoffKeys = {"cutoff", "smoothing", "r_on"};
 }  // namespace
 
+/// The law of one system.pairs entry (cutoff keys removed): an analytic law (parse_system), or "potential": "file"
+/// with a model or pair-table file (not a species-pair file: that gives every pair itself). A table's range must
+/// reach the pair's cutoff.
+static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const CutoffSpec& cut) {
+  if (!(v.contains("potential") && v.at("potential") == "file")) return parse_system(v, ic);
+  check_keys(v, ic, {"potential", "file"});
+  NOETHER_REQUIRE(v.contains("file") && v.at("file").is_string(),
+                  ic.sub("file").where() << ": expected the path of a model or pair-table file (relative to the config's folder)");
+  const std::string path = resolve_path(v.at("file").get<std::string>(), ic.file);
+  NOETHER_REQUIRE(species_pair_file_format(path).empty(),
+                  ic.sub("file").where() << ": " << path << " is a species-pair file, which gives every species pair its law "
+                                            "itself; use it as system.file without system.pairs, or give this pair a "
+                                            "model or pair-table file");
+  PairLawSpec law;
+  try {
+    law = load_pair_law_file(path);
+  } catch (const Error& e) {
+    NOETHER_FAIL(ic.sub("file").where() << ": " << e.what());
+  }
+  if (law.kind == PotentialKind::Tabulated && cut.active())
+    NOETHER_REQUIRE(cut.cutoff <= law.table->r_max, ic.sub("cutoff").where() << ": " << cut.cutoff << " is beyond the range "
+                                                     "of the table " << path << " (r_max = " << law.table->r_max << ")");
+  return law;
+}
+
 void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
   const json& sys = root.at("system");
   const Ctx sctx = ctx.sub("system");
@@ -341,13 +366,21 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
     b.pair_cutoffs.assign(std::size_t(S) * S, CutoffSpec{});
     std::vector<int> given(std::size_t(S) * S, -1);
     for (std::size_t k = 0; k < pairs.size(); ++k) {
-      json merged = without(sys, {"pairs"});
+      // A pair naming a potential other than system.potential takes its law's parameters from its own entry only
+      // (system's are for system.potential's law); the cutoff keys default to system's either way.
+      const bool own_law = pairs[k].contains("potential") && pairs[k].at("potential") != sys.value("potential", json());
+      json merged = own_law ? json::object() : without(sys, {"pairs"});
+      if (own_law)
+        for (const std::string& key : kCutoffKeys)
+          if (sys.contains(key)) merged[key] = sys.at(key);
       for (auto kv = pairs[k].begin(); kv != pairs[k].end(); ++kv)
         if (kv.key() != "species") merged[kv.key()] = kv.value();
+      // a pair choosing a smoothing other than the switch does not inherit system's r_on (only the switch has one)
+      if (pairs[k].contains("smoothing") && pairs[k].at("smoothing") != "switch" && !pairs[k].contains("r_on"))
+        merged.erase("r_on");
       const Ctx ic = pctx.at(k);
-      const PairLawSpec law = parse_system(without(merged, kCutoffKeys), ic);
-      NOETHER_REQUIRE(law.kind == cfg.law.kind, ic.sub("potential").where() << ": every species pair needs the law of system.potential");
       const CutoffSpec cut = parse_cutoff(merged, ic);
+      const PairLawSpec law = parse_pair_entry_law(without(merged, kCutoffKeys), ic, cut);
       const auto [a, c] = idx[k];
       NOETHER_REQUIRE(given[a * S + c] < 0, ic.sub("species").where() << ": species pair (" << a << ", " << c
                                                                         << ") is already given by pairs[" << given[a * S + c] << "]");

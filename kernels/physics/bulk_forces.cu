@@ -36,6 +36,7 @@
 #include "core/device_util.cuh"
 #include "noether/physics/cuda.hpp"
 #include "noether/physics/cutoff.hpp"
+#include "noether/physics/mixed_pair_law.hpp"
 #include "physics/neighbor_list.cuh"
 #include "physics/observables.cuh"
 #include "physics/verlet_kernels.cuh"
@@ -155,19 +156,33 @@ struct StagedPairBuffers {
 /// Check the species-pair specs and call fn(std::vector<CutoffLaw<T, Law>>) with the per-pair laws (S·S, row-major),
 /// built exactly as with_species_laws builds them for the CPU: analytic laws of one kind; every pair learned
 /// (PairMlp<T, W>, W ∈ {16, 32, 64} the smallest that holds the widest layer of them all, each MLP with its own
-/// widths, scaling and tail); or every pair tabulated (PairTable<T>). A learned law's parameters and a table's
+/// widths, scaling and tail); every pair tabulated (PairTable<T>); or laws of different kinds (MixedPairLaw<T>). A learned law's parameters and a table's
 /// coefficients are converted to T and copied into one device buffer that lives for the call (read through the
 /// read-only cache); the cutoff's shift is evaluated on the host copy first, then the law points at the device copy.
 /// need_cutoff: every pair must have a cutoff (the neighbor lists).
 template <typename T, typename Fn>
 void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoffs, int S, bool need_cutoff, Fn&& fn) {
   NOETHER_REQUIRE(S >= 1 && specs && cutoffs, "bulk on the device: expected S >= 1 species and S·S pair laws");
+  const std::size_t n = std::size_t(S) * S;
+  if (pair_law_kinds_differ(std::vector<PairLawSpec>(specs, specs + n))) {
+    std::vector<std::vector<T>> host;
+    for (std::size_t k = 0; k < n; ++k) host.push_back(pair_law_buffer<T>(specs[k], "bulk on the device"));
+    const StagedPairBuffers<T> staged(std::move(host));
+    std::vector<CutoffLaw<T, MixedPairLaw<T>>> laws;
+    for (std::size_t k = 0; k < n; ++k) {
+      NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
+                                                               << k / S << "-" << k % S << " has none)");
+      CutoffLaw<T, MixedPairLaw<T>> law(make_mixed_pair_law<T>(specs[k], staged.host[k].data()), cutoffs[k]);
+      law.law.set_buffer(staged.device(k));  // the device copy from here on
+      laws.push_back(law);
+    }
+    fn(laws);
+    return;
+  }
   for (int k = 0; k < S * S; ++k) {
-    NOETHER_REQUIRE(specs[k].kind == specs[0].kind, "bulk on the device: every species pair needs a law of one kind");
     NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
                                                              << k / S << "-" << k % S << " has none)");
   }
-  const std::size_t n = std::size_t(S) * S;
   if (specs[0].kind == PotentialKind::Learned) {
     std::vector<std::vector<T>> host(n);
     int width = 0;

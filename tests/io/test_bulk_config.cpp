@@ -4,6 +4,7 @@
 // through the trajectory .npz into an initial state; open-space configs stay non-bulk.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -138,4 +139,43 @@ TEST(BulkConfig, BoxSpeciesAndImagesRoundTripThroughTheNpz) {
   EXPECT_FALSE(s.box.periodic[1]);
   EXPECT_EQ(s.species, (std::vector<int>{0, 0, 0}));
   std::filesystem::remove(out);
+}
+
+TEST(BulkConfig, SpeciesPairsOfDifferentKinds) {
+  // (0, 0) Lennard-Jones from system, (0, 1) a linear spring of its own, (1, 1) a learned law from a model file.
+  const auto model = std::filesystem::temp_directory_path() / "noether_bulk_mixed_model.json";
+  std::ofstream(model) << R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
+    "layers": [{"weight": [[0.5], [-0.3], [0.8], [0.1]], "bias": [0.1, 0.2, -0.1, 0.0]},
+               {"weight": [[0.4, -0.2, 0.3, 0.5]], "bias": [0.05]}],
+    "input_scaling": {"shift": [1.0], "scale": [0.8]}, "output_scaling": {"shift": [0.0], "scale": [0.5]}})";
+  const std::string sys = R"("system": {"potential": "lennard_jones", "epsilon": 0.5, "cutoff": 2.5, "r_on": 2.0,
+      "pairs": [{"species": [0, 0]}, {"species": [0, 1], "potential": "linear_spring", "k": 2.0, "r0": 1.1},
+                {"species": [1, 1], "potential": "file", "file": ")" + model.string() + R"(", "cutoff": 2.4,
+                 "smoothing": "shifted_force"}]})";
+  const std::string body = sys + "," + kInt + "," + kTwo + R"(, "species": [0, 1, 1])";
+  const SimulationConfig c = load_simulation_config(write_config("mixed", body));
+  ASSERT_EQ(c.bulk.species_count, 2);
+  EXPECT_EQ(c.bulk.pair_laws[0].kind, PotentialKind::LennardJones);
+  EXPECT_EQ(c.bulk.pair_laws[0].epsilon, 0.5);
+  EXPECT_EQ(c.bulk.pair_laws[1].kind, PotentialKind::LinearSpring);
+  EXPECT_EQ(c.bulk.pair_laws[2].k, 2.0);
+  EXPECT_EQ(c.bulk.pair_laws[3].kind, PotentialKind::Learned);
+  EXPECT_EQ(c.bulk.pair_cutoffs[1].cutoff, 2.5);  // system's cutoff keys are the default of a pair with its own law
+  EXPECT_EQ(c.bulk.pair_cutoffs[3].cutoff, 2.4);
+  EXPECT_EQ(c.bulk.pair_cutoffs[3].smoothing, Smoothing::ShiftedForce);
+  const Trajectory t = simulate(c, DeviceChoice::Cpu);
+  EXPECT_TRUE(std::isfinite(t.frames.back().potential[0]));
+  EXPECT_NE(t.frames.back().potential[0], 0.0);
+  // a pair with its own law does not inherit system's parameters: epsilon is not a key of a spring
+  const std::string bad = error_of(std::string(kInt) + "," + kTwo + R"(, "species": [0, 1, 1], "system": {"potential":
+      "lennard_jones", "cutoff": 2.5, "r_on": 2.0, "pairs": [{"species": [0, 0]}, {"species": [1, 1]},
+      {"species": [0, 1], "potential": "linear_spring", "epsilon": 1.0}]})");
+  EXPECT_NE(bad.find("system.pairs[2]"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("epsilon"), std::string::npos) << bad;
+  // a pair's file that is missing
+  const std::string missing = error_of(std::string(kInt) + "," + kTwo + R"(, "species": [0, 1, 1], "system": {"potential":
+      "lennard_jones", "cutoff": 2.5, "r_on": 2.0, "pairs": [{"species": [0, 0]}, {"species": [1, 1]},
+      {"species": [0, 1], "potential": "file", "file": "no_such_model.json"}]})");
+  EXPECT_NE(missing.find("no_such_model.json"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("system.pairs[2].file"), std::string::npos) << missing;
 }

@@ -1,12 +1,13 @@
 // physics/test_bulk_species_laws.cpp — several species with a learned or tabulated law per species pair
 // (physics/bulk.hpp with_species_laws, physics/pair_laws.hpp with_buffer_pair_laws): the accelerations, energy and
 // virial of a 2-species periodic system equal a hand-built loop over the pairs with each pair's own PairMlp (PairTable)
-// and cutoff; a mix of learned and tabulated pairs is refused; a simulation counts its support visits per species pair
+// and cutoff; a mix of kinds (learned, tabulated, Lennard-Jones: MixedPairLaw) equals the pairs' own evaluators; a simulation counts its support visits per species pair
 // with each pair's own support.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 
 #include "noether/core/error.hpp"
@@ -174,27 +175,47 @@ TEST(BulkSpeciesLaws, PairTablePerSpeciesPairEqualsAHandBuiltLoop) {
   expect_close(all, Ua, Wa, ref, Ur, Wr);
 }
 
-TEST(BulkSpeciesLaws, MixedKindsAreRefused) {
+TEST(BulkSpeciesLaws, MixedKindsEqualAHandBuiltLoop) {
+  // A learned law for (0, 0), a table for (0, 1), Lennard-Jones for (1, 1): one MixedPairLaw per pair in the engine,
+  // each pair's own native evaluator (PairMlp, PairTable, LennardJones) in the reference.
   const System s = system();
-  std::vector<double> acc;
-  double U, W;
-  try {
-    engine(two_species(mlp_law({1, 8, 1}, 1), table_law(1.0), mlp_law({1, 8, 1}, 2)), s, false, acc, U, W);
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("system.pairs: every species pair needs a law of one kind: all learned "
-                                         "(pair MLPs) or all tabulated"), std::string::npos) << e.what();
-  }
-  BulkSpec lj = two_species(mlp_law({1, 8, 1}, 1), mlp_law({1, 8, 1}, 2), mlp_law({1, 8, 1}, 3));
-  lj.pair_laws[3] = PairLawSpec{};  // analytic (1, 1) among learned pairs
-  lj.pair_laws[3].kind = PotentialKind::LennardJones;
-  lj.laws_key = "pairs.json: species_count";
-  try {
-    engine(lj, s, false, acc, U, W);
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("pairs.json: species_count: every species pair needs a law of one kind"),
-              std::string::npos) << e.what();
+  PairLawSpec lj;
+  lj.kind = PotentialKind::LennardJones, lj.epsilon = 0.5, lj.sigma = 0.6;
+  const BulkSpec spec = two_species(mlp_law({1, 8, 8, 1}, 1), table_law(1.0), lj);
+  const PairLawSpec& m = spec.pair_laws[0];
+  const PairTableData& t = *spec.pair_laws[1].table;
+  const CutoffLaw<double, PairMlp<double, 16>> mlp(
+      make_pair_mlp<double, 16>(m.learned->shape, m.learned->params.data(), m.learned->scaling), spec.pair_cutoffs[0]);
+  const CutoffLaw<double, PairTable<double>> table(make_pair_table<double>(t, t.coef.data()), spec.pair_cutoffs[1]);
+  const CutoffLaw<double, LennardJones<double>> ljc(LennardJones<double>{0.5, 0.36}, spec.pair_cutoffs[3]);
+  struct AnyLaw {
+    std::function<void(double, double, double, double&, double&)> f;
+    void eval(double r2, double mi, double mj, double& V, double& fo) const { f(r2, mi, mj, V, fo); }
+  };
+  const auto law_of = [&](int a, int b) {
+    if (a == 0 && b == 0) return AnyLaw{[&](double r2, double mi, double mj, double& V, double& f) { mlp.eval(r2, mi, mj, V, f); }};
+    if (a == 1 && b == 1) return AnyLaw{[&](double r2, double mi, double mj, double& V, double& f) { ljc.eval(r2, mi, mj, V, f); }};
+    return AnyLaw{[&](double r2, double mi, double mj, double& V, double& f) { table.eval(r2, mi, mj, V, f); }};
+  };
+  std::vector<double> ref, all, cell;
+  double Ur, Wr, Ua, Wa, Uc, Wc;
+  reference(s, law_of, ref, Ur, Wr);
+  engine(spec, s, false, all, Ua, Wa);
+  engine(spec, s, true, cell, Uc, Wc);
+  expect_close(all, Ua, Wa, ref, Ur, Wr);
+  expect_close(cell, Uc, Wc, ref, Ur, Wr);
+  // every kind in the mix acts: dropping any one pair's law changes the forces
+  for (int k : {0, 1, 3}) {
+    BulkSpec off = spec;
+    off.pair_laws[k] = PairLawSpec{};
+    off.pair_laws[k].kind = PotentialKind::LinearSpring, off.pair_laws[k].k = 0.0;
+    if (k == 1) off.pair_laws[2] = off.pair_laws[1];
+    std::vector<double> a;
+    double U, W;
+    engine(off, s, false, a, U, W);
+    double diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff = std::max(diff, std::abs(a[i] - all[i]));
+    EXPECT_GT(diff, 1e-6) << "pair " << k;
   }
 }
 

@@ -2,7 +2,7 @@
 // bulk_forces.cu; physics/cuda.hpp) against the CPU neighbor-list path (physics/neighbor_list.hpp, physics/bulk.hpp):
 // the same partner lists (sets and order), forces, energy and virial to 1e-13 for Lennard-Jones and the Kob–Andersen
 // mixture in a periodic cube, a slab (z open) and 2-D, analytic, tabulated and learned (pair MLPs of several widths,
-// scalings and tails); all pairs (no list) against the CPU's all-pairs sums, with and without a box; list overflow
+// scalings and tails), and a mix of kinds per species pair; all pairs (no list) against the CPU's all-pairs sums, with and without a box; list overflow
 // grows to the same result; bitwise identical across runs and block sizes; a 200-step NVE rollout (`simulate` on the
 // device) against the CPU rollout, with the same neighbor-list rebuild count; learned rollouts with the Bussi
 // thermostat, on the lists and on all pairs, against the CPU's. Runs on a GPU or on the CPU executor (docs/CUDA_ON_CPU.md); skips without either unless
@@ -293,6 +293,24 @@ TEST(CudaBulk, LearnedLawsMatchCpu) {
   k.box.periodic[2] = false;
   const std::vector<int> sp = ka_species(k.N);
   expect_parity(learned(ka_spec(Smoothing::ShiftedForce)), k, sp.data());
+}
+
+TEST(CudaBulk, MixedKindsMatchCpu) {
+  NOETHER_NEED_GPU();
+  // Lennard-Jones (A–A), a pair MLP with the log input (A–B), a table of Lennard-Jones (B–B): MixedPairLaw per pair
+  BulkSpec spec = ka_spec();
+  const BulkSpec tables = tabulated(ka_spec());
+  spec.pair_laws[1] = spec.pair_laws[2] = mlp_law({1, 24, 1}, 2, true);
+  spec.pair_laws[3] = tables.pair_laws[3];
+  InitialState k = jittered(3, 4, 1.2, 0.2, 59);
+  const std::vector<int> sp = ka_species(k.N);
+  expect_parity(spec, k, sp.data());
+  spec.pair_cutoffs.assign(4, CutoffSpec{});  // and without cutoffs, on all pairs in open space
+  k.box = Box{};
+  const CpuResult c = cpu_forces(spec, k, sp.data(), true);
+  const GpuResult g = gpu_forces(spec, k, sp.data(), 32, 128, true);
+  EXPECT_TRUE(close(c.acc, g.acc, 1e-13));
+  EXPECT_NEAR(g.U, c.U, 1e-13 * std::abs(c.U));
 }
 
 TEST(CudaBulk, AllPairsMatchTheCpuAllPairsSums) {

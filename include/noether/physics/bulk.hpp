@@ -20,6 +20,7 @@
 #include "noether/physics/bulk_simd.hpp"
 #include "noether/physics/cutoff.hpp"
 #include "noether/physics/forces.hpp"
+#include "noether/physics/mixed_pair_law.hpp"
 #include "noether/physics/neighbor_list.hpp"
 #include "noether/physics/pair_laws.hpp"
 #include "noether/physics/state.hpp"
@@ -168,7 +169,9 @@ void bulk_energy_virial(const SpeciesLaws<T, Law>& laws, const PeriodicAxes<T>& 
 /// Build the per-species-pair laws of `spec` in precision T and call fn(const SpeciesLaws<T, Law>&).
 /// One species: any law (learned and tabulated included). Several: analytic laws all of one kind (config
 /// "system.pairs"), or every pair learned (a PairMlp each) or every pair tabulated (a PairTable each), e.g. from a
-/// species-pair file (io/pair_laws_file.hpp); each pair with its own cutoff, parameters, support and tail.
+/// species-pair file (io/pair_laws_file.hpp); or laws of different kinds (config "system.pairs" entries with their own
+/// "potential"): a MixedPairLaw each (physics/mixed_pair_law.hpp). Each pair with its own cutoff, parameters, support
+/// and tail.
 template <typename T, typename Fn>
 void with_species_laws(const BulkSpec& spec, Fn&& fn) {
   const int S = spec.species_count;
@@ -181,6 +184,17 @@ void with_species_laws(const BulkSpec& spec, Fn&& fn) {
       t.laws.push_back(CutoffLaw<T, Law>(law, spec.pair_cutoffs[0]));
       fn(static_cast<const SpeciesLaws<T, Law>&>(t));
     });
+    return;
+  }
+  if (pair_law_kinds_differ(spec.pair_laws)) {
+    std::vector<std::vector<T>> buffers;
+    for (const PairLawSpec& p : spec.pair_laws) buffers.push_back(pair_law_buffer<T>(p, spec.laws_key));
+    SpeciesLaws<T, MixedPairLaw<T>> t;
+    t.S = S;
+    for (int k = 0; k < S * S; ++k)
+      t.laws.push_back(CutoffLaw<T, MixedPairLaw<T>>(make_mixed_pair_law<T>(spec.pair_laws[k], buffers[k].data()),
+                                                     spec.pair_cutoffs[k]));
+    fn(static_cast<const SpeciesLaws<T, MixedPairLaw<T>>&>(t));
     return;
   }
   if (pair_law_has_buffer(spec.pair_laws[0])) {
