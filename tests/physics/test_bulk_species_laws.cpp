@@ -14,6 +14,7 @@
 #include "noether/physics/bulk.hpp"
 #include "noether/physics/config.hpp"
 #include "noether/physics/simulate.hpp"
+#include "support/pair_law_specs.hpp"
 
 using namespace noether;
 
@@ -22,20 +23,7 @@ namespace {
 constexpr int kN = 40, kD = 3;
 constexpr double kL = 6.0;
 
-/// A pair MLP law with deterministic parameters (seeded by k) and its own widths and scaling.
-PairLawSpec mlp_law(std::vector<int> widths, int k, PairSupport support = {}) {
-  auto L = std::make_shared<LearnedPotential>();
-  L->shape.widths = std::move(widths);
-  L->shape.activation = Activation::Squareplus;
-  L->params.resize(L->shape.parameter_count());
-  for (std::size_t p = 0; p < L->params.size(); ++p) L->params[p] = 0.3 * std::sin(1.7 * double(p) + 0.9 * k);
-  L->scaling = {0.5 * k, 1.0 + 0.25 * k, 0.8 + 0.1 * k, 0.05 * k};
-  L->support = support;
-  PairLawSpec s;
-  s.kind = PotentialKind::Learned;
-  s.learned = L;
-  return s;
-}
+using test::mlp_law;
 
 /// A tabulated law: V(r) = a (r − 1.3)² e^{−r} on [0.5, 3.0] at 65 knots (exact jets at the knots).
 PairLawSpec table_law(double a) {
@@ -138,6 +126,19 @@ void expect_close(const std::vector<double>& a, double Ua, double Wa, const std:
   EXPECT_NEAR(Wa, Wb, 1e-13 * std::max(1.0, std::abs(Wb)));
 }
 
+/// The engine's all-pairs and cell-list results equal the reference loop with law_of.
+template <typename MakeLaw>
+void expect_engine_matches(const BulkSpec& spec, const System& s, MakeLaw&& law_of, std::vector<double>* all_out = nullptr) {
+  std::vector<double> ref, all, cell;
+  double Ur, Wr, Ua, Wa, Uc, Wc;
+  reference(s, law_of, ref, Ur, Wr);
+  engine(spec, s, false, all, Ua, Wa);
+  engine(spec, s, true, cell, Uc, Wc);
+  expect_close(all, Ua, Wa, ref, Ur, Wr);
+  expect_close(cell, Uc, Wc, ref, Ur, Wr);
+  if (all_out) *all_out = all;
+}
+
 }  // namespace
 
 TEST(BulkSpeciesLaws, PairMlpPerSpeciesPairEqualsAHandBuiltLoop) {
@@ -152,13 +153,7 @@ TEST(BulkSpeciesLaws, PairMlpPerSpeciesPairEqualsAHandBuiltLoop) {
   const auto law_of = [&](int a, int b) {
     return CutoffLaw<double, PairMlp<double, 64>>(mlps[a * 2 + b], spec.pair_cutoffs[a * 2 + b]);
   };
-  std::vector<double> ref, all, cell;
-  double Ur, Wr, Ua, Wa, Uc, Wc;
-  reference(s, law_of, ref, Ur, Wr);
-  engine(spec, s, false, all, Ua, Wa);
-  engine(spec, s, true, cell, Uc, Wc);
-  expect_close(all, Ua, Wa, ref, Ur, Wr);
-  expect_close(cell, Uc, Wc, ref, Ur, Wr);
+  expect_engine_matches(spec, s, law_of);
 }
 
 TEST(BulkSpeciesLaws, PairTablePerSpeciesPairEqualsAHandBuiltLoop) {
@@ -197,13 +192,8 @@ TEST(BulkSpeciesLaws, MixedKindsEqualAHandBuiltLoop) {
     if (a == 1 && b == 1) return AnyLaw{[&](double r2, double mi, double mj, double& V, double& f) { ljc.eval(r2, mi, mj, V, f); }};
     return AnyLaw{[&](double r2, double mi, double mj, double& V, double& f) { table.eval(r2, mi, mj, V, f); }};
   };
-  std::vector<double> ref, all, cell;
-  double Ur, Wr, Ua, Wa, Uc, Wc;
-  reference(s, law_of, ref, Ur, Wr);
-  engine(spec, s, false, all, Ua, Wa);
-  engine(spec, s, true, cell, Uc, Wc);
-  expect_close(all, Ua, Wa, ref, Ur, Wr);
-  expect_close(cell, Uc, Wc, ref, Ur, Wr);
+  std::vector<double> all;
+  expect_engine_matches(spec, s, law_of, &all);
   // every kind in the mix acts: dropping any one pair's law changes the forces
   for (int k : {0, 1, 3}) {
     BulkSpec off = spec;

@@ -23,6 +23,7 @@
 #include "noether/physics/sampler.hpp"
 #include "noether/physics/simulate.hpp"
 #include "support/gpu_gate.hpp"
+#include "support/pair_law_specs.hpp"
 
 using namespace noether;
 
@@ -105,20 +106,9 @@ BulkSpec tabulated(BulkSpec b) {
   return b;
 }
 
-/// A pair MLP law with deterministic parameters (seeded by k), its own widths and scaling; log: the log input.
+/// A pair MLP law (support/pair_law_specs.hpp); log: the log input.
 PairLawSpec mlp_law(std::vector<int> widths, int k, bool log = false, PairTailSpec tail = {}) {
-  auto L = std::make_shared<LearnedPotential>();
-  L->shape.widths = std::move(widths);
-  L->shape.activation = Activation::Squareplus;
-  L->params.resize(L->shape.parameter_count());
-  for (std::size_t p = 0; p < L->params.size(); ++p) L->params[p] = 0.3 * std::sin(1.7 * double(p) + 0.9 * k);
-  L->scaling = {log ? 0.1 * k : 1.0 + 0.1 * k, 1.0 + 0.25 * k, 0.8 + 0.1 * k, 0.05 * k,
-                log ? InputTransform::Log : InputTransform::None};
-  L->tail = tail;
-  PairLawSpec s;
-  s.kind = PotentialKind::Learned;
-  s.learned = L;
-  return s;
+  return test::mlp_law(std::move(widths), k, {}, log, tail);
 }
 
 /// The laws of `b` replaced by pair MLPs: [1,16,16,1] for one species; for two, [1,16,16,1] (A–A), [1,24,1] with the
