@@ -168,6 +168,16 @@ def config_seeds(out):
     inline["initial_state"] = {"positions": [[0.0, 0.0], [1.0, 0.0]], "velocities": [[0.0, 0.1], [0.0, -0.1]],
                                "masses": [1.0, 2.0]}
     put(out, "simulation_config", "small_inline_state.json", json.dumps(inline, indent=1))
+    mixed = {"system": {"potential": "lennard_jones", "cutoff": 2.5, "r_on": 2.0,
+                        "pairs": [{"species": [0, 0], "epsilon": 1.0},
+                                  {"species": [0, 1], "potential": "linear_spring", "k": 2.0, "r0": 1.1},
+                                  {"species": [1, 1], "potential": "gravity", "G": 0.5, "softening": 0.1,
+                                   "smoothing": "shifted_force"}]},
+             "initial_state": {"positions": [[1, 1, 1], [2.1, 1, 1], [1, 2.2, 1]],
+                               "velocities": [[0, 0, 0], [0, 0, 0], [0, 0, 0]]},
+             "species": [0, 1, 1], "box": {"lengths": [6, 6, 6]},
+             "integrator": {"method": "verlet", "dt": 0.005, "stride": 2, "frames": 3}}
+    put(out, "simulation_config", "small_mixed_species_pairs.json", json.dumps(mixed, indent=1))
     train = {"hidden": [8, 8], "activation": "softplus", "stride": 5, "horizon": 2, "epochs": 10, "batch_size": 4,
              "lr": 0.003, "lr_final": 1e-5, "weight_decay": 0.0, "clip_norm": 1.0, "val_fraction": 0.2, "seed": 7,
              "threads": 1, "checkpoint_every": 5, "time_budget_s": 30, "polish": 5, "polish_method": "lm"}
