@@ -279,7 +279,7 @@ const std::vector<std::string> kCutoffKeys = {"cutoff", "smoothing", "r_on"};
 /// The law of one system.pairs entry (cutoff keys removed): an analytic law (parse_system), or "potential": "file"
 /// with a model or pair-table file (not a species-pair file: that gives every pair itself). A table's range must
 /// reach the pair's cutoff.
-static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const CutoffSpec& cut) {
+static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const CutoffSpec& cut, const Ctx& cutoff_key) {
   if (!(v.contains("potential") && v.at("potential") == "file")) return parse_system(v, ic);
   check_keys(v, ic, {"potential", "file"});
   NOETHER_REQUIRE(v.contains("file") && v.at("file").is_string(),
@@ -296,7 +296,7 @@ static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const Cuto
     NOETHER_FAIL(ic.sub("file").where() << ": " << e.what());
   }
   if (law.kind == PotentialKind::Tabulated && cut.active())
-    NOETHER_REQUIRE(cut.cutoff <= law.table->r_max, ic.sub("cutoff").where() << ": " << cut.cutoff << " is beyond the range "
+    NOETHER_REQUIRE(cut.cutoff <= law.table->r_max, cutoff_key.where() << ": " << cut.cutoff << " is beyond the range "
                                                      "of the table " << path << " (r_max = " << law.table->r_max << ")");
   return law;
 }
@@ -380,7 +380,9 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
         merged.erase("r_on");
       const Ctx ic = pctx.at(k);
       const CutoffSpec cut = parse_cutoff(merged, ic);
-      const PairLawSpec law = parse_pair_entry_law(without(merged, kCutoffKeys), ic, cut);
+      // the key that gave the cutoff: the pair's own, or system's when inherited
+      const Ctx cutoff_key = pairs[k].contains("cutoff") ? ic.sub("cutoff") : sctx.sub("cutoff");
+      const PairLawSpec law = parse_pair_entry_law(without(merged, kCutoffKeys), ic, cut, cutoff_key);
       const auto [a, c] = idx[k];
       NOETHER_REQUIRE(given[a * S + c] < 0, ic.sub("species").where() << ": species pair (" << a << ", " << c
                                                                         << ") is already given by pairs[" << given[a * S + c] << "]");
@@ -536,8 +538,10 @@ SimulationConfig parse_simulation_config(const json& root, const std::string& pa
   }
   require_simulation_fits(cfg, ctx.sub("integrator.frames").where());
   if (cfg.bulk.enabled) validate_bulk(cfg, path);
-  if (cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0)
-    check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
+  bool singular = cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0;
+  for (const PairLawSpec& p : cfg.bulk.pair_laws)  // a species pair's own unsoftened gravity too
+    singular = singular || (p.kind == PotentialKind::Gravity && p.softening == 0);
+  if (singular) check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
   return cfg;
 }
 

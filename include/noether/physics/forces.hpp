@@ -214,14 +214,16 @@ void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, 
 /// PairTable) evaluate each unordered pair once (Newton's third law, forces_symmetric.hpp)
 /// up to kSymmetricPairsMax pairs, with accelerations bitwise those of evaluating every ordered pair; their U is always
 /// the running lexicographic sum, and whether they use threads is measured, not fixed (SymmetricThreading: bitwise
-/// the same results either way).
+/// the same results either way). Exception: a table with N ≥ kTableRowsMinParticles in an AVX-512 build takes the
+/// SIMD rows of table_rows.hpp (Newton's third law in registers): accelerations and U equal the paths above to
+/// round-off, not bitwise, so a table's results differ at round-off between AVX-512 and portable builds.
 template <typename T, typename Law>
 void accelerations_cpu(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D, double* U) {
   const long long rows = (long long)B * N;
   const bool threaded = rows * N > detail::parallel_pairs<Law>::value;
 #ifdef NOETHER_TABLE_ROWS
   if constexpr (detail::table_rows_law<Law, T>::value) {
-    if (D == 2 || D == 3) {  // a table in SIMD rows, every ordered pair (table_rows.hpp)
+    if ((D == 2 || D == 3) && N >= detail::kTableRowsMinParticles) {  // a table in SIMD rows (table_rows.hpp)
       detail::accelerations_table_rows(law, pos, mass, acc, B, N, D, U, threaded);
       return;
     }

@@ -12,13 +12,14 @@
 //   f_over_r = −V′/r (0 at r = 0; lanes j ≥ N masked to 0),
 //   F_i += Σ_lanes f_over_r d_ij (the lanes' sum in lane order, after the row),  F_j −= f_over_r d_ij (a contiguous
 //   load, subtract, store of K values: j is consecutive),
-//   u_i = Σ_{j>i} V_ij in float64;  U_b = Σ_i u_i in i order.
-// The rows of a trajectory are split into kTableRowChunks = 8 chunks of about equal pair counts, each with its own
-// force sums F; a_i = (Σ_chunks F_i in chunk order) / m_i. The chunks are fixed, so results are bitwise independent
-// of the thread count (threads take whole chunks). Against the one-pair ordered path (a running sum over j) the sums
+//   u_i = Σ_{j>i} V_ij (V in T, summed per lane in float64);  U_b = Σ_i u_i in i order.
+// With fewer than kTableRowChunks = 8 trajectories the rows of each are split into 8 chunks of about equal pair counts,
+// each with its own force sums F; a_i = (Σ_chunks F_i in chunk order) / m_i (with more trajectories, one chunk each).
+// The chunks depend on B and N alone, so results are bitwise independent of the thread count (threads take whole
+// chunks). Used from kTableRowsMinParticles = 16 particles on (shorter rows: forces_symmetric.hpp). Against the one-pair ordered path (a running sum over j) the sums
 // are regrouped: equal to round-off (1e-12 relative in float64, 1e-5 in float32, tested), not bitwise.
 // Lanes where the table's tail acts (physics/pair_tail.hpp) take the one-pair value_and_slope.
-// Memory: 8 force sums of (D, N + K) values per trajectory (O(N)), no pair buffer, so any N.
+// Memory: 8 (B < 8) or 1 force sums of (D, ⌈N/K⌉K + K) values per trajectory (O(B N)), no pair buffer, so any N.
 // FLOPs per unordered pair (3-D): 3 sub + 5 r² + sqrt + 3 (t) + 10 (V) + 9 (V′) + 1 + div + 12 (F_i, F_j) ≈ 43
 // + sqrt + div; bytes: the coefficient gathers (48 B in float64) from a table that sits in L1/L2.
 #pragma once
@@ -35,6 +36,10 @@
 
 namespace noether {
 namespace detail {
+
+/// Fewest particles for which accelerations_cpu takes the table rows: shorter rows leave most lanes empty, and the
+/// per-call force sums outweigh them (N = 2–10 with many trajectories measured 1.2–5× slower than forces_symmetric.hpp).
+constexpr int kTableRowsMinParticles = 16;
 
 /// Whether accelerations_cpu takes the table rows for Law (PairTable<T> in AVX-512 host builds).
 template <typename Law, typename T>
@@ -125,7 +130,7 @@ void table_row_half(const PairTable<T>& tb, const T* x, T* F, int Np, int N, int
   T qi[3] = {0, 0, 0};
   for (int c = 0; c < Dim; ++c) qi[c] = x[std::size_t(c) * Np + i];
   Vec f[3] = {Vec{}, Vec{}, Vec{}};
-  Vec uacc{};
+  __m512d uacc = _mm512_setzero_pd();  // Σ V per lane in float64 (float32: the two halves of the lanes)
   for (int j0 = i + 1; j0 < N; j0 += K) {
     const Idx j = lane + j0;
     const Idx valid_i = j < N;
@@ -161,7 +166,15 @@ void table_row_half(const PairTable<T>& tb, const T* x, T* F, int Np, int N, int
       old -= fc;
       __builtin_memcpy(Fj, &old, sizeof(Vec));
     }
-    if (want_u) uacc += valid ? V : Vec{};
+    if (want_u) {
+      const Vec Vm = valid ? V : Vec{};
+      if constexpr (sizeof(T) == 8) {
+        uacc = _mm512_add_pd(uacc, (__m512d)Vm);
+      } else {
+        uacc = _mm512_add_pd(uacc, _mm512_cvtps_pd(_mm512_castps512_ps256((__m512)Vm)));
+        uacc = _mm512_add_pd(uacc, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd((__m512d)Vm, 1))));
+      }
+    }
   }
   for (int c = 0; c < Dim; ++c) {
     T s = 0;
@@ -169,23 +182,27 @@ void table_row_half(const PairTable<T>& tb, const T* x, T* F, int Np, int N, int
     F[std::size_t(c) * Np + i] += s;
   }
   if (want_u) {
+    alignas(64) double ul[8];
+    _mm512_store_pd(ul, uacc);
     double s = 0;
-    for (int k = 0; k < K; ++k) s += double(uacc[k]);
+    for (int k = 0; k < 8; ++k) s += ul[k];
     u = s;
   }
 }
 
-/// Chunks of rows per trajectory with their own force sums (fixed, whatever the thread count).
+/// Chunks of rows per trajectory with their own force sums when there are fewer than kTableRowChunks trajectories
+/// (one chunk each otherwise: the threads take whole trajectories). Fixed by B alone, whatever the thread count.
 constexpr int kTableRowChunks = 8;
 
 /// accelerations_cpu for a table (file comment): pos (B, N, D), mass (B, N), acc (B, N, D); U (B) when not null.
-/// The rows (i, j > i) of each trajectory are split into kTableRowChunks chunks of about equal pair counts, each with
-/// its own force sums F (D, Np); a_i = (Σ_chunks F_i in chunk order) / m_i. threaded: the (trajectory, chunk) tasks
-/// split across the OpenMP threads — bitwise the same as serial.
+/// The rows (i, j > i) of each trajectory are split into C chunks of about equal pair counts (C = kTableRowChunks for
+/// B < kTableRowChunks, else 1), each with its own force sums F (D, Np); a_i = (Σ_chunks F_i in chunk order) / m_i.
+/// threaded: the (trajectory, chunk) tasks split across the OpenMP threads — bitwise the same as serial.
 template <typename T>
 void accelerations_table_rows(const PairTable<T>& tb, const T* pos, const T* mass, T* acc, int B, int N, int D,
                               double* U, bool threaded) {
-  constexpr int K = TableLanes<T>::K, C = kTableRowChunks;
+  constexpr int K = TableLanes<T>::K;
+  const int C = B < kTableRowChunks ? kTableRowChunks : 1;
   const int Np = (N + K - 1) / K * K + K;
   thread_local std::vector<T> coords, forces;
   thread_local std::vector<double> urow;
@@ -196,7 +213,7 @@ void accelerations_table_rows(const PairTable<T>& tb, const T* pos, const T* mas
       for (int c = 0; c < D; ++c) coords[(std::size_t(b) * D + c) * Np + i] = pos[(std::size_t(b) * N + i) * D + c];
   if (U) urow.assign(std::size_t(B) * N, 0.0);
   // chunk boundaries: rows [row0[c], row0[c + 1]) hold about 1/C of the N(N−1)/2 pairs (row i has N − 1 − i)
-  int row0[C + 1];
+  int row0[kTableRowChunks + 1];
   {
     const double total = 0.5 * double(N) * double(N - 1);
     long long seen = 0;
