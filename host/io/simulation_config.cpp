@@ -274,12 +274,18 @@ json without(json v, const std::vector<std::string>& keys) {
   return v;
 }
 const std::vector<std::string> kCutoffKeys = {"cutoff", "smoothing", "r_on"};
-}  // namespace
+
+/// A table (the law of `path`) must reach the cutoff given by `key`.
+void require_table_reaches_cutoff(const PairLawSpec& law, const CutoffSpec& cut, const Ctx& key, const std::string& path) {
+  if (law.kind == PotentialKind::Tabulated && cut.active())
+    NOETHER_REQUIRE(cut.cutoff <= law.table->r_max, key.where() << ": " << cut.cutoff << " is beyond the range of the "
+                                                    "table " << path << " (r_max = " << law.table->r_max << ")");
+}
 
 /// The law of one system.pairs entry (cutoff keys removed): an analytic law (parse_system), or "potential": "file"
 /// with a model or pair-table file (not a species-pair file: that gives every pair itself). A table's range must
 /// reach the pair's cutoff.
-static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const CutoffSpec& cut, const Ctx& cutoff_key) {
+PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const CutoffSpec& cut, const Ctx& cutoff_key) {
   if (!(v.contains("potential") && v.at("potential") == "file")) return parse_system(v, ic);
   check_keys(v, ic, {"potential", "file"});
   NOETHER_REQUIRE(v.contains("file") && v.at("file").is_string(),
@@ -295,11 +301,10 @@ static PairLawSpec parse_pair_entry_law(const json& v, const Ctx& ic, const Cuto
   } catch (const Error& e) {
     NOETHER_FAIL(ic.sub("file").where() << ": " << e.what());
   }
-  if (law.kind == PotentialKind::Tabulated && cut.active())
-    NOETHER_REQUIRE(cut.cutoff <= law.table->r_max, cutoff_key.where() << ": " << cut.cutoff << " is beyond the range "
-                                                     "of the table " << path << " (r_max = " << law.table->r_max << ")");
+  require_table_reaches_cutoff(law, cut, cutoff_key, path);
   return law;
 }
+}  // namespace
 
 void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
   const json& sys = root.at("system");
@@ -329,10 +334,7 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg) {
       b.species_count = 1;
       b.pair_laws = {cfg.law};
       b.pair_cutoffs = {parse_cutoff(sys, sctx)};
-      if (cfg.law.kind == PotentialKind::Tabulated && b.pair_cutoffs[0].active())
-        NOETHER_REQUIRE(b.pair_cutoffs[0].cutoff <= cfg.law.table->r_max,
-                        sctx.sub("cutoff").where() << ": " << b.pair_cutoffs[0].cutoff << " is beyond the range of the "
-                                                      "table " << path << " (r_max = " << cfg.law.table->r_max << ")");
+      require_table_reaches_cutoff(cfg.law, b.pair_cutoffs[0], sctx.sub("cutoff"), path);
     }
   }
   const json base = without(sys, {"cutoff", "smoothing", "r_on", "pairs"});

@@ -32,6 +32,11 @@ double bussi_scale(double K, int Nf, const ThermostatSpec& th, double dt, SplitM
   return std::sqrt(std::max(Kn, 0.0) / K);
 }
 
+/// The thermostat's random stream of trajectory b (the same on the CPU and the GPU path).
+SplitMix64 thermostat_stream(const ThermostatSpec& th, int b) {
+  return SplitMix64{th.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(b + 1)};
+}
+
 template <typename T, typename Law>
 void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Trajectory& out,
               const std::function<void(int, int)>& progress) {
@@ -46,7 +51,7 @@ void run_bulk(const SpeciesLaws<T, Law>& laws, const SimulationConfig& cfg, Traj
   const T dt = T(it.dt);
   const ThermostatSpec& th = cfg.bulk.thermostat;
   for (int b = 0; b < B; ++b) {
-    SplitMix64 rng{th.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(b + 1)};
+    SplitMix64 rng = thermostat_stream(th, b);
     std::vector<T> pos(s.pos.begin() + b * per, s.pos.begin() + (b + 1) * per);
     std::vector<T> vel(s.vel.begin() + b * per, s.vel.begin() + (b + 1) * per);
     std::vector<T> mass(s.mass.begin() + std::size_t(b) * N, s.mass.begin() + std::size_t(b + 1) * N);
@@ -214,7 +219,7 @@ void run_bulk_cuda(const SimulationConfig& cfg, Trajectory& out, const std::func
   opt.all_pairs = !bulk_uses_cells(bs, N);  // the CPU's choice (physics/bulk.hpp)
   const ThermostatSpec& th = bs.thermostat;
   for (int b = 0; b < B; ++b) {
-    SplitMix64 rng{th.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(b + 1)};  // the CPU run's stream per trajectory
+    SplitMix64 rng = thermostat_stream(th, b);
     std::function<double(double)> scale;
     if (th.enabled) scale = [&](double K) { return bussi_scale(K, D * (N - 1), th, it.dt, rng); };
     std::vector<T> pos(s.pos.begin() + b * per, s.pos.begin() + (b + 1) * per);

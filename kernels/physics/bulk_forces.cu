@@ -153,6 +153,14 @@ struct StagedPairBuffers {
   }
 };
 
+/// Point a buffer-backed law at p (its parameters or coefficients).
+template <typename T, int W>
+void point_at_buffer(PairMlp<T, W>& law, const T* p) { law.params = p; }
+template <typename T>
+void point_at_buffer(PairTable<T>& law, const T* p) { law.coef = p; }
+template <typename T>
+void point_at_buffer(MixedPairLaw<T>& law, const T* p) { law.set_buffer(p); }
+
 /// Check the species-pair specs and call fn(std::vector<CutoffLaw<T, Law>>) with the per-pair laws (S·S, row-major),
 /// built exactly as with_species_laws builds them for the CPU: analytic laws of one kind; every pair learned
 /// (PairMlp<T, W>, W ∈ {16, 32, 64} the smallest that holds the widest layer of them all, each MLP with its own
@@ -164,67 +172,38 @@ template <typename T, typename Fn>
 void with_device_species_laws(const PairLawSpec* specs, const CutoffSpec* cutoffs, int S, bool need_cutoff, Fn&& fn) {
   NOETHER_REQUIRE(S >= 1 && specs && cutoffs, "bulk on the device: expected S >= 1 species and S·S pair laws");
   const std::size_t n = std::size_t(S) * S;
-  if (pair_law_kinds_differ(std::vector<PairLawSpec>(specs, specs + n))) {
+  for (std::size_t k = 0; k < n; ++k)
+    NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
+                                                             << k / S << "-" << k % S << " has none)");
+  const bool mixed = pair_law_kinds_differ(std::vector<PairLawSpec>(specs, specs + n));
+  if (mixed || pair_law_has_buffer(specs[0])) {
     std::vector<std::vector<T>> host;
     for (std::size_t k = 0; k < n; ++k) host.push_back(pair_law_buffer<T>(specs[k], "bulk on the device"));
     const StagedPairBuffers<T> staged(std::move(host));
-    std::vector<CutoffLaw<T, MixedPairLaw<T>>> laws;
-    for (std::size_t k = 0; k < n; ++k) {
-      NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
-                                                               << k / S << "-" << k % S << " has none)");
-      CutoffLaw<T, MixedPairLaw<T>> law(make_mixed_pair_law<T>(specs[k], staged.host[k].data()), cutoffs[k]);
-      law.law.set_buffer(staged.device(k));  // the device copy from here on
-      laws.push_back(law);
-    }
-    fn(laws);
-    return;
-  }
-  for (int k = 0; k < S * S; ++k) {
-    NOETHER_REQUIRE(!need_cutoff || cutoffs[k].active(), "bulk on the device: every species pair needs a cutoff (pair "
-                                                             << k / S << "-" << k % S << " has none)");
-  }
-  if (specs[0].kind == PotentialKind::Learned) {
-    std::vector<std::vector<T>> host(n);
-    int width = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      NOETHER_REQUIRE(specs[k].learned != nullptr, "bulk on the device: pair law 'learned' without a model");
-      const LearnedPotential& L = *specs[k].learned;
-      check_pair_mlp_shape(L.shape, L.scaling, kPairMlpMaxWidth);
-      width = std::max(width, L.shape.max_width());
-      host[k].assign(L.params.begin(), L.params.end());
-    }
-    const StagedPairBuffers<T> staged(std::move(host));
-    const auto run = [&](auto w) {
-      constexpr int W = decltype(w)::value;
-      std::vector<CutoffLaw<T, PairMlp<T, W>>> laws;
+    // each law built over its host copy (a cutoff's shift is evaluated there), then pointed at its device copy
+    const auto stage = [&](auto&& make_law) {
+      using Law = std::decay_t<decltype(make_law(std::size_t(0), staged.host[0].data()))>;
+      std::vector<CutoffLaw<T, Law>> laws;
       for (std::size_t k = 0; k < n; ++k) {
-        const LearnedPotential& L = *specs[k].learned;
-        CutoffLaw<T, PairMlp<T, W>> law(make_pair_mlp<T, W>(L.shape, staged.host[k].data(), L.scaling, L.tail),
-                                        cutoffs[k]);
-        law.law.params = staged.device(k);  // the device copy from here on
+        CutoffLaw<T, Law> law(make_law(k, staged.host[k].data()), cutoffs[k]);
+        point_at_buffer(law.law, staged.device(k));
         laws.push_back(law);
       }
       fn(laws);
     };
-    if (width <= 16) run(std::integral_constant<int, 16>{});
-    else if (width <= 32) run(std::integral_constant<int, 32>{});
-    else run(std::integral_constant<int, 64>{});
-    return;
-  }
-  if (specs[0].kind == PotentialKind::Tabulated) {
-    std::vector<std::vector<T>> host(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      NOETHER_REQUIRE(specs[k].table != nullptr, "bulk on the device: pair law 'tabulated' without a table");
-      host[k].assign(specs[k].table->coef.begin(), specs[k].table->coef.end());
+    if (mixed) {
+      stage([&](std::size_t k, const T* b) { return make_mixed_pair_law<T>(specs[k], b); });
+    } else if (specs[0].kind == PotentialKind::Learned) {
+      with_learned_width(specs, n, [&](auto w) {
+        constexpr int W = decltype(w)::value;
+        stage([&](std::size_t k, const T* b) {
+          const LearnedPotential& L = *specs[k].learned;
+          return make_pair_mlp<T, W>(L.shape, b, L.scaling, L.tail);
+        });
+      });
+    } else {
+      stage([&](std::size_t k, const T* b) { return make_pair_table<T>(*specs[k].table, b); });
     }
-    const StagedPairBuffers<T> staged(std::move(host));
-    std::vector<CutoffLaw<T, PairTable<T>>> laws;
-    for (std::size_t k = 0; k < n; ++k) {
-      CutoffLaw<T, PairTable<T>> law(make_pair_table<T>(*specs[k].table, staged.host[k].data()), cutoffs[k]);
-      law.law.coef = staged.device(k);  // the device copy from here on
-      laws.push_back(law);
-    }
-    fn(laws);
     return;
   }
   with_analytic_pair_law<T>(specs[0], [&](auto first) {

@@ -106,10 +106,7 @@ BulkSpec tabulated(BulkSpec b) {
   return b;
 }
 
-/// A pair MLP law (support/pair_law_specs.hpp); log: the log input.
-PairLawSpec mlp_law(std::vector<int> widths, int k, bool log = false, PairTailSpec tail = {}) {
-  return test::mlp_law(std::move(widths), k, {}, log, tail);
-}
+using test::mlp_law;  // support/pair_law_specs.hpp
 
 /// The laws of `b` replaced by pair MLPs: [1,16,16,1] for one species; for two, [1,16,16,1] (A–A), [1,24,1] with the
 /// log input (A–B = B–A: one instantiation of width 32 for all) and [1,8,8,1] with a zero tail from 1.6 to 2.0 (B–B).
@@ -118,8 +115,8 @@ BulkSpec learned(BulkSpec b) {
     b.pair_laws = {mlp_law({1, 16, 16, 1}, 1)};
     return b;
   }
-  const PairLawSpec ab = mlp_law({1, 24, 1}, 2, true);
-  b.pair_laws = {mlp_law({1, 16, 16, 1}, 1), ab, ab, mlp_law({1, 8, 8, 1}, 3, false, zero_tail(1.6, 2.0))};
+  const PairLawSpec ab = mlp_law({1, 24, 1}, 2, {}, true);
+  b.pair_laws = {mlp_law({1, 16, 16, 1}, 1), ab, ab, mlp_law({1, 8, 8, 1}, 3, {}, false, zero_tail(1.6, 2.0))};
   return b;
 }
 
@@ -290,7 +287,7 @@ TEST(CudaBulk, MixedKindsMatchCpu) {
   // Lennard-Jones (A–A), a pair MLP with the log input (A–B), a table of Lennard-Jones (B–B): MixedPairLaw per pair
   BulkSpec spec = ka_spec();
   const BulkSpec tables = tabulated(ka_spec());
-  spec.pair_laws[1] = spec.pair_laws[2] = mlp_law({1, 24, 1}, 2, true);
+  spec.pair_laws[1] = spec.pair_laws[2] = mlp_law({1, 24, 1}, 2, {}, true);
   spec.pair_laws[3] = tables.pair_laws[3];
   InitialState k = jittered(3, 4, 1.2, 0.2, 59);
   const std::vector<int> sp = ka_species(k.N);

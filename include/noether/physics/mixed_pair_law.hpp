@@ -55,21 +55,6 @@ struct MixedPairLaw {
   }
 };
 
-/// The parameter buffer of spec in T: a learned law's MLP parameters, a table's coefficients; empty for analytic laws.
-/// Throws (naming `what`) for a learned or tabulated spec without its model or table.
-template <typename T>
-std::vector<T> pair_law_buffer(const PairLawSpec& spec, const std::string& what) {
-  if (spec.kind == PotentialKind::Learned) {
-    NOETHER_REQUIRE(spec.learned != nullptr, what << ": pair law 'learned' without a model");
-    return std::vector<T>(spec.learned->params.begin(), spec.learned->params.end());
-  }
-  if (spec.kind == PotentialKind::Tabulated) {
-    NOETHER_REQUIRE(spec.table != nullptr, what << ": pair law 'tabulated' without a table");
-    return std::vector<T>(spec.table->coef.begin(), spec.table->coef.end());
-  }
-  return {};
-}
-
 /// The MixedPairLaw of spec over `buffer` (pair_law_buffer's values, host or device memory; unused for analytic
 /// laws). Throws noether::Error for an MLP wider than kPairMlpMaxWidth.
 template <typename T>

@@ -168,6 +168,37 @@ decltype(auto) with_pair_law(const PairLawSpec& spec, Fn&& fn) {
   return with_analytic_pair_law<T>(spec, fn);
 }
 
+/// The parameter buffer of spec in T: a learned law's MLP parameters, a table's coefficients; empty for analytic laws.
+/// Throws (naming `what`) for a learned or tabulated spec without its model or table.
+template <typename T>
+std::vector<T> pair_law_buffer(const PairLawSpec& spec, const std::string& what) {
+  if (spec.kind == PotentialKind::Learned) {
+    NOETHER_REQUIRE(spec.learned != nullptr, what << ": pair law 'learned' without a model");
+    return std::vector<T>(spec.learned->params.begin(), spec.learned->params.end());
+  }
+  if (spec.kind == PotentialKind::Tabulated) {
+    NOETHER_REQUIRE(spec.table != nullptr, what << ": pair law 'tabulated' without a table");
+    return std::vector<T>(spec.table->coef.begin(), spec.table->coef.end());
+  }
+  return {};
+}
+
+/// Call fn(std::integral_constant<int, W>{}) with W ∈ {16, 32, 64}, the smallest PairMlp width that holds the widest
+/// layer of the learned specs among specs[0, n) (each checked with check_pair_mlp_shape; the others are skipped): the
+/// one width choice of several learned laws that share one evaluator type (CPU and device).
+template <typename Fn>
+void with_learned_width(const PairLawSpec* specs, std::size_t n, Fn&& fn) {
+  int w = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (specs[k].kind == PotentialKind::Learned && specs[k].learned) {
+      check_pair_mlp_shape(specs[k].learned->shape, specs[k].learned->scaling, kPairMlpMaxWidth);
+      w = std::max(w, specs[k].learned->shape.max_width());
+    }
+  if (w <= 16) fn(std::integral_constant<int, 16>{});
+  else if (w <= 32) fn(std::integral_constant<int, 32>{});
+  else fn(std::integral_constant<int, 64>{});
+}
+
 /// Call fn(laws) with the evaluators of several BUFFER-backed specs in precision T (laws: const std::vector<Law>&,
 /// laws[k] the law of specs[k]), all of one evaluator type Law: every spec learned (PairMlp<T, W>, W ∈ {16, 32, 64}
 /// the smallest that holds the widest layer of them all; each MLP keeps its own widths, scaling and tail) or every spec
@@ -181,17 +212,10 @@ void with_buffer_pair_laws(const std::vector<PairLawSpec>& specs, const std::str
   for (const PairLawSpec& s : specs)
     NOETHER_REQUIRE(pair_law_has_buffer(s) && s.kind == kind,
                     what << ": every species pair needs a law of one kind: all learned (pair MLPs) or all tabulated");
-  std::vector<std::vector<T>> buf(specs.size());
+  std::vector<std::vector<T>> buf;
+  for (const PairLawSpec& s : specs) buf.push_back(pair_law_buffer<T>(s, what));
   if (kind == PotentialKind::Learned) {
-    int w = 0;
-    for (std::size_t k = 0; k < specs.size(); ++k) {
-      const std::shared_ptr<const LearnedPotential>& L = specs[k].learned;
-      NOETHER_REQUIRE(L != nullptr, what << ": pair law 'learned' without a model");
-      check_pair_mlp_shape(L->shape, L->scaling, kPairMlpMaxWidth);
-      w = std::max(w, L->shape.max_width());
-      buf[k].assign(L->params.begin(), L->params.end());
-    }
-    const auto run = [&](auto width) {
+    with_learned_width(specs.data(), specs.size(), [&](auto width) {
       constexpr int W = decltype(width)::value;
       std::vector<PairMlp<T, W>> laws;
       for (std::size_t k = 0; k < specs.size(); ++k) {
@@ -199,18 +223,11 @@ void with_buffer_pair_laws(const std::vector<PairLawSpec>& specs, const std::str
         laws.push_back(make_pair_mlp<T, W>(L.shape, buf[k].data(), L.scaling, L.tail));
       }
       fn(static_cast<const std::vector<PairMlp<T, W>>&>(laws));
-    };
-    if (w <= 16) run(std::integral_constant<int, 16>{});
-    else if (w <= 32) run(std::integral_constant<int, 32>{});
-    else run(std::integral_constant<int, 64>{});
+    });
     return;
   }
   std::vector<PairTable<T>> laws;
-  for (std::size_t k = 0; k < specs.size(); ++k) {
-    NOETHER_REQUIRE(specs[k].table != nullptr, what << ": pair law 'tabulated' without a table");
-    buf[k].assign(specs[k].table->coef.begin(), specs[k].table->coef.end());
-    laws.push_back(make_pair_table<T>(*specs[k].table, buf[k].data()));
-  }
+  for (std::size_t k = 0; k < specs.size(); ++k) laws.push_back(make_pair_table<T>(*specs[k].table, buf[k].data()));
   fn(static_cast<const std::vector<PairTable<T>>&>(laws));
 }
 
