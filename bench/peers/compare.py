@@ -6,11 +6,13 @@ final state on a short rollout; print a table of seconds per step (medians, rang
 Timings: noether's own (its `rollout` line: steps/s of the simulation, i.e. the initial force pass and the steps,
 excluding start-up and file I/O); a peer's rollout call after a warm-up call (compile excluded), to
 block_until_ready; both cover the initial force pass and `steps` Verlet steps. dt = 2⁻¹⁰ (JAX MD rounds dt to
-float32; this one is exact in both precisions). Usage: see run.sh (--suite rollout)."""
+float32; this one is exact in both precisions). Each noether run follows --settle seconds of rest (default 1), so that
+it does not meet the previous peer run's background work. Usage: see run.sh (--suite rollout)."""
 import argparse
 import json
 import os
 import re
+import gc
 import statistics
 import subprocess
 import sys
@@ -57,6 +59,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--peers", default="jax,jaxmd", help="comma list of: " + ", ".join(PEERS))
     ap.add_argument("--check-steps", type=int, default=10)
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds of rest before every timed noether run")
     ap.add_argument("--pairs", type=float, default=2e6,
                     help="timed steps per run = max(1, round(pairs / N²)) (2 at least below N = 1,000)")
     ap.add_argument("--device", default="cpu", help="noether --device; the peers run on JAX's default device")
@@ -111,6 +114,12 @@ def main():
             order = whos if (r + k) % 2 == 0 else whos[::-1]
             for who in order:
                 if who == "noether":
+                    # let the previous peer run's aftermath settle first: after an N = 4,000 JAX MD run this process
+                    # keeps a core busy in the kernel for a while (sys time ~ user time), and a noether N = 100 run
+                    # started at once measured up to 2.8x slower (2 of 3 rounds; 2026-12-04). Not before the peers:
+                    # a pause before them cost JAX MD at N = 4,000 40% (its warm memory goes back to the system).
+                    gc.collect()
+                    time.sleep(args.settle)
                     t, _ = noether_rollout(args.noether, model, init, steps_for[n], float32, os.path.join(work, "t.npz"),
                                            args.device)
                     times[(n, float32, who)].append(t)

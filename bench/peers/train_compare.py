@@ -36,10 +36,16 @@ def sh(cmd):
     return p.stdout
 
 
+# The protocol, spelled out rather than left to noether's defaults (which changed: horizon 3 since issue 16): the
+# peer's stride, horizon, widths and learning rate, and for the timed runs its batch (jax_mclnn_train.py's defaults).
+PROTOCOL = ["--stride", "10", "--horizon", "1", "--hidden", "10,10", "--lr", "1e-3"]
+BATCH = ["--batch-size", "64"]
+
+
 def noether_train(binary, data, out, epochs, threads, extra=(), device="cpu"):
     sh([binary, "train", "--data", data, "-o", out, "--init", "random", "--epochs", str(epochs), "--val-fraction", "0",
         "--patience", "0", "--input-transform", "none", "--polish", "0", "--threads", str(threads), "--device", device,
-        "-q"] + list(extra))  # the peer's input is affine, x = (r - shift)/scale, and it trains by Adam alone
+        "-q"] + PROTOCOL + list(extra))  # the peer's input is affine, x = (r - shift)/scale, and it trains by Adam alone
     return json.load(open(out))
 
 
@@ -97,7 +103,7 @@ def main():
                                      "--epochs", f"{e1},{e2}"]))
                 times[w].append(out["seconds_per_epoch"])
             else:
-                secs = [noether_train(args.noether, data, os.path.join(work, "t.json"), e, int(w[7:]), (), args.device)
+                secs = [noether_train(args.noether, data, os.path.join(work, "t.json"), e, int(w[7:]), BATCH, args.device)
                         ["metadata"]["training"]["seconds"] for e in (e1, e2)]
                 times[w].append((secs[1] - secs[0]) / (e2 - e1))
         print(f"round {r + 1}/{args.rounds} done, load average {os.getloadavg()[0]:.1f}", file=sys.stderr)

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "noether/core/device.hpp"
 #include "noether/core/text.hpp"
@@ -232,18 +233,28 @@ IntegratorSpec parse_integrator(const json& v, const Ctx& ctx) {
   return it;
 }
 
-void check_no_coincident_particles(const InitialState& s, const std::string& where) {
+void check_no_coincident_particles(const InitialState& s, const std::string& where, const std::vector<char>& singular,
+                                   const std::string& laws_key) {
+  const int S = int(std::lround(std::sqrt(double(singular.size()))));
+  const auto kind = [&](int i) { return s.species.empty() ? 0 : s.species[i]; };
   for (int b = 0; b < s.B; ++b)
     for (int i = 0; i < s.N; ++i)
       for (int j = i + 1; j < s.N; ++j) {
+        const int a = kind(i), c = kind(j);
+        if (!singular.empty() && (a >= S || c >= S || !singular[std::size_t(a) * S + c])) continue;
         double r2 = 0;
-        for (int c = 0; c < s.D; ++c) {
-          const double d = s.pos[(b * s.N + i) * s.D + c] - s.pos[(b * s.N + j) * s.D + c];
+        for (int x = 0; x < s.D; ++x) {
+          const double d = s.pos[(b * s.N + i) * s.D + x] - s.pos[(b * s.N + j) * s.D + x];
           r2 += d * d;
         }
-        NOETHER_REQUIRE(r2 > 0, where << ": particles " << i << " and " << j << " of trajectory " << b
-                                      << " are at the same position; gravity without softening is singular there "
-                                         "(move them apart or set system.softening > 0)");
+        if (r2 > 0) continue;
+        std::ostringstream remedy;
+        if (singular.empty()) remedy << "system.softening > 0";
+        else remedy << "a softening > 0 for species pair (" << a << ", " << c << ") in " << laws_key;
+        NOETHER_REQUIRE(false, where << ": particles " << i << " and " << j << " of trajectory " << b
+                                     << " are at the same position; gravity without softening is singular there "
+                                        "(move them apart or set "
+                                     << remedy.str() << ")");
       }
 }
 
@@ -540,10 +551,16 @@ SimulationConfig parse_simulation_config(const json& root, const std::string& pa
   }
   require_simulation_fits(cfg, ctx.sub("integrator.frames").where());
   if (cfg.bulk.enabled) validate_bulk(cfg, path);
-  bool singular = cfg.law.kind == PotentialKind::Gravity && cfg.law.softening == 0;
-  for (const PairLawSpec& p : cfg.bulk.pair_laws)  // a species pair's own unsoftened gravity too
-    singular = singular || (p.kind == PotentialKind::Gravity && p.softening == 0);
-  if (singular) check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
+  const auto unsoftened = [](const PairLawSpec& p) { return p.kind == PotentialKind::Gravity && p.softening == 0; };
+  if (cfg.bulk.species_count > 1 && cfg.bulk.pair_laws.size() == std::size_t(cfg.bulk.species_count) * cfg.bulk.species_count) {
+    // a species pair's own unsoftened gravity: only its particle pairs are singular
+    std::vector<char> singular(cfg.bulk.pair_laws.size());
+    bool any = false;
+    for (std::size_t k = 0; k < singular.size(); ++k) any = (singular[k] = unsoftened(cfg.bulk.pair_laws[k])) || any;
+    if (any) check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where(), singular, cfg.bulk.laws_key);
+  } else if (unsoftened(cfg.law)) {
+    check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
+  }
   return cfg;
 }
 

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cstddef>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "nn/activation_block.hpp"
 #include "nn/eigen_maps.hpp"
 #include "noether/core/error.hpp"
@@ -52,6 +56,31 @@ void add_batch_outer(MapM<T> out, const T* A, const T* B, int n) {
     const int m = std::min(kBatchDepthBlock, n - r0);
     out.noalias() += CMapM<T>(A + std::size_t(r0) * dout, m, dout).transpose() * CMapM<T>(B + std::size_t(r0) * din, m, din);
   }
+}
+
+/// Fewest values for which an element-wise pass uses Eigen's thread count (below, a parallel region costs more).
+constexpr std::size_t kElementwiseThreadedMin = std::size_t(1) << 16;
+
+/// fn(a, b) over [0, m) in contiguous chunks, one per thread of Eigen's thread count (Eigen::nbThreads(), which
+/// EigenThreads sets for the GEMMs): the element-wise passes between the products (activations, S1 ⊙ A, the tangent
+/// and reverse updates), which ran on one thread while the GEMMs used two. Chunk starts are multiples of 64 values, so
+/// every chunk's loop runs whole vectors from an aligned offset as the single-thread loop does, and each value is
+/// computed by itself: bitwise the same result for any thread count (Mlp.*Bitwise* tests).
+template <typename Fn>
+void elementwise(std::size_t m, Fn&& fn) {
+#ifdef _OPENMP
+  const int threads = Eigen::nbThreads();
+  if (threads > 1 && m >= kElementwiseThreadedMin && !omp_in_parallel()) {
+#pragma omp parallel num_threads(threads)
+    {
+      const std::size_t t = std::size_t(omp_get_thread_num()), nt = std::size_t(omp_get_num_threads());
+      const std::size_t a = t == 0 ? 0 : m * t / nt / 64 * 64, b = t + 1 == nt ? m : m * (t + 1) / nt / 64 * 64;
+      if (a < b) fn(a, b);
+    }
+    return;
+  }
+#endif
+  fn(std::size_t(0), m);
 }
 
 template <typename T>
@@ -105,8 +134,12 @@ void forward_pass(const MlpShape& shape, const T* params, const T* X, int n, T* 
     Z.noalias() = Hin * weight(shape, params, l).transpose();  // [2·n·dout·din FLOPs]
     Z.rowwise() += bias(shape, params, l);
     if (l == L) break;
-    activation_block(shape.activation, zout, std::size_t(n) * dout, tape.h[l].data(), tape.s1[l].data(),
-                     jets2 ? tape.s2[l].data() : nullptr);
+    T* h = tape.h[l].data();
+    T* s1 = tape.s1[l].data();
+    T* s2 = jets2 ? tape.s2[l].data() : nullptr;
+    elementwise(std::size_t(n) * dout, [&](std::size_t a, std::size_t b) {
+      activation_block(shape.activation, zout + a, b - a, h + a, s1 + a, s2 ? s2 + a : nullptr);
+    });
   }
 }
 
@@ -150,8 +183,9 @@ void mlp_backward(const MlpShape& shape, const T* params, std::size_t n_params, 
     Hb.noalias() = Zb * weight(shape, params, l);  // [2·n·dout·din]
     if (l > 1) {
       const T* s1 = tape.s1[l - 1].data();
-      const std::size_t m = std::size_t(n) * din;
-      for (std::size_t k = 0; k < m; ++k) hbar[k] *= s1[k];  // Z̄_{l−1} in place
+      elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
+        for (std::size_t k = a; k < b; ++k) hbar[k] *= s1[k];  // Z̄_{l−1} in place
+      });
     }
     zbar = hbar;
   }
@@ -183,8 +217,9 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
       const T* s1 = tape.s1[l - 1].data();
       const T* a = tape.a[l - 1].data();
       T* u = tape.u[l - 1].data();
-      const std::size_t m = std::size_t(n) * din;
-      for (std::size_t k = 0; k < m; ++k) u[k] = s1[k] * a[k];
+      elementwise(std::size_t(n) * din, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k) u[k] = s1[k] * a[k];
+      });
     }
   }
   std::copy(tape.a[0].begin(), tape.a[0].begin() + std::size_t(n) * shape.in(), G);
@@ -212,11 +247,12 @@ void mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::si
     const T* s1 = tape.s1[l].data();
     T* a = tape.a[l].data();    // A_l → Ḣ_l
     T* s2 = tape.s2[l].data();  // S2_l → Z̃_l
-    const std::size_t m = std::size_t(n) * dout;
-    for (std::size_t k = 0; k < m; ++k) {
-      s2[k] = s2[k] * a[k] * zd[k];
-      a[k] = s1[k] * zd[k];
-    }
+    elementwise(std::size_t(n) * dout, [&](std::size_t k0, std::size_t k1) {
+      for (std::size_t k = k0; k < k1; ++k) {
+        s2[k] = s2[k] * a[k] * zd[k];
+        a[k] = s1[k] * zd[k];
+      }
+    });
   }
   // Reverse sweep over the forward pass with the Z̃_l injected.
   T* bufs[2] = {tape.t1.data(), tape.t2.data()};
@@ -240,8 +276,9 @@ void mlp_input_gradient_backward(const MlpShape& shape, const T* params, std::si
     if (l > 1) {
       const T* s1 = tape.s1[l - 1].data();
       const T* zt = tape.s2[l - 1].data();
-      const std::size_t m = std::size_t(n) * din;
-      for (std::size_t k = 0; k < m; ++k) hbar[k] = s1[k] * hbar[k] + zt[k];
+      elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
+        for (std::size_t k = a; k < b; ++k) hbar[k] = s1[k] * hbar[k] + zt[k];
+      });
     }
     zbar = hbar;
   }

@@ -179,3 +179,18 @@ TEST(BulkConfig, SpeciesPairsOfDifferentKinds) {
   EXPECT_NE(missing.find("no_such_model.json"), std::string::npos) << missing;
   EXPECT_NE(missing.find("system.pairs[2].file"), std::string::npos) << missing;
 }
+
+TEST(BulkConfig, UnsoftenedGravityOfOneSpeciesPairChecksOnlyThatPair) {
+  // (1, 1) is exact gravity; (0, 0) and (0, 1) springs. Species [0, 1, 1].
+  const std::string sys = R"("system": {"potential": "linear_spring", "k": 1.0, "r0": 1.0, "pairs": [{"species": [0, 0]},
+      {"species": [0, 1]}, {"species": [1, 1], "potential": "gravity", "G": 1.0}]}, "species": [0, 1, 1])";
+  // particles 1 and 2 (species 1 and 1) at one position: the error names that pair and where its softening goes
+  const std::string both1 = error_of(sys + "," + kInt + R"(, "initial_state": {"positions": [[0,0,0],[1,1,1],[1,1,1]],
+      "velocities": [[0,0,0],[0,0,0],[0,0,0]]})");
+  EXPECT_NE(both1.find("particles 1 and 2"), std::string::npos) << both1;
+  EXPECT_NE(both1.find("species pair (1, 1) in system.pairs"), std::string::npos) << both1;
+  EXPECT_EQ(both1.find("system.softening"), std::string::npos) << both1;
+  // particles 0 and 1 (species 0 and 1, a spring) at one position: not gravity's concern
+  EXPECT_EQ(error_of(sys + "," + kInt + R"(, "initial_state": {"positions": [[1,1,1],[1,1,1],[0,0,0]],
+      "velocities": [[0,0,0],[0,0,0],[0,0,0]]})"), "");
+}

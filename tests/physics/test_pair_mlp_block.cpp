@@ -14,6 +14,7 @@
 #include <omp.h>
 #endif
 
+#include "noether/core/fused.hpp"
 #include "noether/physics/forces.hpp"
 #include "noether/physics/pair_mlp.hpp"
 #include "support/pair_mlp_test_util.hpp"
@@ -107,14 +108,14 @@ void check_packed_rows_bitwise() {
                   for (int c = 0; c < D; ++c) {
                     const T d = qb[i * D + c] - qb[j * D + c];
                     db[c][n] = d;
-                    r2 += d * d;
+                    r2 = fmadd(d, d, r2);
                   }
                   r2b[n] = r2, js[n] = j, ++n;
                 }
                 for (int k = n; k < K; ++k) r2b[k] = T(1);
                 mlp.eval_block(r2b, Vb, fb);
                 for (int k = 0; k < n; ++k) {
-                  for (int c = 0; c < D; ++c) f[c] += fb[k] * db[c][k];
+                  for (int c = 0; c < D; ++c) f[c] = fmadd(fb[k], db[c][k], f[c]);
                   if (js[k] > i) u += Vb[k];
                 }
               }

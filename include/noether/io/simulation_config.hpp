@@ -36,8 +36,11 @@ void parse_bulk(const json& root, const Ctx& ctx, SimulationConfig& cfg);
 CutoffSpec parse_cutoff(const json& v, const Ctx& ctx);
 /// "integrator": method, dt, stride, frames, tolerances.
 IntegratorSpec parse_integrator(const json& v, const Ctx& ctx);
-/// Under exact gravity two particles at one position are singular: error naming `where`.
-void check_no_coincident_particles(const InitialState& s, const std::string& where);
+/// Under exact gravity two particles at one position are singular: error naming `where`. singular (S, S), S² values:
+/// which species pairs have unsoftened gravity (their softening is given under laws_key, e.g. "system.pairs"); empty:
+/// every pair (the one law of "system", softening key system.softening).
+void check_no_coincident_particles(const InitialState& s, const std::string& where, const std::vector<char>& singular = {},
+                                   const std::string& laws_key = "system.pairs");
 
 }  // namespace cfg
 }  // namespace noether

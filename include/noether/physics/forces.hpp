@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "noether/core/fused.hpp"
 #include "noether/physics/forces_symmetric.hpp"
 #include "noether/physics/pair_laws.hpp"
 #include "noether/physics/table_rows.hpp"
@@ -57,7 +58,7 @@ void potential_energy_running(const Law& law, const T* pos, const T* mass, doubl
         T r2 = 0;
         for (int c = 0; c < D; ++c) {
           const T d = q[i * D + c] - q[j * D + c];
-          r2 += d * d;
+          r2 = fmadd(d, d, r2);
         }
         T V, f_over_r;
         law.eval(r2, m[i], m[j], V, f_over_r);
@@ -163,14 +164,14 @@ void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, 
           for (int c = 0; c < D; ++c) {
             const T d = q[i * D + c] - q[j * D + c];
             db[c][n] = d;
-            r2 += d * d;
+            r2 = fmadd(d, d, r2);
           }
           r2b[n] = r2, js[n] = j, ++n;
         }
         for (int k = n; k < KB; ++k) r2b[k] = T(1);
         law.eval_block(r2b, Vb, fb);
         for (int k = 0; k < n; ++k) {
-          for (int c = 0; c < D; ++c) f[c] += fb[k] * db[c][k];
+          for (int c = 0; c < D; ++c) f[c] = fmadd(fb[k], db[c][k], f[c]);
           if (ru && js[k] > i) u += Vb[k];
         }
       }
@@ -181,11 +182,11 @@ void accelerations_ordered(const Law& law, const T* pos, const T* mass, T* acc, 
         T r2 = 0;
         for (int c = 0; c < D; ++c) {
           d[c] = q[i * D + c] - q[j * D + c];
-          r2 += d[c] * d[c];
+          r2 = fmadd(d[c], d[c], r2);
         }
         T V, f_over_r;
         law.eval(r2, m[i], m[j], V, f_over_r);
-        for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];
+        for (int c = 0; c < D; ++c) f[c] = fmadd(f_over_r, d[c], f[c]);
         if (ru && j > i) u += V;
       }
     }

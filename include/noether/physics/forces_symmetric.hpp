@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "noether/core/fused.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -153,7 +155,7 @@ __attribute__((noinline)) void pair_r2_rows(const T* q, int N, int D, int row0, 
       T r2 = 0;
       for (int c = 0; c < D; ++c) {
         const T d = q[i * D + c] - q[j * D + c];
-        r2 += d * d;
+        r2 = fmadd(d, d, r2);
       }
       *out++ = r2;
     }
@@ -191,7 +193,7 @@ __attribute__((noinline)) void accumulate_symmetric_rows(const T* s, const T* q,
         const int i = i0 + r;
         if (j == i) continue;
         const T sij = j < i ? s[upper_pair_index(j, i, N)] : s[upper_pair_index(i, j, N)];
-        for (int c = 0; c < D; ++c) f[r][c] += sij * (q[i * D + c] - q[j * D + c]);
+        for (int c = 0; c < D; ++c) f[r][c] = fmadd(sij, q[i * D + c] - q[j * D + c], f[r][c]);
       }
     }
     for (int r = 0; r < g; ++r)
