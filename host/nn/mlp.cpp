@@ -83,6 +83,17 @@ void elementwise(std::size_t m, Fn&& fn) {
   fn(std::size_t(0), m);
 }
 
+/// fn(k0, k1, c0) over the values [a, b) of a row-major (·, width) array, one call per row piece: k0..k1 are flat
+/// indices, c0 the column of k0 (so a row vector v is read as v[c0 + (k − k0)]).
+template <typename Fn>
+void row_pieces(std::size_t a, std::size_t b, std::size_t width, Fn&& fn) {
+  for (std::size_t k = a; k < b;) {
+    const std::size_t c0 = k % width, k1 = std::min(b, k + (width - c0));
+    fn(k, k1, c0);
+    k = k1;
+  }
+}
+
 template <typename T>
 CMapM<T> weight(const MlpShape& s, const T* p, int l) {
   return CMapM<T>(p + s.weight_offset(l), s.widths[l], s.widths[l - 1]);
@@ -132,12 +143,20 @@ void forward_pass(const MlpShape& shape, const T* params, const T* X, int n, T* 
     T* zout = l < L ? tape.t0.data() : Y;
     MapM<T> Z(zout, n, dout);
     Z.noalias() = Hin * weight(shape, params, l).transpose();  // [2·n·dout·din FLOPs]
-    Z.rowwise() += bias(shape, params, l);
-    if (l == L) break;
+    if (l == L) {
+      Z.rowwise() += bias(shape, params, l);
+      break;
+    }
     T* h = tape.h[l].data();
     T* s1 = tape.s1[l].data();
     T* s2 = jets2 ? tape.s2[l].data() : nullptr;
+    const T* b_l = params + shape.bias_offset(l);
     elementwise(std::size_t(n) * dout, [&](std::size_t a, std::size_t b) {
+      // Z += b_l (one rounding per value, as Eigen's rowwise add), then σ, while the piece is in cache
+      row_pieces(a, b, std::size_t(dout), [&](std::size_t k0, std::size_t k1, std::size_t c0) {
+        const T* bc = b_l + c0 - k0;
+        for (std::size_t k = k0; k < k1; ++k) zout[k] += bc[k];
+      });
       activation_block(shape.activation, zout + a, b - a, h + a, s1 + a, s2 ? s2 + a : nullptr);
     });
   }
@@ -212,7 +231,20 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
   for (int l = L; l >= 1; --l) {
     const int din = shape.widths[l - 1], dout = shape.widths[l];
     MapM<T> A(tape.a[l - 1].data(), n, din);
-    A.noalias() = CMapM<T>(tape.u[l].data(), n, dout) * weight(shape, params, l);  // [2·n·dout·din]
+    if (dout == 1) {  // a product of depth 1 (the scalar output layer): A = U_l w_lᵀ, value by value, threaded
+      const T* ul = tape.u[l].data();
+      const T* w = params + shape.weight_offset(l);
+      T* Ad = tape.a[l - 1].data();
+      elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
+        row_pieces(a, b, std::size_t(din), [&](std::size_t k0, std::size_t k1, std::size_t c0) {
+          const T ur = ul[k0 / std::size_t(din)];
+          const T* wc = w + c0 - k0;
+          for (std::size_t k = k0; k < k1; ++k) Ad[k] = ur * wc[k];
+        });
+      });
+    } else {
+      A.noalias() = CMapM<T>(tape.u[l].data(), n, dout) * weight(shape, params, l);  // [2·n·dout·din]
+    }
     if (l > 1) {
       const T* s1 = tape.s1[l - 1].data();
       const T* a = tape.a[l - 1].data();
