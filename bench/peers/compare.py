@@ -9,10 +9,10 @@ block_until_ready; both cover the initial force pass and `steps` Verlet steps. d
 float32; this one is exact in both precisions). Each noether run follows --settle seconds of rest (default 1), so that
 it does not meet the previous peer run's background work. Usage: see run.sh (--suite rollout)."""
 import argparse
+import gc
 import json
 import os
 import re
-import gc
 import statistics
 import subprocess
 import sys

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "noether/core/device.hpp"
 #include "noether/core/text.hpp"
@@ -247,14 +246,13 @@ void check_no_coincident_particles(const InitialState& s, const std::string& whe
           const double d = s.pos[(b * s.N + i) * s.D + x] - s.pos[(b * s.N + j) * s.D + x];
           r2 += d * d;
         }
-        if (r2 > 0) continue;
-        std::ostringstream remedy;
-        if (singular.empty()) remedy << "system.softening > 0";
-        else remedy << "a softening > 0 for species pair (" << a << ", " << c << ") in " << laws_key;
-        NOETHER_REQUIRE(false, where << ": particles " << i << " and " << j << " of trajectory " << b
-                                     << " are at the same position; gravity without softening is singular there "
-                                        "(move them apart or set "
-                                     << remedy.str() << ")");
+        NOETHER_REQUIRE(r2 > 0, where << ": particles " << i << " and " << j << " of trajectory " << b
+                                      << " are at the same position; gravity without softening is singular there "
+                                         "(move them apart or set "
+                                      << (singular.empty() ? std::string("system.softening > 0")
+                                                           : "a softening > 0 for species pair (" + std::to_string(a) +
+                                                                 ", " + std::to_string(c) + ") in " + laws_key)
+                                      << ")");
       }
 }
 
@@ -552,13 +550,13 @@ SimulationConfig parse_simulation_config(const json& root, const std::string& pa
   require_simulation_fits(cfg, ctx.sub("integrator.frames").where());
   if (cfg.bulk.enabled) validate_bulk(cfg, path);
   const auto unsoftened = [](const PairLawSpec& p) { return p.kind == PotentialKind::Gravity && p.softening == 0; };
-  if (cfg.bulk.species_count > 1 && cfg.bulk.pair_laws.size() == std::size_t(cfg.bulk.species_count) * cfg.bulk.species_count) {
-    // a species pair's own unsoftened gravity: only its particle pairs are singular
-    std::vector<char> singular(cfg.bulk.pair_laws.size());
-    bool any = false;
-    for (std::size_t k = 0; k < singular.size(); ++k) any = (singular[k] = unsoftened(cfg.bulk.pair_laws[k])) || any;
-    if (any) check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where(), singular, cfg.bulk.laws_key);
-  } else if (unsoftened(cfg.law)) {
+  const std::vector<PairLawSpec>& laws = cfg.bulk.pair_laws;
+  if (cfg.bulk.species_count > 1) {  // a species pair's own unsoftened gravity: only its particle pairs are singular
+    std::vector<char> singular(laws.size());
+    std::transform(laws.begin(), laws.end(), singular.begin(), unsoftened);
+    if (std::count(singular.begin(), singular.end(), 1) > 0)
+      check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where(), singular, cfg.bulk.laws_key);
+  } else if (unsoftened(cfg.law) || std::any_of(laws.begin(), laws.end(), unsoftened)) {
     check_no_coincident_particles(cfg.init, ctx.sub("initial_state").where());
   }
   return cfg;

@@ -230,7 +230,6 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
   std::fill(tape.u[L].begin(), tape.u[L].begin() + n, T(1));
   for (int l = L; l >= 1; --l) {
     const int din = shape.widths[l - 1], dout = shape.widths[l];
-    MapM<T> A(tape.a[l - 1].data(), n, din);
     if (dout == 1) {  // a product of depth 1 (the scalar output layer): A = U_l w_lᵀ, value by value, threaded
       const T* ul = tape.u[l].data();
       const T* w = params + shape.weight_offset(l);
@@ -243,7 +242,7 @@ void mlp_input_gradient(const MlpShape& shape, const T* params, std::size_t n_pa
         });
       });
     } else {
-      A.noalias() = CMapM<T>(tape.u[l].data(), n, dout) * weight(shape, params, l);  // [2·n·dout·din]
+      MapM<T>(tape.a[l - 1].data(), n, din).noalias() = CMapM<T>(tape.u[l].data(), n, dout) * weight(shape, params, l);  // [2·n·dout·din]
     }
     if (l > 1) {
       const T* s1 = tape.s1[l - 1].data();
