@@ -10,7 +10,8 @@ or tests/<module>/. A file may include its own module and modules earlier in the
 line and the Python extension host/python/). kernels/cpu_executor/ (the CPU executor that stands in
 for the CUDA runtime in NOETHER_CUDA_ON_CPU builds, docs/CUDA_ON_CPU.md) sits below core: anything in kernels/
 or tests/ may include it, and it includes no module; its tests (tests/cpu_executor/) may include any module. tests/support/ (the shared test fixtures) may
-include any module; a test in tests/<module>/ may include tests/support/ and modules up to its own. The fuzz targets
+include any module; a test in tests/<module>/ may include tests/support/ and modules up to its own, host-private
+headers (host/<module>/, on the tests' include path for unit tests of internal pieces) too. The fuzz targets
 (tests/fuzz/, docs/FUZZING.md) are like tests/support/: they may include any module, host-private headers too.
 Quoted includes are resolved as the build resolves them ("noether/<module>/x.hpp", "<module>/x.hpp"
 inside host/ or kernels/, "support/x.hpp" in tests/, or a path relative to the including file).
@@ -48,7 +49,7 @@ def resolve(repo, rel, target):
         candidates.insert(0, "include/" + target)
     elif top in ("host", "kernels", "tests"):
         candidates.insert(0, os.path.join(top, target))
-    if rel.startswith("tests/fuzz/"):  # the fuzz targets are built with host/ on their include path
+    if top == "tests":  # the tests and fuzz targets are built with host/ on their include path (internal unit tests)
         candidates.append(os.path.join("host", target))
     if top in ("kernels", "tests"):  # the CPU executor's include folder is on the kernels' include path there
         candidates.append(os.path.join("kernels/cpu_executor/include", target))

@@ -1,5 +1,5 @@
 // nn/activation_block.hpp — the element-wise step of the CPU MLP's forward pass over one layer's block of
-// values: H = σ(Z), S1 = σ′(Z) and optionally S2 = σ″(Z) (nn/activations.hpp's formulas). float64 tanh, the
+// values: H = σ(Z), S1 = σ′(Z) and optionally S2 = σ″(Z) (nn/activations.hpp's formulas), or H alone. float64 tanh, the
 // HNN's activation, goes through the vectorised tanh_block (σ′ = 1 − t², σ″ = −2t(1 − t²) from t); every
 // other case evaluates activation_jet value by value. Host-only.
 #pragma once
@@ -30,6 +30,18 @@ inline void activation_block(Activation act, const double* z, std::size_t m, dou
     s1[k] = u;
     if (s2) s2[k] = -2 * t * u;
   }
+}
+
+/// h[k] = σ(z[k]) for k < m, without the derivatives (tanh: the MLP forms them from h, nn/mlp.cpp).
+template <typename T>
+void activation_values(Activation act, const T* z, std::size_t m, T* h) {
+  for (std::size_t k = 0; k < m; ++k) h[k] = activation_jet<T>(act, z[k]).s0;
+}
+
+/// float64: tanh through tanh_block.
+inline void activation_values(Activation act, const double* z, std::size_t m, double* h) {
+  if (act != Activation::Tanh) return activation_values<double>(act, z, m, h);
+  tanh_block(z, h, m);
 }
 
 }  // namespace noether

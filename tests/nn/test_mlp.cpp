@@ -268,3 +268,81 @@ void check_gradients_bitwise_across_threads() {
 
 TEST(Mlp, ParameterGradientsAreBitwiseTheSameForOneAndTwoThreadsFloat64) { check_gradients_bitwise_across_threads<double>(); }
 TEST(Mlp, ParameterGradientsAreBitwiseTheSameForOneAndTwoThreadsFloat32) { check_gradients_bitwise_across_threads<float>(); }
+
+// Batches of 64 rows and more run in row blocks of 64 and, in native x86 builds, through the packed products
+// (nn/packed_gemm.hpp); a batch of one row runs whole through Eigen. Every result of a 150-row batch (three blocks,
+// the last partial) must be the sum of its rows' results to round-off, for every activation (tanh's S1, S2 formed
+// from H) and for the forward/backward pair as for the input gradient and its double backprop.
+TEST(Mlp, RowBlocksAgreeWithRowByRowCalls) {
+  const std::vector<std::vector<int>> shapes = {{4, 32, 32, 1}, {2, 200, 1}, {6, 8, 8, 8, 1}, {3, 37, 50, 1},
+                                                {2, 200, 200, 1}};
+  double worst = 0.0;
+  for (Activation act : kActs)
+    for (const auto& w : shapes)
+      for (bool with_df : {true, false}) {
+        const MlpShape s = make_shape(w, act);
+        const int n = 150, d = s.in();
+        const auto p = random_params(s, 61);
+        const auto X = random_vec(std::size_t(n) * d, 62);
+        const auto dG = random_vec(std::size_t(n) * d, 63);
+        const auto df = random_vec(std::size_t(n), 64);
+        const double* dfp = with_df ? df.data() : nullptr;
+        std::vector<double> f(n), G(std::size_t(n) * d), dp(p.size(), 0.0), dX(X.size()), y(n), dpb(p.size(), 0.0),
+            dXb(X.size());
+        MlpTape<double> tape;
+        mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+        mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), dfp, dp.data(), dX.data());
+        mlp_forward(s, p.data(), p.size(), X.data(), n, y.data(), tape);
+        mlp_backward(s, p.data(), p.size(), tape, df.data(), dpb.data(), dXb.data());
+        std::vector<double> f1(n), G1(G.size()), dp1(p.size(), 0.0), dX1(X.size()), y1(n), dpb1(p.size(), 0.0),
+            dXb1(X.size());
+        for (int i = 0; i < n; ++i) {
+          const std::size_t r = std::size_t(i) * d;
+          mlp_input_gradient(s, p.data(), p.size(), X.data() + r, 1, f1.data() + i, G1.data() + r, tape);
+          mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data() + r, dfp ? dfp + i : nullptr, dp1.data(),
+                                      dX1.data() + r);
+          mlp_forward(s, p.data(), p.size(), X.data() + r, 1, y1.data() + i, tape);
+          mlp_backward(s, p.data(), p.size(), tape, df.data() + i, dpb1.data(), dXb1.data() + r);
+        }
+        const double e = std::max({scaled_error(f, f1), scaled_error(G, G1), scaled_error(dp, dp1),
+                                   scaled_error(dX, dX1), scaled_error(y, y1), scaled_error(dpb, dpb1),
+                                   scaled_error(dXb, dXb1)});
+        worst = std::max(worst, e);
+        EXPECT_LT(e, 1e-12) << describe(s) << (with_df ? " with df" : " without df");
+      }
+  std::printf("[mlp] 150-row batch vs row-by-row calls: max scaled error %.3e\n", worst);
+}
+
+// The double backprop of a batch that runs in row blocks (and the packed products) against float64 central
+// differences, as DoubleBackpropMatchesCentralDifferences does for a few rows.
+TEST(Mlp, DoubleBackpropInRowBlocksMatchesCentralDifferences) {
+  double worst = 0.0;
+  for (Activation act : kActs) {
+    const MlpShape s = make_shape({3, 24, 20, 1}, act);
+    const int n = 70, d = s.in();
+    auto p = random_params(s, 71);
+    auto X = random_vec(std::size_t(n) * d, 72);
+    const auto target = random_vec(std::size_t(n) * d, 73);
+    const auto c = random_vec(std::size_t(n), 74);
+    std::vector<double> f(n), G(std::size_t(n) * d);
+    MlpTape<double> tape;
+    auto loss = [&] {
+      mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+      double L = 0;
+      for (std::size_t k = 0; k < G.size(); ++k) L += 0.5 * (G[k] - target[k]) * (G[k] - target[k]);
+      for (int i = 0; i < n; ++i) L += c[i] * f[i];
+      return L;
+    };
+    loss();
+    std::vector<double> dG(G.size());
+    for (std::size_t k = 0; k < G.size(); ++k) dG[k] = G[k] - target[k];
+    std::vector<double> dp(p.size(), 0.0), dX(X.size());
+    mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), c.data(), dp.data(), dX.data());
+    const double ep = scaled_error(dp, central_differences(p, loss, kFdStep));
+    const double ex = scaled_error(dX, central_differences(X, loss, kFdStep));
+    worst = std::max({worst, ep, ex});
+    EXPECT_LT(ep, kFdTol) << describe(s) << ": dL/dθ";
+    EXPECT_LT(ex, kFdTol) << describe(s) << ": dL/dX";
+  }
+  std::printf("[mlp] 70-row double backprop vs central differences: max scaled error %.3e\n", worst);
+}

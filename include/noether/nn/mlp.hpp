@@ -52,6 +52,7 @@ struct MlpTape {
   std::vector<std::vector<T>> s1, s2;  ///< S1_l, S2_l (n, d_l), l = 1…L−1 (index 0 unused; s2 only for InputGradient)
   std::vector<std::vector<T>> a, u;    ///< A_l (l = 0…L−1), U_l (l = 1…L) of the input-gradient pass
   std::vector<T> t0, t1, t2;           ///< scratch (n · max width) for the reverse passes
+  std::vector<std::vector<T>> packed;  ///< scratch: the weights packed for the CPU's row-block products
 };
 
 /// Y (n, d_L) = MLP(X), X (n, d_0); records H_l and σ′(Z_l) in `tape` for mlp_backward.
