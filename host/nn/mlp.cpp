@@ -313,7 +313,7 @@ void double_backprop_rows(const MlpShape& shape, const T* params, const LayerWei
   }
   const T* zbar = zbar_L ? zbar_L + row0 * std::size_t(shape.out()) : nullptr;  // nullptr: Z̄_l = 0
   for (int l = L; l >= 1; --l) {
-    const int din = shape.widths[l - 1], dout = shape.widths[l];
+    const int din = shape.widths[l - 1];
     const std::size_t off = row0 * std::size_t(din);
     if (l == 1 && !dX) break;
     if (!zbar) {  // Z̄_l = 0: H̄_{l−1} = 0, so Z̄_{l−1} = Z̃_{l−1} as it stands
