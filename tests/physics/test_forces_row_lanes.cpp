@@ -1,10 +1,14 @@
 // physics/test_forces_row_lanes.cpp — gravity's all-pairs forces with rows in SIMD lanes (kRowLanes,
 // physics/forces.hpp accelerations_row_lanes, AVX-512 builds) against the one-pair loop of the same law: accelerations
 // to round-off (1e-13 of the largest in float64, 1e-5 in float32) for D = 1–3, ragged groups, several trajectories;
-// bitwise the same on one thread and two; the potential energy of the same call equal to potential_energy_cpu's.
+// bitwise the same on one thread and two; the potential energy of the same call equal to potential_energy_cpu's;
+// unsoftened gravity; the float32 lanes' 1/√x to 3 ulp and at its special values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -75,3 +79,63 @@ void check(double rtol) {
 
 TEST(ForcesRowLanes, GravityMatchesTheOnePairLoopFloat64) { check<double>(1e-13); }
 TEST(ForcesRowLanes, GravityMatchesTheOnePairLoopFloat32) { check<float>(3e-5); }
+
+// The float32 lanes' 1/√x (physics/pair_laws.hpp detail::inv_sqrt_: vrsqrt14ps, one Newton step, vfixupimmps for
+// the special classes) against the double-precision 1/√x: within 3 ulp over normal and subnormal x, and exactly
+// 1/√x's value at ±0 (+inf), +inf (+0), and NaN for x < 0 or NaN.
+TEST(ForcesRowLanes, Float32InverseSquareRootWithinThreeUlpAndExactAtSpecialValues) {
+#if !defined(__AVX512F__)
+  GTEST_SKIP() << "the float32 lanes exist in AVX-512 builds only";
+#else
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> expo(-149.0, 127.9);
+  std::vector<float> xs = {1.0f, 4.0f, 0.25f, 2.0f, 3.0f, std::numeric_limits<float>::min(),
+                           std::numeric_limits<float>::max(), std::numeric_limits<float>::denorm_min(), 1e-40f};
+  for (int k = 0; k < 200000; ++k) xs.push_back(float(std::exp2(expo(rng))));
+  double worst_ulp = 0;
+  for (std::size_t k0 = 0; k0 < xs.size(); k0 += 16) {
+    detail::LanesF32 x = {};
+    for (int l = 0; l < 16; ++l) x[l] = xs[std::min(xs.size() - 1, k0 + l)];
+    const detail::LanesF32 y = detail::inv_sqrt_(x);
+    for (int l = 0; l < 16; ++l) {
+      if (!(x[l] > 0)) continue;  // an underflow of exp2 to 0 is checked below
+      const double exact = 1.0 / std::sqrt(double(x[l]));
+      const float ref = float(exact);
+      const double ulp = double(std::nextafter(ref, std::numeric_limits<float>::infinity())) - double(ref);
+      worst_ulp = std::max(worst_ulp, std::abs(double(y[l]) - exact) / ulp);
+    }
+  }
+  EXPECT_LE(worst_ulp, 3.0);
+  std::printf("[row lanes] float32 1/sqrt(x): max error %.2f ulp over %zu values\n", worst_ulp, xs.size());
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  detail::LanesF32 s = {};
+  s[0] = 0.0f, s[1] = -0.0f, s[2] = inf, s[3] = -1.0f, s[4] = nan, s[5] = -inf, s[6] = 1.0f;
+  const detail::LanesF32 r = detail::inv_sqrt_(s);
+  EXPECT_EQ(r[0], inf);
+  EXPECT_EQ(r[1], inf);
+  EXPECT_EQ(r[2], 0.0f);
+  EXPECT_FALSE(std::signbit(r[2]));
+  EXPECT_TRUE(std::isnan(r[3]));
+  EXPECT_TRUE(std::isnan(r[4]));
+  EXPECT_TRUE(std::isnan(r[5]));
+  EXPECT_NEAR(r[6], 1.0f, 2e-7f);
+#endif
+}
+
+// Unsoftened gravity (ε = 0: the lanes' 1/√(r²) with no offset) against the one-pair loop.
+TEST(ForcesRowLanes, UnsoftenedGravityMatchesTheOnePairLoopFloat32) {
+#if !defined(__AVX512F__)
+  GTEST_SKIP() << "the row-lane path exists in AVX-512 builds only";
+#else
+  const Gravity<float> law{1.0f, 0.0f};
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> g(0.0, 2.0);
+  const int B = 2, N = 37, D = 3;
+  std::vector<float> q(std::size_t(B) * N * D), m(std::size_t(B) * N, 1.5f), a(q.size()), a_ref(q.size());
+  for (float& x : q) x = float(g(rng));
+  accelerations_cpu(law, q.data(), m.data(), a.data(), B, N, D, nullptr);
+  accelerations_cpu(OnePairGravity<float>{law}, q.data(), m.data(), a_ref.data(), B, N, D, nullptr);
+  const std::vector<double> ad(a.begin(), a.end()), ar(a_ref.begin(), a_ref.end());
+  expect_close("unsoftened", ad, ar, 3e-5 * max_abs(ar), 3e-5);
+#endif
+}

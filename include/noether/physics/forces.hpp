@@ -76,13 +76,51 @@ template <typename Law>
 struct row_lanes_law<Law, std::void_t<decltype(Law::kRowLanes)>> : std::bool_constant<Law::kRowLanes> {};
 
 #if !defined(__CUDACC__) && defined(__AVX512F__)
+/// One register with every lane x (a broadcast from memory, no scalar instruction).
+inline LanesF64 lanes_of(const double& x) { return (LanesF64)_mm512_set1_pd(x); }
+inline LanesF32 lanes_of(const float& x) { return (LanesF32)_mm512_set1_ps(x); }
+
+/// One group of L rows of the row-lane path (accelerations_row_lanes) in D dimensions, D a compile-time constant so
+/// the differences stay in registers: f[c] (lane k) = Σ_j f_over_r(i0 + k, j) · (q_{i0+k} − q_j)_c over j = 0 … N−1 in
+/// order. Only the partners j of the group's own rows need the self-pair mask (the lane of row i = j gets
+/// f_over_r = 0, adding an exact zero), so the j range is cut there: [0, i0) and [i0 + L, N) run unmasked.
+template <int D, typename Lanes, typename IndexLanes, typename T, typename Law>
+void row_lanes_group(const Law& law_in, const T* q, const T* m, int N, int i0, const Lanes (&qi_in)[3],
+                     const Lanes& mi_in, const IndexLanes& iv_in, Lanes (&f_out)[3]) {
+  using Index = std::remove_reference_t<decltype(iv_in[0])>;
+  // Local copies: through the references GCC cannot rule out that q and m alias them, and reloads qi, the law's
+  // parameters and f from memory (and stores f) on every j.
+  const Law law = law_in;
+  const Lanes mi = mi_in;
+  const IndexLanes iv = iv_in;
+  Lanes qi[D], f[D];
+  for (int c = 0; c < D; ++c) qi[c] = qi_in[c], f[c] = f_out[c];
+  const Lanes zero = {};
+  auto pair = [&](int j, auto masked) {
+    Lanes d[D];
+    for (int c = 0; c < D; ++c) d[c] = qi[c] - q[j * D + c];
+    Lanes r2 = d[0] * d[0];  // = 0 + d₀² exactly, as the one-pair loop's first term
+    for (int c = 1; c < D; ++c) r2 += d[c] * d[c];
+    Lanes V, f_over_r;
+    law.eval_any(r2, mi, lanes_of(m[j]), V, f_over_r);
+    if constexpr (decltype(masked)::value) f_over_r = iv == Index(j) ? zero : f_over_r;
+    for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];
+  };
+  constexpr int L = int(sizeof(Lanes) / sizeof(T));
+  const int own_end = std::min(N, i0 + L);
+  for (int j = 0; j < i0; ++j) pair(j, std::false_type{});
+  for (int j = i0; j < own_end; ++j) pair(j, std::true_type{});
+  for (int j = own_end; j < N; ++j) pair(j, std::false_type{});
+  for (int c = 0; c < D; ++c) f_out[c] = f[c];
+}
+
 /// The ordered path of a kRowLanes law (gravity), rows in SIMD lanes: L = 64 / sizeof(T) rows i of one trajectory
 /// against one j at a time, j = 0 … N−1, each lane summing its row's force in j order with the one-pair loop's
-/// expressions (the lane of row i = j is masked to f_over_r = 0, adding an exact zero), 8 or 16 pairs per
-/// instruction. The same to round-off as the one-pair loop (the compiler fuses r² = Σ d² into FMAs differently in
-/// the two; ForcesRowLanes.*), and bitwise independent of the thread count (a row is one lane of one thread). The rows
-/// of a trajectory past its last group's end repeat its last row; their lanes are not written.
-/// pos (B, N, D), mass (B, N), acc (B, N, D).
+/// expressions (row_lanes_group), 8 or 16 pairs per instruction. The same to round-off as the one-pair loop (the
+/// compiler fuses r² = Σ d² into FMAs differently in the two; ForcesRowLanes.*), and bitwise independent of the
+/// thread count (a row is one lane of one thread). The rows of a trajectory past its last group's end repeat its
+/// last row; their lanes are not written.
+/// pos (B, N, D), mass (B, N), acc (B, N, D); D = 1, 2 or 3.
 template <typename T, typename Law>
 void accelerations_row_lanes(const Law& law, const T* pos, const T* mass, T* acc, int B, int N, int D,
                              bool threaded) {
@@ -104,18 +142,12 @@ void accelerations_row_lanes(const Law& law, const T* pos, const T* mass, T* acc
       mi[k] = m[row];
       iv[k] = Index(i0 + k);
     }
-    const Lanes zero = {};
-    for (int j = 0; j < N; ++j) {
-      Lanes d[3], r2 = zero;
-      for (int c = 0; c < D; ++c) {
-        d[c] = qi[c] - q[j * D + c];
-        r2 += d[c] * d[c];
-      }
-      Lanes V, f_over_r;
-      law.eval_any(r2, mi, zero + m[j], V, f_over_r);
-      f_over_r = iv == Index(j) ? zero : f_over_r;
-      for (int c = 0; c < D; ++c) f[c] += f_over_r * d[c];
-    }
+    if (D == 3)
+      row_lanes_group<3, Lanes, IndexLanes>(law, q, m, N, i0, qi, mi, iv, f);
+    else if (D == 2)
+      row_lanes_group<2, Lanes, IndexLanes>(law, q, m, N, i0, qi, mi, iv, f);
+    else
+      row_lanes_group<1, Lanes, IndexLanes>(law, q, m, N, i0, qi, mi, iv, f);
     T* a = acc + std::size_t(b) * N * D;
     for (int k = 0; k < n; ++k)
       for (int c = 0; c < D; ++c) a[(i0 + k) * D + c] = f[c][k] / m[i0 + k];

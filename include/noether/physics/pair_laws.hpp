@@ -30,14 +30,15 @@ typedef float LanesF32 __attribute__((vector_size(64)));
 inline LanesF64 sqrt_(LanesF64 x) { return (LanesF64)_mm512_sqrt_pd((__m512d)x); }
 inline LanesF32 sqrt_(LanesF32 x) { return (LanesF32)_mm512_sqrt_ps((__m512)x); }
 /// 1/√x on 16 float32 lanes without the divider: y = vrsqrt14ps(x) (relative error ≤ 2⁻¹⁴), then one Newton step
-/// y + ½ y (1 − x y²), within ~3 ulp of 1/√x; x = 0 → +inf and x = +inf → 0 as 1/√x. On the Xeon of
+/// y + ½ y (1 − x y²), within ~3 ulp of 1/√x. At x = ±0 and +inf the step gives NaN (0 · inf); one vfixupimmps
+/// puts 1/√x back by x's class: ±0 → +inf, +inf → +0 (its table: token 2, zero, → response 5, +inf; token 5, +inf,
+/// → response 8, +0; every other class keeps the refined value, NaN for x < 0 or NaN as 1/√x). On the Xeon of
 /// docs/PERFORMANCE.md `vsqrtps` + `vdivps` per 16 gravity interactions bounded the row lanes at 28% of the FP32 peak.
 inline LanesF32 inv_sqrt_(LanesF32 x) {
   const LanesF32 y = (LanesF32)_mm512_rsqrt14_ps((__m512)x);
   const LanesF32 e = 1.0f - (x * y) * y;
   const LanesF32 refined = y + (0.5f * y) * e;
-  const LanesF32 inf = LanesF32{} + __builtin_inff();
-  return (x > 0.0f) & (x < inf) ? refined : y;
+  return (LanesF32)_mm512_fixupimm_ps((__m512)refined, (__m512)x, _mm512_set1_epi32(0x00800500), 0);
 }
 #endif
 /// 1/√x: the IEEE square root and division (after the lane overloads of sqrt_, which it calls), except on float32
@@ -84,11 +85,11 @@ struct Gravity {
   NOETHER_HOSTDEV void eval(T r2, T mi, T mj, T& V, T& f_over_r) const { eval_any<T>(r2, mi, mj, V, f_over_r); }
   template <typename X>
   NOETHER_HOSTDEV void eval_any(X r2, X mi, X mj, X& V, X& f_over_r) const {
-    const X s2 = r2 + eps2;                  // [1]
-    const X inv_s = detail::inv_sqrt_(s2);      // [rsqrt]
-    const X gm = G * mi * mj;                // [2]
-    V = -gm * inv_s;                         // [1]
-    f_over_r = -gm * inv_s * inv_s * inv_s;  // [3]
+    const X s2 = r2 + eps2;                        // [1]
+    const X inv_s = detail::inv_sqrt_(s2);         // [rsqrt]
+    const X ngm = (-G) * mi * mj;                  // [2] = −G m_i m_j exactly; rows in lanes keep −G m_i for all j
+    V = ngm * inv_s;                               // [1]
+    f_over_r = ngm * inv_s * inv_s * inv_s;        // [3]
   }
 };
 
