@@ -49,7 +49,9 @@ struct MlpTape {
   std::vector<int> widths;             ///< shape recorded (checked by the reverse calls)
   Activation activation = Activation::Squareplus;
   std::vector<std::vector<T>> h;       ///< h[l] = H_l (n, d_l), l = 0…L−1
-  std::vector<std::vector<T>> s1, s2;  ///< S1_l, S2_l (n, d_l), l = 1…L−1 (index 0 unused; s2 only for InputGradient)
+  std::vector<std::vector<T>> s1, s2;  ///< S1_l, S2_l (n, d_l), l = 1…L−1 (index 0 unused; s2 only for InputGradient;
+                                       ///< tanh records no S1 and S2: they are formed from H_l; the S2 slot is
+                                       ///< the reverse pass's scratch)
   std::vector<std::vector<T>> a, u;    ///< A_l (l = 0…L−1), U_l (l = 1…L) of the input-gradient pass
   std::vector<T> t0, t1, t2;           ///< scratch (n · max width) for the reverse passes
   std::vector<std::vector<T>> packed;  ///< scratch: the weights packed for the CPU's row-block products
