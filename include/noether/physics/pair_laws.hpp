@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "noether/core/hostdev.hpp"
+#include "noether/physics/lanes_math.hpp"
 #include "noether/physics/pair_mlp.hpp"
 #include "noether/physics/pair_table.hpp"
 
@@ -22,27 +23,8 @@ namespace noether {
 namespace detail {
 template <typename T>
 NOETHER_HOSTDEV T sqrt_(T x) { return sqrt(x); }
-#if !defined(__CUDACC__) && defined(__AVX512F__)
-/// One 64-byte register of lanes (GCC/Clang vector extension): the row-lane path of physics/forces.hpp evaluates
-/// the laws that declare kRowLanes on them. √ per lane is the IEEE square root, as std::sqrt.
-typedef double LanesF64 __attribute__((vector_size(64)));
-typedef float LanesF32 __attribute__((vector_size(64)));
-inline LanesF64 sqrt_(LanesF64 x) { return (LanesF64)_mm512_sqrt_pd((__m512d)x); }
-inline LanesF32 sqrt_(LanesF32 x) { return (LanesF32)_mm512_sqrt_ps((__m512)x); }
-/// 1/√x on 16 float32 lanes without the divider: y = vrsqrt14ps(x) (relative error ≤ 2⁻¹⁴), then one Newton step
-/// y + ½ y (1 − x y²), within ~3 ulp of 1/√x. At x = ±0 and +inf the step gives NaN (0 · inf); one vfixupimmps
-/// puts 1/√x back by x's class: ±0 → +inf, +inf → +0 (its table: token 2, zero, → response 5, +inf; token 5, +inf,
-/// → response 8, +0; every other class keeps the refined value, NaN for x < 0 or NaN as 1/√x). On the Xeon of
-/// docs/PERFORMANCE.md `vsqrtps` + `vdivps` per 16 gravity interactions bounded the row lanes at 28% of the FP32 peak.
-inline LanesF32 inv_sqrt_(LanesF32 x) {
-  const LanesF32 y = (LanesF32)_mm512_rsqrt14_ps((__m512)x);
-  const LanesF32 e = 1.0f - (x * y) * y;
-  const LanesF32 refined = y + (0.5f * y) * e;
-  return (LanesF32)_mm512_fixupimm_ps((__m512)refined, (__m512)x, _mm512_set1_epi32(0x00800500), 0);
-}
-#endif
-/// 1/√x: the IEEE square root and division (after the lane overloads of sqrt_, which it calls), except on float32
-/// lanes (above, a better overload).
+/// 1/√x: the IEEE square root and division (after the lane overloads of sqrt_, physics/lanes_math.hpp, which it
+/// calls), except on float32 lanes (lanes_math.hpp's inv_sqrt_, a better overload).
 template <typename T>
 NOETHER_HOSTDEV T inv_sqrt_(T x) { return (T{} + 1) / sqrt_(x); }  // T{} + 1: a scalar 1 or a register of ones
 }  // namespace detail

@@ -34,6 +34,7 @@
 #include "noether/core/error.hpp"
 #include "noether/core/hostdev.hpp"
 #include "noether/nn/mlp_layout.hpp"
+#include "noether/physics/lanes_math.hpp"
 #include "noether/physics/pair_jet.hpp"
 #include "noether/physics/pair_tail.hpp"
 
@@ -218,6 +219,13 @@ struct PairMlp {
   /// kBlock lanes of T (GCC/Clang vector extension): one zmm register.
   typedef T Lanes __attribute__((vector_size(sizeof(T) * kBlock)));
 
+  /// Every lane = v: one broadcast. (Filled lane by lane, GCC 12 writes the register as two 32-byte stores and reads
+  /// it back as one 64-byte load, a failed store forwarding on every use: a third of slope_lanes' time in float32.)
+  static Lanes splat(T v) {
+    if constexpr (sizeof(T) == 8) return (Lanes)_mm512_set1_pd(v);
+    else return (Lanes)_mm512_set1_ps(v);
+  }
+
   /// √ of every lane: one vsqrtp[sd] (IEEE sqrt, as std::sqrt). By reference: -Wpsabi.
   static void lanes_sqrt(const Lanes& x, Lanes& y) {
     if constexpr (sizeof(T) == 8) y = (Lanes)_mm512_sqrt_pd((__m512d)x);
@@ -229,9 +237,14 @@ struct PairMlp {
   static void activation_lanes(Activation act, const Lanes& z, Lanes& s0, Lanes& s1, Lanes& s2) {
     if (act == Activation::Squareplus) {
       const Lanes q = z * z + T(4);
-      Lanes s;
-      lanes_sqrt(q, s);
-      const Lanes inv = T(1) / s;
+      Lanes s, inv;
+      if constexpr (sizeof(T) == 4) {  // float32: 1/√q from vrsqrt14ps + one Newton step (≤ ~1 ulp), √q = q · (1/√q);
+        inv = detail::inv_sqrt_(q);    // the divider and the square root were this loop's bound (docs/PERFORMANCE.md)
+        s = q * inv;
+      } else {
+        lanes_sqrt(q, s);
+        inv = T(1) / s;
+      }
       const Lanes inv3 = inv * inv * inv;
       s0 = T(0.5) * (z + s);
       s1 = T(0.5) * (T(1) + z * inv);
@@ -279,7 +292,7 @@ struct PairMlp {
       }
     } else {
       h[0] = (r - in_shift) * inv_in_scale;
-      for (int k = 0; k < K; ++k) hr[0][k] = inv_in_scale;
+      hr[0] = splat(inv_in_scale);
     }
     const T* p = params;
     for (int l = 1; l <= n_layers; ++l) {
@@ -289,11 +302,8 @@ struct PairMlp {
       Lanes z[MaxWidth], zr[MaxWidth];
       int o = 0;
       for (; o + 4 <= dout; o += 4) {
-        Lanes s0, s1, s2, s3, r0, r1, r2_, r3;
-        for (int k = 0; k < K; ++k) {
-          s0[k] = b[o], s1[k] = b[o + 1], s2[k] = b[o + 2], s3[k] = b[o + 3];
-          r0[k] = T(0), r1[k] = T(0), r2_[k] = T(0), r3[k] = T(0);
-        }
+        Lanes s0 = splat(b[o]), s1 = splat(b[o + 1]), s2 = splat(b[o + 2]), s3 = splat(b[o + 3]);
+        Lanes r0 = {}, r1 = {}, r2_ = {}, r3 = {};
         const T *w0 = W + o * din, *w1 = w0 + din, *w2 = w1 + din, *w3 = w2 + din;
         for (int i = 0; i < din; ++i) {
           Lanes hi = h[i], hri = hr[i];
@@ -309,8 +319,7 @@ struct PairMlp {
         zr[o] = r0, zr[o + 1] = r1, zr[o + 2] = r2_, zr[o + 3] = r3;
       }
       for (; o < dout; ++o) {
-        Lanes s0, r0;
-        for (int k = 0; k < K; ++k) s0[k] = b[o], r0[k] = T(0);
+        Lanes s0 = splat(b[o]), r0 = {};
         const T* w0 = W + o * din;
         for (int i = 0; i < din; ++i) s0 += w0[i] * h[i], r0 += w0[i] * hr[i];
         z[o] = s0, zr[o] = r0;

@@ -44,7 +44,7 @@ void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
     }
   } else {
     h[0] = (r - mlp.in_shift) * mlp.inv_in_scale;
-    for (int k = 0; k < K; ++k) hr[0][k] = mlp.inv_in_scale, hrr[0][k] = T(0);
+    hr[0] = mlp.splat(mlp.inv_in_scale), hrr[0] = Lanes{};
   }
   tape.x = h[0], tape.xr = hr[0];
   const T* p = mlp.params;
@@ -54,8 +54,7 @@ void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
     const T* b = p + dout * din;
     Lanes z[MaxWidth], zr[MaxWidth], zrr[MaxWidth];
     for (int o = 0; o < dout; ++o) {
-      Lanes s, sr, srr;
-      for (int k = 0; k < K; ++k) s[k] = b[o], sr[k] = T(0), srr[k] = T(0);
+      Lanes s = mlp.splat(b[o]), sr = {}, srr = {};  // a broadcast (PairMlp::splat: no failed store forwarding)
       const T* w = W + o * din;
       for (int i = 0; i < din; ++i) {
         s += w[i] * h[i];
