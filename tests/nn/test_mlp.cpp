@@ -9,6 +9,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/mlp_test_util.hpp"
@@ -58,39 +59,49 @@ TEST(Mlp, InputGradientMatchesCentralDifferences) {
   std::printf("[mlp] input gradient vs central differences: max scaled error %.3e\n", worst);
 }
 
+namespace {
+
+/// Scaled errors of dL/dθ and dL/dX from mlp_input_gradient_backward against float64 central differences, for a batch
+/// of n rows; inputs drawn from seed … seed + 4. loss 0: L = Σ ½|G − target|² + Σ c f; loss 1: L = Σ R ⊙ G (a general
+/// dL/dG, no f term).
+std::pair<double, double> double_backprop_errors(const MlpShape& s, int n, int loss_kind, unsigned seed) {
+  const int d = s.in();
+  auto p = random_params(s, seed);
+  auto X = random_vec(std::size_t(n) * d, seed + 1);
+  const auto target = random_vec(std::size_t(n) * d, seed + 2);
+  const auto R = random_vec(std::size_t(n) * d, seed + 3);
+  const auto c = random_vec(std::size_t(n), seed + 4);
+  std::vector<double> f(n), G(std::size_t(n) * d);
+  MlpTape<double> tape;
+  auto loss = [&] {
+    mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
+    double L = 0;
+    for (std::size_t k = 0; k < G.size(); ++k)
+      L += loss_kind == 0 ? 0.5 * (G[k] - target[k]) * (G[k] - target[k]) : R[k] * G[k];
+    if (loss_kind == 0)
+      for (int i = 0; i < n; ++i) L += c[i] * f[i];
+    return L;
+  };
+  loss();
+  std::vector<double> dG(G.size());
+  for (std::size_t k = 0; k < G.size(); ++k) dG[k] = loss_kind == 0 ? G[k] - target[k] : R[k];
+  std::vector<double> dp(p.size(), 0.0), dX(X.size());
+  mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), loss_kind == 0 ? c.data() : nullptr, dp.data(),
+                              dX.data());
+  const auto fd_p = central_differences(p, loss, kFdStep);
+  const auto fd_x = central_differences(X, loss, kFdStep);
+  return {scaled_error(dp, fd_p), scaled_error(dX, fd_x)};
+}
+
+}  // namespace
+
 TEST(Mlp, DoubleBackpropMatchesCentralDifferences) {
   double worst_p = 0.0, worst_x = 0.0;
   for (Activation act : kActs)
     for (const auto& w : kScalarShapes)
       for (int loss_kind = 0; loss_kind < 2; ++loss_kind) {
-        // loss 0: L = Σ ½|G − target|² + Σ c f;  loss 1: L = Σ R ⊙ G (a general dL/dG, no f term).
         const MlpShape s = make_shape(w, act);
-        const int n = 4, d = s.in();
-        auto p = random_params(s, 21);
-        auto X = random_vec(std::size_t(n) * d, 22);
-        const auto target = random_vec(std::size_t(n) * d, 23);
-        const auto R = random_vec(std::size_t(n) * d, 24);
-        const auto c = random_vec(std::size_t(n), 25);
-        std::vector<double> f(n), G(std::size_t(n) * d);
-        MlpTape<double> tape;
-        auto loss = [&] {
-          mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
-          double L = 0;
-          for (std::size_t k = 0; k < G.size(); ++k)
-            L += loss_kind == 0 ? 0.5 * (G[k] - target[k]) * (G[k] - target[k]) : R[k] * G[k];
-          if (loss_kind == 0)
-            for (int i = 0; i < n; ++i) L += c[i] * f[i];
-          return L;
-        };
-        loss();
-        std::vector<double> dG(G.size());
-        for (std::size_t k = 0; k < G.size(); ++k) dG[k] = loss_kind == 0 ? G[k] - target[k] : R[k];
-        std::vector<double> dp(p.size(), 0.0), dX(X.size());
-        mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), loss_kind == 0 ? c.data() : nullptr,
-                                    dp.data(), dX.data());
-        const auto fd_p = central_differences(p, loss, kFdStep);
-        const auto fd_x = central_differences(X, loss, kFdStep);
-        const double ep = scaled_error(dp, fd_p), ex = scaled_error(dX, fd_x);
+        const auto [ep, ex] = double_backprop_errors(s, 4, loss_kind, 21);
         worst_p = std::max(worst_p, ep);
         worst_x = std::max(worst_x, ex);
         EXPECT_LT(ep, kFdTol) << describe(s) << " loss " << loss_kind << ": dL/dθ";
@@ -317,32 +328,13 @@ TEST(Mlp, RowBlocksAgreeWithRowByRowCalls) {
 // differences, as DoubleBackpropMatchesCentralDifferences does for a few rows.
 TEST(Mlp, DoubleBackpropInRowBlocksMatchesCentralDifferences) {
   double worst = 0.0;
-  for (Activation act : kActs) {
-    const MlpShape s = make_shape({3, 24, 20, 1}, act);
-    const int n = 70, d = s.in();
-    auto p = random_params(s, 71);
-    auto X = random_vec(std::size_t(n) * d, 72);
-    const auto target = random_vec(std::size_t(n) * d, 73);
-    const auto c = random_vec(std::size_t(n), 74);
-    std::vector<double> f(n), G(std::size_t(n) * d);
-    MlpTape<double> tape;
-    auto loss = [&] {
-      mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), tape);
-      double L = 0;
-      for (std::size_t k = 0; k < G.size(); ++k) L += 0.5 * (G[k] - target[k]) * (G[k] - target[k]);
-      for (int i = 0; i < n; ++i) L += c[i] * f[i];
-      return L;
-    };
-    loss();
-    std::vector<double> dG(G.size());
-    for (std::size_t k = 0; k < G.size(); ++k) dG[k] = G[k] - target[k];
-    std::vector<double> dp(p.size(), 0.0), dX(X.size());
-    mlp_input_gradient_backward(s, p.data(), p.size(), tape, dG.data(), c.data(), dp.data(), dX.data());
-    const double ep = scaled_error(dp, central_differences(p, loss, kFdStep));
-    const double ex = scaled_error(dX, central_differences(X, loss, kFdStep));
-    worst = std::max({worst, ep, ex});
-    EXPECT_LT(ep, kFdTol) << describe(s) << ": dL/dθ";
-    EXPECT_LT(ex, kFdTol) << describe(s) << ": dL/dX";
-  }
+  for (Activation act : kActs)
+    for (int loss_kind = 0; loss_kind < 2; ++loss_kind) {
+      const MlpShape s = make_shape({3, 24, 20, 1}, act);
+      const auto [ep, ex] = double_backprop_errors(s, 70, loss_kind, 71);
+      worst = std::max({worst, ep, ex});
+      EXPECT_LT(ep, kFdTol) << describe(s) << " loss " << loss_kind << ": dL/dθ";
+      EXPECT_LT(ex, kFdTol) << describe(s) << " loss " << loss_kind << ": dL/dX";
+    }
   std::printf("[mlp] 70-row double backprop vs central differences: max scaled error %.3e\n", worst);
 }
