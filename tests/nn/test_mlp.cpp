@@ -61,6 +61,15 @@ TEST(Mlp, InputGradientMatchesCentralDifferences) {
 
 namespace {
 
+/// Seeded parameters and inputs of a check: θ, X (n, d_0), Ḡ (n, d_0) and f̄ (n), drawn from seed … seed + 3.
+struct MlpCase {
+  std::vector<double> p, X, dG, df;
+};
+MlpCase make_case(const MlpShape& s, int n, unsigned seed) {
+  const std::size_t nd = std::size_t(n) * s.in();
+  return {random_params(s, seed), random_vec(nd, seed + 1), random_vec(nd, seed + 2), random_vec(std::size_t(n), seed + 3)};
+}
+
 /// Scaled errors of dL/dθ and dL/dX from mlp_input_gradient_backward against float64 central differences, for a batch
 /// of n rows; inputs drawn from seed … seed + 4. loss 0: L = Σ ½|G − target|² + Σ c f; loss 1: L = Σ R ⊙ G (a general
 /// dL/dG, no f term).
@@ -181,10 +190,7 @@ TEST(Mlp, Float32AgreesWithFloat64) {
     for (const auto& w : kScalarShapes) {
       const MlpShape s = make_shape(w, act);
       const int n = 16, d = s.in();
-      const auto p = random_params(s, 61);
-      const auto X = random_vec(std::size_t(n) * d, 62);
-      const auto dG = random_vec(std::size_t(n) * d, 63);
-      const auto df = random_vec(std::size_t(n), 64);
+      const auto [p, X, dG, df] = make_case(s, n, 61);
       std::vector<double> f(n), G(std::size_t(n) * d), dp(p.size(), 0.0), dX(X.size());
       MlpTape<double> td;
       mlp_input_gradient(s, p.data(), p.size(), X.data(), n, f.data(), G.data(), td);
@@ -293,10 +299,7 @@ TEST(Mlp, RowBlocksAgreeWithRowByRowCalls) {
       for (bool with_df : {true, false}) {
         const MlpShape s = make_shape(w, act);
         const int n = 150, d = s.in();
-        const auto p = random_params(s, 61);
-        const auto X = random_vec(std::size_t(n) * d, 62);
-        const auto dG = random_vec(std::size_t(n) * d, 63);
-        const auto df = random_vec(std::size_t(n), 64);
+        const auto [p, X, dG, df] = make_case(s, n, 61);
         const double* dfp = with_df ? df.data() : nullptr;
         std::vector<double> f(n), G(std::size_t(n) * d), dp(p.size(), 0.0), dX(X.size()), y(n), dpb(p.size(), 0.0),
             dXb(X.size());
