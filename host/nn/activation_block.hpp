@@ -1,7 +1,7 @@
 // nn/activation_block.hpp — the element-wise step of the CPU MLP's forward pass over one layer's block of
 // values: H = σ(Z), S1 = σ′(Z) and optionally S2 = σ″(Z) (nn/activations.hpp's formulas), or H alone. float64 tanh, the
-// HNN's activation, goes through the vectorised tanh_block (σ′ = 1 − t², σ″ = −2t(1 − t²) from t); every
-// other case evaluates activation_jet value by value. Host-only.
+// HNN's activation, takes H alone, through the vectorised tanh_block (the MLP forms σ′ and σ″ from H, nn/mlp.cpp);
+// every other case evaluates activation_jet value by value. Host-only.
 #pragma once
 #include <cstddef>
 
@@ -18,17 +18,6 @@ void activation_block(Activation act, const T* z, std::size_t m, T* h, T* s1, T*
     h[k] = j.s0;
     s1[k] = j.s1;
     if (s2) s2[k] = j.s2;
-  }
-}
-
-/// float64: tanh through tanh_block; the jets from t as activation_jet forms them.
-inline void activation_block(Activation act, const double* z, std::size_t m, double* h, double* s1, double* s2) {
-  if (act != Activation::Tanh) return activation_block<double>(act, z, m, h, s1, s2);
-  tanh_block(z, h, m);
-  for (std::size_t k = 0; k < m; ++k) {
-    const double t = h[k], u = 1 - t * t;
-    s1[k] = u;
-    if (s2) s2[k] = -2 * t * u;
   }
 }
 

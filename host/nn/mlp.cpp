@@ -129,6 +129,19 @@ inline T tanh_s2(T t, T s1) {
   return T(-2) * t * s1;
 }
 
+/// fn(k, S1_l[k]) for the flat indices k ∈ [a, b) of layer l's (n, d_l) values: σ′ formed from H_l for tanh
+/// (jets_from_h), else read from the tape's S1_l. The branch sits outside the loop, so each loop vectorises alone.
+template <typename T, typename Fn>
+inline void for_each_s1(Activation act, const MlpTape<T>& tape, int l, std::size_t a, std::size_t b, Fn&& fn) {
+  if (jets_from_h(act)) {
+    const T* h = tape.h[l].data();
+    for (std::size_t k = a; k < b; ++k) fn(k, tanh_s1(h[k]));
+  } else {
+    const T* s1 = tape.s1[l].data();
+    for (std::size_t k = a; k < b; ++k) fn(k, s1[k]);
+  }
+}
+
 /// Fewest batch rows for which a call packs its weights for gemm_rows (below, the packing costs about as much as the
 /// products it serves).
 constexpr int kPackedMinRows = 64;
@@ -211,7 +224,6 @@ void prepare_tape(const MlpShape& shape, int n, MlpTape<T>& tape, bool input_gra
   const std::size_t scratch = std::size_t(n) * shape.max_width();
   fit(tape.t0, scratch);
   fit(tape.t1, scratch);
-  fit(tape.t2, scratch);
 }
 
 /// Forward pass over the rows [r0, r0 + m) of the batch: Z_l = H_{l−1} W_lᵀ + b_l, H_l = σ(Z_l) (recording S1_l,
@@ -265,15 +277,10 @@ void input_gradient_rows(const MlpShape& shape, const T* params, const LayerWeig
       times_w(P, shape, params, l, m, ul, Ad);  // [2·m·dout·din]
     }
     if (l > 1) {
-      T* u = tape.u[l - 1].data() + off;
-      const std::size_t e = std::size_t(m) * din;
-      if (jets_from_h(shape.activation)) {
-        const T* h = tape.h[l - 1].data() + off;
-        for (std::size_t k = 0; k < e; ++k) u[k] = tanh_s1(h[k]) * Ad[k];
-      } else {
-        const T* s1 = tape.s1[l - 1].data() + off;
-        for (std::size_t k = 0; k < e; ++k) u[k] = s1[k] * Ad[k];
-      }
+      T* u = tape.u[l - 1].data();
+      const T* A = tape.a[l - 1].data();
+      for_each_s1(shape.activation, tape, l - 1, off, off + std::size_t(m) * din,
+                  [&](std::size_t k, T s1) { u[k] = s1 * A[k]; });
     }
   }
 }
@@ -324,16 +331,11 @@ void double_backprop_rows(const MlpShape& shape, const T* params, const LayerWei
     T* hbar = l == 1 ? dX + off : tape.t1.data() + off;
     times_w(P, shape, params, l, m, zbar, hbar);  // [2·m·dout·din]
     if (l > 1) {
-      T* zt = tape.s2[l - 1].data() + off;  // Z̃_{l−1} → Z̄_{l−1}
-      const std::size_t e = std::size_t(m) * din;
-      if (jets_from_h(shape.activation)) {
-        const T* h = tape.h[l - 1].data() + off;
-        for (std::size_t k = 0; k < e; ++k) zt[k] = tanh_s1(h[k]) * hbar[k] + zt[k];
-      } else {
-        const T* s1 = tape.s1[l - 1].data() + off;
-        for (std::size_t k = 0; k < e; ++k) zt[k] = s1[k] * hbar[k] + zt[k];
-      }
-      zbar = zt;
+      T* zt = tape.s2[l - 1].data();  // Z̃_{l−1} → Z̄_{l−1}
+      const T* hb = hbar - off;       // indexed by the flat index like zt
+      for_each_s1(shape.activation, tape, l - 1, off, off + std::size_t(m) * din,
+                  [&](std::size_t k, T s1) { zt[k] = s1 * hb[k] + zt[k]; });
+      zbar = zt + off;
     }
   }
 }
@@ -376,19 +378,10 @@ void mlp_backward(const MlpShape& shape, const T* params, std::size_t n_params, 
     T* hbar = l == 1 ? dX : bufs[l & 1];
     MapM<T> Hb(hbar, n, din);
     Hb.noalias() = Zb * weight(shape, params, l);  // [2·n·dout·din]
-    if (l > 1) {  // Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1}, in place
-      if (jets_from_h(shape.activation)) {
-        const T* h = tape.h[l - 1].data();
-        elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
-          for (std::size_t k = a; k < b; ++k) hbar[k] *= tanh_s1(h[k]);
-        });
-      } else {
-        const T* s1 = tape.s1[l - 1].data();
-        elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
-          for (std::size_t k = a; k < b; ++k) hbar[k] *= s1[k];
-        });
-      }
-    }
+    if (l > 1)  // Z̄_{l−1} = S1_{l−1} ⊙ H̄_{l−1}, in place
+      elementwise(std::size_t(n) * din, [&](std::size_t a, std::size_t b) {
+        for_each_s1(shape.activation, tape, l - 1, a, b, [&](std::size_t k, T s1) { hbar[k] *= s1; });
+      });
     zbar = hbar;
   }
 }

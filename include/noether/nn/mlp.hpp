@@ -53,7 +53,7 @@ struct MlpTape {
                                        ///< tanh records no S1 and S2: they are formed from H_l; the S2 slot is
                                        ///< the reverse pass's scratch)
   std::vector<std::vector<T>> a, u;    ///< A_l (l = 0…L−1), U_l (l = 1…L) of the input-gradient pass
-  std::vector<T> t0, t1, t2;           ///< scratch (n · max width) for the reverse passes
+  std::vector<T> t0, t1, t2;           ///< scratch (n · max width): t0, t1 the MLP's passes, t2 the pixel autoencoder's
   std::vector<std::vector<T>> packed;  ///< scratch: the weights packed for the CPU's row-block products
 };
 
