@@ -76,10 +76,6 @@ template <typename Law>
 struct row_lanes_law<Law, std::void_t<decltype(Law::kRowLanes)>> : std::bool_constant<Law::kRowLanes> {};
 
 #if !defined(__CUDACC__) && defined(__AVX512F__)
-/// One register with every lane x (a broadcast from memory, no scalar instruction).
-inline LanesF64 lanes_of(const double& x) { return (LanesF64)_mm512_set1_pd(x); }
-inline LanesF32 lanes_of(const float& x) { return (LanesF32)_mm512_set1_ps(x); }
-
 /// One group of L rows of the row-lane path (accelerations_row_lanes) in D dimensions, D a compile-time constant so
 /// the differences stay in registers: f[c] (lane k) = Σ_j f_over_r(i0 + k, j) · (q_{i0+k} − q_j)_c over j = 0 … N−1 in
 /// order. Only the partners j of the group's own rows need the self-pair mask (the lane of row i = j gets

@@ -1,4 +1,4 @@
-// physics/lanes_math.hpp — √ and 1/√ on one 64-byte register of SIMD lanes (GCC/Clang vector extension), for the
+// physics/lanes_math.hpp — broadcast, √ and 1/√ on one 64-byte register of SIMD lanes (GCC/Clang vector extension), for the
 // host paths that evaluate a law on 8 float64 or 16 float32 lanes at once: gravity's rows in lanes
 // (physics/forces.hpp) and the pair MLP's squareplus lanes (physics/pair_mlp.hpp). AVX-512 host builds only; the
 // scalar and GPU forms are physics/pair_laws.hpp's detail::sqrt_ / inv_sqrt_ templates.
@@ -14,6 +14,10 @@ namespace detail {
 /// kRowLanes on them. √ per lane is the IEEE square root, as std::sqrt.
 typedef double LanesF64 __attribute__((vector_size(64)));
 typedef float LanesF32 __attribute__((vector_size(64)));
+/// Every lane = x: one broadcast. (A register filled lane by lane, GCC 12 writes as two 32-byte stores and reads back
+/// as one 64-byte load, a failed store forwarding on every use: a third of PairMlp::slope_lanes' time in float32.)
+inline LanesF64 lanes_of(double x) { return (LanesF64)_mm512_set1_pd(x); }
+inline LanesF32 lanes_of(float x) { return (LanesF32)_mm512_set1_ps(x); }
 inline LanesF64 sqrt_(LanesF64 x) { return (LanesF64)_mm512_sqrt_pd((__m512d)x); }
 inline LanesF32 sqrt_(LanesF32 x) { return (LanesF32)_mm512_sqrt_ps((__m512)x); }
 /// 1/√x on 16 float32 lanes without the divider: y = vrsqrt14ps(x) (relative error ≤ 2⁻¹⁴), then one Newton step

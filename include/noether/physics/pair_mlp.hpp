@@ -219,13 +219,6 @@ struct PairMlp {
   /// kBlock lanes of T (GCC/Clang vector extension): one zmm register.
   typedef T Lanes __attribute__((vector_size(sizeof(T) * kBlock)));
 
-  /// Every lane = v: one broadcast. (Filled lane by lane, GCC 12 writes the register as two 32-byte stores and reads
-  /// it back as one 64-byte load, a failed store forwarding on every use: a third of slope_lanes' time in float32.)
-  static Lanes splat(T v) {
-    if constexpr (sizeof(T) == 8) return (Lanes)_mm512_set1_pd(v);
-    else return (Lanes)_mm512_set1_ps(v);
-  }
-
   /// √ of every lane: one vsqrtp[sd] (IEEE sqrt, as std::sqrt). By reference: -Wpsabi.
   static void lanes_sqrt(const Lanes& x, Lanes& y) {
     if constexpr (sizeof(T) == 8) y = (Lanes)_mm512_sqrt_pd((__m512d)x);
@@ -292,7 +285,7 @@ struct PairMlp {
       }
     } else {
       h[0] = (r - in_shift) * inv_in_scale;
-      hr[0] = splat(inv_in_scale);
+      hr[0] = detail::lanes_of(inv_in_scale);  // broadcasts, not lane-by-lane fills (physics/lanes_math.hpp)
     }
     const T* p = params;
     for (int l = 1; l <= n_layers; ++l) {
@@ -302,7 +295,8 @@ struct PairMlp {
       Lanes z[MaxWidth], zr[MaxWidth];
       int o = 0;
       for (; o + 4 <= dout; o += 4) {
-        Lanes s0 = splat(b[o]), s1 = splat(b[o + 1]), s2 = splat(b[o + 2]), s3 = splat(b[o + 3]);
+        Lanes s0 = detail::lanes_of(b[o]), s1 = detail::lanes_of(b[o + 1]), s2 = detail::lanes_of(b[o + 2]),
+              s3 = detail::lanes_of(b[o + 3]);
         Lanes r0 = {}, r1 = {}, r2_ = {}, r3 = {};
         const T *w0 = W + o * din, *w1 = w0 + din, *w2 = w1 + din, *w3 = w2 + din;
         for (int i = 0; i < din; ++i) {
@@ -319,7 +313,7 @@ struct PairMlp {
         zr[o] = r0, zr[o + 1] = r1, zr[o + 2] = r2_, zr[o + 3] = r3;
       }
       for (; o < dout; ++o) {
-        Lanes s0 = splat(b[o]), r0 = {};
+        Lanes s0 = detail::lanes_of(b[o]), r0 = {};
         const T* w0 = W + o * din;
         for (int i = 0; i < din; ++i) s0 += w0[i] * h[i], r0 += w0[i] * hr[i];
         z[o] = s0, zr[o] = r0;

@@ -44,7 +44,7 @@ void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
     }
   } else {
     h[0] = (r - mlp.in_shift) * mlp.inv_in_scale;
-    hr[0] = mlp.splat(mlp.inv_in_scale), hrr[0] = Lanes{};
+    hr[0] = detail::lanes_of(mlp.inv_in_scale), hrr[0] = Lanes{};
   }
   tape.x = h[0], tape.xr = hr[0];
   const T* p = mlp.params;
@@ -54,7 +54,7 @@ void pair_mlp_jets_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
     const T* b = p + dout * din;
     Lanes z[MaxWidth], zr[MaxWidth], zrr[MaxWidth];
     for (int o = 0; o < dout; ++o) {
-      Lanes s = mlp.splat(b[o]), sr = {}, srr = {};  // a broadcast (PairMlp::splat: no failed store forwarding)
+      Lanes s = detail::lanes_of(b[o]), sr = {}, srr = {};  // a broadcast (physics/lanes_math.hpp)
       const T* w = W + o * din;
       for (int i = 0; i < din; ++i) {
         s += w[i] * h[i];
