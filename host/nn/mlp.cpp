@@ -178,8 +178,8 @@ LayerWeights pack_weights(const MlpShape& shape, const T* params, int n, MlpTape
 /// C (m, d_l) = A (m, d_{l−1}) W_lᵀ, plus b_l (bias) when bias is not nullptr (one rounding per value).
 /// [2·m·d_l·d_{l−1} FLOPs]
 template <typename T>
-void times_wt(const LayerWeights& P, const MlpShape& s, const T* params, int l, int m, const T* A, const T* bias,
-              T* C) {
+void times_wt(const LayerWeights& P, const MlpShape& s, const T* params, int l, int m, const T* A, T* C,
+              const T* bias = nullptr) {
   const int din = s.widths[l - 1], dout = s.widths[l];
   if constexpr (std::is_same_v<T, double>)
     if (P.packed) return gemm_rows(m, A, std::size_t(din), P.wt[l], bias, C, std::size_t(dout));
@@ -237,8 +237,8 @@ void forward_rows(const MlpShape& shape, const T* params, const LayerWeights& P,
     const int din = shape.widths[l - 1], dout = shape.widths[l];
     const std::size_t off = row0 * std::size_t(dout);
     T* zout = (l < L ? tape.t0.data() : Y) + off;
-    times_wt(P, shape, params, l, m, tape.h[l - 1].data() + row0 * std::size_t(din), params + shape.bias_offset(l),
-             zout);  // [2·m·dout·din FLOPs]
+    times_wt(P, shape, params, l, m, tape.h[l - 1].data() + row0 * std::size_t(din), zout,
+             params + shape.bias_offset(l));  // [2·m·dout·din FLOPs]
     if (l == L) break;
     if (jets_from_h(shape.activation))
       activation_values(shape.activation, zout, std::size_t(m) * dout, tape.h[l].data() + off);
@@ -298,8 +298,7 @@ void double_backprop_rows(const MlpShape& shape, const T* params, const LayerWei
     const int din = shape.widths[l - 1], dout = shape.widths[l];
     const std::size_t off = row0 * std::size_t(dout);
     T* zd = tape.t0.data() + off;
-    times_wt(P, shape, params, l, m, tape.a[l - 1].data() + row0 * std::size_t(din), static_cast<const T*>(nullptr),
-             zd);  // [2·m·dout·din]
+    times_wt(P, shape, params, l, m, tape.a[l - 1].data() + row0 * std::size_t(din), zd);  // [2·m·dout·din]
     T* a = tape.a[l].data() + off;    // A_l → Ḣ_l
     T* s2 = tape.s2[l].data() + off;  // S2_l → Z̃_l (tanh: the slot is empty until here)
     const std::size_t e = std::size_t(m) * dout;

@@ -80,7 +80,7 @@ void check(double rtol) {
 TEST(ForcesRowLanes, GravityMatchesTheOnePairLoopFloat64) { check<double>(1e-13); }
 TEST(ForcesRowLanes, GravityMatchesTheOnePairLoopFloat32) { check<float>(3e-5); }
 
-// The float32 lanes' 1/√x (physics/pair_laws.hpp detail::inv_sqrt_: vrsqrt14ps, one Newton step, vfixupimmps for
+// The float32 lanes' 1/√x (physics/lanes_math.hpp detail::inv_sqrt_: vrsqrt14ps, one Newton step, vfixupimmps for
 // the special classes) against the double-precision 1/√x: within 3 ulp over normal and subnormal x, and exactly
 // 1/√x's value at ±0 (+inf), +inf (+0), and NaN for x < 0 or NaN.
 TEST(ForcesRowLanes, Float32InverseSquareRootWithinThreeUlpAndExactAtSpecialValues) {
