@@ -15,6 +15,7 @@
 #include "noether/io/simulation_config.hpp"
 #include "noether/io/trajectory.hpp"
 #include "noether/physics/simulate.hpp"
+#include "support/temp_path.hpp"
 
 using namespace noether;
 
@@ -25,7 +26,7 @@ const char* kInt = R"("integrator": {"method": "verlet", "dt": 0.005, "frames": 
 const char* kTwo = R"("initial_state": {"positions": [[1,1,1],[2.1,1,1],[1,2.2,1]], "velocities": [[0,0,0],[0,0,0],[0,0,0]]})";
 
 std::string write_config(const std::string& name, const std::string& body) {
-  const auto path = std::filesystem::temp_directory_path() / ("noether_bulk_" + name + ".json");
+  const auto path = noether_test::unique_temp_path("bulk_" + name, ".json");
   std::ofstream(path) << "{" << body << "}";
   return path.string();
 }
@@ -126,7 +127,7 @@ TEST(BulkConfig, BoxSpeciesAndImagesRoundTripThroughTheNpz) {
       "rt", std::string(kSys) + "," + kInt + "," + kTwo +
                 R"(, "box": {"lengths": [6, 7, 8], "periodic": [true, false, true]}, "species": [0, 0, 0])"));
   const Trajectory t = simulate(c, DeviceChoice::Cpu);
-  const std::string out = (std::filesystem::temp_directory_path() / "noether_bulk_rt.npz").string();
+  const std::string out = noether_test::unique_temp_path("bulk_rt", ".npz").string();
   write_trajectory_npz(out, t);
   const NpzArchive a = read_npz(out);
   ASSERT_TRUE(a.count("box") && a.count("periodic") && a.count("species") && a.count("images") && a.count("pressure") &&
@@ -143,7 +144,7 @@ TEST(BulkConfig, BoxSpeciesAndImagesRoundTripThroughTheNpz) {
 
 TEST(BulkConfig, SpeciesPairsOfDifferentKinds) {
   // (0, 0) Lennard-Jones from system, (0, 1) a linear spring of its own, (1, 1) a learned law from a model file.
-  const auto model = std::filesystem::temp_directory_path() / "noether_bulk_mixed_model.json";
+  const auto model = noether_test::unique_temp_path("bulk_mixed_model", ".json");
   std::ofstream(model) << R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
     "layers": [{"weight": [[0.5], [-0.3], [0.8], [0.1]], "bias": [0.1, 0.2, -0.1, 0.0]},
                {"weight": [[0.4, -0.2, 0.3, 0.5]], "bias": [0.05]}],

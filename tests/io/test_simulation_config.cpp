@@ -10,13 +10,14 @@
 
 #include "noether/io/simulation_config.hpp"
 #include "noether/core/error.hpp"
+#include "support/temp_path.hpp"
 
 using namespace noether;
 
 namespace {
 
 std::string write_config(const std::string& name, const std::string& initial_state) {
-  const auto path = std::filesystem::temp_directory_path() / ("noether_init_list_" + name + ".json");
+  const auto path = noether_test::unique_temp_path("init_list_" + name, ".json");
   std::ofstream(path) << R"({"system": {"potential": "linear_spring", "k": 1.0},
  "integrator": {"method": "verlet", "dt": 0.01, "frames": 2}, "initial_state": )"
                       << initial_state << "}";

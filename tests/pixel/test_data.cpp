@@ -10,6 +10,7 @@
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
 #include "noether/pixel/data.hpp"
+#include "support/temp_path.hpp"
 
 using namespace noether;
 
@@ -118,7 +119,7 @@ TEST(PixelData, NpzHoldsFramesAndStates) {
   o.trials = 5;
   o.frames = 4;
   const PixelPendulumData d = make_pixel_pendulum_data(o);
-  const auto path = (std::filesystem::temp_directory_path() / "noether_pixel_data_test.npz").string();
+  const auto path = noether_test::unique_temp_path("pixel_data", ".npz").string();
   write_pixel_pendulum_npz(d, path);
   const NpzArchive a = read_npz(path);
   std::filesystem::remove(path);
