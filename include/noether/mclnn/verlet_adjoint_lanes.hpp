@@ -58,8 +58,7 @@ void accelerations_lanes(const PairMlp<T, MaxWidth>& mlp, const typename PairMlp
         const Lanes d = q[i * D + c] - q[j * D + c];
         r2 += d * d;
       }
-      Lanes r, V, dV;
-      PairMlp<T, MaxWidth>::lanes_sqrt(r2, r);
+      Lanes r = detail::sqrt_(r2), V, dV;
       mlp.slope_lanes(r, V, dV);
       s[p] = r > T(0) ? -dV / r : zero;
     }
@@ -93,8 +92,7 @@ void accelerations_vjp_lanes(const PairMlp<T, MaxWidth>& mlp, const typename Pai
         r2 += d[c] * d[c];
         mu[c] = lambda[i * D + c] / mass[i] - lambda[j * D + c] / mass[j];
       }
-      Lanes r;
-      PairMlp<T, MaxWidth>::lanes_sqrt(r2, r);
+      Lanes r = detail::sqrt_(r2);
       const auto valid = r > T(0);  // lanes of coincident particles: no force, nothing added
       r = valid ? r : one;          // evaluated at r = 1 there (finite), every contribution then masked to 0
       Lanes s = zero;

@@ -42,8 +42,7 @@ void accelerations_tangent_lanes(const PairMlp<T, MaxWidth>& mlp, const typename
         d[c] = q[i * D + c] - q[j * D + c];
         r2 += d[c] * d[c];
       }
-      Lanes r;
-      PairMlp<T, MaxWidth>::lanes_sqrt(r2, r);
+      Lanes r = detail::sqrt_(r2);
       const auto valid = r > T(0);  // lanes of coincident particles: evaluated at r = 1, every term masked to 0
       r = valid ? r : one;
       Lanes u[3] = {zero, zero, zero};

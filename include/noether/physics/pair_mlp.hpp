@@ -38,10 +38,6 @@
 #include "noether/physics/pair_jet.hpp"
 #include "noether/physics/pair_tail.hpp"
 
-#if !defined(__CUDACC__) && defined(__AVX512F__)
-#include <immintrin.h>  // PairMlp::lanes_sqrt
-#endif
-
 namespace noether {
 
 /// Most affine layers a PairMlp may have (hidden layers + 1).
@@ -219,12 +215,6 @@ struct PairMlp {
   /// kBlock lanes of T (GCC/Clang vector extension): one zmm register.
   typedef T Lanes __attribute__((vector_size(sizeof(T) * kBlock)));
 
-  /// √ of every lane: one vsqrtp[sd] (IEEE sqrt, as std::sqrt). By reference: -Wpsabi.
-  static void lanes_sqrt(const Lanes& x, Lanes& y) {
-    if constexpr (sizeof(T) == 8) y = (Lanes)_mm512_sqrt_pd((__m512d)x);
-    else y = (Lanes)_mm512_sqrt_ps((__m512)x);
-  }
-
   /// σ, σ′, σ″ of every lane of z: activation_jet per lane, squareplus written out in lanes (the same expressions) so
   /// that it vectorises. Used by slope_lanes and the training lanes (physics/pair_mlp_lanes.hpp). By reference: -Wpsabi.
   static void activation_lanes(Activation act, const Lanes& z, Lanes& s0, Lanes& s1, Lanes& s2) {
@@ -235,7 +225,7 @@ struct PairMlp {
         inv = detail::inv_sqrt_(q);    // the divider and the square root were this loop's bound (docs/PERFORMANCE.md)
         s = q * inv;
       } else {
-        lanes_sqrt(q, s);
+        s = detail::sqrt_(q);
         inv = T(1) / s;
       }
       const Lanes inv3 = inv * inv * inv;
@@ -256,7 +246,7 @@ struct PairMlp {
     constexpr int K = kBlock;
     Lanes r2l, r, Vl, dV;
     for (int k = 0; k < K; ++k) r2l[k] = r2[k];
-    lanes_sqrt(r2l, r);
+    r = detail::sqrt_(r2l);  // one vsqrtp[sd], IEEE as std::sqrt (physics/lanes_math.hpp)
     slope_lanes(r, Vl, dV);
     for (int k = 0; k < K; ++k) {
       V[k] = Vl[k];
