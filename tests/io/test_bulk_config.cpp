@@ -25,15 +25,16 @@ const char* kSys = R"("system": {"potential": "lennard_jones", "cutoff": 2.5, "r
 const char* kInt = R"("integrator": {"method": "verlet", "dt": 0.005, "frames": 3, "stride": 2})";
 const char* kTwo = R"("initial_state": {"positions": [[1,1,1],[2.1,1,1],[1,2.2,1]], "velocities": [[0,0,0],[0,0,0],[0,0,0]]})";
 
-std::string write_config(const std::string& name, const std::string& body) {
-  const auto path = noether_test::unique_temp_path("bulk_" + name, ".json");
-  std::ofstream(path) << "{" << body << "}";
-  return path.string();
+/// The config {body}, written to a temporary file of this test (removed afterwards) and loaded.
+SimulationConfig load_config(const std::string& name, const std::string& body) {
+  const noether_test::TempFile file("bulk_" + name, ".json");
+  std::ofstream(file.path) << "{" << body << "}";
+  return load_simulation_config(file.path.string());
 }
 
 std::string error_of(const std::string& body) {
   try {
-    load_simulation_config(write_config("err", body));
+    load_config("err", body);
   } catch (const Error& e) {
     return e.what();
   }
@@ -76,9 +77,9 @@ TEST(BulkConfig, OpenSpaceConfigsStayAsBefore) {
 }
 
 TEST(BulkConfig, SlabBoxAndSpeciesAndNeighborKeys) {
-  const SimulationConfig c = load_simulation_config(write_config(
+  const SimulationConfig c = load_config(
       "slab", std::string(kSys) + "," + kInt + "," + kTwo +
-                  R"(, "box": {"lengths": [6, 6, 3], "periodic": [true, true, false]}, "neighbor": {"method": "cell", "skin": 0.4})"));
+                  R"(, "box": {"lengths": [6, 6, 3], "periodic": [true, true, false]}, "neighbor": {"method": "cell", "skin": 0.4})");
   EXPECT_TRUE(c.bulk.enabled);
   EXPECT_FALSE(c.init.box.periodic[2]);
   EXPECT_EQ(c.bulk.neighbor, NeighborMethod::Cell);
@@ -123,9 +124,9 @@ TEST(BulkConfig, BadInputNamesTheKey) {
 }
 
 TEST(BulkConfig, BoxSpeciesAndImagesRoundTripThroughTheNpz) {
-  const SimulationConfig c = load_simulation_config(write_config(
+  const SimulationConfig c = load_config(
       "rt", std::string(kSys) + "," + kInt + "," + kTwo +
-                R"(, "box": {"lengths": [6, 7, 8], "periodic": [true, false, true]}, "species": [0, 0, 0])"));
+                R"(, "box": {"lengths": [6, 7, 8], "periodic": [true, false, true]}, "species": [0, 0, 0])");
   const Trajectory t = simulate(c, DeviceChoice::Cpu);
   const std::string out = noether_test::unique_temp_path("bulk_rt", ".npz").string();
   write_trajectory_npz(out, t);
@@ -144,7 +145,8 @@ TEST(BulkConfig, BoxSpeciesAndImagesRoundTripThroughTheNpz) {
 
 TEST(BulkConfig, SpeciesPairsOfDifferentKinds) {
   // (0, 0) Lennard-Jones from system, (0, 1) a linear spring of its own, (1, 1) a learned law from a model file.
-  const auto model = noether_test::unique_temp_path("bulk_mixed_model", ".json");
+  const noether_test::TempFile model_file("bulk_mixed_model", ".json");
+  const auto& model = model_file.path;
   std::ofstream(model) << R"({"format": "noether-model", "version": 1, "model": "mclnn", "activation": "squareplus",
     "layers": [{"weight": [[0.5], [-0.3], [0.8], [0.1]], "bias": [0.1, 0.2, -0.1, 0.0]},
                {"weight": [[0.4, -0.2, 0.3, 0.5]], "bias": [0.05]}],
@@ -154,7 +156,7 @@ TEST(BulkConfig, SpeciesPairsOfDifferentKinds) {
                 {"species": [1, 1], "potential": "file", "file": ")" + model.string() + R"(", "cutoff": 2.4,
                  "smoothing": "shifted_force"}]})";
   const std::string body = sys + "," + kInt + "," + kTwo + R"(, "species": [0, 1, 1])";
-  const SimulationConfig c = load_simulation_config(write_config("mixed", body));
+  const SimulationConfig c = load_config("mixed", body);
   ASSERT_EQ(c.bulk.species_count, 2);
   EXPECT_EQ(c.bulk.pair_laws[0].kind, PotentialKind::LennardJones);
   EXPECT_EQ(c.bulk.pair_laws[0].epsilon, 0.5);

@@ -10,13 +10,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
+#include "support/temp_path.hpp"
 
 using namespace noether;
 namespace fs = std::filesystem;
@@ -27,10 +27,7 @@ namespace {
 class NpzTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() /
-           ("noether-npz-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-            std::to_string(rd()));
+    dir_ = noether_test::unique_temp_path("npz", "");
     fs::create_directories(dir_);
   }
   void TearDown() override {

@@ -16,21 +16,22 @@ using namespace noether;
 
 namespace {
 
-std::string write_config(const std::string& name, const std::string& initial_state) {
-  const auto path = noether_test::unique_temp_path("init_list_" + name, ".json");
-  std::ofstream(path) << R"({"system": {"potential": "linear_spring", "k": 1.0},
+/// A spring config with this initial_state, written to a temporary file of this test (removed afterwards) and loaded.
+SimulationConfig load_config(const std::string& name, const std::string& initial_state) {
+  const noether_test::TempFile file("init_list_" + name, ".json");
+  std::ofstream(file.path) << R"({"system": {"potential": "linear_spring", "k": 1.0},
  "integrator": {"method": "verlet", "dt": 0.01, "frames": 2}, "initial_state": )"
-                      << initial_state << "}";
-  return path.string();
+                           << initial_state << "}";
+  return load_simulation_config(file.path.string());
 }
 
 const char* kUniform = R"({"sampler": "uniform", "trajectories": 3, "particles": 4, "dim": 2, "seed": 5})";
 const char* kPerturb = R"({"sampler": "perturb", "trajectories": 2, "seed": 1, "position_noise": 0.1,
   "base": {"positions": [[0,0],[1,0],[0,1],[1,1]], "velocities": [[0,0],[0,0],[0,0],[0,0]], "masses": [1,2,3,4]}})";
 
-std::string error_of(const std::string& path) {
+std::string error_of(const std::string& name, const std::string& initial_state) {
   try {
-    load_simulation_config(path);
+    load_config(name, initial_state);
   } catch (const Error& e) {
     return e.what();
   }
@@ -40,10 +41,10 @@ std::string error_of(const std::string& path) {
 }  // namespace
 
 TEST(ConfigInitialState, ListConcatenatesTheItemsInOrder) {
-  const SimulationConfig one = load_simulation_config(write_config("one", kUniform));
-  const SimulationConfig two = load_simulation_config(write_config("two", kPerturb));
+  const SimulationConfig one = load_config("one", kUniform);
+  const SimulationConfig two = load_config("two", kPerturb);
   const SimulationConfig both =
-      load_simulation_config(write_config("both", std::string("[") + kUniform + ", " + kPerturb + "]"));
+      load_config("both", std::string("[") + kUniform + ", " + kPerturb + "]");
   ASSERT_EQ(both.init.B, 5);
   EXPECT_EQ(both.init.N, 4);
   EXPECT_EQ(both.init.D, 2);
@@ -60,13 +61,13 @@ TEST(ConfigInitialState, ListConcatenatesTheItemsInOrder) {
 TEST(ConfigInitialState, ListErrorsNameTheItem) {
   const std::string three =
       R"({"sampler": "uniform", "trajectories": 1, "particles": 3, "dim": 2})";  // N = 3, not 4
-  std::string e = error_of(write_config("mismatch", std::string("[") + kUniform + ", " + three + "]"));
+  std::string e = error_of("mismatch", std::string("[") + kUniform + ", " + three + "]");
   EXPECT_NE(e.find("initial_state.1"), std::string::npos) << e;
   EXPECT_NE(e.find("same N and D"), std::string::npos) << e;
-  e = error_of(write_config("empty", "[]"));
+  e = error_of("empty", "[]");
   EXPECT_NE(e.find("empty list"), std::string::npos) << e;
-  e = error_of(write_config("nested", std::string("[[") + kUniform + "]]"));
+  e = error_of("nested", std::string("[[") + kUniform + "]]");
   EXPECT_NE(e.find("do not nest"), std::string::npos) << e;
-  e = error_of(write_config("badkey", std::string("[") + kUniform + R"(, {"sampler": "uniform", "trajectorys": 2}])"));
+  e = error_of("badkey", std::string("[") + kUniform + R"(, {"sampler": "uniform", "trajectorys": 2}])");
   EXPECT_NE(e.find("initial_state.1.trajectorys"), std::string::npos) << e;
 }

@@ -13,6 +13,7 @@
 #include "noether/mclnn/dataset.hpp"
 #include "noether/core/error.hpp"
 #include "noether/io/npz.hpp"
+#include "support/temp_path.hpp"
 
 using namespace noether;
 namespace fs = std::filesystem;
@@ -22,8 +23,7 @@ namespace {
 class DatasetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("noether_dataset_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = noether_test::unique_temp_path("dataset", "");
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

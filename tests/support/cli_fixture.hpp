@@ -3,7 +3,6 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "noether/io/npz.hpp"
+#include "support/temp_path.hpp"
 
 namespace noether_test {
 
@@ -28,8 +28,7 @@ struct CmdResult {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("noether_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = unique_temp_path("cli", "");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
