@@ -1,6 +1,7 @@
 // physics/lanes_math.hpp — broadcast, √ and 1/√ on one 64-byte register of SIMD lanes (GCC/Clang vector extension), for the
 // host paths that evaluate a law on 8 float64 or 16 float32 lanes at once: gravity's rows in lanes
-// (physics/forces.hpp) and the pair MLP's squareplus lanes (physics/pair_mlp.hpp). AVX-512 host builds only; the
+// (physics/forces.hpp), the pair MLP's lanes (physics/pair_mlp.hpp, pair_mlp_lanes.hpp; the MCLNN training lanes of
+// mclnn/verlet_*_lanes.hpp) and the table rows (physics/table_rows.hpp). AVX-512 host builds only; the
 // scalar and GPU forms are physics/pair_laws.hpp's detail::sqrt_ / inv_sqrt_ templates.
 #pragma once
 

@@ -27,6 +27,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "noether/physics/lanes_math.hpp"
 #include "noether/physics/pair_table.hpp"
 
 #if !defined(__CUDACC__) && defined(__AVX512F__)
@@ -143,9 +144,7 @@ void table_row_half(const PairTable<T>& tb, const T* x, T* F, int Np, int N, int
       d[c] = qi[c] - xj;
       r2 += d[c] * d[c];
     }
-    Vec r;
-    if constexpr (sizeof(T) == 8) r = (Vec)_mm512_sqrt_pd((__m512d)r2);
-    else r = (Vec)_mm512_sqrt_ps((__m512)r2);
+    const Vec r = detail::sqrt_(r2);  // one vsqrtp[sd], IEEE as std::sqrt (physics/lanes_math.hpp)
     Vec V, dV;
     table_slope_lanes(tb, r, V, dV);
     if (tb.tail.mode != 0)  // lanes beyond the trained range: the one-pair law, which applies the tail
